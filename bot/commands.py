@@ -1,0 +1,55 @@
+"""The `/tourism` subcommands: what exists, who it is for, and how to read what the user typed."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Audience(StrEnum):
+    EVERYONE = "For everyone"
+    LEADS = "For team leads"
+    ORGANISERS = "For organisers"
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    usage: str
+    summary: str
+    audience: Audience = Audience.EVERYONE
+
+
+# Each entry has a handler registered in handlers/commands.py (a test keeps the two in step);
+# a subcommand is listed here only once it works, so help never points at a dead end.
+CATALOGUE: tuple[Subcommand, ...] = (Subcommand("help", "help", "Show this list of commands."),)
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    name: str
+    args: tuple[str, ...]
+    raw_args: str
+
+
+def parse_command_line(text: str) -> CommandLine:
+    """`"  Openings  kafka streams"` → name "openings", args ("kafka", "streams")."""
+    words = text.split()
+    if not words:
+        return CommandLine(name="", args=(), raw_args="")
+    name = words[0].lower()
+    raw_args = text.strip()[len(words[0]) :].strip()
+    return CommandLine(name=name, args=tuple(words[1:]), raw_args=raw_args)
+
+
+def find_subcommand(name: str) -> Subcommand | None:
+    return next((command for command in CATALOGUE if command.name == name), None)
+
+
+def closest_subcommands(name: str, limit: int = 2) -> list[Subcommand]:
+    names = [command.name for command in CATALOGUE]
+    return [
+        find_subcommand(match)
+        for match in difflib.get_close_matches(name, names, n=limit, cutoff=0.5)
+    ]  # type: ignore[misc]

@@ -1,0 +1,30 @@
+"""Events API deliveries processed exactly once, whatever Slack redelivers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.services.ports import UnitOfWork, UnitOfWorkFactory
+
+
+def process_once(
+    uow_factory: UnitOfWorkFactory,
+    *,
+    event_id: str,
+    workspace_id: str,
+    event_type: str,
+    now: datetime,
+    effect: Callable[[UnitOfWork], None],
+) -> bool:
+    """Runs `effect` in the same transaction that records the event as processed.
+
+    A redelivered event finds its record and does nothing; an event whose effect failed left no
+    record (the transaction rolled back), so its redelivery is processed. Returns whether it ran.
+    """
+    with uow_factory() as uow:
+        if not uow.inbox.claim(event_id, workspace_id=workspace_id, event_type=event_type, now=now):
+            return False
+        effect(uow)
+        uow.commit()
+        return True

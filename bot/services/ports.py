@@ -1,0 +1,44 @@
+"""What the use cases need from storage, as protocols: storage/ implements them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any, Protocol
+
+
+class Workspaces(Protocol):
+    def upsert(self, workspace_id: str, *, name: str, bot_user_id: str, now: datetime) -> Any: ...
+
+    def get(self, workspace_id: str) -> Any: ...
+
+
+class Inbox(Protocol):
+    def claim(
+        self, event_id: str, *, workspace_id: str, event_type: str, now: datetime
+    ) -> bool: ...
+
+
+class Audit(Protocol):
+    def record(
+        self,
+        workspace_id: str,
+        *,
+        action: str,
+        actor_user_id: str | None,
+        now: datetime,
+        subject: str = "",
+        detail: dict[str, Any] | None = None,
+    ) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    workspaces: Workspaces
+    inbox: Inbox
+    audit: Audit
+
+    def commit(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], AbstractContextManager[UnitOfWork]]

@@ -1,0 +1,47 @@
+"""Safe text for Block Kit: user text escaped, lengths kept within Slack's limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SECTION_TEXT_LIMIT = 3000
+HEADER_TEXT_LIMIT = 150
+MESSAGE_BLOCK_LIMIT = 50
+SURFACE_BLOCK_LIMIT = 100  # a modal or the Home tab
+
+
+def escape(text: str) -> str:
+    """Escapes mrkdwn's control characters so user text can neither ping nor link anybody."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": truncate(text, SECTION_TEXT_LIMIT)}
+
+
+def plain(text: str, limit: int = SECTION_TEXT_LIMIT) -> dict[str, Any]:
+    return {"type": "plain_text", "text": truncate(text, limit), "emoji": True}
+
+
+def section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": mrkdwn(text)}
+
+
+def header(text: str) -> dict[str, Any]:
+    return {"type": "header", "text": plain(text, HEADER_TEXT_LIMIT)}
+
+
+def context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [mrkdwn(text)]}
+
+
+def divider() -> dict[str, Any]:
+    return {"type": "divider"}
+
+
+def user_mention(user_id: str) -> str:
+    return f"<@{user_id}>"

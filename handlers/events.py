@@ -1,0 +1,49 @@
+"""Events API listeners. Subscribe only to what is handled here: Bolt answers 404 to the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.services.events import process_once
+from bot.services.ports import UnitOfWork
+from bot.services.workspaces import mark_tokens_revoked, mark_uninstalled
+from bot.views.home import home_view
+from handlers.deps import Deps
+
+HANDLED_EVENTS = ("app_home_opened", "app_uninstalled", "tokens_revoked")
+
+
+def register(app: App, deps: Deps) -> None:
+    def once(body: dict[str, Any], effect: Any) -> None:
+        process_once(
+            deps.uow,
+            event_id=body.get("event_id") or f"{body['event']['type']}:{body.get('event_time')}",
+            workspace_id=body.get("team_id", ""),
+            event_type=body["event"]["type"],
+            now=deps.clock.now(),
+            effect=effect,
+        )
+
+    @app.event("app_home_opened")
+    def app_home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return
+
+        def publish(_uow: UnitOfWork) -> None:
+            client.views_publish(
+                user_id=event["user"], view=home_view(event["user"], deps.settings.admin_user_ids)
+            )
+
+        once(body, publish)
+
+    @app.event("app_uninstalled")
+    def app_uninstalled(body: dict[str, Any]) -> None:
+        once(body, lambda uow: mark_uninstalled(uow, body["team_id"], deps.clock.now()))
+
+    @app.event("tokens_revoked")
+    def tokens_revoked(body: dict[str, Any], event: dict[str, Any]) -> None:
+        bot_ids = list(event.get("tokens", {}).get("bot", []))
+        once(body, lambda uow: mark_tokens_revoked(uow, body["team_id"], bot_ids, deps.clock.now()))

@@ -1,0 +1,303 @@
+"""Typed SQLAlchemy 2.0 models. Every row carries the Slack workspace (team) id it belongs to.
+
+Times are stored as UTC; dates (visit windows, blackouts) are calendar dates in the organisation's
+time zone. Topic lists are JSON arrays of normalised topic names.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints keep Alembic migrations identical on SQLite (batch mode) and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SLACK_ID = 32  # Slack ids (T…, U…, C…) are short; leave room for enterprise ids.
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on both databases (SQLite would otherwise hand back naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UtcDateTime,
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+    }
+
+
+class Workspace(Base):
+    __tablename__ = "workspaces"
+
+    id: Mapped[str] = mapped_column(String(SLACK_ID), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    bot_user_id: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    installed_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    uninstalled_at: Mapped[datetime | None]
+    tokens_revoked_at: Mapped[datetime | None]
+
+
+class WorkspaceScoped:
+    """Mixin: the workspace every row belongs to."""
+
+    workspace_id: Mapped[str] = mapped_column(
+        String(SLACK_ID), ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+
+
+class Team(WorkspaceScoped, Base):
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(150))
+    channel_id: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    city: Mapped[str | None] = mapped_column(String(100))
+    away_cap: Mapped[int] = mapped_column(default=1)  # members that may be away at once
+    sprint_weeks: Mapped[int | None]
+    sprint_start: Mapped[date | None]
+    visitors_per_quarter: Mapped[int | None]
+    rest_days_between_visitors: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+
+    leads: Mapped[list[TeamLead]] = relationship(
+        back_populates="team", cascade="all, delete-orphan", lazy="selectin"
+    )
+    blackouts: Mapped[list[Blackout]] = relationship(
+        back_populates="team", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class TeamLead(WorkspaceScoped, Base):
+    __tablename__ = "team_leads"
+    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID), index=True)
+
+    team: Mapped[Team] = relationship(back_populates="leads")
+
+
+class Blackout(WorkspaceScoped, Base):
+    """A period when nobody leaves or joins the team (a release, an on-call week)."""
+
+    __tablename__ = "blackouts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+    team: Mapped[Team] = relationship(back_populates="blackouts")
+
+
+class Person(WorkspaceScoped, Base):
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    home_team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
+    learn_topics: Mapped[list[str]] = mapped_column(default=list)
+    teach_topics: Mapped[list[str]] = mapped_column(default=list)
+    learning_goal: Mapped[str] = mapped_column(String(300), default="")
+    available_from: Mapped[date | None]
+    available_until: Mapped[date | None]
+    preferred_weeks: Mapped[int] = mapped_column(default=4)
+    work_mode: Mapped[str] = mapped_column(String(10), default="either")  # onsite|remote|either
+    city: Mapped[str | None] = mapped_column(String(100))
+    willing_to_travel: Mapped[bool] = mapped_column(Boolean, default=False)
+    looking: Mapped[bool] = mapped_column(Boolean, default=True)
+    snoozed_until: Mapped[date | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=_utcnow, onupdate=_utcnow)
+
+
+class Opening(WorkspaceScoped, Base):
+    __tablename__ = "openings"
+    __table_args__ = (Index("ix_openings_workspace_status", "workspace_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(150))
+    description: Mapped[str] = mapped_column(Text, default="")
+    topics: Mapped[list[str]] = mapped_column(default=list)
+    hopes_to_learn: Mapped[list[str]] = mapped_column(default=list)
+    expected_output: Mapped[str] = mapped_column(String(20), default="learning")  # or deliverable
+    earliest_start: Mapped[date]
+    latest_end: Mapped[date]
+    weeks: Mapped[int]
+    seats: Mapped[int] = mapped_column(default=1)
+    seats_taken: Mapped[int] = mapped_column(default=0)
+    buddy_user_id: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    work_mode: Mapped[str] = mapped_column(String(10), default="hybrid")  # onsite|remote|hybrid
+    first_day_kit: Mapped[str] = mapped_column(Text, default="")
+    apply_by: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open|closed|filled
+    announce: Mapped[bool] = mapped_column(Boolean, default=False)
+    announcement_channel: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    announcement_ts: Mapped[str | None] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(SLACK_ID))
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+
+    host_team: Mapped[Team] = relationship(lazy="joined")
+
+    @property
+    def open_seats(self) -> int:
+        return max(self.seats - self.seats_taken, 0)
+
+
+class Application(WorkspaceScoped, Base):
+    """A visitor's request to join an opening; `status` follows bot.workflow's state machine."""
+
+    __tablename__ = "applications"
+    __table_args__ = (Index("ix_applications_opening_status", "opening_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opening_id: Mapped[int] = mapped_column(ForeignKey("openings.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="submitted")
+    motivation: Mapped[str] = mapped_column(Text, default="")
+    learning_goal: Mapped[str] = mapped_column(String(300), default="")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    covering_home_duties: Mapped[str] = mapped_column(String(300), default="")
+    decision_reason: Mapped[str] = mapped_column(String(500), default="")
+    override_reason: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=_utcnow, onupdate=_utcnow)
+
+
+class Tour(WorkspaceScoped, Base):
+    __tablename__ = "tours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), unique=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    opening_id: Mapped[int] = mapped_column(ForeignKey("openings.id", ondelete="CASCADE"))
+    host_team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), index=True
+    )
+    home_team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
+    buddy_user_id: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(12), default="scheduled")
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+
+
+class OutboxMessage(WorkspaceScoped, Base):
+    """A scheduled message: the source of truth for everything the scheduler sends."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "unique_key"),
+        Index("ix_outbox_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unique_key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(SLACK_ID))
+    tour_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tours.id", ondelete="CASCADE"), index=True
+    )
+    content_key: Mapped[str] = mapped_column(String(100), default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    lease_until: Mapped[datetime | None]
+    sent_channel: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    sent_ts: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+
+
+class Retro(WorkspaceScoped, Base):
+    __tablename__ = "retros"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id", ondelete="CASCADE"), unique=True)
+    learned: Mapped[str] = mapped_column(Text, default="")
+    bring_back: Mapped[list[str]] = mapped_column(default=list)
+    rating: Mapped[int]
+    length_verdict: Mapped[str] = mapped_column(String(12))  # too_short|right|too_long
+    shareable: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+
+
+class AuditEntry(WorkspaceScoped, Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_user_id: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    action: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(60), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    at: Mapped[datetime] = mapped_column(default=_utcnow, index=True)
+
+
+class InboxEvent(Base):
+    """Events API deliveries already processed, so a redelivery (X-Slack-Retry-Num) is a no-op."""
+
+    __tablename__ = "inbox_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    event_type: Mapped[str] = mapped_column(String(60))
+    processed_at: Mapped[datetime] = mapped_column(default=_utcnow)

@@ -1,0 +1,94 @@
+"""Repositories: every query the bot makes lives here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import AuditEntry, InboxEvent, Workspace
+
+
+class WorkspaceRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, workspace_id: str) -> Workspace | None:
+        return self.session.get(Workspace, workspace_id)
+
+    def upsert(self, workspace_id: str, *, name: str, bot_user_id: str, now: datetime) -> Workspace:
+        workspace = self.get(workspace_id)
+        if workspace is None:
+            workspace = Workspace(id=workspace_id, installed_at=now)
+            self.session.add(workspace)
+        workspace.name = name
+        workspace.bot_user_id = bot_user_id
+        workspace.uninstalled_at = None
+        workspace.tokens_revoked_at = None
+        self.session.flush()
+        return workspace
+
+
+class InboxRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def claim(self, event_id: str, *, workspace_id: str, event_type: str, now: datetime) -> bool:
+        """Records the event as processed in this transaction; False if it already was.
+
+        A concurrent delivery of the same event waits on the primary key until this transaction
+        ends: if it commits, the other sees a duplicate; if it rolls back, the other processes it.
+        """
+        try:
+            with self.session.begin_nested():
+                self.session.add(
+                    InboxEvent(
+                        event_id=event_id,
+                        workspace_id=workspace_id,
+                        event_type=event_type,
+                        processed_at=now,
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def count(self) -> int:
+        return len(self.session.scalars(select(InboxEvent.event_id)).all())
+
+
+class AuditRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(
+        self,
+        workspace_id: str,
+        *,
+        action: str,
+        actor_user_id: str | None,
+        now: datetime,
+        subject: str = "",
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        self.session.add(
+            AuditEntry(
+                workspace_id=workspace_id,
+                actor_user_id=actor_user_id,
+                action=action,
+                subject=subject,
+                detail=detail or {},
+                at=now,
+            )
+        )
+
+    def actions(self, workspace_id: str) -> list[str]:
+        query = (
+            select(AuditEntry.action)
+            .where(AuditEntry.workspace_id == workspace_id)
+            .order_by(AuditEntry.id)
+        )
+        return list(self.session.scalars(query))

@@ -1,0 +1,35 @@
+"""One session and one transaction per workflow step, with the repositories it needs."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.repositories import AuditRepository, InboxRepository, WorkspaceRepository
+
+
+class SqlUnitOfWork:
+    """`with uow_factory() as uow: ...; uow.commit()` — anything not committed is rolled back."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self.session = self._sessions()
+        self.workspaces = WorkspaceRepository(self.session)
+        self.inbox = InboxRepository(self.session)
+        self.audit = AuditRepository(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()

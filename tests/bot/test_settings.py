@@ -1,0 +1,111 @@
+from pathlib import Path
+
+import pytest
+
+from bot.settings import DEFAULT_DATABASE_URL, SettingsError, load_database_url, load_settings
+
+GOOD = {
+    "SLACK_BOT_TOKEN": "xoxb-1-2-abc",
+    "SLACK_SIGNING_SECRET": "8f742231b10e8888abcd99yyyzzz85a5",
+}
+
+
+def problems(env: dict[str, str]) -> list[str]:
+    with pytest.raises(SettingsError) as raised:
+        load_settings(env)
+    return raised.value.problems
+
+
+def test_defaults_for_a_minimal_http_setup():
+    settings = load_settings(GOOD)
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.port == 3000
+    assert not settings.socket_mode
+    assert settings.tick_seconds == 30
+    assert settings.timezone.key == "UTC"
+    assert settings.log_level == "INFO"
+    assert settings.admin_user_ids == frozenset()
+
+
+def test_socket_mode_needs_no_signing_secret():
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1-A-1-x"})
+    assert settings.socket_mode
+
+
+@pytest.mark.parametrize(
+    ("env", "name", "hint"),
+    [
+        ({}, "SLACK_BOT_TOKEN", "is missing"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user"}, "SLACK_BOT_TOKEN", "xoxb-"),
+        ({"SLACK_SIGNING_SECRET": ""}, "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"),
+        ({"SLACK_SIGNING_SECRET": "not a secret!"}, "SLACK_SIGNING_SECRET", "copy it again"),
+        ({"SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN", "xapp-"),
+        ({"PORT": "http"}, "PORT", "whole number from 1 to 65535"),
+        ({"PORT": "70000"}, "PORT", "whole number"),
+        ({"DATABASE_URL": "not a url"}, "DATABASE_URL", "sqlite:///"),
+        (
+            {"DATABASE_URL": "mysql://root@localhost/db"},
+            "DATABASE_URL",
+            "only sqlite and postgresql",
+        ),
+        ({"SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL", "http(s) URL"),
+        ({"TOURISM_CHANNEL": "#tourism"}, "TOURISM_CHANNEL", "channel ID"),
+        ({"TOURISM_ADMINS": "U012ABC,@alice"}, "TOURISM_ADMINS", "@alice"),
+        ({"TOURISM_TIMEZONE": "Mars/Olympus"}, "TOURISM_TIMEZONE", "Europe/Warsaw"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL", "DEBUG, INFO"),
+        ({"TOURISM_CLOCK_FILE": "/nonexistent/now.txt"}, "TOURISM_CLOCK_FILE", "not a readable"),
+        ({"TOURISM_TICK_SECONDS": "0"}, "TOURISM_TICK_SECONDS", "from 1 to 3600"),
+        ({"TOURISM_TOPICS_FILE": "/nonexistent.yml"}, "TOURISM_TOPICS_FILE", "not a readable"),
+    ],
+)
+def test_each_bad_setting_is_named_with_a_fix(env, name, hint):
+    env = {**GOOD, **env} if env else {}
+    found = [problem for problem in problems(env) if problem.startswith(name)]
+    assert len(found) == 1
+    assert hint in found[0]
+    assert "\n" not in found[0]
+
+
+def test_every_problem_is_reported_at_once():
+    reported = problems({"PORT": "x", "LOG_LEVEL": "loud"})
+    assert [problem.split()[0] for problem in reported] == [
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "PORT",
+        "LOG_LEVEL",
+    ]
+
+
+def test_clock_file_with_garbage_is_refused(tmp_path: Path):
+    clock_file = tmp_path / "now.txt"
+    clock_file.write_text("next tuesday")
+    [problem] = problems({**GOOD, "TOURISM_CLOCK_FILE": str(clock_file)})
+    assert "ISO 8601" in problem
+
+
+def test_values_are_parsed():
+    settings = load_settings(
+        {
+            **GOOD,
+            "PORT": "8080",
+            "TOURISM_ADMINS": " U0ABC , W0DEF ",
+            "TOURISM_CHANNEL": "C0TOURISM",
+            "TOURISM_TIMEZONE": "Europe/Warsaw",
+            "LOG_LEVEL": "debug",
+            "SLACK_API_URL": "http://127.0.0.1:9/api",
+            "TOURISM_TICK_SECONDS": "5",
+        }
+    )
+    assert settings.port == 8080
+    assert settings.admin_user_ids == {"U0ABC", "W0DEF"}
+    assert settings.is_admin("W0DEF") and not settings.is_admin("U0OTHER")
+    assert settings.announcement_channel == "C0TOURISM"
+    assert settings.timezone.key == "Europe/Warsaw"
+    assert settings.log_level == "DEBUG"
+    assert settings.slack_api_url == "http://127.0.0.1:9/api/"
+    assert settings.tick_seconds == 5
+
+
+def test_plain_postgresql_urls_use_psycopg_3():
+    url = load_database_url({"DATABASE_URL": "postgresql://u:p%40ss@db:5432/tourism"})
+    assert url == "postgresql+psycopg://u:p%40ss@db:5432/tourism"

@@ -1,0 +1,40 @@
+from tests.conftest import ORGANISER, RunningBot
+
+
+def all_text(blocks: list[dict]) -> str:
+    parts = []
+    for block in blocks:
+        if "text" in block:
+            parts.append(block["text"]["text"])
+        parts.extend(element.get("text", "") for element in block.get("elements", []))
+    return "\n".join(parts)
+
+
+def test_help_round_trips_as_an_ephemeral_message(bot: RunningBot):
+    response = bot.requests.slash_command("help", user_id="U0ALICE")
+    assert response.status == 200
+    answer = response.json()
+    assert answer.get("response_type", "ephemeral") == "ephemeral"
+    text = all_text(answer["blocks"])
+    assert "`/tourism help`" in text
+    assert f"<@{ORGANISER}>" in text
+    assert len(answer["blocks"]) <= 50
+
+
+def test_bare_command_shows_help(bot: RunningBot):
+    answer = bot.requests.slash_command("", user_id="U0ALICE").json()
+    assert "`/tourism help`" in all_text(answer["blocks"])
+
+
+def test_unknown_subcommand_suggests_the_closest_and_shows_help(bot: RunningBot):
+    answer = bot.requests.slash_command("hlep me", user_id="U0ALICE").json()
+    text = all_text(answer["blocks"])
+    assert "I don't know `/tourism hlep`. Did you mean `/tourism help`?" in text
+    assert "`/tourism help` –" in text  # the help follows
+
+
+def test_unknown_subcommand_is_escaped(bot: RunningBot):
+    answer = bot.requests.slash_command("<!channel>", user_id="U0ALICE").json()
+    text = all_text(answer["blocks"])
+    assert "&lt;!channel&gt;" in text
+    assert "<!channel>" not in text

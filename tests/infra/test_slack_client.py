@@ -1,0 +1,44 @@
+import time
+
+import pytest
+from slack_sdk.errors import SlackApiError
+
+from bot.settings import load_settings
+from infra.slack_client import build_web_client
+from tests.conftest import settings_env
+from tests.support.fake_slack import FakeSlack
+
+
+@pytest.fixture
+def client(fake_slack: FakeSlack):
+    return build_web_client(load_settings(settings_env(SLACK_API_URL=fake_slack.base_url)))
+
+
+def test_client_waits_for_retry_after_then_retries(client, fake_slack: FakeSlack):
+    fake_slack.inject("chat.postMessage", status=429, retry_after=1)
+    started = time.monotonic()
+    response = client.chat_postMessage(channel="D0ALICE", text="hello")
+    assert response["ok"]
+    first, second = fake_slack.calls("chat.postMessage")
+    assert second.at - first.at >= 1.0
+    assert time.monotonic() - started >= 1.0
+
+
+def test_client_retries_server_errors(client, fake_slack: FakeSlack):
+    fake_slack.inject("users.info", status=503)
+    fake_slack.add_user("U0ALICE", tz="Europe/Warsaw")
+    assert client.users_info(user="U0ALICE")["user"]["tz"] == "Europe/Warsaw"
+    assert len(fake_slack.calls("users.info")) == 2
+
+
+def test_client_gives_up_on_slack_errors_without_retrying(client, fake_slack: FakeSlack):
+    fake_slack.inject("chat.postMessage", error="channel_not_found")
+    with pytest.raises(SlackApiError) as raised:
+        client.chat_postMessage(channel="C0GONE", text="hello")
+    assert raised.value.response["error"] == "channel_not_found"
+    assert len(fake_slack.calls("chat.postMessage")) == 1
+
+
+def test_client_uses_the_bot_token(client, fake_slack: FakeSlack):
+    client.auth_test()
+    assert fake_slack.last("auth.test").token == "xoxb-1234-5678-testtoken"
