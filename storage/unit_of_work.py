@@ -6,7 +6,12 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.repositories import AuditRepository, InboxRepository, WorkspaceRepository
+from storage.repositories import (
+    AuditRepository,
+    InboxRepository,
+    TeamRepository,
+    WorkspaceRepository,
+)
 
 
 class SqlUnitOfWork:
@@ -20,6 +25,7 @@ class SqlUnitOfWork:
         self.workspaces = WorkspaceRepository(self.session)
         self.inbox = InboxRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.teams = TeamRepository(self.session)
         return self
 
     def __exit__(

@@ -1,43 +1,20 @@
-"""`/tourism` and its subcommands: parse, call the domain, answer with a view."""
+"""`/tourism`: read the subcommand and hand it to its handler (one module per feature)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.commands import closest_subcommands, parse_command_line
-from bot.views.help import help_blocks, help_text, unknown_command_blocks
+from bot.views.help import unknown_command_blocks
+from handlers.commands import help as help_command
+from handlers.commands.request import CommandRequest, SubcommandHandler
 from handlers.deps import Deps
 
-
-@dataclass(frozen=True)
-class CommandRequest:
-    """One `/tourism …` invocation, as the subcommand handlers see it."""
-
-    user_id: str
-    workspace_id: str
-    channel_id: str
-    trigger_id: str
-    args: tuple[str, ...]
-    raw_args: str
-    ack: Ack
-    respond: Respond
-    client: WebClient
-
-
-SubcommandHandler = Callable[[CommandRequest, Deps], None]
-
-
-def show_help(request: CommandRequest, deps: Deps) -> None:
-    request.ack(text=help_text(), blocks=help_blocks(deps.settings.admin_user_ids))
-
-
 SUBCOMMAND_HANDLERS: dict[str, SubcommandHandler] = {
-    "help": show_help,
+    **help_command.SUBCOMMANDS,
 }
 
 
