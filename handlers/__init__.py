@@ -9,10 +9,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import commands, events
+from handlers.actions import team_options
 from handlers.deps import Deps
 
 # Each module has register(app, deps); add a feature's action and view modules here.
-LISTENER_MODULES = (commands, events)
+LISTENER_MODULES = (commands, events, team_options)
 
 
 def register_all(app: App, deps: Deps) -> None:

@@ -133,6 +133,34 @@ def multi_select_groups(
     return _input(name, label, element, optional=optional, hint=hint)
 
 
+def team_select(
+    name: str,
+    label: str,
+    teams: Sequence[tuple[int, str]],
+    *,
+    initial: tuple[int, str] | None = None,
+    optional: bool = False,
+    hint: str | None = None,
+) -> dict[str, Any]:
+    """Pick a team by id. Past Slack's 100 options it becomes a type-to-search select whose
+    options come from handlers/actions/team_options.py; name such fields with `team` or `_team`."""
+    initial_option = option(str(initial[0]), initial[1]) if initial else None
+    if len(teams) <= OPTIONS_PER_SELECT:
+        options = [option(str(team_id), team_name) for team_id, team_name in teams]
+        return static_select(
+            name,
+            label,
+            options,
+            initial=initial_option and initial_option["value"],
+            optional=optional,
+            hint=hint,
+        )
+    element: dict[str, Any] = {"type": "external_select", "min_query_length": 1}
+    if initial_option is not None:
+        element["initial_option"] = initial_option
+    return _input(name, label, element, optional=optional, hint=hint or "Type a few letters.")
+
+
 def users_select(
     name: str,
     label: str,

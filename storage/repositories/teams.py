@@ -26,6 +26,18 @@ class TeamRepository:
         )
         return list(self.session.scalars(query))
 
+    def search(self, workspace_id: str, text: str, limit: int) -> list[Team]:
+        """Teams whose name contains `text`, those starting with it first."""
+        needle = text.strip().lower()
+        name = func.lower(Team.name)
+        query = (
+            select(Team)
+            .where(Team.workspace_id == workspace_id, name.contains(needle, autoescape=True))
+            .order_by(name.startswith(needle, autoescape=True).desc(), name)
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
+
     def led_by(self, workspace_id: str, user_id: str) -> list[Team]:
         query = (
             select(Team)

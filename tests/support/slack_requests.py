@@ -228,6 +228,26 @@ class SlackRequests:
         payload["is_cleared"] = is_cleared
         return self._post_payload(payload, timestamp)
 
+    def block_suggestion(
+        self,
+        *,
+        user_id: str,
+        action_id: str,
+        value: str,
+        block_id: str | None = None,
+        callback_id: str = "",
+        timestamp: int | None = None,
+    ) -> Response:
+        """What Slack sends while someone types into an external_select inside a modal."""
+        payload = self._interaction("block_suggestion", user_id)
+        payload |= {
+            "action_id": action_id,
+            "block_id": block_id or action_id,
+            "value": value,
+            "view": self._view("V1", callback_id, "", {}),
+        }
+        return self._post_payload(payload, timestamp)
+
     def shortcut(self, callback_id: str, *, user_id: str, timestamp: int | None = None) -> Response:
         """A global shortcut."""
         payload = self._interaction("shortcut", user_id)
