@@ -1,0 +1,1 @@
+"""The approval workflow: an application's states, who decides each step, and visit dates."""
