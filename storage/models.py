@@ -237,7 +237,54 @@ class Tour(WorkspaceScoped, Base):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     status: Mapped[str] = mapped_column(String(12), default="scheduled")
+    # "I might like to stay": seen by the two leads only, never posted in a channel.
+    might_stay: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+
+
+class CardConfirmation(WorkspaceScoped, Base):
+    """One party's click on the visit card; the tour exists once every role has confirmed."""
+
+    __tablename__ = "card_confirmations"
+    __table_args__ = (UniqueConstraint("application_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))  # visitor|buddy|host_lead|home_lead
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    confirmed_at: Mapped[datetime]
+
+
+class DecisionMessage(WorkspaceScoped, Base):
+    """A message that asked someone to decide, so every copy can be updated once decided."""
+
+    __tablename__ = "decision_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(20))  # host_decision|home_decision|visit_card|...
+    user_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    channel_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    ts: Mapped[str] = mapped_column(String(32))
+    sent_at: Mapped[datetime]
+
+
+class TourExtension(WorkspaceScoped, Base):
+    """A visitor's mid-visit request for more weeks, approved like the visit itself."""
+
+    __tablename__ = "tour_extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id", ondelete="CASCADE"), index=True)
+    weeks: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(20), default="submitted")
+    decision_reason: Mapped[str] = mapped_column(String(500), default="")
+    requested_at: Mapped[datetime]
 
 
 class OutboxMessage(WorkspaceScoped, Base):
