@@ -7,9 +7,11 @@ from types import TracebackType
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.repositories import (
+    ApplicationRepository,
     AuditRepository,
     InboxRepository,
     TeamRepository,
+    TourRepository,
     WorkspaceRepository,
 )
 
@@ -26,6 +28,8 @@ class SqlUnitOfWork:
         self.inbox = InboxRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.teams = TeamRepository(self.session)
+        self.applications = ApplicationRepository(self.session)
+        self.tours = TourRepository(self.session)
         return self
 
     def __exit__(

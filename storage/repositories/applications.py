@@ -1,0 +1,243 @@
+"""Applications, their visit-card confirmations and decision messages, and the tours they become."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    Application,
+    CardConfirmation,
+    DecisionMessage,
+    Opening,
+    Person,
+    TeamLead,
+    Tour,
+)
+
+LIVE_STATUSES = ("submitted", "host_accepted", "home_agreed", "confirmed")
+LIVE_TOUR_STATUSES = ("scheduled", "active")
+
+
+class ApplicationRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, application: Application) -> Application:
+        self.session.add(application)
+        self.session.flush()
+        return application
+
+    def get(self, workspace_id: str, application_id: int) -> Application | None:
+        application = self.session.get(Application, application_id)
+        if application is None or application.workspace_id != workspace_id:
+            return None
+        return application
+
+    def live_for(self, workspace_id: str, person_id: int, opening_id: int) -> Application | None:
+        query = select(Application).where(
+            Application.workspace_id == workspace_id,
+            Application.person_id == person_id,
+            Application.opening_id == opening_id,
+            Application.status.in_(LIVE_STATUSES),
+        )
+        return self.session.scalars(query).first()
+
+    def move(
+        self, application: Application, expected: str, target: str, now: datetime, **changes: Any
+    ) -> bool:
+        """Compare-and-set: moves the application only if it is still in `expected`."""
+        result = self.session.execute(
+            update(Application)
+            .where(Application.id == application.id, Application.status == expected)
+            .values(status=target, updated_at=now, **changes)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        self.session.refresh(application)
+        return True
+
+    def of_person(self, workspace_id: str, person_id: int) -> list[Application]:
+        query = (
+            select(Application)
+            .where(Application.workspace_id == workspace_id, Application.person_id == person_id)
+            .order_by(Application.created_at.desc())
+        )
+        return list(self.session.scalars(query))
+
+    def awaiting_host_lead(self, workspace_id: str, user_id: str) -> list[Application]:
+        query = (
+            select(Application)
+            .join(Opening, Opening.id == Application.opening_id)
+            .join(TeamLead, TeamLead.team_id == Opening.host_team_id)
+            .where(
+                Application.workspace_id == workspace_id,
+                Application.status == "submitted",
+                TeamLead.user_id == user_id,
+            )
+            .order_by(Application.created_at)
+        )
+        return list(self.session.scalars(query))
+
+    def waiting_since(self, status: str, before: datetime) -> list[Application]:
+        """Applications in `status` since before `before`, oldest first (for reminders)."""
+        query = (
+            select(Application)
+            .where(Application.status == status, Application.updated_at < before)
+            .order_by(Application.updated_at)
+        )
+        return list(self.session.scalars(query))
+
+    def confirm_card(
+        self, application: Application, role: str, user_id: str, now: datetime
+    ) -> bool:
+        """Records one role's confirmation; False if that role had already confirmed."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(
+                    CardConfirmation(
+                        workspace_id=application.workspace_id,
+                        application_id=application.id,
+                        role=role,
+                        user_id=user_id,
+                        confirmed_at=now,
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def confirmed_roles(self, application_id: int) -> set[str]:
+        query = select(CardConfirmation.role).where(
+            CardConfirmation.application_id == application_id
+        )
+        return set(self.session.scalars(query))
+
+    def reset_card(self, application_id: int) -> None:
+        for confirmation in self.session.scalars(
+            select(CardConfirmation).where(CardConfirmation.application_id == application_id)
+        ):
+            self.session.delete(confirmation)
+        self.session.flush()
+
+    def remember_message(
+        self,
+        application: Application,
+        *,
+        purpose: str,
+        user_id: str,
+        channel_id: str,
+        ts: str,
+        now: datetime,
+    ) -> None:
+        self.session.add(
+            DecisionMessage(
+                workspace_id=application.workspace_id,
+                application_id=application.id,
+                purpose=purpose,
+                user_id=user_id,
+                channel_id=channel_id,
+                ts=ts,
+                sent_at=now,
+            )
+        )
+
+    def messages(self, application_id: int, purposes: Sequence[str]) -> list[DecisionMessage]:
+        query = select(DecisionMessage).where(
+            DecisionMessage.application_id == application_id,
+            DecisionMessage.purpose.in_(purposes),
+        )
+        return list(self.session.scalars(query))
+
+
+class TourRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, tour: Tour) -> Tour:
+        self.session.add(tour)
+        self.session.flush()
+        return tour
+
+    def get(self, workspace_id: str, tour_id: int) -> Tour | None:
+        tour = self.session.get(Tour, tour_id)
+        return tour if tour is not None and tour.workspace_id == workspace_id else None
+
+    def of_application(self, application_id: int) -> Tour | None:
+        return self.session.scalars(
+            select(Tour).where(Tour.application_id == application_id)
+        ).first()
+
+    def of_person(self, workspace_id: str, person_id: int) -> list[Tour]:
+        query = (
+            select(Tour)
+            .where(Tour.workspace_id == workspace_id, Tour.person_id == person_id)
+            .order_by(Tour.starts_on)
+        )
+        return list(self.session.scalars(query))
+
+    def absences_from_team(
+        self, workspace_id: str, home_team_id: int, *, excluding_person: int | None = None
+    ) -> list[tuple[date, date]]:
+        """The visits that take members of a team away, planned or under way."""
+        query = select(Tour.starts_on, Tour.ends_on).where(
+            Tour.workspace_id == workspace_id,
+            Tour.home_team_id == home_team_id,
+            Tour.status.in_(LIVE_TOUR_STATUSES),
+        )
+        if excluding_person is not None:
+            query = query.where(Tour.person_id != excluding_person)
+        return [(row.starts_on, row.ends_on) for row in self.session.execute(query)]
+
+    def visitor_of(self, tour: Tour) -> Person:
+        person = self.session.get(Person, tour.person_id)
+        assert person is not None  # a tour's visitor is deleted with the tour
+        return person
+
+    def take_seat(self, opening_id: int) -> bool:
+        """One seat of an opening, if any is left; the opening is filled by its last seat."""
+        result = self.session.execute(
+            update(Opening)
+            .where(
+                Opening.id == opening_id,
+                Opening.status == "open",
+                Opening.seats_taken < Opening.seats,
+            )
+            .values(seats_taken=Opening.seats_taken + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        self.session.execute(
+            update(Opening)
+            .where(Opening.id == opening_id, Opening.seats_taken >= Opening.seats)
+            .values(status="filled")
+            .execution_options(synchronize_session=False)
+        )
+        return True
+
+    def free_seat(self, opening_id: int) -> None:
+        self.session.execute(
+            update(Opening)
+            .where(Opening.id == opening_id, Opening.seats_taken > 0)
+            .values(
+                seats_taken=Opening.seats_taken - 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        self.session.execute(
+            update(Opening)
+            .where(
+                Opening.id == opening_id,
+                Opening.status == "filled",
+                Opening.seats_taken < Opening.seats,
+            )
+            .values(status="open")
+            .execution_options(synchronize_session=False)
+        )
