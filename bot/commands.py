@@ -23,7 +23,23 @@ class Subcommand:
 
 # Each entry has a handler registered in handlers/commands.py (a test keeps the two in step);
 # a subcommand is listed here only once it works, so help never points at a dead end.
-CATALOGUE: tuple[Subcommand, ...] = (Subcommand("help", "help", "Show this list of commands."),)
+CATALOGUE: tuple[Subcommand, ...] = (
+    Subcommand("help", "help", "Show this list of commands."),
+    Subcommand(
+        "openings",
+        "openings [topic] | openings mine",
+        "Open openings to visit, about a topic if you name one; `mine` lists your team's.",
+    ),
+    Subcommand("host", "host", "Post an opening for a visitor to join your team.", Audience.LEADS),
+    Subcommand("profile", "profile", "What you want to learn and teach, and when you are free."),
+    Subcommand("status", "status", "Your profile, visits, applications and what waits for you."),
+    Subcommand(
+        "team",
+        "team add|edit NAME|list|remove NAME",
+        "Keep the team directory: leads, channel, away cap, blackouts, sprints, host limits.",
+        Audience.ORGANISERS,
+    ),
+)
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,31 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import commands, events
+from handlers import commands, events, home
+from handlers.actions import applications as application_actions
+from handlers.actions import openings as opening_actions
 from handlers.actions import team_options
+from handlers.actions import teams as team_actions
 from handlers.deps import Deps
+from handlers.views import applications as application_views
+from handlers.views import openings as opening_views
+from handlers.views import profile as profile_views
+from handlers.views import teams as team_views
 
 # Each module has register(app, deps); add a feature's action and view modules here.
-LISTENER_MODULES = (commands, events, team_options)
+LISTENER_MODULES = (
+    commands,
+    events,
+    team_options,
+    profile_views,
+    application_actions,
+    application_views,
+    opening_actions,
+    opening_views,
+    team_actions,
+    team_views,
+    home,
+)
 
 
 def register_all(app: App, deps: Deps) -> None:

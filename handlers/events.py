@@ -10,8 +10,8 @@ from slack_sdk import WebClient
 from bot.services.events import process_once
 from bot.services.ports import UnitOfWork
 from bot.services.workspaces import mark_tokens_revoked, mark_uninstalled
-from bot.views.home import home_view
 from handlers.deps import Deps
+from handlers.home import home_for
 
 HANDLED_EVENTS = ("app_home_opened", "app_uninstalled", "tokens_revoked")
 
@@ -32,10 +32,11 @@ def register(app: App, deps: Deps) -> None:
         if event.get("tab", "home") != "home":
             return
 
+        # Read before the event's transaction: SQLite allows one writer, even in this thread.
+        view = home_for(deps, body["team_id"], event["user"])
+
         def publish(_uow: UnitOfWork) -> None:
-            client.views_publish(
-                user_id=event["user"], view=home_view(event["user"], deps.settings.admin_user_ids)
-            )
+            client.views_publish(user_id=event["user"], view=view)
 
         once(body, publish)
 

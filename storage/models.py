@@ -160,6 +160,8 @@ class Person(WorkspaceScoped, Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=_utcnow, onupdate=_utcnow)
 
+    home_team: Mapped[Team | None] = relationship(lazy="joined")
+
 
 class Opening(WorkspaceScoped, Base):
     __tablename__ = "openings"
@@ -216,6 +218,9 @@ class Application(WorkspaceScoped, Base):
     override_reason: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=_utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=_utcnow, onupdate=_utcnow)
+
+    opening: Mapped[Opening] = relationship(lazy="joined")
+    person: Mapped[Person] = relationship(lazy="joined")
 
 
 class Tour(WorkspaceScoped, Base):
@@ -308,6 +313,10 @@ class OutboxMessage(WorkspaceScoped, Base):
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
+    # A retry waits until next_attempt_at; a claim is held by lease_owner until lease_until, so a
+    # deliverer whose lease was taken over cannot record an outcome for the row.
+    next_attempt_at: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None]
     sent_channel: Mapped[str | None] = mapped_column(String(SLACK_ID))
     sent_ts: Mapped[str | None] = mapped_column(String(32))

@@ -10,6 +10,10 @@ from storage.repositories import (
     ApplicationRepository,
     AuditRepository,
     InboxRepository,
+    OpeningRepository,
+    OutboxRepository,
+    OverviewRepository,
+    PeopleRepository,
     TeamRepository,
     TourRepository,
     WorkspaceRepository,
@@ -28,8 +32,12 @@ class SqlUnitOfWork:
         self.inbox = InboxRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.teams = TeamRepository(self.session)
+        self.openings = OpeningRepository(self.session)
+        self.people = PeopleRepository(self.session)
         self.applications = ApplicationRepository(self.session)
         self.tours = TourRepository(self.session)
+        self.overview = OverviewRepository(self.session)
+        self.outbox = OutboxRepository(self.session)
         return self
 
     def __exit__(

@@ -79,7 +79,7 @@ class Step:
 def check_step(step: Step) -> None:
     """Raises StepNotAllowedError with a helpful sentence when the step may not happen."""
     if step.target not in TRANSITIONS[step.current]:
-        raise StepNotAllowedError(_already(step.current))
+        raise StepNotAllowedError(already(step.current))
     if step.target in (Status.WITHDRAWN, Status.CANCELLED):
         if not step.actor_roles & {Role.VISITOR, Role.HOST_LEAD, Role.HOME_LEAD, Role.ORGANISER}:
             raise StepNotAllowedError(
@@ -91,7 +91,7 @@ def check_step(step: Step) -> None:
         raise StepNotAllowedError(_not_yours(step.current))
 
 
-def _already(status: Status) -> str:
+def already(status: Status) -> str:
     return f"Nothing changed: this application is already {WAITING_FOR[status]}."
 
 

@@ -2,12 +2,20 @@
 
 from storage.repositories.applications import ApplicationRepository, TourRepository
 from storage.repositories.core import AuditRepository, InboxRepository, WorkspaceRepository
+from storage.repositories.openings import OpeningRepository
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.overview import OverviewRepository
+from storage.repositories.people import PeopleRepository
 from storage.repositories.teams import TeamRepository
 
 __all__ = [
     "ApplicationRepository",
     "AuditRepository",
     "InboxRepository",
+    "OpeningRepository",
+    "OutboxRepository",
+    "OverviewRepository",
+    "PeopleRepository",
     "TeamRepository",
     "TourRepository",
     "WorkspaceRepository",

@@ -33,11 +33,27 @@ class ApplicationRepository:
         self.session.flush()
         return application
 
-    def get(self, workspace_id: str, application_id: int) -> Application | None:
+    def create(self, **values: Any) -> Application:
+        return self.add(Application(**values))
+
+    def get(
+        self, workspace_id: str, application_id: int, *, lock: bool = False
+    ) -> Application | None:
+        """With `lock`, other transactions wanting the same application wait until this one
+        ends (PostgreSQL; SQLite runs one writing transaction at a time anyway)."""
+        if lock:
+            self.session.execute(
+                select(Application.id).where(Application.id == application_id).with_for_update()
+            )
         application = self.session.get(Application, application_id)
         if application is None or application.workspace_id != workspace_id:
             return None
         return application
+
+    def opening(self, workspace_id: str, opening_id: int) -> Opening | None:
+        """The opening with its host team (leads, blackouts, sprints), as applying needs it."""
+        opening = self.session.get(Opening, opening_id)
+        return opening if opening is not None and opening.workspace_id == workspace_id else None
 
     def live_for(self, workspace_id: str, person_id: int, opening_id: int) -> Application | None:
         query = select(Application).where(
@@ -85,11 +101,14 @@ class ApplicationRepository:
         )
         return list(self.session.scalars(query))
 
-    def waiting_since(self, status: str, before: datetime) -> list[Application]:
-        """Applications in `status` since before `before`, oldest first (for reminders)."""
+    def waiting_for_decision(self, workspace_id: str) -> list[Application]:
+        """Applications waiting for a host or home lead, oldest first (for reminders)."""
         query = (
             select(Application)
-            .where(Application.status == status, Application.updated_at < before)
+            .where(
+                Application.workspace_id == workspace_id,
+                Application.status.in_(("submitted", "host_accepted")),
+            )
             .order_by(Application.updated_at)
         )
         return list(self.session.scalars(query))
@@ -160,7 +179,8 @@ class TourRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, tour: Tour) -> Tour:
+    def create(self, **values: Any) -> Tour:
+        tour = Tour(**values)
         self.session.add(tour)
         self.session.flush()
         return tour

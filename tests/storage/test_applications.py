@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from storage.models import Application, Tour
+from storage.models import Application
 from tests.conftest import NOW
 from tests.support.seed import seed_opening, seed_person, seed_team
 
@@ -84,17 +84,15 @@ def test_the_last_seat_fills_the_opening_and_freeing_it_reopens(uow_factory):
 def test_absences_of_a_home_team(uow_factory):
     with uow_factory() as uow:
         host, home, person, opening, application = seed_application(uow)
-        uow.tours.add(
-            Tour(
-                workspace_id="T0TEST",
-                application_id=application.id,
-                person_id=person.id,
-                opening_id=opening.id,
-                host_team_id=host.id,
-                home_team_id=home.id,
-                starts_on=START,
-                ends_on=START + timedelta(days=27),
-            )
+        uow.tours.create(
+            workspace_id="T0TEST",
+            application_id=application.id,
+            person_id=person.id,
+            opening_id=opening.id,
+            host_team_id=host.id,
+            home_team_id=home.id,
+            starts_on=START,
+            ends_on=START + timedelta(days=27),
         )
         uow.commit()
     with uow_factory() as uow:

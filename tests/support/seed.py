@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from storage.models import Blackout, Opening, Person, Team, TeamLead, Workspace
+from storage.models import (
+    Application,
+    Blackout,
+    Opening,
+    Person,
+    Team,
+    TeamLead,
+    Tour,
+    Workspace,
+)
 from storage.unit_of_work import SqlUnitOfWork
 
 WORKSPACE = "T0TEST"
@@ -72,3 +81,41 @@ def seed_opening(
     uow.session.add(opening)
     uow.session.flush()
     return opening
+
+
+def seed_tour(
+    uow: SqlUnitOfWork,
+    visitor: Person,
+    opening: Opening,
+    *,
+    starts_on: date,
+    ends_on: date,
+    buddy_user_id: str | None = None,
+    status: str = "scheduled",
+) -> Tour:
+    """A confirmed visit: its application and the tour, as the approval flow leaves them."""
+    application = Application(
+        workspace_id=opening.workspace_id,
+        opening_id=opening.id,
+        person_id=visitor.id,
+        status="confirmed",
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    uow.session.add(application)
+    uow.session.flush()
+    tour = Tour(
+        workspace_id=opening.workspace_id,
+        application_id=application.id,
+        person_id=visitor.id,
+        opening_id=opening.id,
+        host_team_id=opening.host_team_id,
+        home_team_id=visitor.home_team_id,
+        buddy_user_id=buddy_user_id if buddy_user_id is not None else opening.buddy_user_id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status=status,
+    )
+    uow.session.add(tour)
+    uow.session.flush()
+    return tour

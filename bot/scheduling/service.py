@@ -1,0 +1,230 @@
+"""Use cases that keep the outbox in step with tours, and record what delivering a row achieved.
+
+Each takes a unit of work and leaves committing to its caller, so planning happens in the same
+transaction as the change to the tour that caused it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.openings import is_expired
+from bot.scheduling.delivery import (
+    Expired,
+    Failed,
+    Outcome,
+    Paused,
+    Released,
+    RetryLater,
+    Sent,
+    UndeliveredMessage,
+    failure_notices,
+    is_stale,
+    is_visitor,
+    visitor_gone_notices,
+)
+from bot.scheduling.planning import DigestOpening, TourFacts, plan_digest, plan_tour
+
+log = logging.getLogger(__name__)
+
+LIVE_TOUR_STATUSES = frozenset({"scheduled", "active"})
+
+
+class TimeZones(Protocol):
+    """Where a person is: an IANA name from their Slack profile, or None if unknown."""
+
+    def zone_of(self, user_id: str) -> str | None: ...
+
+
+def zone_named(name: str | None, fallback: ZoneInfo) -> ZoneInfo:
+    if not name:
+        return fallback
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("unknown time zone %r, using %s", name, fallback.key)
+        return fallback
+
+
+# --- tours ------------------------------------------------------------------------------------
+
+
+def schedule_tour(uow: Any, tour: Any, zones: TimeZones, organisation_zone: ZoneInfo) -> int:
+    """Plans (or re-plans) the tour's messages: sent rows stay, pending ones follow the dates.
+
+    A tour that is no longer live (cancelled, completed early) loses its pending rows instead.
+    Returns how many rows the tour now has planned.
+    """
+    parts = uow.outbox.tour_parts(tour.id) if tour.status in LIVE_TOUR_STATUSES else None
+    if parts is None:
+        cancel_tour(uow, tour)
+        return 0
+    tour, person, opening, host, home = parts
+    facts = TourFacts(
+        tour_id=tour.id,
+        visitor=person.user_id,
+        buddy=tour.buddy_user_id,
+        host_leads=tuple(sorted(lead.user_id for lead in host.leads)),
+        host_team=host.name,
+        host_channel=host.channel_id,
+        home_team=home.name if home is not None else None,
+        home_channel=home.channel_id if home is not None else None,
+        opening_title=opening.title,
+        first_day_kit=opening.first_day_kit,
+        work_mode=opening.work_mode,
+        city=host.city,
+        starts_on=tour.starts_on,
+        ends_on=tour.ends_on,
+    )
+    # The visitor's profile remembers their zone; everyone else is asked about (users.info).
+    names = {user: zones.zone_of(user) for user in {facts.buddy, *facts.host_leads} if user}
+    names[facts.visitor] = person.timezone or zones.zone_of(facts.visitor)
+    planned = plan_tour(
+        facts,
+        {user: zone_named(name, organisation_zone) for user, name in names.items()},
+        organisation_zone,
+    )
+    uow.outbox.replace_pending_of_tour(tour.workspace_id, tour.id, planned)
+    return len(planned)
+
+
+def cancel_tour(uow: Any, tour: Any) -> int:
+    """Removes the tour's pending messages; those already sent stay as a record."""
+    return int(uow.outbox.cancel_pending_of_tour(tour.workspace_id, tour.id))
+
+
+TourHook = Callable[[Any, Any], None]
+
+
+def tour_hook(zones: TimeZones, organisation_zone: ZoneInfo) -> TourHook:
+    """The `on_tour(uow, tour)` callback of bot/services/applications.py: plan or cancel."""
+
+    def on_tour(uow: Any, tour: Any) -> None:
+        schedule_tour(uow, tour, zones, organisation_zone)
+
+    return on_tour
+
+
+# --- the weekly digest ------------------------------------------------------------------------
+
+
+def schedule_digest(
+    uow: Any, workspace_id: str, channel: str | None, now: datetime, organisation_zone: ZoneInfo
+) -> bool:
+    """Plans this week's digest unless there is no channel, nothing open, or it is too late."""
+    if channel is None:
+        return False
+    today = now.astimezone(organisation_zone).date()
+    openings = [
+        DigestOpening(
+            title=opening.title,
+            host_team=opening.team_name,
+            earliest_start=opening.draft.earliest_start,
+            latest_end=opening.draft.latest_end,
+            weeks=opening.draft.weeks or 0,
+            open_seats=opening.seats_left,
+        )
+        for opening in uow.openings.open(workspace_id)
+        if opening.seats_left > 0
+        and not is_expired(opening, today)
+        and opening.draft.earliest_start is not None
+        and opening.draft.latest_end is not None
+    ]
+    digest = plan_digest(channel, openings, now, organisation_zone)
+    if digest is None or is_stale(digest.kind, digest.due_at, now):
+        return False
+    uow.outbox.upsert(workspace_id, [digest])
+    return True
+
+
+# --- recording what a delivery attempt achieved ----------------------------------------------
+
+
+def record_outcome(
+    uow: Any, row: Any, owner: str, outcome: Outcome, *, now: datetime, organisers: Iterable[str]
+) -> bool:
+    """Writes the outcome for a row `owner` claimed; False if the claim was lost meanwhile."""
+    outbox = uow.outbox
+    match outcome:
+        case Sent(channel=channel, ts=ts):
+            recorded = outbox.mark_sent(row.id, owner, channel=channel, ts=ts)
+        case Expired(reason=reason):
+            recorded = outbox.mark_expired(row.id, owner, reason)
+        case RetryLater(reason=reason, at=at):
+            recorded = outbox.retry_later(row.id, owner, at=at, reason=reason)
+        case Released(at=at):
+            recorded = outbox.release(row.id, owner, not_before=at)
+        case Paused():
+            recorded = outbox.release(row.id, owner)
+        case Failed(reason=reason, recipient_gone=gone):
+            recorded = outbox.mark_failed(row.id, owner, reason)
+            if recorded:
+                _tell_about_failure(
+                    uow, row, reason=reason, recipient_gone=gone, now=now, organisers=organisers
+                )
+    return bool(recorded)
+
+
+def _tell_about_failure(
+    uow: Any,
+    row: Any,
+    *,
+    reason: str,
+    recipient_gone: bool,
+    now: datetime,
+    organisers: Iterable[str],
+) -> None:
+    message = UndeliveredMessage(
+        outbox_id=row.id,
+        kind=row.kind,
+        recipient=row.recipient,
+        tour_id=row.tour_id,
+        payload=dict(row.payload or {}),
+    )
+    notices = failure_notices(message, reason, organisers, now)
+    if recipient_gone and is_visitor(message):
+        uow.outbox.cancel_pending_of_tour(row.workspace_id, row.tour_id)
+        notices += visitor_gone_notices(message, now)
+    uow.outbox.upsert(row.workspace_id, notices)
+    uow.audit.record(
+        row.workspace_id,
+        action="scheduled_message_failed",
+        actor_user_id=None,
+        now=now,
+        subject=f"outbox:{row.id}",
+        detail={"kind": row.kind, "recipient": row.recipient, "reason": reason},
+    )
+
+
+# --- pausing a workspace whose token is dead -------------------------------------------------
+
+
+def deliveries_paused(uow: Any, workspace_id: str) -> bool:
+    workspace = uow.workspaces.get(workspace_id)
+    return workspace is not None and workspace.tokens_revoked_at is not None
+
+
+def pause_deliveries(uow: Any, workspace_id: str, reason: str, now: datetime) -> None:
+    workspace = uow.workspaces.get(workspace_id)
+    if workspace is None or workspace.tokens_revoked_at is not None:
+        return
+    workspace.tokens_revoked_at = now
+    uow.audit.record(
+        workspace_id,
+        action="deliveries_paused",
+        actor_user_id=None,
+        now=now,
+        detail={"reason": reason},
+    )
+
+
+def resume_deliveries(uow: Any, workspace_id: str, now: datetime) -> None:
+    workspace = uow.workspaces.get(workspace_id)
+    if workspace is None or workspace.tokens_revoked_at is None:
+        return
+    workspace.tokens_revoked_at = None
+    uow.audit.record(workspace_id, action="deliveries_resumed", actor_user_id=None, now=now)

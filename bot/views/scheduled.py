@@ -1,0 +1,214 @@
+"""The scheduler's messages, rendered from an outbox row's content key and payload when sent.
+
+Payloads hold what people typed (titles, team names, the first-day kit): all of it is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.views.text import MESSAGE_BLOCK_LIMIT, context, escape, header, section, user_mention
+
+SHARE_BACK_DONE = "share_back_done"
+SHARE_BACK_NOT_YET = "share_back_not_yet"
+DIGEST_LIMIT = MESSAGE_BLOCK_LIMIT - 3  # room for the header, the intro and the footer
+
+Payload = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ScheduledMessage:
+    text: str  # the notification and accessibility fallback
+    blocks: list[dict[str, Any]]
+
+
+def render(content_key: str, payload: Payload) -> ScheduledMessage:
+    """Raises KeyError for a content key nobody knows: the row then fails, visibly."""
+    return _RENDERERS[content_key](payload)
+
+
+def _day(iso_day: str) -> str:
+    return f"{date.fromisoformat(iso_day):%a %-d %b}"
+
+
+def _visit(payload: Payload) -> str:
+    return (
+        f"*{escape(payload['opening_title'])}* with *{escape(payload['host_team'])}*, "
+        f"{_day(payload['starts_on'])} – {_day(payload['ends_on'])}"
+    )
+
+
+def _where(payload: Payload) -> str:
+    place = {"onsite": "on site", "remote": "remotely", "hybrid": "on site or remotely"}.get(
+        payload.get("work_mode", ""), ""
+    )
+    city = f" in {escape(payload['city'])}" if payload.get("city") else ""
+    channel = f", team channel <#{payload['host_channel']}>" if payload.get("host_channel") else ""
+    return f"Where: {place or 'as agreed'}{city}{channel}"
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text, "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def _kickoff_visitor(payload: Payload) -> ScheduledMessage:
+    buddy = user_mention(payload["buddy"]) if payload.get("buddy") else "your host team's lead"
+    blocks = [
+        header("Your team tourism visit starts today"),
+        section(f"Welcome to {_visit(payload)}.\n{_where(payload)}\nYour buddy: {buddy}"),
+    ]
+    kit = (payload.get("first_day_kit") or "").strip()
+    if kit:
+        blocks.append(section(f"*First steps*\n{escape(kit)}"))
+    blocks.append(
+        context("Each week I will ask how it is going. Say hello in the team channel today!")
+    )
+    return ScheduledMessage(f"Your visit to {escape(payload['host_team'])} starts today", blocks)
+
+
+def _kickoff_buddy(payload: Payload) -> ScheduledMessage:
+    visitor = user_mention(payload["visitor"])
+    home = f" from *{escape(payload['home_team'])}*" if payload.get("home_team") else ""
+    blocks = [
+        header("Your visitor arrives today"),
+        section(
+            f"{visitor}{home} joins you for {_visit(payload)}. You are their buddy: "
+            "show them around, pair with them in the first days and introduce them to the team."
+        ),
+        context("A short chat at the end of each week helps more than you would think."),
+    ]
+    return ScheduledMessage("Your team tourism visitor arrives today", blocks)
+
+
+def _checkin(payload: Payload) -> ScheduledMessage:
+    week = payload.get("week", 1)
+    blocks = [
+        section(
+            f"How did week {week} with *{escape(payload['host_team'])}* go? "
+            "Are you learning what you came for, or stuck in meetings?"
+        ),
+        context(_visit(payload)),
+    ]
+    return ScheduledMessage(f"How did week {week} of your visit go?", blocks)
+
+
+def _midpoint(payload: Payload) -> ScheduledMessage:
+    visitor = user_mention(payload["visitor"])
+    blocks = [
+        section(
+            f"{visitor} is halfway through {_visit(payload)}. How is it going from your side? "
+            "Is there something they should see or join before the visit ends?"
+        ),
+    ]
+    return ScheduledMessage("Your visitor is halfway through the visit", blocks)
+
+
+def _retro(payload: Payload) -> ScheduledMessage:
+    blocks = [
+        header("Last day of your visit"),
+        section(
+            f"Thank you for visiting *{escape(payload['host_team'])}*. Take ten minutes for a "
+            "retro: what did you learn, and what will you bring back to your team?"
+        ),
+        context(_visit(payload)),
+    ]
+    return ScheduledMessage("Last day of your visit: time for a short retro", blocks)
+
+
+def _share_back(payload: Payload) -> ScheduledMessage:
+    home = escape(payload["home_team"]) if payload.get("home_team") else "your team"
+    tour = str(payload["tour_id"])
+    blocks = [
+        section(
+            f"A week ago you came back from *{escape(payload['host_team'])}*. Have you shown "
+            f"{home} what you learned? Added backlog items for what you want to bring in?"
+        ),
+        {
+            "type": "actions",
+            "elements": [
+                _button("Done", SHARE_BACK_DONE, tour, "primary"),
+                _button("Not yet", SHARE_BACK_NOT_YET, tour),
+            ],
+        },
+    ]
+    return ScheduledMessage("Have you shared what you learned with your team?", blocks)
+
+
+def _digest(payload: Payload) -> ScheduledMessage:
+    openings = payload["openings"]
+    lines = [
+        section(
+            f"*{escape(opening['title'])}* · {escape(opening['host_team'])}\n"
+            f"{opening['weeks']} weeks between {_day(opening['earliest_start'])} and "
+            f"{_day(opening['latest_end'])} · {opening['open_seats']} seat(s) open"
+        )
+        for opening in openings[:DIGEST_LIMIT]
+    ]
+    more = len(openings) - len(lines)
+    footer = f"…and {more} more. " if more > 0 else ""
+    blocks = [
+        header("Team tourism: openings this week"),
+        *lines,
+        context(footer + "Type `/tourism openings` to see them all and apply."),
+    ]
+    return ScheduledMessage(f"{len(openings)} team tourism opening(s) this week", blocks)
+
+
+_KIND_NAMES = {
+    "kickoff": "kickoff message",
+    "checkin": "weekly check-in",
+    "midpoint": "mid-visit check-in",
+    "retro": "retro prompt",
+    "share_back": "share-back reminder",
+    "digest": "weekly digest",
+}
+
+
+def _notice_failed(payload: Payload) -> ScheduledMessage:
+    what = _KIND_NAMES.get(payload["failed_kind"], payload["failed_kind"])
+    to = payload["failed_recipient"]
+    where = user_mention(to) if to.startswith(("U", "W")) else f"<#{to}>"
+    blocks = [
+        section(
+            f"I could not deliver the {what} to {where}: `{escape(payload['reason'])}`. "
+            "I will not try again; please check the person or channel."
+        )
+    ]
+    if payload.get("opening_title"):
+        blocks.append(context(_visit(payload)))
+    return ScheduledMessage(f"A scheduled {what} could not be delivered", blocks)
+
+
+def _notice_visitor_gone(payload: Payload) -> ScheduledMessage:
+    visitor = user_mention(payload["visitor"])
+    blocks = [
+        section(
+            f"{visitor}'s Slack account has been deactivated, so I stopped the messages of "
+            f"{_visit(payload)}. Let the organisers know if the visit should change."
+        )
+    ]
+    return ScheduledMessage("A visitor's account has been deactivated", blocks)
+
+
+_RENDERERS: dict[str, Callable[[Payload], ScheduledMessage]] = {
+    "kickoff_visitor": _kickoff_visitor,
+    "kickoff_buddy": _kickoff_buddy,
+    "checkin": _checkin,
+    "midpoint": _midpoint,
+    "retro": _retro,
+    "share_back": _share_back,
+    "digest": _digest,
+    "notice_failed": _notice_failed,
+    "notice_visitor_gone": _notice_visitor_gone,
+}

@@ -1,0 +1,23 @@
+"""`/tourism status`: my part of the App Home, as an ephemeral message."""
+
+from __future__ import annotations
+
+from bot.services.home import load_home
+from bot.views.home import status_message
+from handlers.commands.request import CommandRequest, SubcommandHandler
+from handlers.deps import Deps
+
+
+def show_status(request: CommandRequest, deps: Deps) -> None:
+    with deps.uow() as uow:
+        data = load_home(
+            uow,
+            request.workspace_id,
+            request.user_id,
+            today=deps.today(),
+            is_organiser=deps.settings.is_admin(request.user_id),
+        )
+    request.ack(**status_message(data))
+
+
+SUBCOMMANDS: dict[str, SubcommandHandler] = {"status": show_status}

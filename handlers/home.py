@@ -1,0 +1,58 @@
+"""Publishing the App Home: when it is opened, and after any change that concerns someone."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.services.home import load_home
+from bot.services.profiles import profile_editor
+from bot.views.home import PROFILE_EDIT, home_view
+from bot.views.profile import profile_modal
+from handlers.deps import Deps
+from handlers.replies import workspace_of
+
+log = logging.getLogger(__name__)
+
+
+def home_for(deps: Deps, workspace_id: str, user_id: str) -> dict[str, Any]:
+    with deps.uow() as uow:
+        data = load_home(
+            uow,
+            workspace_id,
+            user_id,
+            today=deps.today(),
+            is_organiser=deps.settings.is_admin(user_id),
+        )
+    return home_view(data)
+
+
+def refresh_homes(
+    client: WebClient, deps: Deps, workspace_id: str, user_ids: Iterable[str]
+) -> None:
+    for user_id in dict.fromkeys(user_ids):
+        try:
+            client.views_publish(user_id=user_id, view=home_for(deps, workspace_id, user_id))
+        except SlackApiError as error:
+            log.warning("could not refresh the Home tab: %s", error.response["error"])
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.action(PROFILE_EDIT)
+    def edit_profile(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        editor = profile_editor(
+            deps.uow,
+            workspace_id=workspace_of(body),
+            user_id=body["user"]["id"],
+            today=deps.today(),
+        )
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=profile_modal(editor, deps.vocabulary, deps.settings.admin_user_ids),
+        )

@@ -1,0 +1,398 @@
+"""The delivery worker: claims due outbox rows, posts them to Slack, records what happened.
+
+Exactly once, through crashes, timeouts and several replicas:
+- a claim (with a lease) is committed before anything is sent, so two deliverers never hold the
+  same row; each outcome is recorded by the claim's owner alone, right after its Slack call;
+- every message carries its outbox id in Slack message metadata. When Slack may have posted
+  without our knowing (a timeout, a 5xx, or a row taken over from a deliverer that died), the
+  conversation's recent history is searched for that id before anything is sent again;
+- the Web API client retries nothing by itself (slack-sdk's ServerErrorRetryHandler would resend
+  blindly): 429 is waited out here and does not count as an attempt.
+Calls are paced per method (a token spacing just under the rate limit) from a small pool of
+threads; claims come in small batches, so memory does not grow with the size of the queue.
+"""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
+
+from bot.clock import Clock
+from bot.scheduling.delivery import (
+    Expired,
+    Failed,
+    Outcome,
+    Paused,
+    Problem,
+    Released,
+    Sent,
+    after_unsuccessful_try,
+    classify,
+    is_stale,
+)
+from bot.scheduling.service import (
+    deliveries_paused,
+    pause_deliveries,
+    record_outcome,
+    resume_deliveries,
+)
+from bot.services.ports import UnitOfWorkFactory
+from bot.settings import Settings
+from bot.views.scheduled import render
+
+log = logging.getLogger(__name__)
+
+REQUEST_TIMEOUT_SECONDS = 10
+LEASE = timedelta(minutes=5)
+METADATA_EVENT_TYPE = "tourism_outbox"
+HISTORY_PAGE_SIZE = 200
+HISTORY_PAGES = 5
+# How far before a row's creation history is searched: allows for clocks that disagree.
+HISTORY_SLACK = timedelta(hours=1)
+LONGEST_RATE_LIMIT_WAIT = 60.0
+MAX_BATCH = 200
+THREADS = 4
+# Slack's published limits: chat.postMessage about one a second per channel with short bursts;
+# conversations.* Tier 3 (50+ a minute). The deliverer stays under them instead of hitting 429s.
+DEFAULT_RATES: Mapping[str, float] = {
+    "chat.postMessage": 1.0,
+    "conversations.open": 0.8,
+    "conversations.history": 0.8,
+    "conversations.join": 0.3,
+}
+# A failure that happens before Slack could have acted is just transient; these may hide a post.
+UNCERTAIN_EXCEPTIONS: tuple[type[BaseException], ...] = (OSError, http.client.HTTPException)
+
+
+def build_delivery_client(
+    settings: Settings, timeout: float = REQUEST_TIMEOUT_SECONDS
+) -> WebClient:
+    """A client that retries nothing on its own: every resend is decided by the deliverer."""
+    options: dict[str, Any] = {"base_url": settings.slack_api_url} if settings.slack_api_url else {}
+    return WebClient(
+        token=settings.slack_bot_token, timeout=int(timeout), retry_handlers=[], **options
+    )
+
+
+class Pacer:
+    """Spaces the calls of each method evenly at its rate; a 429 holds that method back."""
+
+    def __init__(self, rates: Mapping[str, float]) -> None:
+        self._spacing = {method: 1.0 / rate for method, rate in rates.items() if rate > 0}
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, method: str) -> None:
+        spacing = self._spacing.get(method)
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next.get(method, now))
+            if spacing is not None:
+                self._next[method] = slot + spacing
+        if slot > now:
+            time.sleep(slot - now)
+
+    def hold(self, method: str, seconds: float) -> None:
+        with self._lock:
+            until = time.monotonic() + seconds
+            self._next[method] = max(self._next.get(method, until), until)
+
+
+class SlackTimeZones:
+    """People's time zones from users.info, remembered for the life of the process."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+        self._known: dict[str, str | None] = {}
+
+    def zone_of(self, user_id: str) -> str | None:
+        if user_id not in self._known:
+            try:
+                self._known[user_id] = self._client.users_info(user=user_id)["user"].get("tz")
+            except (SlackApiError, *UNCERTAIN_EXCEPTIONS) as error:
+                log.info("no time zone for %s: %s", user_id, error)
+                return None
+        return self._known[user_id]
+
+
+class _RateLimitTooLongError(Exception):
+    def __init__(self, method: str, seconds: float) -> None:
+        super().__init__(f"{method} rate limited for {seconds:.0f}s")
+        self.seconds = seconds
+
+
+def _error_code(error: SlackApiError) -> str:
+    return str(error.response.get("error") or "unknown_error")
+
+
+def _retry_after(response: SlackResponse) -> float:
+    headers = {name.lower(): value for name, value in (response.headers or {}).items()}
+    value = headers.get("retry-after")
+    if isinstance(value, list):
+        value = value[0]
+    try:
+        return max(float(value), 0.0) if value is not None else 1.0
+    except ValueError:
+        return 1.0
+
+
+def _is_direct(recipient: str) -> bool:
+    return recipient.startswith(("U", "W"))
+
+
+class Deliverer:
+    """Delivers one workspace's due outbox rows; safe to run in several processes at once."""
+
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        client: WebClient,
+        clock: Clock,
+        workspace_id: str,
+        organisers: Iterable[str],
+        rates: Mapping[str, float] = DEFAULT_RATES,
+        threads: int = THREADS,
+        lease: timedelta = LEASE,
+        batch_size: int | None = None,
+        request_timeout: float = REQUEST_TIMEOUT_SECONDS,
+    ) -> None:
+        self._uow = uow
+        self._client = client
+        self._clock = clock
+        self.workspace_id = workspace_id
+        self._organisers = frozenset(organisers)
+        self._pacer = Pacer(rates)
+        self._lease = lease
+        # A claimed row must be sent well within its lease, so a batch is what the slowest
+        # paced call gets through in a quarter of the lease.
+        per_message = [rates[m] for m in ("chat.postMessage", "conversations.open") if m in rates]
+        paced = int(min(per_message) * lease.total_seconds() / 4) if per_message else MAX_BATCH
+        self._batch_size = batch_size or max(1, min(MAX_BATCH, paced))
+        self._margin = timedelta(seconds=2 * request_timeout)
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="delivery")
+        self._paused = threading.Event()
+        self._stopping = threading.Event()
+
+    # --- the tick ---------------------------------------------------------------------------
+
+    def deliver_due(self) -> Counter[str]:
+        """Sends everything due now, batch by batch; returns how many rows ended how."""
+        report: Counter[str] = Counter()
+        if self._stopping.is_set():
+            return report
+        if not self._ready():
+            report["paused"] += 1
+            return report
+        while not self._stopping.is_set() and not self._paused.is_set():
+            rows = self._claim()
+            if not rows:
+                break
+            report.update(self._pool.map(self._deliver, rows))
+        return report
+
+    def stop(self) -> None:
+        """Asks a running tick to give back what it has not sent yet, and runs no more."""
+        self._stopping.set()
+
+    def close(self) -> None:
+        self._stopping.set()
+        self._pool.shutdown(wait=True)
+
+    def _ready(self) -> bool:
+        """False while the workspace is paused and auth.test still fails."""
+        with self._uow() as uow:
+            if not deliveries_paused(uow, self.workspace_id):
+                self._paused.clear()
+                return True
+        try:
+            self._client.auth_test()
+        except (SlackApiError, *UNCERTAIN_EXCEPTIONS) as error:
+            log.warning("deliveries stay paused: auth.test still fails (%s)", error)
+            return False
+        with self._uow() as uow:
+            resume_deliveries(uow, self.workspace_id, self._clock.now())
+            uow.commit()
+        log.info("deliveries resumed: the token works again")
+        self._paused.clear()
+        return True
+
+    def _claim(self) -> list[Any]:
+        now = self._clock.now()
+        with self._uow() as uow:
+            rows = uow.outbox.claim_due(
+                self.workspace_id,
+                now=now,
+                owner=self.owner,
+                lease_until=now + self._lease,
+                limit=self._batch_size,
+            )
+            uow.commit()
+        return rows
+
+    # --- one row ----------------------------------------------------------------------------
+
+    def _deliver(self, row: Any) -> str:
+        try:
+            outcome = self._attempt(row)
+        except Exception as error:  # one bad row never stalls the queue
+            log.exception("delivering outbox row %s failed unexpectedly", row.id)
+            outcome = after_unsuccessful_try(row.attempts, repr(error), self._clock.now())
+        if isinstance(outcome, Paused):
+            self._pause(outcome.reason)
+        with self._uow() as uow:
+            recorded = record_outcome(
+                uow, row, self.owner, outcome, now=self._clock.now(), organisers=self._organisers
+            )
+            uow.commit()
+        if not recorded:
+            log.warning("outbox row %s: lease lost before recording %s", row.id, outcome)
+        return type(outcome).__name__.lower()
+
+    def _attempt(self, row: Any) -> Outcome:
+        try:
+            return self._try(row)
+        except _RateLimitTooLongError as error:
+            return Released(str(error), at=self._clock.now() + timedelta(seconds=error.seconds))
+        except SlackApiError as error:
+            return self._outcome_of(row, error)
+        except UNCERTAIN_EXCEPTIONS as error:
+            # Only chat.postMessage can have an effect, and _post settles its own doubts.
+            reason = f"Slack unreachable: {error}"
+            return after_unsuccessful_try(row.attempts, reason, self._clock.now())
+
+    def _try(self, row: Any) -> Outcome:
+        if self._paused.is_set() or self._stopping.is_set():
+            return Released("stopping or paused")
+        channel = self._conversation(row.recipient)
+        # Claimed before (attempts counts claims): that try may have posted. Look first.
+        if row.attempts > 1 and (ts := self._find_posted(channel, row)) is not None:
+            return Sent(channel, ts)
+        if is_stale(row.kind, row.due_at, self._clock.now()):
+            return Expired(f"more than a day late (due {row.due_at:%Y-%m-%d %H:%M} UTC)")
+        if self._clock.now() >= row.lease_until - self._margin:
+            return Released("the lease is running out")
+        return self._post(row, channel, may_join=True)
+
+    def _post(self, row: Any, channel: str, *, may_join: bool) -> Outcome:
+        message = render(row.content_key, row.payload)
+        try:
+            response = self._call(
+                "chat.postMessage",
+                self._client.chat_postMessage,
+                channel=channel,
+                text=message.text,
+                blocks=message.blocks,
+                metadata={
+                    "event_type": METADATA_EVENT_TYPE,
+                    "event_payload": {"outbox_id": row.id},
+                },
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except SlackApiError as error:
+            problem = classify(_error_code(error), error.response.status_code)
+            if problem is Problem.UNCERTAIN:
+                return self._settle_doubt(row, channel, _error_code(error))
+            if problem is Problem.NOT_IN_CHANNEL and may_join:
+                self._call("conversations.join", self._client.conversations_join, channel=channel)
+                return self._post(row, channel, may_join=False)
+            return self._outcome_of(row, error)
+        except UNCERTAIN_EXCEPTIONS as error:
+            return self._settle_doubt(row, channel, f"no answer from Slack: {error}")
+        return Sent(str(response["channel"]), str(response["ts"]))
+
+    def _settle_doubt(self, row: Any, channel: str, reason: str) -> Outcome:
+        """Slack may have posted: if the message is there, it was sent; if not, retry later."""
+        ts = self._find_posted(channel, row)
+        if ts is not None:
+            return Sent(channel, ts)
+        return after_unsuccessful_try(row.attempts, reason, self._clock.now())
+
+    def _outcome_of(self, row: Any, error: SlackApiError) -> Outcome:
+        code = _error_code(error)
+        match classify(code, error.response.status_code):
+            case Problem.TOKEN_DEAD:
+                return Paused(code)
+            case Problem.RECIPIENT_GONE:
+                return Failed(code, recipient_gone=True)
+            case Problem.PERMANENT | Problem.NOT_IN_CHANNEL:
+                return Failed(code)
+            case _:
+                return after_unsuccessful_try(row.attempts, code, self._clock.now())
+
+    # --- Slack calls ------------------------------------------------------------------------
+
+    def _call(self, method: str, function: Callable[..., SlackResponse], **params: Any) -> Any:
+        """Paced; a 429 waits for Retry-After and tries the same call again (no attempt used)."""
+        while True:
+            self._pacer.wait(method)
+            try:
+                return function(**params)
+            except SlackApiError as error:
+                if classify(_error_code(error), error.response.status_code) is not (
+                    Problem.RATE_LIMITED
+                ):
+                    raise
+                wait = _retry_after(error.response)
+                if wait > LONGEST_RATE_LIMIT_WAIT:
+                    raise _RateLimitTooLongError(method, wait) from error
+                log.info("%s rate limited: waiting %.1fs", method, wait)
+                self._pacer.hold(method, wait)
+
+    def _conversation(self, recipient: str) -> str:
+        """The channel to post in: a user's DM is opened (which also tells a deactivated user)."""
+        if not _is_direct(recipient):
+            return recipient
+        opened = self._call("conversations.open", self._client.conversations_open, users=recipient)
+        return str(opened["channel"]["id"])
+
+    def _find_posted(self, channel: str, row: Any) -> str | None:
+        """The ts of this row's message if it is in the conversation, by its metadata."""
+        oldest = (row.created_at - HISTORY_SLACK).timestamp()
+        cursor = None
+        for _ in range(HISTORY_PAGES):
+            page = self._call(
+                "conversations.history",
+                self._client.conversations_history,
+                channel=channel,
+                oldest=f"{oldest:.6f}",
+                limit=HISTORY_PAGE_SIZE,
+                include_all_metadata=True,
+                **({"cursor": cursor} if cursor else {}),
+            )
+            for message in page.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if metadata.get("event_type") == METADATA_EVENT_TYPE and str(
+                    payload.get("outbox_id")
+                ) == str(row.id):
+                    return str(message["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return None
+        return None
+
+    def _pause(self, reason: str) -> None:
+        if self._paused.is_set():
+            return
+        self._paused.set()
+        log.error("Slack refuses the bot token (%s): deliveries paused, rows stay pending", reason)
+        with self._uow() as uow:
+            pause_deliveries(uow, self.workspace_id, reason, self._clock.now())
+            uow.commit()

@@ -1,0 +1,339 @@
+"""The approval workflow through signed HTTP: apply → accept → agree → visit card → tour."""
+
+import time
+from datetime import date, timedelta
+
+import pytest
+
+from bot.views import applications as views
+from bot.views.openings import APPLY
+from storage.models import Application, Opening, TeamLead, Tour
+from tests.conftest import ORGANISER, RunningBot
+from tests.support.seed import seed_opening, seed_person, seed_team
+from tests.support.slack_requests import date as date_value
+from tests.support.slack_requests import plain
+
+VISITOR, HOST_LEAD, HOME_LEAD, BUDDY = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD", "U0BUDDY"
+WINDOW_START = date(2027, 1, 4)  # a Monday
+
+
+@pytest.fixture
+def world(bot: RunningBot) -> dict[str, int]:
+    with bot.deps.uow() as uow:
+        host = seed_team(uow, "Streaming", leads=(HOST_LEAD,))
+        home = seed_team(uow, "Commissions", leads=(HOME_LEAD,), away_cap=1)
+        person = seed_person(
+            uow,
+            VISITOR,
+            home_team_id=home.id,
+            learning_goal="Learn stream processing",
+            available_from=date(2026, 12, 1),
+            available_until=date(2027, 6, 30),
+        )
+        opening = seed_opening(
+            uow,
+            host,
+            "Real-time click-through rates",
+            earliest_start=WINDOW_START,
+            latest_end=WINDOW_START + timedelta(weeks=12),
+            weeks=4,
+            seats=1,
+            buddy_user_id=BUDDY,
+        )
+        uow.commit()
+        return {"host": host.id, "home": home.id, "person": person.id, "opening": opening.id}
+
+
+def messages_titled(bot: RunningBot, text: str, count: int) -> list[dict]:
+    """Waits for `count` messages whose notification text is `text`."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        found = [
+            c.params for c in bot.slack.calls("chat.postMessage") if c.params.get("text") == text
+        ]
+        if len(found) >= count:
+            return found
+        time.sleep(0.02)
+    raise AssertionError(f"expected {count} messages {text!r}, got {len(found)}")
+
+
+def dms_to(bot: RunningBot, user_id: str) -> list[dict]:
+    return [c.params for c in bot.slack.calls("chat.postMessage") if c.params["channel"] == user_id]
+
+
+def button_value(message: dict, action_id: str) -> str:
+    for block in message["blocks"]:
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return element["value"]
+    raise AssertionError(f"no {action_id} button in {message['text']!r}")
+
+
+def apply(
+    bot: RunningBot,
+    opening_id: int,
+    start: date = WINDOW_START,
+    motivation: str = "I want to learn Beam",
+):
+    bot.requests.block_action(user_id=VISITOR, action_id=APPLY, value=str(opening_id))
+    modal = bot.slack.wait_for("views.open")[-1].params["view"]
+    assert modal["callback_id"] == views.APPLY_MODAL
+    before = len(bot.slack.calls("views.publish"))
+    response = bot.requests.view_submission(
+        user_id=VISITOR,
+        callback_id=views.APPLY_MODAL,
+        private_metadata=modal["private_metadata"],
+        values={
+            "motivation": {"motivation": plain(motivation)},
+            "learning_goal": {"learning_goal": plain("Bring streaming home")},
+            "starts_on": {"starts_on": date_value(start)},
+        },
+    )
+    if response.body == b"":
+        settled(bot, before)
+    return response
+
+
+def settled(bot: RunningBot, publishes_before: int) -> None:
+    """A step is fully carried out once the four people's Home tabs are refreshed (its last act)."""
+    bot.slack.wait_for("views.publish", count=publishes_before + 4)
+
+
+def click(bot: RunningBot, user_id: str, action_id: str, value: str) -> None:
+    before = len(bot.slack.calls("views.publish"))
+    bot.requests.block_action(user_id=user_id, action_id=action_id, value=value)
+    settled(bot, before)
+
+
+def application_of(bot: RunningBot) -> Application:
+    """The visitor's application, detached with its columns loaded."""
+    with bot.deps.uow() as uow:
+        application = (
+            uow.session.query(Application).join(Application.person).filter_by(user_id=VISITOR).one()
+        )
+        uow.session.expunge(application)
+        return application
+
+
+def test_the_whole_happy_path(bot: RunningBot, world):
+    response = apply(bot, world["opening"])
+    assert response.status == 200 and response.body == b""
+    bot.slack.wait_for("chat.postMessage", count=2)
+    [applied] = dms_to(bot, VISITOR)
+    assert "You applied to *Real-time click-through rates*" in applied["blocks"][0]["text"]["text"]
+    [request] = dms_to(bot, HOST_LEAD)
+    application_id = button_value(request, views.HOST_ACCEPT)
+
+    click(bot, HOST_LEAD, views.HOST_ACCEPT, application_id)
+    bot.slack.wait_for("chat.update")
+    [home_request] = bot.slack.wait_for("chat.postMessage", count=4) and dms_to(bot, HOME_LEAD)
+    assert "Already away from Commissions in that period: *0* (the team allows 1 at once)" in str(
+        home_request
+    )
+
+    bot.requests.block_action(user_id=HOME_LEAD, action_id=views.HOME_AGREE, value=application_id)
+    agree_modal = bot.slack.wait_for("views.open", count=2)[-1].params["view"]
+    assert "override_reason" not in str(agree_modal)
+    bot.requests.view_submission(
+        user_id=HOME_LEAD,
+        callback_id=views.HOME_AGREE_MODAL,
+        private_metadata=agree_modal["private_metadata"],
+        values={"covering": {"covering": plain("Ola takes the on-call week")}},
+    )
+    cards = messages_titled(bot, "Please confirm the visit card", 4)
+    assert sorted(card["channel"] for card in cards) == sorted(
+        [VISITOR, HOST_LEAD, HOME_LEAD, BUDDY]
+    )
+    assert "no velocity expected from the visitor" in str(cards[0])
+    assert "Ola takes the on-call week" in str(cards[0])
+
+    for confirmer in (VISITOR, BUDDY, HOST_LEAD, HOME_LEAD):
+        bot.requests.block_action(
+            user_id=confirmer, action_id=views.CARD_CONFIRM, value=application_id
+        )
+    booked = messages_titled(bot, "The visit is booked", 4)
+    assert sorted(m["channel"] for m in booked) == sorted([VISITOR, HOST_LEAD, HOME_LEAD, BUDDY])
+    thanks = [c for c in bot.slack.calls("response_url") if "you confirmed" in c.params["text"]]
+    assert len(thanks) == 3
+    with bot.deps.uow() as uow:
+        tour = uow.session.query(Tour).one()
+        opening = uow.session.get(Opening, world["opening"])
+        assert (tour.starts_on, tour.ends_on) == (WINDOW_START, WINDOW_START + timedelta(days=27))
+        assert (opening.seats_taken, opening.status) == (1, "filled")
+        assert uow.audit.actions("T0TEST") == [
+            "application_submitted",
+            "application_host_accepted",
+            "application_home_agreed",
+            "tour_created",
+        ]
+
+
+def test_validation_errors_keep_the_modal_open(bot: RunningBot, world):
+    response = apply(bot, world["opening"], start=WINDOW_START + timedelta(weeks=10), motivation="")
+    errors = response.json()["errors"]
+    assert response.json()["response_action"] == "errors"
+    assert "Tell the host team" in errors["motivation"]
+    assert "must fit between" in errors["starts_on"]
+    with bot.deps.uow() as uow:
+        assert uow.session.query(Application).count() == 0
+
+
+def test_someone_not_entitled_is_refused_and_nothing_changes(bot: RunningBot, world):
+    apply(bot, world["opening"])
+    [request] = bot.slack.wait_for("chat.postMessage", count=2) and dms_to(bot, HOST_LEAD)
+    application_id = button_value(request, views.HOST_ACCEPT)
+    bot.requests.block_action(
+        user_id=VISITOR, action_id=views.HOST_ACCEPT, value=application_id, channel_id="D0VISITOR"
+    )
+    [ephemeral] = bot.slack.wait_for("response_url")
+    assert (
+        ephemeral.params["text"]
+        == "Only a lead of the host team can accept or decline this application."
+    )
+    assert application_of(bot).status == "submitted"
+
+
+def test_a_double_click_is_recorded_once(bot: RunningBot, world):
+    apply(bot, world["opening"])
+    [request] = bot.slack.wait_for("chat.postMessage", count=2) and dms_to(bot, HOST_LEAD)
+    application_id = button_value(request, views.HOST_ACCEPT)
+    for _ in range(2):
+        bot.requests.block_action(
+            user_id=HOST_LEAD,
+            action_id=views.HOST_ACCEPT,
+            value=application_id,
+            channel_id="D0HOST",
+        )
+    [ephemeral] = bot.slack.wait_for("response_url")
+    assert "Nothing changed" in ephemeral.params["text"]
+    with bot.deps.uow() as uow:
+        assert uow.audit.actions("T0TEST").count("application_host_accepted") == 1
+
+
+def test_over_the_cap_needs_an_explicit_override(bot: RunningBot, world):
+    with bot.deps.uow() as uow:
+        colleague = seed_person(uow, "U0COLLEAGUE", home_team_id=world["home"])
+        other = seed_opening(
+            uow,
+            uow.teams.get("T0TEST", world["host"]),
+            "Another",
+            earliest_start=WINDOW_START,
+            latest_end=WINDOW_START + timedelta(weeks=8),
+        )
+        earlier = uow.applications.create(
+            workspace_id="T0TEST",
+            opening_id=other.id,
+            person_id=colleague.id,
+            status="confirmed",
+            starts_on=WINDOW_START,
+            ends_on=WINDOW_START + timedelta(days=13),
+        )
+        uow.tours.create(
+            workspace_id="T0TEST",
+            application_id=earlier.id,
+            person_id=colleague.id,
+            opening_id=other.id,
+            host_team_id=world["host"],
+            home_team_id=world["home"],
+            starts_on=WINDOW_START,
+            ends_on=WINDOW_START + timedelta(days=13),
+        )
+        uow.commit()
+    apply(bot, world["opening"])
+    [request] = bot.slack.wait_for("chat.postMessage", count=2) and dms_to(bot, HOST_LEAD)
+    application_id = button_value(request, views.HOST_ACCEPT)
+    bot.requests.block_action(user_id=HOST_LEAD, action_id=views.HOST_ACCEPT, value=application_id)
+    bot.slack.wait_for("chat.postMessage", count=4)
+    [home_request] = dms_to(bot, HOME_LEAD)
+    assert "Agree anyway (give a reason)…" in str(home_request)
+    bot.requests.block_action(user_id=HOME_LEAD, action_id=views.HOME_AGREE, value=application_id)
+    agree_modal = bot.slack.wait_for("views.open", count=2)[-1].params["view"]
+    assert "override_reason" in str(agree_modal)
+    response = bot.requests.view_submission(
+        user_id=HOME_LEAD,
+        callback_id=views.HOME_AGREE_MODAL,
+        private_metadata=application_id,
+        values={
+            "covering": {"covering": plain("Piotr")},
+            "override_reason": {"override_reason": plain("")},
+        },
+    )
+    assert "1 of the team are already away then" in response.json()["errors"]["override_reason"]
+    response = bot.requests.view_submission(
+        user_id=HOME_LEAD,
+        callback_id=views.HOME_AGREE_MODAL,
+        private_metadata=application_id,
+        values={
+            "covering": {"covering": plain("Piotr")},
+            "override_reason": {"override_reason": plain("Quiet month")},
+        },
+    )
+    assert response.body == b""
+    assert application_of(bot).override_reason == "Quiet month"
+
+
+def test_organisers_decide_when_the_home_team_has_no_lead(bot: RunningBot, world):
+    with bot.deps.uow() as uow:
+        uow.session.query(TeamLead).filter_by(team_id=world["home"]).delete()
+        uow.commit()
+    apply(bot, world["opening"])
+    [request] = bot.slack.wait_for("chat.postMessage", count=2) and dms_to(bot, HOST_LEAD)
+    bot.requests.block_action(
+        user_id=HOST_LEAD,
+        action_id=views.HOST_ACCEPT,
+        value=button_value(request, views.HOST_ACCEPT),
+    )
+    bot.slack.wait_for("chat.postMessage", count=4)
+    [to_organiser] = dms_to(bot, ORGANISER)
+    assert "because Commissions has no lead listed in the team directory" in str(to_organiser)
+
+
+def test_applying_without_a_profile_says_what_to_do(bot: RunningBot, world):
+    bot.requests.block_action(
+        user_id="U0NOBODY",
+        action_id=APPLY,
+        value=str(world["opening"]),
+        channel_id="C0TOURISM",
+    )
+    [ephemeral] = bot.slack.wait_for("response_url")
+    assert "/tourism profile" in ephemeral.params["text"]
+    assert ephemeral.params["response_type"] == "ephemeral"
+    assert bot.slack.calls("views.open") == []
+
+
+def test_withdrawing_a_booked_visit_frees_the_seat(bot: RunningBot, world):
+    apply(bot, world["opening"])
+    [request] = bot.slack.wait_for("chat.postMessage", count=2) and dms_to(bot, HOST_LEAD)
+    application_id = button_value(request, views.HOST_ACCEPT)
+    with bot.deps.uow() as uow:
+        application = uow.applications.get("T0TEST", int(application_id))
+        uow.applications.move(application, "submitted", "home_agreed", bot.clock.now())
+        uow.commit()
+    for confirmer in (VISITOR, BUDDY, HOST_LEAD, HOME_LEAD):
+        bot.requests.block_action(
+            user_id=confirmer, action_id=views.CARD_CONFIRM, value=application_id
+        )
+    bot.slack.wait_for("chat.postMessage", count=6)
+    bot.requests.block_action(user_id=VISITOR, action_id=views.WITHDRAW, value=application_id)
+    modal = bot.slack.wait_for("views.open", count=2)[-1].params["view"]
+    assert modal["callback_id"] == views.WITHDRAW_MODAL
+    empty = bot.requests.view_submission(
+        user_id=VISITOR,
+        callback_id=views.WITHDRAW_MODAL,
+        private_metadata=application_id,
+        values={"reason": {"reason": plain("")}},
+    )
+    assert "Say why" in empty.json()["errors"]["reason"]
+    bot.requests.view_submission(
+        user_id=VISITOR,
+        callback_id=views.WITHDRAW_MODAL,
+        private_metadata=application_id,
+        values={"reason": {"reason": plain("Family <!channel> matters")}},
+    )
+    ended = messages_titled(bot, "A visit was called off", 3)
+    assert sorted(m["channel"] for m in ended) == sorted([BUDDY, HOST_LEAD, HOME_LEAD])
+    assert "Family &lt;!channel&gt; matters" in str(ended[0])
+    with bot.deps.uow() as uow:
+        assert uow.session.query(Tour).one().status == "cancelled"
+        opening = uow.session.get(Opening, world["opening"])
+        assert (opening.seats_taken, opening.status) == (0, "open")

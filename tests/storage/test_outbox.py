@@ -1,0 +1,216 @@
+"""The outbox repository and the planning use cases, on SQLite and PostgreSQL."""
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.scheduling.planning import Kind, PlannedMessage
+from bot.scheduling.service import cancel_tour, schedule_tour
+from storage.models import OutboxMessage
+from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team, seed_tour
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
+LEASE = timedelta(minutes=5)
+
+
+class Zones:
+    """Slack's users.info, as far as planning needs it."""
+
+    def __init__(self, **zones: str) -> None:
+        self.zones = zones
+
+    def zone_of(self, user_id: str) -> str | None:
+        return self.zones.get(user_id)
+
+
+def seed_visit(uow, starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 29)):
+    host = seed_team(uow, "Payments", leads=("U0LEAD",), channel_id="C0PAY")
+    home = seed_team(uow, "Search", channel_id="C0SEARCH")
+    visitor = seed_person(uow, "U0VISITOR", home_team_id=home.id, timezone="Europe/Warsaw")
+    opening = seed_opening(
+        uow,
+        host,
+        "Learn the ledger",
+        earliest_start=date(2026, 3, 1),
+        latest_end=date(2026, 6, 30),
+        buddy_user_id="U0BUDDY",
+        first_day_kit="Read the runbook",
+    )
+    return seed_tour(uow, visitor, opening, starts_on=starts_on, ends_on=ends_on)
+
+
+def keys_and_status(uow, tour_id):
+    return {row.unique_key: row.status for row in uow.outbox.of_tour(WORKSPACE, tour_id)}
+
+
+def test_a_tour_is_planned_in_everyones_own_zone(uow_factory):
+    with uow_factory() as uow:
+        tour = seed_visit(uow)
+        count = schedule_tour(uow, tour, Zones(U0BUDDY="America/New_York"), WARSAW)
+        uow.commit()
+        rows = uow.outbox.of_tour(WORKSPACE, tour.id)
+        kickoff = next(row.payload for row in rows if row.content_key == "kickoff_visitor")
+        due = {row.unique_key: row.due_at for row in rows}
+        statuses = {row.status for row in rows}
+        prefix = f"tour:{tour.id}"
+    assert count == len(due) == 8
+    assert due[f"{prefix}:kickoff:U0VISITOR:1"] == datetime(2026, 3, 2, 9, tzinfo=UTC)
+    assert due[f"{prefix}:kickoff:U0BUDDY:1"] == datetime(2026, 3, 2, 15, tzinfo=UTC)
+    # the host lead's zone is unknown: the organisation's
+    assert due[f"{prefix}:midpoint:U0LEAD:1"] == datetime(2026, 3, 16, 9, tzinfo=UTC)
+    assert kickoff["first_day_kit"] == "Read the runbook"
+    assert kickoff["home_channel"] == "C0SEARCH"
+    assert statuses == {"pending"}
+
+
+def claim(uow, *, now=NOW, owner="A", limit=100):
+    rows = uow.outbox.claim_due(
+        WORKSPACE, now=now, owner=owner, lease_until=now + LEASE, limit=limit
+    )
+    uow.commit()
+    return rows
+
+
+def test_replanning_keeps_sent_rows_and_moves_pending_ones(uow_factory):
+    with uow_factory() as uow:
+        tour = seed_visit(uow)
+        schedule_tour(uow, tour, Zones(), WARSAW)
+        uow.commit()
+        # the kickoffs went out on the first day
+        sent = claim(uow, now=datetime(2026, 3, 2, 9, tzinfo=UTC))
+        assert {row.kind for row in sent} == {Kind.KICKOFF}
+        for row in sent:
+            assert uow.outbox.mark_sent(row.id, "A", channel="D1", ts="1.0")
+        uow.commit()
+        # the visit is cut to two weeks
+        tour.ends_on = date(2026, 3, 13)
+        schedule_tour(uow, tour, Zones(), WARSAW)
+        uow.commit()
+        rows = {row.unique_key: row for row in uow.outbox.of_tour(WORKSPACE, tour.id)}
+        prefix = f"tour:{tour.id}"
+        kickoff = rows[f"{prefix}:kickoff:U0VISITOR:1"]
+        assert (kickoff.status, kickoff.sent_ts) == ("sent", "1.0")
+        assert rows[f"{prefix}:retro:U0VISITOR:1"].due_at == datetime(2026, 3, 13, 9, tzinfo=UTC)
+        share_back = rows[f"{prefix}:share_back:U0VISITOR:1"]
+        assert share_back.due_at == datetime(2026, 3, 20, 9, tzinfo=UTC)
+        # weeks 2 and 3 no longer exist; week 1 is still planned
+        checkins = sorted(key for key in rows if ":checkin:" in key)
+        assert checkins == [f"{prefix}:checkin:U0VISITOR:1"]
+
+
+def test_cancelling_removes_pending_rows_only(uow_factory):
+    with uow_factory() as uow:
+        tour = seed_visit(uow)
+        schedule_tour(uow, tour, Zones(), WARSAW)
+        uow.commit()
+        [first, *_] = claim(uow, now=datetime(2026, 3, 2, 9, tzinfo=UTC), limit=1)
+        uow.outbox.mark_sent(first.id, "A", channel="D1", ts="1.0")
+        tour.status = "cancelled"
+        assert schedule_tour(uow, tour, Zones(), WARSAW) == 0
+        uow.commit()
+        assert keys_and_status(uow, tour.id) == {first.unique_key: "sent"}
+        assert cancel_tour(uow, tour) == 0
+
+
+def plan_messages(uow_factory, count, *, due=NOW - timedelta(minutes=1), kind=Kind.RETRO):
+    with uow_factory() as uow:
+        seed_visit(uow)
+        uow.outbox.upsert(
+            WORKSPACE,
+            [
+                PlannedMessage(f"test:{n}", kind, f"U{n:05d}", due, "retro", {"n": n})
+                for n in range(count)
+            ],
+        )
+        uow.commit()
+
+
+def test_only_due_rows_are_claimed_and_a_claim_counts_as_an_attempt(uow_factory):
+    plan_messages(uow_factory, 3)
+    with uow_factory() as uow:
+        uow.outbox.upsert(
+            WORKSPACE, [PlannedMessage("later", Kind.RETRO, "U0X", NOW + timedelta(hours=1), "r")]
+        )
+        uow.commit()
+        rows = claim(uow)
+        assert [row.unique_key for row in rows] == ["test:0", "test:1", "test:2"]
+        assert {(row.status, row.lease_owner, row.attempts) for row in rows} == {
+            ("sending", "A", 1)
+        }
+        assert claim(uow, owner="B") == []
+
+
+def test_an_expired_lease_is_taken_over_and_the_old_owner_can_no_longer_record(uow_factory):
+    plan_messages(uow_factory, 1)
+    with uow_factory() as uow:
+        [row] = claim(uow, owner="A")
+        assert claim(uow, now=NOW + LEASE - timedelta(seconds=1), owner="B") == []
+        [taken] = claim(uow, now=NOW + LEASE, owner="B")
+        assert taken.id == row.id and taken.attempts == 2  # in doubt: A may have posted
+        assert not uow.outbox.mark_sent(row.id, "A", channel="D1", ts="1.0")
+        assert uow.outbox.mark_sent(row.id, "B", channel="D1", ts="2.0")
+        uow.commit()
+        assert uow.outbox.get(row.id).sent_ts == "2.0"
+
+
+def test_retry_later_waits_and_release_gives_the_attempt_back(uow_factory):
+    plan_messages(uow_factory, 2)
+    with uow_factory() as uow:
+        first, second = claim(uow)
+        uow.outbox.retry_later(first.id, "A", at=NOW + timedelta(minutes=1), reason="boom")
+        uow.outbox.release(second.id, "A")
+        uow.commit()
+        assert [row.id for row in claim(uow, owner="B")] == [second.id]
+        [again] = claim(uow, now=NOW + timedelta(minutes=1), owner="C")
+        assert (again.id, again.attempts, again.last_error) == (first.id, 2, "boom")
+        assert uow.outbox.get(second.id).attempts == 1
+
+
+def test_outcomes_are_recorded(uow_factory):
+    plan_messages(uow_factory, 2)
+    with uow_factory() as uow:
+        first, second = claim(uow)
+        assert uow.outbox.mark_failed(first.id, "A", "channel_not_found")
+        assert uow.outbox.mark_expired(second.id, "A", "too late")
+        uow.commit()
+        assert uow.outbox.count_by_status(WORKSPACE) == {"failed": 1, "expired": 1}
+        assert uow.outbox.get(first.id).last_error == "channel_not_found"
+
+
+def test_upserting_the_same_key_twice_keeps_one_row(uow_factory):
+    plan_messages(uow_factory, 1)
+    plan_messages_again = [PlannedMessage("test:0", Kind.RETRO, "U00000", NOW, "retro", {"n": 9})]
+    with uow_factory() as uow:
+        uow.outbox.upsert(WORKSPACE, plan_messages_again)
+        uow.commit()
+        rows = [(row.unique_key, row.payload) for row in uow.session.query(OutboxMessage)]
+    assert rows == [("test:0", {"n": 9})]
+
+
+def test_concurrent_claims_never_share_a_row(uow_factory):
+    plan_messages(uow_factory, 200)
+    claimed: list[list[int]] = []
+    errors: list[BaseException] = []
+
+    def worker(owner: str) -> None:
+        mine: list[int] = []
+        try:
+            while True:
+                with uow_factory() as uow:
+                    rows = claim(uow, owner=owner, limit=7)
+                if not rows:
+                    break
+                mine += [row.id for row in rows]
+        except BaseException as error:  # surfaced below
+            errors.append(error)
+        claimed.append(mine)
+
+    threads = [threading.Thread(target=worker, args=(f"W{n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    everything = [outbox_id for mine in claimed for outbox_id in mine]
+    assert len(everything) == len(set(everything)) == 200
