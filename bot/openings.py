@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from bot.forms import check_length, check_topics
 from bot.topics import TopicVocabulary
 from bot.workflow.calendar import Period
 
-MAX_TOPICS = 20
-TOPIC_LENGTH_LIMIT = 75  # a topic must fit a Slack menu option
 TITLE_LIMIT = 150
 DESCRIPTION_LIMIT = 3000
 FIRST_DAY_KIT_LIMIT = 1000
@@ -112,13 +111,6 @@ def same_title(first: str, second: str) -> bool:
     return clean_title(first).casefold() == clean_title(second).casefold()
 
 
-def opening_topics(
-    vocabulary: TopicVocabulary, picked: Iterable[str], typed: str
-) -> tuple[str, ...]:
-    """Topics picked from the menu plus those typed comma-separated, normalised, each once."""
-    return vocabulary.normalise_all((*picked, *vocabulary.parse_free_text(typed)))
-
-
 def latest_start(draft: OpeningDraft) -> date | None:
     """The last day a visit of the opening's length can start and still end within the window."""
     if draft.latest_end is None or draft.weeks is None:
@@ -170,9 +162,9 @@ def validate_opening(
     _check_title(errors, draft, title_taken)
     if not draft.description.strip():
         errors["description"] = "Say what the visitor will work on."
-    _check_length(errors, "description", draft.description, DESCRIPTION_LIMIT)
-    _check_topics(errors, "topics", draft.topics, required=True)
-    _check_topics(errors, "hopes_to_learn", draft.hopes_to_learn, required=False)
+    check_length(errors, "description", draft.description, DESCRIPTION_LIMIT)
+    check_topics(errors, "topics", draft.topics, required=True)
+    check_topics(errors, "hopes_to_learn", draft.hopes_to_learn, required=False)
     if draft.expected_output not in set(ExpectedOutput):
         errors["expected_output"] = "Pick learning only or a small deliverable."
     _check_dates(errors, draft, today, saved)
@@ -181,7 +173,7 @@ def validate_opening(
         errors["buddy"] = "Pick the buddy from the list of people."
     if draft.work_mode not in set(WorkMode):
         errors["work_mode"] = "Pick on-site, remote or hybrid."
-    _check_length(errors, "first_day_kit", draft.first_day_kit, FIRST_DAY_KIT_LIMIT)
+    check_length(errors, "first_day_kit", draft.first_day_kit, FIRST_DAY_KIT_LIMIT)
     return errors
 
 
@@ -195,27 +187,6 @@ def _check_title(errors: dict[str, str], draft: OpeningDraft, title_taken: bool)
         errors["title"] = (
             "This team already has an open opening with this title: edit that one "
             "(`/tourism openings mine`) or pick another title."
-        )
-
-
-def _check_length(errors: dict[str, str], name: str, text: str, limit: int) -> None:
-    if len(text) > limit and name not in errors:
-        errors[name] = f"Keep it to {limit} characters (this is {len(text)})."
-
-
-def _check_topics(
-    errors: dict[str, str], name: str, topics: tuple[str, ...], *, required: bool
-) -> None:
-    if required and not topics:
-        errors[name] = "Pick at least one topic, or type one in the box below."
-    elif len(topics) > MAX_TOPICS:
-        errors[name] = (
-            f"That is {len(topics)} topics with the ones typed below: keep it to {MAX_TOPICS}."
-        )
-    elif any(len(topic) > TOPIC_LENGTH_LIMIT for topic in topics):
-        errors[name] = (
-            f"A topic is a few words ({TOPIC_LENGTH_LIMIT} characters at most); "
-            "separate topics with commas."
         )
 
 

@@ -6,16 +6,13 @@ block ids, so every problem shows next to the input it is about.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from enum import StrEnum
 
-from bot.topics import TopicVocabulary
+from bot.forms import check_length, check_topics
 from bot.workflow.calendar import Period
 
-MAX_TOPICS = 20
-TOPIC_LENGTH_LIMIT = 75  # a topic must fit a Slack menu option
 GOAL_LIMIT = 300
 NOTE_LIMIT = 3000
 CITY_LIMIT = 100
@@ -45,13 +42,6 @@ class Profile:
     note: str = ""
 
 
-def profile_topics(
-    vocabulary: TopicVocabulary, picked: Iterable[str], typed: str
-) -> tuple[str, ...]:
-    """Topics picked from the menu plus those typed comma-separated, normalised, each once."""
-    return vocabulary.normalise_all((*picked, *vocabulary.parse_free_text(typed)))
-
-
 def for_editing(profile: Profile, today: date) -> Profile:
     """The saved profile as the form should offer it today.
 
@@ -75,11 +65,11 @@ def validate_profile(profile: Profile, *, today: date, home_team_found: bool) ->
     errors: dict[str, str] = {}
     if not home_team_found:
         errors["home_team"] = "That team is not in the directory any more: pick another."
-    _check_topics(errors, "learn_topics", profile.learn_topics, required=True)
-    _check_topics(errors, "teach_topics", profile.teach_topics, required=False)
+    check_topics(errors, "learn_topics", profile.learn_topics, required=True)
+    check_topics(errors, "teach_topics", profile.teach_topics, required=False)
     if not profile.learning_goal.strip():
         errors["learning_goal"] = "Say in one sentence what you would like to learn."
-    _check_length(errors, "learning_goal", profile.learning_goal, GOAL_LIMIT)
+    check_length(errors, "learning_goal", profile.learning_goal, GOAL_LIMIT)
     _check_dates(errors, profile, today)
     if not MIN_WEEKS <= profile.preferred_weeks <= MAX_WEEKS:
         errors["preferred_weeks"] = f"Pick {MIN_WEEKS} to {MAX_WEEKS} weeks."
@@ -87,8 +77,8 @@ def validate_profile(profile: Profile, *, today: date, home_team_found: bool) ->
         errors["work_mode"] = "Pick on-site, remote or either."
     elif profile.work_mode == WorkMode.ONSITE and not profile.city.strip():
         errors["city"] = "Say which city you work from: an on-site visit needs one."
-    _check_length(errors, "city", profile.city, CITY_LIMIT)
-    _check_length(errors, "note", profile.note, NOTE_LIMIT)
+    check_length(errors, "city", profile.city, CITY_LIMIT)
+    check_length(errors, "note", profile.note, NOTE_LIMIT)
     return errors
 
 
@@ -99,27 +89,6 @@ def changed_fields(before: Profile | None, after: Profile) -> list[str]:
         for field in fields(Profile)
         if before is None or getattr(before, field.name) != getattr(after, field.name)
     ]
-
-
-def _check_topics(
-    errors: dict[str, str], name: str, topics: tuple[str, ...], *, required: bool
-) -> None:
-    if required and not topics:
-        errors[name] = "Pick at least one topic, or type one in the box below."
-    elif len(topics) > MAX_TOPICS:
-        errors[name] = (
-            f"That is {len(topics)} topics with the ones typed below: keep it to {MAX_TOPICS}."
-        )
-    elif any(len(topic) > TOPIC_LENGTH_LIMIT for topic in topics):
-        errors[name] = (
-            f"A topic is a few words ({TOPIC_LENGTH_LIMIT} characters at most); "
-            "separate topics with commas."
-        )
-
-
-def _check_length(errors: dict[str, str], name: str, text: str, limit: int) -> None:
-    if len(text) > limit and name not in errors:
-        errors[name] = f"Keep it to {limit} characters (this is {len(text)})."
 
 
 def _check_dates(errors: dict[str, str], profile: Profile, today: date) -> None:

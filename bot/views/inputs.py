@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
+from bot.topics import TopicVocabulary
 from bot.views.text import plain
 
 OPTION_TEXT_LIMIT = 75
@@ -91,6 +92,23 @@ def date_input(
     return _input(name, label, element, optional=optional, hint=hint)
 
 
+def _single_choice(
+    element_type: str,
+    name: str,
+    label: str,
+    options: Sequence[dict[str, Any]],
+    *,
+    initial: str | None,
+    optional: bool,
+    hint: str | None,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": element_type, "options": list(options[:OPTIONS_PER_SELECT])}
+    chosen = next((o for o in options if o["value"] == initial), None)
+    if chosen is not None:
+        element["initial_option"] = chosen
+    return _input(name, label, element, optional=optional, hint=hint)
+
+
 def static_select(
     name: str,
     label: str,
@@ -100,14 +118,9 @@ def static_select(
     optional: bool = False,
     hint: str | None = None,
 ) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "static_select",
-        "options": list(options[:OPTIONS_PER_SELECT]),
-    }
-    chosen = next((o for o in options if o["value"] == initial), None)
-    if chosen is not None:
-        element["initial_option"] = chosen
-    return _input(name, label, element, optional=optional, hint=hint)
+    return _single_choice(
+        "static_select", name, label, options, initial=initial, optional=optional, hint=hint
+    )
 
 
 def multi_select_groups(
@@ -159,6 +172,42 @@ def team_select(
     if initial_option is not None:
         element["initial_option"] = initial_option
     return _input(name, label, element, optional=optional, hint=hint or "Type a few letters.")
+
+
+TOPICS_TYPED_HINT = "Anything the menu lacks, separated by commas, e.g. kafka streams, pricing."
+
+
+def topic_inputs(
+    name: str,
+    label: str,
+    saved: Sequence[str],
+    vocabulary: TopicVocabulary,
+    *,
+    required: bool,
+) -> list[dict[str, Any]]:
+    """A menu of the vocabulary's topics, plus a box (`<name>_other`) for topics it lacks,
+    prefilled with the saved ones it lacks so that nothing is lost on a round trip."""
+    known = set(vocabulary.known_topics())
+    return [
+        multi_select_groups(
+            name,
+            label,
+            vocabulary.categories.items(),
+            initial=saved,
+            # The box below may hold the topics, so the menu itself may stay empty.
+            optional=True,
+            hint="Pick at least one here or type one below." if required else None,
+        ),
+        text_input(
+            f"{name}_other",
+            "Other topics, comma separated",
+            initial=", ".join(topic for topic in saved if topic not in known),
+            # Room for twenty saved topics the menu lacks: the box must not cut any off.
+            max_length=3000,
+            optional=True,
+            hint=TOPICS_TYPED_HINT,
+        ),
+    ]
 
 
 def users_select(
@@ -223,11 +272,9 @@ def radio_buttons(
     optional: bool = False,
     hint: str | None = None,
 ) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "radio_buttons", "options": list(options)}
-    chosen = next((o for o in options if o["value"] == initial), None)
-    if chosen is not None:
-        element["initial_option"] = chosen
-    return _input(name, label, element, optional=optional, hint=hint)
+    return _single_choice(
+        "radio_buttons", name, label, options, initial=initial, optional=optional, hint=hint
+    )
 
 
 def modal(

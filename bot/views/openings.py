@@ -35,13 +35,13 @@ from bot.views.inputs import (
     checkboxes,
     date_input,
     modal,
-    multi_select_groups,
     number_input,
     option,
     radio_buttons,
     static_select,
     team_select,
     text_input,
+    topic_inputs,
     users_select,
 )
 from bot.views.text import context, escape, header, plain, section, truncate, user_mention
@@ -66,7 +66,6 @@ EXPECTED_OUTPUT_TEXT = {
     ExpectedOutput.LEARNING: "Learning only",
     ExpectedOutput.DELIVERABLE: "A small deliverable",
 }
-TOPICS_TYPED_HINT = "Anything the menu lacks, separated by commas, e.g. kafka streams, pricing."
 
 
 # --- the modal ---------------------------------------------------------------------------------
@@ -95,8 +94,8 @@ def opening_modal(form: HostForm, vocabulary: TopicVocabulary) -> dict[str, Any]
             multiline=True,
             max_length=DESCRIPTION_LIMIT,
         ),
-        *_topic_inputs("topics", "Topics", draft.topics, vocabulary, required=True),
-        *_topic_inputs(
+        *topic_inputs("topics", "Topics", draft.topics, vocabulary, required=True),
+        *topic_inputs(
             "hopes_to_learn",
             "What your team hopes to learn from the visitor",
             draft.hopes_to_learn,
@@ -162,37 +161,6 @@ def opening_modal(form: HostForm, vocabulary: TopicVocabulary) -> dict[str, Any]
         submit="Post" if is_new else "Save",
         private_metadata="" if is_new else str(form.opening_id),
     )
-
-
-def _topic_inputs(
-    name: str,
-    label: str,
-    saved: tuple[str, ...],
-    vocabulary: TopicVocabulary,
-    *,
-    required: bool,
-) -> list[dict[str, Any]]:
-    """A menu of the vocabulary's topics, plus a box that also holds saved topics it lacks."""
-    known = set(vocabulary.known_topics())
-    return [
-        multi_select_groups(
-            name,
-            label,
-            vocabulary.categories.items(),
-            initial=saved,
-            # The box below may hold the topics, so the menu itself may stay empty.
-            optional=True,
-            hint="Pick at least one here or type one below." if required else None,
-        ),
-        text_input(
-            f"{name}_other",
-            "Other topics, comma separated",
-            initial=", ".join(topic for topic in saved if topic not in known),
-            max_length=1000,
-            optional=True,
-            hint=TOPICS_TYPED_HINT,
-        ),
-    ]
 
 
 def notice_modal(title: str, text: str) -> dict[str, Any]:

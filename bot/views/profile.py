@@ -21,12 +21,12 @@ from bot.views.inputs import (
     checkboxes,
     date_input,
     modal,
-    multi_select_groups,
     option,
     radio_buttons,
     static_select,
     team_select,
     text_input,
+    topic_inputs,
 )
 from bot.views.text import (
     SECTION_TEXT_LIMIT,
@@ -40,7 +40,6 @@ from bot.views.text import (
 
 PROFILE_CALLBACK = "profile"
 YES = "yes"
-TOPICS_TYPED_HINT = "Anything the menu lacks, separated by commas, e.g. kafka streams, pricing."
 WORK_MODE_TEXT = {
     WorkMode.ONSITE: "On-site",
     WorkMode.REMOTE: "Remote",
@@ -58,9 +57,11 @@ def profile_modal(
             "the bot suggests openings that fit."
         ),
         *_home_team_blocks(editor, sorted(organiser_ids)),
-        *_topic_inputs("learn_topics", "What I want to learn", profile.learn_topics, vocabulary),
-        *_topic_inputs(
-            "teach_topics", "What I can teach", profile.teach_topics, vocabulary, optional=True
+        *topic_inputs(
+            "learn_topics", "What I want to learn", profile.learn_topics, vocabulary, required=True
+        ),
+        *topic_inputs(
+            "teach_topics", "What I can teach", profile.teach_topics, vocabulary, required=False
         ),
         text_input(
             "learning_goal",
@@ -146,39 +147,6 @@ def _home_team_blocks(editor: ProfileEditor, organiser_ids: list[str]) -> list[d
             optional=True,
             hint="Not listed? Ask an organiser to add your team.",
         )
-    ]
-
-
-def _topic_inputs(
-    name: str,
-    label: str,
-    saved: tuple[str, ...],
-    vocabulary: TopicVocabulary,
-    *,
-    optional: bool = False,
-) -> list[dict[str, Any]]:
-    """A menu of the vocabulary's topics, plus a box that also holds saved topics it lacks."""
-    known = set(vocabulary.known_topics())
-    others = [topic for topic in saved if topic not in known]
-    return [
-        multi_select_groups(
-            name,
-            label,
-            vocabulary.categories.items(),
-            initial=saved,
-            # The box below may hold the topics, so the menu itself may stay empty.
-            optional=True,
-            hint=None if optional else "Pick at least one here or type one below.",
-        ),
-        text_input(
-            f"{name}_other",
-            "Other topics, comma separated",
-            initial=", ".join(others),
-            # Room for twenty saved topics the menu lacks: the box must not cut any off.
-            max_length=3000,
-            optional=True,
-            hint=TOPICS_TYPED_HINT,
-        ),
     ]
 
 

@@ -7,7 +7,8 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.openings import OpeningDraft, opening_topics
+from bot.forms import picked_topics
+from bot.openings import OpeningDraft
 from bot.services.openings import Actor, save_opening
 from bot.topics import TopicVocabulary
 from bot.views.openings import HOST_CALLBACK, YES, saved_text
@@ -47,7 +48,7 @@ def register(app: App, deps: Deps) -> None:
 
 def draft_from_form(form: FormValues, vocabulary: TopicVocabulary) -> OpeningDraft:
     def topics(name: str) -> tuple[str, ...]:
-        return opening_topics(vocabulary, form.selected_many(name), form.text(f"{name}_other"))
+        return picked_topics(vocabulary, form.selected_many(name), form.text(f"{name}_other"))
 
     return OpeningDraft(
         team_id=_number(form.selected("team")),

@@ -9,7 +9,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.profiles import Profile, profile_topics
+from bot.forms import picked_topics
+from bot.profiles import Profile
 from bot.services.profiles import record_timezone, save_profile
 from bot.topics import TopicVocabulary
 from bot.views.profile import (
@@ -57,7 +58,7 @@ def register(app: App, deps: Deps) -> None:
 
 def profile_from_form(form: FormValues, vocabulary: TopicVocabulary) -> Profile:
     def topics(name: str) -> tuple[str, ...]:
-        return profile_topics(vocabulary, form.selected_many(name), form.text(f"{name}_other"))
+        return picked_topics(vocabulary, form.selected_many(name), form.text(f"{name}_other"))
 
     return Profile(
         home_team_id=_number_or_zero(form.selected("home_team")),

@@ -3,11 +3,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.forms import picked_topics
 from bot.profiles import (
     Profile,
     changed_fields,
     for_editing,
-    profile_topics,
     validate_profile,
 )
 from bot.topics import default_vocabulary, vocabulary_from_yaml
@@ -127,7 +127,7 @@ def test_topics_are_normalised_deduplicated_and_kept_in_order():
     vocabulary = default_vocabulary()
     picked = ["machine learning", "go"]
     typed = "K8s, ML; Quantum Basket-Weaving\n go ,, "
-    assert profile_topics(vocabulary, picked, typed) == (
+    assert picked_topics(vocabulary, picked, typed) == (
         "machine learning",
         "go",
         "kubernetes",
@@ -137,7 +137,7 @@ def test_topics_are_normalised_deduplicated_and_kept_in_order():
 
 def test_topics_follow_the_vocabulary_they_are_given():
     vocabulary = vocabulary_from_yaml("topics:\n  Ops: [messaging]\naliases:\n  kafka: messaging\n")
-    assert profile_topics(vocabulary, [], "Kafka") == ("messaging",)
+    assert picked_topics(vocabulary, [], "Kafka") == ("messaging",)
 
 
 def test_editing_offers_a_start_that_passed_as_today_and_drops_an_ended_snooze():
