@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from bot.clock import Clock, clock_for
+from bot.scheduling.service import tour_hook
 from bot.services.team_import import UnknownWorkspaceError, import_teams
 from bot.services.workspaces import register_workspace
 from bot.settings import Settings, SettingsError, load_database_url, load_settings
@@ -31,6 +32,7 @@ from bot.team_file import TeamFileError, read_team_file
 from bot.topics import VocabularyError, load_vocabulary
 from handlers import register_all
 from handlers.deps import Deps
+from infra.delivery import SlackTimeZones
 from infra.http import HttpServer, slack_wsgi_app
 from infra.logs import configure_logging
 from infra.scheduler import start_ticker
@@ -57,13 +59,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
     clock = clock or clock_for(settings.clock_file)
     engine = create_db_engine(settings.database_url)
     sessions = session_factory(engine)
+    client = build_web_client(settings)
     deps = Deps(
         settings=settings,
         clock=clock,
         uow=lambda: SqlUnitOfWork(sessions),
         vocabulary=load_vocabulary(settings.topics_file),
+        on_tour=tour_hook(SlackTimeZones(client), settings.timezone),
     )
-    client = build_web_client(settings)
     bolt = App(
         client=client,
         signing_secret=settings.slack_signing_secret or "",

@@ -1,4 +1,5 @@
-"""What listeners are given: settings, the business clock, units of work, the topic vocabulary."""
+"""What listeners are given: settings, the business clock, units of work, the topic vocabulary
+and what the scheduler does when a tour changes."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.clock import Clock
+from bot.services.applications import TourHook, no_tour_hook
 from bot.services.ports import UnitOfWorkFactory
 from bot.settings import Settings
 from bot.topics import TopicVocabulary
@@ -17,6 +19,9 @@ class Deps:
     clock: Clock
     uow: UnitOfWorkFactory
     vocabulary: TopicVocabulary
+    # Called as on_tour(uow, tour) whenever a tour is created, moved or cancelled, inside that
+    # step's unit of work: the scheduler plans (or cancels) the tour's messages.
+    on_tour: TourHook = no_tour_hook
 
     def today(self) -> date:
         """Today in the organisation's time zone, by the business clock."""

@@ -21,6 +21,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.scheduling.service import schedule_digest
+from bot.services.applications import plan_decision_nudges
 from bot.services.openings import close_expired_openings
 from bot.settings import Settings
 from handlers.deps import Deps
@@ -145,6 +146,17 @@ def start_ticker(settings: Settings, deps: Deps, workspace_id: str) -> Ticker:
         workspace_id=workspace_id,
         organisers=settings.admin_user_ids,
     )
-    ticker = Ticker(deps=deps, deliverer=deliverer, tick_seconds=settings.tick_seconds)
+
+    def nudge_deciders(uow: Any, workspace_id: str, _today: date) -> None:
+        plan_decision_nudges(
+            uow, workspace_id, deps.clock.now(), settings.timezone, settings.admin_user_ids
+        )
+
+    ticker = Ticker(
+        deps=deps,
+        deliverer=deliverer,
+        tick_seconds=settings.tick_seconds,
+        maintenance=(*MAINTENANCE_HOOKS, nudge_deciders),
+    )
     ticker.start()
     return ticker

@@ -112,7 +112,7 @@ class Context:
 TourHook = Callable[[Any, Any], None]
 
 
-def _no_hook(_uow: Any, _tour: Any) -> None:
+def no_tour_hook(_uow: Any, _tour: Any) -> None:
     return None
 
 
@@ -433,7 +433,7 @@ def override_needed(absence: AbsenceCheck) -> str:
 
 
 def confirm_card(
-    uow: Any, ctx: Context, application_id: int, *, on_tour: TourHook = _no_hook
+    uow: Any, ctx: Context, application_id: int, *, on_tour: TourHook = no_tour_hook
 ) -> Outcome:
     loaded = _load(uow, ctx, application_id)
     if isinstance(loaded, Outcome):
@@ -498,7 +498,7 @@ def _create_tour(
 
 
 def withdraw(
-    uow: Any, ctx: Context, application_id: int, *, reason: str, on_tour: TourHook = _no_hook
+    uow: Any, ctx: Context, application_id: int, *, reason: str, on_tour: TourHook = no_tour_hook
 ) -> Outcome:
     """The visitor withdraws, or any party cancels: a confirmed visit frees its seat."""
     loaded = _load(uow, ctx, application_id)
@@ -564,14 +564,14 @@ def settled_requests(
 def plan_decision_nudges(
     uow: Any, workspace_id: str, now: datetime, zone: ZoneInfo, organisers: frozenset[str]
 ) -> int:
-    """Puts due reminders and escalations in the outbox (once each, by their unique keys)."""
+    """Puts due reminders and escalations in the outbox (once each, by their unique keys);
+    the caller commits."""
     today = now.astimezone(zone).date()
     planned = []
     for application in uow.applications.waiting_for_decision(workspace_id):
         waiting = _waiting(application, zone, organisers)
         planned += [_nudge_message(nudge, now) for nudge in nudges_due(waiting, today)]
     uow.outbox.upsert(workspace_id, planned)
-    uow.commit()
     return len(planned)
 
 

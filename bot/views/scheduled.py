@@ -201,6 +201,37 @@ def _notice_visitor_gone(payload: Payload) -> ScheduledMessage:
     return ScheduledMessage("A visitor's account has been deactivated", blocks)
 
 
+def _waiting_step(payload: Payload) -> str:
+    if payload["status"] == "submitted":
+        return "accept or decline the visit"
+    return "agree to the absence (or decline)"
+
+
+def _decision_reminder(payload: Payload) -> ScheduledMessage:
+    visitor = user_mention(payload["visitor"])
+    blocks = [
+        section(
+            f"A gentle reminder: {visitor}'s application to *{escape(payload['opening_title'])}* "
+            f"has waited {payload['working_days']} working days for you to "
+            f"{_waiting_step(payload)}. The buttons are in my earlier message and on my Home tab."
+        )
+    ]
+    return ScheduledMessage("An application is waiting for your decision", blocks)
+
+
+def _decision_escalation(payload: Payload) -> ScheduledMessage:
+    visitor = user_mention(payload["visitor"])
+    deciders = ", ".join(map(user_mention, payload["deciders"])) or "nobody"
+    blocks = [
+        section(
+            f"{visitor}'s application to *{escape(payload['opening_title'])}* has waited "
+            f"{payload['working_days']} working days for {deciders} to "
+            f"{_waiting_step(payload)}. Could you nudge them or decide with them?"
+        )
+    ]
+    return ScheduledMessage("An application has waited a week for a decision", blocks)
+
+
 _RENDERERS: dict[str, Callable[[Payload], ScheduledMessage]] = {
     "kickoff_visitor": _kickoff_visitor,
     "kickoff_buddy": _kickoff_buddy,
@@ -211,4 +242,6 @@ _RENDERERS: dict[str, Callable[[Payload], ScheduledMessage]] = {
     "digest": _digest,
     "notice_failed": _notice_failed,
     "notice_visitor_gone": _notice_visitor_gone,
+    "decision_reminder": _decision_reminder,
+    "decision_escalation": _decision_escalation,
 }

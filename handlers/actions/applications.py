@@ -82,7 +82,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         ctx = context_of(body, deps)
         with deps.uow() as uow:
-            outcome = workflow.confirm_card(uow, ctx, _target_id(body) or 0)
+            outcome = workflow.confirm_card(uow, ctx, _target_id(body) or 0, on_tour=deps.on_tour)
         if outcome.ok and not outcome.notices:
             tell(
                 client,

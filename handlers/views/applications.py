@@ -80,6 +80,6 @@ def register(app: App, deps: Deps) -> None:
     submitted(
         views.WITHDRAW_MODAL,
         lambda uow, ctx, app_id, form: workflow.withdraw(
-            uow, ctx, app_id, reason=form.text("reason")
+            uow, ctx, app_id, reason=form.text("reason"), on_tour=deps.on_tour
         ),
     )

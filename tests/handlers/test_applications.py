@@ -160,6 +160,8 @@ def test_the_whole_happy_path(bot: RunningBot, world):
         opening = uow.session.get(Opening, world["opening"])
         assert (tour.starts_on, tour.ends_on) == (WINDOW_START, WINDOW_START + timedelta(days=27))
         assert (opening.seats_taken, opening.status) == (1, "filled")
+        planned = {message.kind for message in uow.outbox.of_tour("T0TEST", tour.id)}
+        assert {"kickoff", "checkin", "midpoint", "retro", "share_back"} <= planned
         assert uow.audit.actions("T0TEST") == [
             "application_submitted",
             "application_host_accepted",
@@ -334,6 +336,8 @@ def test_withdrawing_a_booked_visit_frees_the_seat(bot: RunningBot, world):
     assert sorted(m["channel"] for m in ended) == sorted([BUDDY, HOST_LEAD, HOME_LEAD])
     assert "Family &lt;!channel&gt; matters" in str(ended[0])
     with bot.deps.uow() as uow:
-        assert uow.session.query(Tour).one().status == "cancelled"
+        tour = uow.session.query(Tour).one()
+        assert tour.status == "cancelled"
+        assert uow.outbox.of_tour("T0TEST", tour.id) == []  # nothing had been sent yet
         opening = uow.session.get(Opening, world["opening"])
         assert (opening.seats_taken, opening.status) == (0, "open")
