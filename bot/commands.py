@@ -21,7 +21,7 @@ class Subcommand:
     audience: Audience = Audience.EVERYONE
 
 
-# Each entry has a handler registered in handlers/commands.py (a test keeps the two in step);
+# Each entry has a handler registered in handlers/commands/ (a test keeps the two in step);
 # a subcommand is listed here only once it works, so help never points at a dead end.
 CATALOGUE: tuple[Subcommand, ...] = (
     Subcommand("help", "help", "Show this list of commands."),
@@ -31,12 +31,25 @@ CATALOGUE: tuple[Subcommand, ...] = (
         "Open openings to visit, about a topic if you name one; `mine` lists your team's.",
     ),
     Subcommand("host", "host", "Post an opening for a visitor to join your team.", Audience.LEADS),
+    Subcommand(
+        "candidates",
+        "candidates",
+        "Who would fit each of your team's openings, with an Invite button.",
+        Audience.LEADS,
+    ),
     Subcommand("profile", "profile", "What you want to learn and teach, and when you are free."),
+    Subcommand("match", "match", "Your five best-fitting openings, each with the reasons."),
     Subcommand("status", "status", "Your profile, visits, applications and what waits for you."),
     Subcommand(
         "team",
         "team add|edit NAME|list|remove NAME",
         "Keep the team directory: leads, channel, away cap, blackouts, sprints, host limits.",
+        Audience.ORGANISERS,
+    ),
+    Subcommand(
+        "round",
+        "round [best|fair|calendar]",
+        "Preview an organisation-wide matching round, then send its proposals.",
         Audience.ORGANISERS,
     ),
 )

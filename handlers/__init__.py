@@ -10,6 +10,7 @@ from slack_bolt import App
 
 from handlers import commands, events, home
 from handlers.actions import applications as application_actions
+from handlers.actions import matching as matching_actions
 from handlers.actions import openings as opening_actions
 from handlers.actions import team_options
 from handlers.actions import teams as team_actions
@@ -26,6 +27,7 @@ LISTENER_MODULES = (
     team_options,
     profile_views,
     application_actions,
+    matching_actions,
     application_views,
     opening_actions,
     opening_views,

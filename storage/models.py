@@ -292,6 +292,26 @@ class TourExtension(WorkspaceScoped, Base):
     requested_at: Mapped[datetime]
 
 
+class Proposal(WorkspaceScoped, Base):
+    """A matching round's offer to one visitor; accepting it applies with the host agreed."""
+
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    opening_id: Mapped[int] = mapped_column(ForeignKey("openings.id", ondelete="CASCADE"))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    mode: Mapped[str] = mapped_column(String(20))
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default="sent")  # sent|accepted|declined
+    sent_by: Mapped[str] = mapped_column(String(SLACK_ID))
+    created_at: Mapped[datetime]
+
+    opening: Mapped[Opening] = relationship(lazy="joined")
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
 class OutboxMessage(WorkspaceScoped, Base):
     """A scheduled message: the source of truth for everything the scheduler sends."""
 
@@ -335,6 +355,38 @@ class Retro(WorkspaceScoped, Base):
     length_verdict: Mapped[str] = mapped_column(String(12))  # too_short|right|too_long
     shareable: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+
+
+class CheckinAnswer(WorkspaceScoped, Base):
+    """A visitor's answers to one week's check-in; each question is answered once (first wins).
+    The *_alerted_at columns record that the organisers were told about an occurrence."""
+
+    __tablename__ = "checkin_answers"
+    __table_args__ = (UniqueConstraint("tour_id", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id", ondelete="CASCADE"))
+    week: Mapped[int]
+    mood: Mapped[str | None] = mapped_column(String(12))  # going_well|so_so|need_help
+    meetings_share: Mapped[str | None] = mapped_column(String(16))  # under_quarter|...|over_half
+    pulled_back: Mapped[str | None] = mapped_column(String(16))  # never|once_or_twice|often
+    details: Mapped[str] = mapped_column(Text, default="")  # what "Need help" said
+    answered_by: Mapped[str] = mapped_column(String(SLACK_ID))
+    answered_at: Mapped[datetime]
+    low_mood_alerted_at: Mapped[datetime | None]
+    meetings_alerted_at: Mapped[datetime | None]
+
+
+class ShippedItem(WorkspaceScoped, Base):
+    """One thing a visitor shipped during the visit: a link or a line, kept as typed."""
+
+    __tablename__ = "shipped_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(300))
+    logged_by: Mapped[str] = mapped_column(String(SLACK_ID))
+    logged_at: Mapped[datetime]
 
 
 class AuditEntry(WorkspaceScoped, Base):

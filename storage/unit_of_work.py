@@ -9,11 +9,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage.repositories import (
     ApplicationRepository,
     AuditRepository,
+    CheckinRepository,
     InboxRepository,
+    MatchingRepository,
     OpeningRepository,
     OutboxRepository,
     OverviewRepository,
     PeopleRepository,
+    ProposalRepository,
     TeamRepository,
     TourRepository,
     WorkspaceRepository,
@@ -37,7 +40,10 @@ class SqlUnitOfWork:
         self.applications = ApplicationRepository(self.session)
         self.tours = TourRepository(self.session)
         self.overview = OverviewRepository(self.session)
+        self.matching = MatchingRepository(self.session)
+        self.proposals = ProposalRepository(self.session)
         self.outbox = OutboxRepository(self.session)
+        self.checkins = CheckinRepository(self.session)
         return self
 
     def __exit__(

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.commands import closest_subcommands, parse_command_line
 from bot.views.help import unknown_command_blocks
 from handlers.commands import help as help_command
+from handlers.commands import matching as matching_commands
 from handlers.commands import openings as openings_command
 from handlers.commands import profile as profile_command
 from handlers.commands import status as status_command
@@ -19,6 +20,7 @@ from handlers.deps import Deps
 
 SUBCOMMAND_HANDLERS: dict[str, SubcommandHandler] = {
     **help_command.SUBCOMMANDS,
+    **matching_commands.SUBCOMMANDS,
     **openings_command.SUBCOMMANDS,
     **profile_command.SUBCOMMANDS,
     **status_command.SUBCOMMANDS,

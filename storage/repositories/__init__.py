@@ -1,7 +1,9 @@
 """Repositories, one module per aggregate: every query the bot makes lives in this package."""
 
 from storage.repositories.applications import ApplicationRepository, TourRepository
+from storage.repositories.checkins import CheckinRepository
 from storage.repositories.core import AuditRepository, InboxRepository, WorkspaceRepository
+from storage.repositories.matching import MatchingRepository, ProposalRepository
 from storage.repositories.openings import OpeningRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.overview import OverviewRepository
@@ -11,11 +13,14 @@ from storage.repositories.teams import TeamRepository
 __all__ = [
     "ApplicationRepository",
     "AuditRepository",
+    "CheckinRepository",
     "InboxRepository",
+    "MatchingRepository",
     "OpeningRepository",
     "OutboxRepository",
     "OverviewRepository",
     "PeopleRepository",
+    "ProposalRepository",
     "TeamRepository",
     "TourRepository",
     "WorkspaceRepository",

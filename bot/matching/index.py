@@ -1,0 +1,553 @@
+"""The matching index: an organisation compiled into arrays, and the feasibility rules and score.
+
+Each feasibility rule is written once, as a numpy expression over visitor and opening positions
+that broadcasts: given a column of visitors and a row of openings it yields a block, given two
+aligned vectors it yields one value per pair. Pair finding runs the rules cheapest-first over
+blocks of visitors against all open openings and keeps only survivors, so memory follows the
+feasible pairs, not visitors x openings; the diagnosis runs every rule on one visitor's row to
+say why nothing fits.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from bot.matching.calendar import (
+    HORIZON_WEEKS,
+    first_start_week,
+    last_end_week,
+    lowest_week,
+    monday,
+    range_masks,
+    start_mask,
+    week_of,
+    weeks_mask,
+    working_weeks,
+)
+from bot.matching.model import (
+    MAX_TOUR_WEEKS,
+    OPEN_STATUS,
+    Obstacle,
+    Opening,
+    Organisation,
+    Team,
+    Tour,
+    Visitor,
+)
+from bot.matching.weights import DEFAULT_WEIGHTS, MILLI, ScoreWeights
+
+# Cells (visitors x openings) evaluated at once while finding pairs: big enough for fast matrix
+# products, small enough that the temporary blocks stay around a hundred MiB.
+BLOCK_CELLS = 4_000_000
+# Opening modes as bits, and the modes each working preference accepts (onsite and hybrid need
+# presence, which a person willing to travel or living in the host's city can give).
+_OPENING_MODE_BIT = {"onsite": 1, "remote": 2, "hybrid": 4}
+_ACCEPTED_MODES = {"onsite": 1 | 4, "remote": 2 | 4, "either": 1 | 2 | 4}
+_NEEDS_PRESENCE = 1 | 4
+_NO_CAP = 1 << 30
+
+
+@dataclass(frozen=True, slots=True)
+class PairTable:
+    """Feasible (visitor, opening) pairs as parallel arrays of positions into the index.
+
+    `points` is the score in milli-points, `host_points` the host's preference (stable round) in
+    milli-points, `starts` the mask of possible start weeks (bit w = Monday of week w counted from
+    the week containing today).
+    """
+
+    visitor: np.ndarray
+    opening: np.ndarray
+    points: np.ndarray
+    host_points: np.ndarray
+    starts: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.visitor)
+
+    def take(self, rows: np.ndarray) -> PairTable:
+        return PairTable(
+            self.visitor[rows],
+            self.opening[rows],
+            self.points[rows],
+            self.host_points[rows],
+            self.starts[rows],
+        )
+
+    @classmethod
+    def concatenate(cls, tables: list[PairTable]) -> PairTable:
+        if not tables:
+            empty = np.empty(0, np.int32)
+            return cls(empty, empty, empty, empty, np.empty(0, np.uint64))
+        return cls(*(np.concatenate([getattr(t, name) for t in tables]) for name in cls.__slots__))
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """How well aligned pairs fit, part by part, before weighting (see bot.matching.weights):
+    rarity sums of the topics and of the two-way topics, duration fit in [0, 1], novelty 0/1 and
+    the small-host factor in (0, 1]."""
+
+    topic: np.ndarray
+    two_way: np.ndarray
+    duration: np.ndarray
+    novelty: np.ndarray
+    small_host: np.ndarray
+
+    def parts(self, w: ScoreWeights) -> dict[str, np.ndarray]:
+        """Points of each part of the visitor-side score."""
+        return {
+            "topic": w.topic * self.topic,
+            "two_way": w.two_way * self.two_way,
+            "duration": w.duration * self.duration,
+            "novelty": w.novelty * self.novelty,
+            "small_host": w.small_host * self.small_host,
+        }
+
+    def points(self, w: ScoreWeights) -> np.ndarray:
+        """The score in milli-points."""
+        return _milli(sum(self.parts(w).values()))
+
+    def host_points(self, w: ScoreWeights) -> np.ndarray:
+        """The host's ranking of the visitor (stable round) in milli-points."""
+        return _milli(
+            w.host_topic * self.topic
+            + w.host_two_way * self.two_way
+            + w.host_duration * self.duration
+        )
+
+
+def _codes(values: Iterable[str | None], known: dict[str, int], missing: int) -> np.ndarray:
+    codes = [missing if v is None else known.setdefault(v, len(known)) for v in values]
+    return np.array(codes, dtype=np.int32)
+
+
+class MatchIndex:
+    """An organisation compiled for matching. Build it once per request or round; it is read-only.
+
+    Positions: visitors, openings and teams are numbered in the order of the organisation's tuples;
+    the extra team position `no_team` stands for "no home team".
+    """
+
+    def __init__(self, org: Organisation, weights: ScoreWeights = DEFAULT_WEIGHTS) -> None:
+        self.org = org
+        self.weights = weights
+        self.visitors = org.visitors
+        self.openings = org.openings
+        self.teams = org.teams
+        self.base_week = week_of(org.today)
+        self.visitor_pos = {v.id: i for i, v in enumerate(self.visitors)}
+        self.opening_pos = {o.id: j for j, o in enumerate(self.openings)}
+        self.team_pos = {t.id: k for k, t in enumerate(self.teams)}
+        self.no_team = len(self.teams)
+        self._compile_topics(org)
+        self._compile_teams(org)
+        self._compile_visitors(org)
+        self._compile_openings(org)
+        self._compile_work_modes()
+        self._compile_exclusions(org)
+
+    # ----------------------------------------------------------------------------- compiling
+
+    def _team_of(self, team_id: str | None, whose: str) -> int:
+        if team_id is None:
+            return self.no_team
+        if team_id not in self.team_pos:
+            raise ValueError(f"{whose} names unknown team {team_id!r}")
+        return self.team_pos[team_id]
+
+    def _compile_topics(self, org: Organisation) -> None:
+        names: set[str] = set()
+        for v in org.visitors:
+            names |= v.learn | v.teach
+        for o in org.openings:
+            names |= o.topics | o.hopes_to_learn
+        self.topics = sorted(names)
+        self.topic_pos = {t: i for i, t in enumerate(self.topics)}
+        offered = Counter(t for o in org.openings for t in o.topics)
+        n = len(org.openings)
+        raw = np.array([1 + np.log((1 + n) / (1 + offered[t])) for t in self.topics])
+        self.rarity_of = dict(zip(self.topics, (raw / (1 + np.log(1 + n))).tolist(), strict=True))
+        self.rarity = np.array([self.rarity_of[t] for t in self.topics], dtype=np.float32)
+
+    def _topic_slots(self, sets: Iterable[frozenset[str]]) -> np.ndarray:
+        """Topic positions of each set, one row per set, padded with the empty topic `len(topics)`
+        (topics sorted by name, so sums always add in the same order)."""
+        rows = [sorted(self.topic_pos[t] for t in s) for s in sets]
+        slots = np.full((len(rows), max(map(len, rows), default=0)), len(self.topics), np.int32)
+        for i, row in enumerate(rows):
+            slots[i, : len(row)] = row
+        return slots
+
+    def _topic_matrix(self, sets: Iterable[frozenset[str]]) -> np.ndarray:
+        """0/1 matrix of sets x topics, with a last all-zero column for the empty topic."""
+        slots = self._topic_slots(sets)
+        matrix = np.zeros((len(slots), len(self.topics) + 1), dtype=np.float32)
+        np.put_along_axis(matrix, slots, 1.0, axis=1)
+        matrix[:, -1] = 0.0
+        return matrix
+
+    def _compile_teams(self, org: Organisation) -> None:
+        n = len(self.teams) + 1
+        cities: dict[str, int] = {}
+        self.team_city = _codes([t.city for t in self.teams] + [None], cities, -2)
+        self._cities = cities
+        hosted_tours: dict[int, list[Tour]] = defaultdict(list)
+        self.visited = np.zeros((n, n), dtype=bool)
+        self.cap_left = np.full((n, HORIZON_WEEKS), _NO_CAP, dtype=np.int64)
+        for k, team in enumerate(self.teams):
+            self.cap_left[k] = team.away_cap
+        for tour in org.tours:
+            host = self.team_pos.get(tour.host_team_id)
+            home = self.team_pos.get(tour.home_team_id) if tour.home_team_id else self.no_team
+            if host is not None:
+                hosted_tours[host].append(tour)
+            if home is not None and home != self.no_team:
+                if host is not None:
+                    self.visited[home, host] = True
+                weeks = self._relative(working_weeks(tour.start, tour.end))
+                self.cap_left[home, weeks.start : weeks.stop] -= 1
+        self.cap_left = np.maximum(self.cap_left, 0)
+        self.blackout_ok = np.empty((n, MAX_TOUR_WEEKS + 1), dtype=np.uint64)
+        self.host_ok = np.empty_like(self.blackout_ok)
+        for k in range(n):
+            team = self.teams[k] if k < len(self.teams) else None
+            blackout = self._blackout_weeks(team)
+            resting, full_quarters = self._host_limit_weeks(team, hosted_tours[k])
+            for weeks in range(MAX_TOUR_WEEKS + 1):
+                free = start_mask(blackout, max(weeks, 1))
+                self.blackout_ok[k, weeks] = free
+                self.host_ok[k, weeks] = (
+                    start_mask(blackout | resting, max(weeks, 1)) & ~full_quarters
+                )
+        round_caps = [t.away_cap if t.round_cap is None else t.round_cap for t in self.teams]
+        self.round_cap = np.array([*round_caps, _NO_CAP], dtype=np.int64)
+        self.small_host = np.array(
+            [1 / (1 + t.visitors_hosted) for t in self.teams] + [0.0], dtype=np.float32
+        )
+
+    def _relative(self, weeks: range) -> range:
+        first = min(max(weeks.start - self.base_week, 0), HORIZON_WEEKS)
+        return range(first, min(max(weeks.stop - self.base_week, first), HORIZON_WEEKS))
+
+    def _shifted_mask(self, weeks: range) -> int:
+        return weeks_mask(range(weeks.start - self.base_week, weeks.stop - self.base_week))
+
+    def _blackout_weeks(self, team: Team | None) -> int:
+        mask = 0
+        for first, last in team.blackouts if team else ():
+            mask |= self._shifted_mask(working_weeks(first, last))
+        return mask
+
+    def _host_limit_weeks(self, team: Team | None, hosted: list[Tour]) -> tuple[int, int]:
+        """(weeks a new tour may not touch because of rest days, weeks it may not start in because
+        the quarter is full)."""
+        if team is None:
+            return 0, 0
+        resting = 0
+        if team.rest_days > 0:
+            for tour in hosted:
+                around = working_weeks(
+                    date.fromordinal(tour.start.toordinal() - team.rest_days),
+                    date.fromordinal(tour.end.toordinal() + team.rest_days),
+                )
+                resting |= self._shifted_mask(around)
+        full = 0
+        if team.visitors_per_quarter is not None:
+            per_quarter = Counter(_quarter(tour.start) for tour in hosted)
+            for week in range(HORIZON_WEEKS):
+                if (
+                    per_quarter[_quarter(monday(self.base_week + week))]
+                    >= team.visitors_per_quarter
+                ):
+                    full |= 1 << week
+        return resting, full
+
+    def _window(self, first: date, last: date) -> tuple[int, int]:
+        """(first start week, last end week) of a window, relative to today's week."""
+        start = first_start_week(max(first, self.org.today)) - self.base_week
+        end = last_end_week(last) - self.base_week
+        return max(start, 0), min(end, HORIZON_WEEKS - 1)
+
+    def _compile_visitors(self, org: Organisation) -> None:
+        vs = self.visitors
+        self.home = np.array(
+            [self._team_of(v.home_team_id, f"visitor {v.id}") for v in vs], np.int32
+        )
+        self.not_looking = np.array([not v.looking for v in vs], dtype=bool)
+        self.snoozed = np.array([v.snoozed_on(org.today) for v in vs], dtype=bool)
+        self.eligible = ~(self.not_looking | self.snoozed)
+        self.accepted_modes = np.array([_ACCEPTED_MODES[v.work_mode] for v in vs], dtype=np.uint8)
+        self.visitor_city = _codes([v.city for v in vs], self._cities, -1)
+        self.travels = np.array([v.willing_to_travel for v in vs], dtype=bool)
+        self.preferred_weeks = np.array([v.preferred_weeks for v in vs], dtype=np.int16)
+        windows = np.array([self._window(v.available_from, v.available_until) for v in vs])
+        self.visitor_first, self.visitor_last = windows.reshape(-1, 2).T.astype(np.int16)
+        self.visitor_weeks = self.visitor_last - self.visitor_first + 1
+        self.learn = self._topic_slots(v.learn for v in vs)
+        self.teach = self._topic_slots(v.teach for v in vs)
+
+    def _compile_openings(self, org: Organisation) -> None:
+        os_ = self.openings
+        self.host = np.array(
+            [self._team_of(o.host_team_id, f"opening {o.id}") for o in os_], np.int32
+        )
+        self.is_open = np.array([o.status == OPEN_STATUS and o.seats_left > 0 for o in os_], bool)
+        self.seats = np.array([max(o.seats_left, 0) for o in os_], dtype=np.int32)
+        self.mode_bit = np.array([_OPENING_MODE_BIT[o.mode] for o in os_], dtype=np.uint8)
+        self.host_city = self.team_city[self.host]
+        for o in os_:
+            if not 1 <= o.weeks <= MAX_TOUR_WEEKS:
+                raise ValueError(f"opening {o.id} lasts {o.weeks} weeks (1..{MAX_TOUR_WEEKS})")
+        self.weeks = np.array([o.weeks for o in os_], dtype=np.int16)
+        windows = np.array([self._window(o.earliest_start, o.latest_end) for o in os_])
+        self.opening_first, self.opening_last = windows.reshape(-1, 2).T.astype(np.int16)
+        self.opening_first_end = self.opening_first + self.weeks - 1
+        # An opening whose own window is too short for its tour gets an impossible last start.
+        last_start = self.opening_last - self.weeks + 1
+        self.opening_last_start = np.where(
+            last_start >= self.opening_first, last_start, -HORIZON_WEEKS
+        ).astype(np.int16)
+        offered = self._topic_matrix(o.topics for o in os_)
+        related = np.zeros((len(self.topics) + 1, len(self.topics) + 1), dtype=np.float32)
+        for topic, others in org.related_topics.items():
+            if topic in self.topic_pos:
+                known = [self.topic_pos[t] for t in others if t in self.topic_pos]
+                related[self.topic_pos[topic], known] = 1.0
+        only_related = ((offered @ related.T) > 0) & (offered == 0)
+        credit = offered + self.weights.related_credit * only_related.astype(np.float32)
+        # Points per (opening, learn topic) and per (opening, teach topic): rarity, or a share of
+        # it for a related topic; the transposed 0/1 forms answer "any topic in common?" fast.
+        rarity = np.append(self.rarity, np.float32(0))
+        self.cover = (credit * rarity).ravel()
+        self.wanted = (self._topic_matrix(o.hopes_to_learn for o in os_) * rarity).ravel()
+        self._row = len(self.topics) + 1
+        self.open_openings = np.flatnonzero(self.is_open).astype(np.int32)
+        self._open_covers_t = self._covers_t(self.open_openings)
+
+    def _compile_exclusions(self, org: Organisation) -> None:
+        n = len(self.openings)
+        applied = [
+            self.visitor_pos[a.visitor_id] * n + self.opening_pos[a.opening_id]
+            for a in org.applications
+            if a.visitor_id in self.visitor_pos and a.opening_id in self.opening_pos
+        ]
+        by_host: dict[int, list[int]] = defaultdict(list)
+        for j, k in enumerate(self.host.tolist()):
+            by_host[k].append(j)
+        visited = [
+            self.visitor_pos[t.visitor_id] * n + j
+            for t in org.tours
+            if t.visitor_id in self.visitor_pos and t.host_team_id in self.team_pos
+            for j in by_host[self.team_pos[t.host_team_id]]
+        ]
+        self.applied_keys = np.unique(np.array(applied, dtype=np.int64))
+        self.visited_keys = np.unique(np.array(visited, dtype=np.int64))
+        self.excluded_keys = np.union1d(self.applied_keys, self.visited_keys)
+        self.has_exclusions = np.zeros(len(self.visitors), dtype=bool)
+        self.has_exclusions[self.excluded_keys // max(n, 1)] = True
+
+    # ----------------------------------------------------------------------------- the rules
+    # v and o are arrays of positions that broadcast against each other.
+
+    def own_team_ok(self, v: np.ndarray, o: np.ndarray) -> np.ndarray:
+        return self.home[v] != self.host[o]
+
+    def work_mode_ok(self, v: np.ndarray, o: np.ndarray) -> np.ndarray:
+        return self.mode_table[self.visitor_kind[v], o]
+
+    def _compile_work_modes(self) -> None:
+        """The work-mode rule as a table: visitor kind (accepted modes, travels, city) x opening."""
+        kinds = np.stack([self.accepted_modes, self.travels, self.visitor_city], axis=1)
+        kinds, self.visitor_kind = np.unique(kinds.reshape(-1, 3), axis=0, return_inverse=True)
+        self.visitor_kind = self.visitor_kind.reshape(-1)
+        accepted, travels, city = (column[:, None] for column in kinds.T)
+        mode = self.mode_bit[None, :]
+        cannot_be_there = (city != self.host_city[None, :]) & (travels == 0)
+        needs_presence = (mode & _NEEDS_PRESENCE) != 0
+        self.mode_table = ((accepted & mode) != 0) & ~(cannot_be_there & needs_presence)
+        self._open_mode_table = np.ascontiguousarray(self.mode_table[:, self.open_openings])
+
+    def windows_overlap(self, v: np.ndarray, o: np.ndarray) -> np.ndarray:
+        """Do both windows share enough weeks for the tour? The same test as `window_masks` != 0,
+        written as three comparisons so that it is cheap on big blocks."""
+        return (
+            (self.visitor_first[v] <= self.opening_last_start[o])
+            & (self.opening_first_end[o] <= self.visitor_last[v])
+            & (self.visitor_weeks[v] >= self.weeks[o])
+        )
+
+    def window_masks(self, v: np.ndarray, o: np.ndarray) -> np.ndarray:
+        """Start weeks inside both windows (ignoring blackouts and host limits)."""
+        first = np.maximum(self.visitor_first[v], self.opening_first[o])
+        last = np.minimum(self.visitor_last[v], self.opening_last[o]) - self.weeks[o] + 1
+        return range_masks(first, last)
+
+    def start_masks(self, v: np.ndarray, o: np.ndarray, *, host_limits: bool = True) -> np.ndarray:
+        """Start weeks inside both windows, clear of both teams' blackouts and (optionally)
+        of the host's limits."""
+        weeks = self.weeks[o]
+        host = (self.host_ok if host_limits else self.blackout_ok)[self.host[o], weeks]
+        return self.window_masks(v, o) & host & self.blackout_ok[self.home[v], weeks]
+
+    def own_first_starts(self, visitor: int, o: np.ndarray) -> np.ndarray:
+        """First start week of each opening in `o` ignoring the visitor's dates (but not the
+        blackouts and host limits); HORIZON_WEEKS where there is none."""
+        weeks = self.weeks[o]
+        masks = (
+            range_masks(self.opening_first[o], self.opening_last_start[o])
+            & self.host_ok[self.host[o], weeks]
+            & self.blackout_ok[self.home[visitor], weeks]
+        )
+        return np.where(masks != 0, lowest_week(masks), HORIZON_WEEKS)
+
+    def _has_key(self, keys: np.ndarray, v: np.ndarray, o: np.ndarray) -> np.ndarray:
+        wanted = v.astype(np.int64) * len(self.openings) + o
+        if not len(keys):
+            return np.zeros(np.shape(wanted), dtype=bool)
+        found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        return keys[found] == wanted
+
+    def already_applied(self, v: np.ndarray, o: np.ndarray) -> np.ndarray:
+        return self._has_key(self.applied_keys, v, o)
+
+    def already_visited(self, v: np.ndarray, o: np.ndarray) -> np.ndarray:
+        return self._has_key(self.visited_keys, v, o)
+
+    def relevant(self, v: np.ndarray, o: np.ndarray) -> np.ndarray:
+        """Block visitors `v` x openings `o`: does the opening offer (or relate to) a topic the
+        visitor wants to learn?"""
+        covers_t = self._open_covers_t if o is self.open_openings else self._covers_t(o)
+        found = np.zeros((len(v), len(o)), dtype=bool)
+        for slot in self.learn[v].T:
+            found |= covers_t[slot]
+        return found
+
+    def _covers_t(self, o: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(self.cover.reshape(-1, self._row)[o].T > 0)
+
+    def topic_sums(self, v: np.ndarray, o: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(topic, two-way) rarity sums of aligned pairs."""
+        rows = o.astype(np.int64) * self._row
+        topic = np.zeros(len(v), dtype=np.float32)
+        two_way = np.zeros(len(v), dtype=np.float32)
+        for slot in self.learn[v].T:
+            topic += self.cover.take(rows + slot)
+        for slot in self.teach[v].T:
+            two_way += self.wanted.take(rows + slot)
+        return topic, two_way
+
+    def fit(self, v: np.ndarray, o: np.ndarray, topic: np.ndarray, two_way: np.ndarray) -> Fit:
+        """Fit of aligned pairs, given their topic and two-way rarity sums (from `topic_sums`)."""
+        off = np.abs(self.weeks[o] - self.preferred_weeks[v]).astype(np.float32)
+        tolerance = self.weights.duration_tolerance_weeks
+        return Fit(
+            topic=topic,
+            two_way=two_way,
+            duration=1 - np.minimum(off, tolerance) / tolerance,
+            novelty=(~self.visited[self.home[v], self.host[o]]).astype(np.float32),
+            small_host=self.small_host[self.host[o]],
+        )
+
+    # ----------------------------------------------------------------------------- pair finding
+
+    def pairs_in_block(self, v: np.ndarray, o: np.ndarray) -> PairTable:
+        """Feasible pairs among visitors `v` x openings `o` (eligible visitors, open openings)."""
+        if not len(v) or not len(o):
+            return PairTable.concatenate([])
+        column, row = v[:, None], o[None, :]
+        keep = self.windows_overlap(column, row) & self.own_team_ok(column, row)
+        if o is self.open_openings:  # the same table, gathered by rows: much faster on blocks
+            keep &= self._open_mode_table[self.visitor_kind[v]]
+        else:
+            keep &= self.work_mode_ok(column, row)
+        keep &= self.relevant(v, o)
+        rows, cols = np.nonzero(keep)
+        pv, po = v[rows], o[cols]
+        starts = self.start_masks(pv, po)
+        survive = starts != 0
+        suspect = np.flatnonzero(self.has_exclusions[pv])
+        survive[suspect] &= ~self._has_key(self.excluded_keys, pv[suspect], po[suspect])
+        pv, po, starts = pv[survive], po[survive], starts[survive]
+        fit = self.fit(pv, po, *self.topic_sums(pv, po))
+        return PairTable(
+            visitor=pv.astype(np.int32),
+            opening=po.astype(np.int32),
+            points=fit.points(self.weights),
+            host_points=fit.host_points(self.weights),
+            starts=starts,
+        )
+
+    def feasible_pairs(self, block_cells: int = BLOCK_CELLS) -> PairTable:
+        """All feasible pairs of the organisation, sorted by visitor then opening."""
+        eligible = np.flatnonzero(self.eligible).astype(np.int32)
+        step = max(1, block_cells // max(len(self.open_openings), 1))
+        return PairTable.concatenate(
+            [
+                self.pairs_in_block(eligible[i : i + step], self.open_openings)
+                for i in range(0, len(eligible), step)
+            ]
+        )
+
+    def pairs_of_visitor(self, visitor: int) -> PairTable:
+        if not self.eligible[visitor]:
+            return PairTable.concatenate([])
+        return self.pairs_in_block(np.array([visitor], np.int32), self.open_openings)
+
+    def pairs_of_opening(self, opening: int) -> PairTable:
+        if not self.is_open[opening]:
+            return PairTable.concatenate([])
+        eligible = np.flatnonzero(self.eligible).astype(np.int32)
+        return self.pairs_in_block(eligible, np.array([opening], np.int32))
+
+    def obstacles(self, visitor: int) -> dict[Obstacle, np.ndarray]:
+        """Every rule evaluated for one visitor against all openings: obstacle -> openings it
+        blocks (bool per opening). Date obstacles are exclusive: a pair counts under DATES when the
+        windows do not fit, else BLACKOUT, else HOST_LIMIT."""
+        v = np.full(len(self.openings), visitor, dtype=np.int32)
+        o = np.arange(len(self.openings), dtype=np.int32)
+        window = self.window_masks(v, o) != 0
+        no_blackout = self.start_masks(v, o, host_limits=False) != 0
+        return {
+            Obstacle.NOT_LOOKING: np.full(len(o), self.not_looking[visitor]),
+            Obstacle.SNOOZED: np.full(len(o), self.snoozed[visitor]),
+            Obstacle.OPENING_CLOSED: ~self.is_open,
+            Obstacle.OWN_TEAM: ~self.own_team_ok(v, o),
+            Obstacle.NO_SHARED_TOPIC: ~self.relevant(v[:1], o)[0],
+            Obstacle.WORK_MODE: ~self.work_mode_ok(v, o),
+            Obstacle.DATES: ~window,
+            Obstacle.BLACKOUT: window & ~no_blackout,
+            Obstacle.HOST_LIMIT: no_blackout & (self.start_masks(v, o) == 0),
+            Obstacle.ALREADY_APPLIED: self.already_applied(v, o),
+            Obstacle.ALREADY_VISITED: self.already_visited(v, o),
+        }
+
+    # ----------------------------------------------------------------------------- lookups
+
+    def visitor(self, visitor_id: str) -> int:
+        return self.visitor_pos[visitor_id]
+
+    def opening(self, opening_id: str) -> int:
+        return self.opening_pos[opening_id]
+
+    def visitor_at(self, position: int) -> Visitor:
+        return self.visitors[position]
+
+    def opening_at(self, position: int) -> Opening:
+        return self.openings[position]
+
+    def rarity_sum(self, topics: Iterable[str]) -> float:
+        return float(sum(self.rarity_of[t] for t in topics))
+
+
+def _milli(points: np.ndarray) -> np.ndarray:
+    return np.rint(np.asarray(points, dtype=np.float64) * MILLI).astype(np.int32)
+
+
+def _quarter(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3

@@ -1,0 +1,764 @@
+"""Organisation-wide rounds: best total fit, fair/stable and calendar-aware, plus the greedy
+baseline each is compared with.
+
+All solvers take the feasible pairs of a MatchIndex (`MatchIndex.feasible_pairs()`) and return an
+Assignment: which pair rows were chosen and the start week of each. `run_round` wraps one mode with
+its greedy baseline into a RoundResult for the preview.
+
+Constraints, by mode:
+- every mode: at most one opening per visitor, at most `seats_left` visitors per opening, and
+  only start weeks the pair allows (windows, blackouts, host limits);
+- best total fit, fair/stable: at most `round_cap` people of one home team in the round;
+- calendar-aware: at most `away_cap` people of one home team away in any week, counting tours
+  already agreed (the per-round count is then not needed).
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+import numpy as np
+from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
+from ortools.sat.python import cp_model
+
+from bot.matching.calendar import HORIZON_WEEKS, friday, lowest_week, monday
+from bot.matching.index import MatchIndex, PairTable
+from bot.matching.model import MAX_TOUR_WEEKS
+from bot.matching.weights import MILLI
+
+# Sorted pairs are checked against the live state in slices this long: a vectorised pre-filter
+# drops pairs that can no longer be taken, so the Python loop only sees plausible ones.
+_GREEDY_SLICE = 20_000
+
+
+class RoundMode(StrEnum):
+    BEST_TOTAL_FIT = "best_total_fit"
+    FAIR = "fair"
+    CALENDAR = "calendar"
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Chosen pair rows (into a PairTable), the start week of each, and a proven upper bound on
+    the optimum's milli-points (equal to the total when the solver is exact, None when unknown)."""
+
+    rows: np.ndarray
+    start_weeks: np.ndarray
+    upper_bound: int | None
+
+    def total(self, pairs: PairTable) -> int:
+        return int(pairs.points[self.rows].sum())
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    visitor_id: str
+    opening_id: str
+    score: float
+    start: date
+    end: date
+    first_choice: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Unplaced:
+    """A visitor left out of a round: why, in plain words, and the opening that came closest."""
+
+    visitor_id: str
+    reason: str
+    nearest_opening_id: str | None
+    shortfall: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RoundResult:
+    """What the organiser previews: the placements, totals and the comparison with greedy.
+
+    `upper_bound` is a proven bound on the best possible total (equal to `total_score` for the
+    exact best-total-fit round)."""
+
+    mode: RoundMode
+    placements: tuple[Placement, ...]
+    unplaced: tuple[Unplaced, ...]
+    total_score: float
+    first_choices: int
+    greedy_total: float
+    upper_bound: float
+
+    @property
+    def gain_over_greedy(self) -> float:
+        return self.total_score - self.greedy_total
+
+    @property
+    def summary(self) -> str:
+        gain = self.gain_over_greedy / self.greedy_total if self.greedy_total else 0.0
+        return (
+            f"{len(self.placements)} placed, {self.first_choices} with their first choice, "
+            f"{len(self.unplaced)} not placed; total fit {self.total_score:.1f} "
+            f"({gain:+.1%} over a greedy assignment)"
+        )
+
+
+def _earliest(pairs: PairTable, rows: np.ndarray) -> np.ndarray:
+    return lowest_week(pairs.starts[rows]) if len(rows) else np.empty(0, np.int64)
+
+
+def _exact(pairs: PairTable, rows: np.ndarray) -> Assignment:
+    rows = np.sort(rows)
+    return Assignment(rows, _earliest(pairs, rows), int(pairs.points[rows].sum()))
+
+
+# ------------------------------------------------------------------------------------ flows
+
+
+def best_assignment(
+    index: MatchIndex,
+    pairs: PairTable,
+    gains: np.ndarray,
+    *,
+    per_round_cap: bool,
+    seats: np.ndarray | None = None,
+) -> np.ndarray:
+    """Rows maximising the sum of integer `gains` (rows with gains <= 0 are never chosen) with
+    one opening per visitor, `seats` per opening (default: the seats left) and, with
+    `per_round_cap`, at most `round_cap` visitors of each home team, by min-cost flow:
+    source -> home team -> visitor -> opening -> sink, plus a free source -> sink arc for the flow
+    nobody uses. The pair arcs come straight from the table's arrays: memory follows the pairs."""
+    positive = gains > 0
+    if not positive.any():
+        return np.empty(0, dtype=np.int64)
+    use = None if positive.all() else np.flatnonzero(positive)
+    n_v, n_o = len(index.visitors), len(index.openings)
+    if per_round_cap:
+        team_of, limits = index.home, np.minimum(index.round_cap, n_v)
+    else:
+        team_of, limits = np.zeros(n_v, dtype=np.int32), np.array([n_v])
+    first_v = 1 + len(limits)
+    first_o = first_v + n_v
+    sink = first_o + n_o
+    flow = SimpleMinCostFlow()
+    selected = (lambda a: a) if use is None else (lambda a: a[use])
+    flow.add_arcs_with_capacity_and_unit_cost(
+        (selected(pairs.visitor) + first_v).astype(np.int32),
+        (selected(pairs.opening) + first_o).astype(np.int32),
+        np.ones(len(positive) if use is None else len(use), dtype=np.int64),
+        -selected(gains).astype(np.int64),
+    )
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.zeros(len(limits), dtype=np.int32),
+        np.arange(1, first_v, dtype=np.int32),
+        limits.astype(np.int64),
+        np.zeros(len(limits), dtype=np.int64),
+    )
+    flow.add_arcs_with_capacity_and_unit_cost(
+        (team_of + 1).astype(np.int32),
+        np.arange(first_v, first_o, dtype=np.int32),
+        np.ones(n_v, dtype=np.int64),
+        np.zeros(n_v, dtype=np.int64),
+    )
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.arange(first_o, sink, dtype=np.int32),
+        np.full(n_o, sink, dtype=np.int32),
+        (index.seats if seats is None else seats).astype(np.int64),
+        np.zeros(n_o, dtype=np.int64),
+    )
+    flow.add_arc_with_capacity_and_unit_cost(0, sink, n_v, 0)
+    flow.set_node_supply(0, n_v)
+    flow.set_node_supply(sink, -n_v)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    count = len(positive) if use is None else len(use)
+    chosen = np.flatnonzero(flow.flows(np.arange(count, dtype=np.int32)) > 0)
+    return chosen if use is None else use[chosen]
+
+
+def best_total_fit(index: MatchIndex, pairs: PairTable) -> Assignment:
+    """The exact maximum total score under seats, one opening per visitor and the per-round cap
+    of people from one home team (`round_cap`)."""
+    rows = best_assignment(index, pairs, pairs.points, per_round_cap=True)
+    return _exact(pairs, rows)
+
+
+# ------------------------------------------------------------------------------------ greedy
+
+
+def _by_points(pairs: PairTable) -> np.ndarray:
+    """Rows by decreasing score; ties by row order so every run is reproducible."""
+    return np.argsort(-pairs.points, kind="stable")
+
+
+def _slices(
+    pairs: PairTable, order: np.ndarray, placed: np.ndarray, seats: np.ndarray
+) -> Iterator[list[int]]:
+    """`order` in slices, each filtered against the state as it is when the slice is reached."""
+    for first in range(0, len(order), _GREEDY_SLICE):
+        rows = order[first : first + _GREEDY_SLICE]
+        rows = rows[~placed[pairs.visitor[rows]] & (seats[pairs.opening[rows]] > 0)]
+        yield rows.tolist()
+
+
+def greedy(index: MatchIndex, pairs: PairTable) -> Assignment:
+    """Take pairs best-first while seats, the visitor and the per-round home-team cap allow."""
+    placed = np.zeros(len(index.visitors), dtype=bool)
+    seats = index.seats.copy()
+    team_left = index.round_cap.copy()
+    visitor, opening, home = pairs.visitor, pairs.opening, index.home
+    chosen = []
+    for rows in _slices(pairs, _by_points(pairs), placed, seats):
+        for row in rows:
+            v, o = visitor[row], opening[row]
+            t = home[v]
+            if placed[v] or seats[o] == 0 or team_left[t] == 0:
+                continue
+            placed[v] = True
+            seats[o] -= 1
+            team_left[t] -= 1
+            chosen.append(row)
+    rows = np.sort(np.array(chosen, dtype=np.int64))
+    return Assignment(rows, _earliest(pairs, rows), None)
+
+
+class _AwayCalendar:
+    """Who of each home team is away in which week, with the weeks already full as bit masks."""
+
+    def __init__(self, index: MatchIndex) -> None:
+        self.left = index.cap_left.copy()
+        self.no_team = index.no_team
+        self.full = [sum(1 << w for w in np.flatnonzero(row == 0).tolist()) for row in self.left]
+
+    def fitting_starts(self, team: int, starts: int, weeks: int) -> int:
+        if team == self.no_team:
+            return starts
+        full, touching = self.full[team], 0
+        for shift in range(weeks):
+            touching |= full >> shift
+        return starts & ~touching
+
+    def book(self, team: int, week: int, weeks: int) -> None:
+        if team == self.no_team:
+            return
+        row = self.left[team]
+        row[week : week + weeks] -= 1
+        for w in range(week, week + weeks):
+            if row[w] == 0:
+                self.full[team] |= 1 << w
+
+    def fitting_starts_of(
+        self, pairs: PairTable, index: MatchIndex, rows: np.ndarray
+    ) -> np.ndarray:
+        """`fitting_starts` for many rows at once."""
+        full = np.array(self.full, dtype=np.uint64)
+        touching = np.zeros((len(full), MAX_TOUR_WEEKS + 1), dtype=np.uint64)
+        for weeks in range(1, MAX_TOUR_WEEKS + 1):
+            touching[:, weeks] = touching[:, weeks - 1] | (full >> np.uint64(weeks - 1))
+        team = index.home[pairs.visitor[rows]]
+        weeks = index.weeks[pairs.opening[rows]]
+        return pairs.starts[rows] & ~touching[team, weeks]
+
+
+def calendar_greedy(
+    index: MatchIndex,
+    pairs: PairTable,
+    order: np.ndarray | None = None,
+    preferred: dict[int, int] | None = None,
+) -> Assignment:
+    """Take pairs in `order` (default best-first), each at its `preferred` start week if that
+    still fits the home team's weekly cap, else at the earliest week that does."""
+    order = _by_points(pairs) if order is None else order
+    preferred = preferred or {}
+    placed = np.zeros(len(index.visitors), dtype=bool)
+    seats = index.seats.copy()
+    calendar = _AwayCalendar(index)
+    weeks_of = index.weeks
+    chosen, starts_at = [], []
+    for rows in _slices(pairs, order, placed, seats):
+        for row in rows:
+            v, o = pairs.visitor[row], pairs.opening[row]
+            if placed[v] or seats[o] == 0:
+                continue
+            t, weeks = int(index.home[v]), int(weeks_of[o])
+            fitting = calendar.fitting_starts(t, int(pairs.starts[row]), weeks)
+            if not fitting:
+                continue
+            week = preferred.get(row, -1)
+            if week < 0 or not fitting >> week & 1:
+                week = (fitting & -fitting).bit_length() - 1
+            calendar.book(t, week, weeks)
+            placed[v] = True
+            seats[o] -= 1
+            chosen.append(row)
+            starts_at.append(week)
+    return Assignment(np.array(chosen, np.int64), np.array(starts_at, np.int64), None)
+
+
+# ------------------------------------------------------------------------------------ fair
+
+
+def _preference_keys(pairs: PairTable, index: MatchIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Strict preferences as integers (bigger is preferred): visitors rank openings by score,
+    hosts rank visitors by host preference; ties go to the lower position."""
+    n_v, n_o = len(index.visitors) + 1, len(index.openings) + 1
+    visitor_key = pairs.points.astype(np.int64) * n_o + (n_o - pairs.opening)
+    host_key = pairs.host_points.astype(np.int64) * n_v + (n_v - pairs.visitor)
+    return visitor_key, host_key
+
+
+def fair(index: MatchIndex, pairs: PairTable) -> Assignment:
+    """Visitor-proposing deferred acceptance: visitors propose in order of their scores, each
+    opening holds its best-ranked proposers up to its seats. The home-team cap is honoured by
+    letting a team's members in one at a time, in order of their best score, while fewer than
+    `round_cap` of them are placed; the result has no blocking pair (see `blocking_pairs`)."""
+    visitor_key, host_key = _preference_keys(pairs, index)
+    prefs = np.lexsort((-visitor_key, pairs.visitor))
+    bounds = np.searchsorted(pairs.visitor[prefs], np.arange(len(index.visitors) + 1))
+    prefs_list, keys = prefs.tolist(), host_key.tolist()
+    visitor_of, opening_of = pairs.visitor.tolist(), pairs.opening.tolist()
+    home = index.home.tolist()
+    seats = index.seats.tolist()
+    next_pref, end = bounds[:-1].tolist(), bounds[1:].tolist()
+    waiting = _members_by_best_score(index, pairs)
+    placed_count = [0] * (index.no_team + 1)
+    cap = index.round_cap.tolist()
+    held: list[list[tuple[int, int]]] = [[] for _ in seats]
+    held_row = [-1] * len(index.visitors)
+    needs_members = set(waiting)
+    while needs_members:
+        free = [
+            waiting[t].pop()
+            for t in needs_members
+            for _ in range(min(cap[t] - placed_count[t], len(waiting[t])))
+        ]
+        needs_members = set()
+        while free:
+            v = free.pop()
+            while next_pref[v] < end[v]:
+                row = prefs_list[next_pref[v]]
+                next_pref[v] += 1
+                o, key = opening_of[row], keys[row]
+                heap = held[o]
+                if len(heap) < seats[o]:
+                    heapq.heappush(heap, (key, row))
+                elif key > heap[0][0]:
+                    out = visitor_of[heapq.heapreplace(heap, (key, row))[1]]
+                    held_row[out] = -1
+                    placed_count[home[out]] -= 1
+                    needs_members.add(home[out])
+                    free.append(out)
+                else:
+                    continue
+                held_row[v] = row
+                placed_count[home[v]] += 1
+                break
+            else:  # v ran out of openings: its team may let the next member try
+                needs_members.add(home[v])
+        needs_members = {t for t in needs_members if waiting.get(t) and placed_count[t] < cap[t]}
+    return _exact_rows(pairs, [r for r in held_row if r >= 0])
+
+
+def _exact_rows(pairs: PairTable, rows: list[int]) -> Assignment:
+    chosen = np.sort(np.array(rows, dtype=np.int64))
+    return Assignment(chosen, _earliest(pairs, chosen), None)
+
+
+def _members_by_best_score(index: MatchIndex, pairs: PairTable) -> dict[int, list[int]]:
+    """Members of each home team who have a feasible pair, the best score last (popped first)."""
+    best = np.full(len(index.visitors), -1, dtype=np.int64)
+    np.maximum.at(best, pairs.visitor, pairs.points)
+    members = np.flatnonzero(best >= 0)
+    members = members[np.lexsort((-members, best[members]))]
+    waiting: dict[int, list[int]] = {}
+    for v in members.tolist():
+        waiting.setdefault(int(index.home[v]), []).append(v)
+    return waiting
+
+
+def blocking_pairs(index: MatchIndex, pairs: PairTable, assignment: Assignment) -> np.ndarray:
+    """Rows (v, o) that block the assignment: v prefers o to what it got (or got nothing), o has a
+    free seat or ranks v above one of its visitors, and v's home team could send v (v is already
+    placed, or fewer than `round_cap` of its members are)."""
+    visitor_key, host_key = _preference_keys(pairs, index)
+    current = np.full(len(index.visitors), -1, dtype=np.int64)
+    current[pairs.visitor[assignment.rows]] = visitor_key[assignment.rows]
+    worst_held = np.full(len(index.openings), np.iinfo(np.int64).max)
+    np.minimum.at(worst_held, pairs.opening[assignment.rows], host_key[assignment.rows])
+    taken = np.bincount(pairs.opening[assignment.rows], minlength=len(index.openings))
+    team_placed = np.bincount(
+        index.home[pairs.visitor[assignment.rows]], minlength=index.no_team + 1
+    )
+    placed = current >= 0
+    team = index.home[pairs.visitor]
+    wants = visitor_key > current[pairs.visitor]
+    would_take = (taken[pairs.opening] < index.seats[pairs.opening]) | (
+        host_key > worst_held[pairs.opening]
+    )
+    may_go = placed[pairs.visitor] | (team_placed[team] < index.round_cap[team])
+    return np.flatnonzero(wants & would_take & may_go)
+
+
+# ------------------------------------------------------------------------------------ calendar
+
+
+def start_options(starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (row, start week) a mask allows, sorted by row then week."""
+    rows_found, weeks_found = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
+    rows, masks = np.arange(len(starts)), starts.copy()
+    while len(rows):
+        rows_found.append(rows)
+        weeks_found.append(lowest_week(masks))
+        masks &= masks - np.uint64(1)
+        keep = masks != 0
+        rows, masks = rows[keep], masks[keep]
+    rows, weeks = np.concatenate(rows_found), np.concatenate(weeks_found)
+    order = np.argsort(rows, kind="stable")
+    return rows[order], weeks[order]
+
+
+def calendar_aware(
+    index: MatchIndex,
+    pairs: PairTable,
+    *,
+    iterations: int = 150,
+    gap: float = 0.002,
+    seconds: float = 40.0,
+) -> Assignment:
+    """Maximise the total score with at most `away_cap` people of one home team away in any week
+    (counting agreed tours) and start weeks chosen inside each pair's allowed weeks.
+
+    Lagrangian relaxation: the weekly caps move into the objective with prices lambda[team, week];
+    for given prices each pair takes its cheapest start week and an exact min-cost flow solves the
+    rest, which yields a proven upper bound. Prices follow subgradient steps (Polyak's rule, the
+    step halved when the bound stalls). The priced solutions are made feasible by `_fix_and_resolve`
+    (cheaply, by a greedy fill, during the steps). Stops when the best feasible total is within
+    `gap` of the bound, after `iterations` steps or after `seconds` of steps (the final repair
+    and polish come on top); the bound is reported either way."""
+    best = calendar_greedy(index, pairs)
+    if not len(pairs):
+        return Assignment(best.rows, best.start_weeks, 0)
+    pricing = _Pricing(index, pairs)
+    lower, upper, theta, stalled = best.total(pairs), np.inf, 1.0, 0
+    best_prices = pricing.prices
+    deadline = time.monotonic() + seconds
+    for _ in range(iterations):
+        gains, start = pricing.priced_gains()
+        rows = best_assignment(index, pairs, gains, per_round_cap=False)
+        bound = float(gains[rows].sum()) + pricing.capacity_value()
+        if bound < upper - 1e-9:
+            upper, stalled, best_prices = bound, 0, pricing.prices
+        else:
+            stalled += 1
+            if stalled >= 3:
+                theta, stalled = theta / 2, 0
+        order = np.concatenate([rows[np.argsort(-gains[rows], kind="stable")], _by_points(pairs)])
+        candidate = calendar_greedy(
+            index, pairs, order, dict(zip(rows.tolist(), start[rows].tolist(), strict=True))
+        )
+        if candidate.total(pairs) > lower:
+            best, lower = candidate, candidate.total(pairs)
+        excess = pricing.excess(rows, start)
+        if upper - lower <= gap * upper or not excess.any() or time.monotonic() > deadline:
+            break
+        pricing.step(theta * (bound - lower) / float((excess**2).sum()) * excess)
+    pricing.prices = best_prices
+    candidate = _fix_and_resolve(index, pairs, *pricing.priced_gains())
+    if candidate.total(pairs) > lower:
+        best, lower = candidate, candidate.total(pairs)
+    best = improve_by_teams(index, pairs, best)
+    lower = best.total(pairs)
+    order = np.argsort(best.rows)
+    return Assignment(best.rows[order], best.start_weeks[order], max(int(upper), lower))
+
+
+class _Pricing:
+    """Prices of away weeks per home team, and what they make of each pair."""
+
+    def __init__(self, index: MatchIndex, pairs: PairTable) -> None:
+        self.pairs = pairs
+        self.weeks = index.weeks[pairs.opening].astype(np.int64)
+        teams, self.team_at = np.unique(index.home[pairs.visitor], return_inverse=True)
+        self.capped = teams != index.no_team
+        self.capacity = np.where(self.capped[:, None], index.cap_left[teams], 0).astype(float)
+        self.option_row, self.option_week = start_options(pairs.starts)
+        base = self.team_at[self.option_row] * (HORIZON_WEEKS + 1)
+        self.option_start = base + self.option_week
+        self.option_end = self.option_start + self.weeks[self.option_row]
+        self.row_first = np.searchsorted(self.option_row, np.arange(len(pairs)))
+        self.prices = np.zeros((len(teams), HORIZON_WEEKS))
+
+    def priced_gains(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's score minus the price of its cheapest start week (rounded up, so bounds
+        stay valid), and that week."""
+        prefix = np.zeros((len(self.prices), HORIZON_WEEKS + 1))
+        np.cumsum(self.prices, axis=1, out=prefix[:, 1:])
+        flat = prefix.ravel()
+        cost = flat[self.option_end] - flat[self.option_start]
+        row_cost = np.minimum.reduceat(cost, self.row_first)
+        cheapest = np.flatnonzero(cost == row_cost[self.option_row])
+        first = np.unique(self.option_row[cheapest], return_index=True)[1]
+        gains = np.ceil(self.pairs.points - row_cost).astype(np.int64)
+        return gains, self.option_week[cheapest[first]]
+
+    def capacity_value(self) -> float:
+        return float((self.prices * self.capacity).sum())
+
+    def excess(self, rows: np.ndarray, start: np.ndarray) -> np.ndarray:
+        """People away beyond the cap per (team, week) in a priced solution (the subgradient)."""
+        away = np.zeros((len(self.prices), HORIZON_WEEKS + 1))
+        np.add.at(away, (self.team_at[rows], start[rows]), 1)
+        np.add.at(away, (self.team_at[rows], start[rows] + self.weeks[rows]), -1)
+        excess = np.cumsum(away, axis=1)[:, :-1] - self.capacity
+        excess[~self.capped] = 0
+        excess[(self.prices <= 0) & (excess < 0)] = 0
+        return excess
+
+    def step(self, change: np.ndarray) -> None:
+        self.prices = np.maximum(self.prices + change, 0)
+
+
+def _fix_and_resolve(
+    index: MatchIndex, pairs: PairTable, gains: np.ndarray, start: np.ndarray
+) -> Assignment:
+    """Turn priced gains into a feasible assignment: solve the flow over the pairs that still fit,
+    keep its pairs (best gain first, at their priced week when it fits) while the weekly caps
+    allow, and solve again for whoever and whatever is left, until nothing more fits."""
+    calendar = _AwayCalendar(index)
+    seats = index.seats.copy()
+    placed = np.zeros(len(index.visitors), dtype=bool)
+    alive = np.ones(len(pairs), dtype=bool)
+    chosen, weeks_at = [], []
+    while True:
+        alive &= ~placed[pairs.visitor] & (seats[pairs.opening] > 0)
+        candidates = np.flatnonzero(alive)
+        fitting = calendar.fitting_starts_of(pairs, index, candidates)
+        alive[candidates[fitting == 0]] = False
+        rows = best_assignment(
+            index, pairs, np.where(alive, gains, 0), per_round_cap=False, seats=seats
+        )
+        if not len(rows):
+            break
+        for row in rows[np.argsort(-gains[rows], kind="stable")].tolist():
+            v, o = int(pairs.visitor[row]), int(pairs.opening[row])
+            team, weeks = int(index.home[v]), int(index.weeks[o])
+            fits = calendar.fitting_starts(team, int(pairs.starts[row]), weeks)
+            if not fits:
+                continue
+            week = (
+                int(start[row]) if fits >> int(start[row]) & 1 else (fits & -fits).bit_length() - 1
+            )
+            calendar.book(team, week, weeks)
+            placed[v] = True
+            seats[o] -= 1
+            chosen.append(row)
+            weeks_at.append(week)
+    return Assignment(np.array(chosen, np.int64), np.array(weeks_at, np.int64), None)
+
+
+def improve_by_teams(
+    index: MatchIndex,
+    pairs: PairTable,
+    assignment: Assignment,
+    *,
+    teams_per_group: int = 1,
+    passes: int = 1,
+    seconds_per_group: float = 2.0,
+    seed: int = 0,
+) -> Assignment:
+    """Large-neighbourhood search: re-plan all members of a few home teams at a time exactly
+    (CP-SAT) with everyone else fixed: each member takes at most one pair and start week, the
+    openings offer the seats nobody else uses, and each team's weekly cap holds. A group's plan
+    only changes when its total rises, so the total never falls. Groups are drawn at random
+    (seeded) so that teams competing for the same seats meet."""
+    placed_row = np.full(len(index.visitors), -1, dtype=np.int64)
+    placed_week = np.full(len(index.visitors), -1, dtype=np.int64)
+    placed_row[pairs.visitor[assignment.rows]] = assignment.rows
+    placed_week[pairs.visitor[assignment.rows]] = assignment.start_weeks
+    seats_left = index.seats - np.bincount(
+        pairs.opening[assignment.rows], minlength=len(index.seats)
+    )
+    order = np.lexsort((np.arange(len(pairs)), pairs.visitor))
+    bounds = np.searchsorted(pairs.visitor[order], np.arange(len(index.visitors) + 1))
+    members_of = _members_by_best_score(index, pairs)
+    teams = np.array(sorted(members_of), dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    for _ in range(passes):
+        shuffled = rng.permutation(teams)
+        for first in range(0, len(shuffled), teams_per_group):
+            members = [v for t in shuffled[first : first + teams_per_group] for v in members_of[t]]
+            current = placed_row[members]
+            available = seats_left.copy()
+            np.add.at(available, pairs.opening[current[current >= 0]], 1)
+            rows = np.concatenate([order[bounds[v] : bounds[v + 1]] for v in members])
+            rows = rows[available[pairs.opening[rows]] > 0]
+            plan = _plan(
+                index,
+                pairs,
+                rows,
+                available,
+                placed_row=placed_row,
+                placed_week=placed_week,
+                seconds=seconds_per_group,
+            )
+            if plan is None:
+                continue
+            seats_left = available
+            placed_row[members] = -1
+            for row, week in plan:
+                v = int(pairs.visitor[row])
+                placed_row[v], placed_week[v] = row, week
+                seats_left[pairs.opening[row]] -= 1
+    placed = np.flatnonzero(placed_row >= 0)
+    rows_out = placed_row[placed]
+    by_row = np.argsort(rows_out)
+    return Assignment(rows_out[by_row], placed_week[placed][by_row], assignment.upper_bound)
+
+
+def _plan(
+    index: MatchIndex,
+    pairs: PairTable,
+    rows: np.ndarray,
+    available: np.ndarray,
+    *,
+    placed_row: np.ndarray,
+    placed_week: np.ndarray,
+    seconds: float,
+) -> list[tuple[int, int]] | None:
+    """The best plan (a list of (row, start week)) for the visitors of `rows`, or None if it does
+    not beat their current one."""
+    option_row, option_week = start_options(pairs.starts[rows])
+    option_row = rows[option_row]
+    model = cp_model.CpModel()
+    take = [model.new_bool_var("") for _ in range(len(option_row))]
+    by_visitor: dict[int, list] = {}
+    by_opening: dict[int, list] = {}
+    by_week: dict[tuple[int, int], list] = {}
+    for var, row, week in zip(take, option_row.tolist(), option_week.tolist(), strict=True):
+        visitor, opening = int(pairs.visitor[row]), int(pairs.opening[row])
+        by_visitor.setdefault(visitor, []).append(var)
+        by_opening.setdefault(opening, []).append(var)
+        team = int(index.home[visitor])
+        if team != index.no_team:
+            for w in range(week, week + int(index.weeks[opening])):
+                by_week.setdefault((team, w), []).append(var)
+        if placed_row[visitor] == row and placed_week[visitor] == week:
+            model.add_hint(var, 1)
+    for chosen in by_visitor.values():
+        model.add_at_most_one(chosen)
+    for opening, chosen in by_opening.items():
+        model.add(sum(chosen) <= int(available[opening]))
+    for (team, week), chosen in by_week.items():
+        model.add(sum(chosen) <= int(index.cap_left[team, week]))
+    model.maximize(sum(int(p) * var for p, var in zip(pairs.points[option_row], take, strict=True)))
+    current = sum(int(pairs.points[placed_row[v]]) for v in by_visitor if placed_row[v] >= 0)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 1
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    if solver.objective_value <= current:
+        return None
+    return [
+        (int(row), int(week))
+        for var, row, week in zip(take, option_row.tolist(), option_week.tolist(), strict=True)
+        if solver.value(var)
+    ]
+
+
+# ------------------------------------------------------------------------------------ results
+
+_SOLVERS = {
+    RoundMode.BEST_TOTAL_FIT: best_total_fit,
+    RoundMode.FAIR: fair,
+    RoundMode.CALENDAR: calendar_aware,
+}
+
+
+def baseline(index: MatchIndex, pairs: PairTable, mode: RoundMode) -> Assignment:
+    """The greedy assignment under the same constraints as `mode`."""
+    return calendar_greedy(index, pairs) if mode is RoundMode.CALENDAR else greedy(index, pairs)
+
+
+def run_round(
+    index: MatchIndex, mode: RoundMode = RoundMode.BEST_TOTAL_FIT, pairs: PairTable | None = None
+) -> RoundResult:
+    """Run one round over the organisation and describe it for the organiser's preview."""
+    pairs = index.feasible_pairs() if pairs is None else pairs
+    chosen = _SOLVERS[mode](index, pairs)
+    greedy_total = baseline(index, pairs, mode).total(pairs)
+    best_points = np.full(len(index.visitors), -1, dtype=np.int64)
+    np.maximum.at(best_points, pairs.visitor, pairs.points)
+    placements = tuple(
+        Placement(
+            visitor_id=index.visitors[pairs.visitor[row]].id,
+            opening_id=index.openings[pairs.opening[row]].id,
+            score=pairs.points[row] / MILLI,
+            start=monday(index.base_week + week),
+            end=friday(index.base_week + week + int(index.weeks[pairs.opening[row]]) - 1),
+            first_choice=bool(pairs.points[row] == best_points[pairs.visitor[row]]),
+        )
+        for row, week in zip(chosen.rows.tolist(), chosen.start_weeks.tolist(), strict=True)
+    )
+    total = chosen.total(pairs)
+    bound = total if chosen.upper_bound is None else chosen.upper_bound
+    return RoundResult(
+        mode=mode,
+        placements=placements,
+        unplaced=_unplaced(index, pairs, chosen, mode),
+        total_score=total / MILLI,
+        first_choices=sum(p.first_choice for p in placements),
+        greedy_total=greedy_total / MILLI,
+        upper_bound=bound / MILLI,
+    )
+
+
+def _unplaced(
+    index: MatchIndex, pairs: PairTable, chosen: Assignment, mode: RoundMode
+) -> tuple[Unplaced, ...]:
+    """Every looking visitor the round leaves out, with the reason and the nearest miss."""
+    placed = np.zeros(len(index.visitors), dtype=bool)
+    placed[pairs.visitor[chosen.rows]] = True
+    team_placed = np.bincount(index.home[pairs.visitor[chosen.rows]], minlength=index.no_team + 1)
+    seats_left = index.seats - np.bincount(pairs.opening[chosen.rows], minlength=len(index.seats))
+    cutoff = np.full(len(index.openings), np.iinfo(np.int64).max)
+    np.minimum.at(cutoff, pairs.opening[chosen.rows], pairs.host_points[chosen.rows])
+    rows_of: dict[int, list[int]] = {}
+    for row, v in enumerate(pairs.visitor.tolist()):
+        if not placed[v]:
+            rows_of.setdefault(v, []).append(row)
+    left_out = []
+    for v in np.flatnonzero(index.eligible & ~placed).tolist():
+        rows = rows_of.get(v)
+        visitor_id = index.visitors[v].id
+        if not rows:
+            left_out.append(Unplaced(visitor_id, "no open opening fits you", None))
+            continue
+        team = int(index.home[v])
+        best = max(rows, key=lambda r: (int(pairs.points[r]), -r))
+        if mode is not RoundMode.CALENDAR and team_placed[team] >= index.round_cap[team]:
+            cap = int(index.round_cap[team])
+            people = "person" if cap == 1 else "people"
+            reason = f"your team's limit of {cap} {people} per round is reached"
+            left_out.append(Unplaced(visitor_id, reason, index.openings[pairs.opening[best]].id))
+        elif mode is RoundMode.FAIR:
+            gaps = [(int(cutoff[pairs.opening[r]]) - int(pairs.host_points[r]), r) for r in rows]
+            shortfall, nearest = min(gaps)
+            left_out.append(
+                Unplaced(
+                    visitor_id,
+                    "every opening you fit is full with visitors its host ranked higher",
+                    index.openings[pairs.opening[nearest]].id,
+                    shortfall / MILLI,
+                )
+            )
+        else:
+            reason = (
+                "your team's away limit is full over your dates"
+                if any(seats_left[pairs.opening[r]] > 0 for r in rows)
+                else "the openings you fit gave a higher total with other visitors"
+            )
+            left_out.append(Unplaced(visitor_id, reason, index.openings[pairs.opening[best]].id))
+    return tuple(left_out)

@@ -1,0 +1,231 @@
+"""Use cases of the matcher: my suggestions, a lead's candidates, and the organisation-wide
+round with its proposals (accepting one applies with the host already agreed)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.matching import (
+    Diagnosis,
+    MatchIndex,
+    RoundMode,
+    RoundResult,
+    Suggestion,
+    diagnose,
+    explain,
+    run_round,
+    suggest_openings,
+    suggest_visitors,
+)
+from bot.openings import PostedOpening
+from bot.services.applications import Context, Notice, Outcome, refused, snapshot
+from bot.workflow.applications import Status
+
+SUGGESTIONS = 5
+
+
+@dataclass(frozen=True)
+class Match:
+    """A suggestion with the opening it is about, as the views show it."""
+
+    opening: PostedOpening
+    suggestion: Suggestion
+
+
+@dataclass(frozen=True)
+class MyMatches:
+    matches: tuple[Match, ...] = ()
+    diagnosis: Diagnosis | None = None
+    has_profile: bool = True
+
+
+@dataclass(frozen=True)
+class OpeningCandidates:
+    opening: PostedOpening
+    candidates: tuple[Suggestion, ...]
+
+
+@dataclass(frozen=True)
+class RoundPreview:
+    result: RoundResult
+    openings: Mapping[str, PostedOpening]  # by the matcher's opening id
+
+
+def _index(
+    uow: Any, workspace_id: str, today: date, related: Mapping[str, frozenset[str]]
+) -> MatchIndex:
+    return MatchIndex(uow.matching.organisation(workspace_id, today=today, related_topics=related))
+
+
+def my_matches(
+    uow: Any, workspace_id: str, user_id: str, *, today: date, related: Mapping[str, frozenset[str]]
+) -> MyMatches:
+    if uow.people.get_by_user(workspace_id, user_id) is None:
+        return MyMatches(has_profile=False)
+    index = _index(uow, workspace_id, today, related)
+    suggestions = suggest_openings(index, user_id, SUGGESTIONS)
+    if not suggestions:
+        return MyMatches(diagnosis=diagnose(index, user_id))
+    return MyMatches(
+        matches=tuple(
+            Match(uow.openings.get(workspace_id, int(s.opening_id)), s) for s in suggestions
+        )
+    )
+
+
+def lead_candidates(
+    uow: Any,
+    workspace_id: str,
+    user_id: str,
+    *,
+    is_organiser: bool,
+    today: date,
+    related: Mapping[str, frozenset[str]],
+) -> list[OpeningCandidates]:
+    """The best visitors for each open opening of the teams this person leads (organisers: all)."""
+    team_ids = None if is_organiser else [t.id for t in uow.teams.led_by(workspace_id, user_id)]
+    openings = uow.openings.open(workspace_id, team_ids)
+    if not openings:
+        return []
+    index = _index(uow, workspace_id, today, related)
+    return [
+        OpeningCandidates(opening, suggest_visitors(index, str(opening.id), SUGGESTIONS))
+        for opening in openings
+    ]
+
+
+def preview_round(
+    uow: Any,
+    workspace_id: str,
+    mode: RoundMode,
+    *,
+    today: date,
+    related: Mapping[str, frozenset[str]],
+) -> RoundPreview:
+    result = run_round(_index(uow, workspace_id, today, related), mode)
+    openings = {str(o.id): o for o in uow.openings.open(workspace_id)}
+    return RoundPreview(result, openings)
+
+
+@dataclass(frozen=True)
+class SentProposal:
+    proposal_id: int
+    visitor_id: str
+    opening: PostedOpening
+    starts_on: date
+    ends_on: date
+    explanation: str
+
+
+def send_proposals(
+    uow: Any, ctx: Context, mode: RoundMode, *, related: Mapping[str, frozenset[str]]
+) -> list[SentProposal]:
+    """Runs the round again (the data may have moved since the preview) and records a proposal
+    for every placement; the caller DMs them."""
+    index = _index(uow, ctx.workspace_id, ctx.today, related)
+    result = run_round(index, mode)
+    openings = {str(o.id): o for o in uow.openings.open(ctx.workspace_id)}
+    sent = []
+    for placement in result.placements:
+        person = uow.people.get_by_user(ctx.workspace_id, placement.visitor_id)
+        proposal = uow.proposals.create(
+            workspace_id=ctx.workspace_id,
+            person_id=person.id,
+            opening_id=int(placement.opening_id),
+            starts_on=placement.start,
+            ends_on=placement.end,
+            mode=mode.value,
+            explanation=explanation_of(index, placement.visitor_id, placement.opening_id),
+            sent_by=ctx.actor,
+            created_at=ctx.now,
+        )
+        sent.append(
+            SentProposal(
+                proposal.id,
+                placement.visitor_id,
+                openings[placement.opening_id],
+                placement.start,
+                placement.end,
+                proposal.explanation,
+            )
+        )
+    uow.audit.record(
+        ctx.workspace_id,
+        action="round_proposals_sent",
+        actor_user_id=ctx.actor,
+        now=ctx.now,
+        detail={"mode": mode.value, "proposals": len(sent)},
+    )
+    uow.commit()
+    return sent
+
+
+def _why_not_answer(uow: Any, ctx: Context, proposal: Any, *, accept: bool) -> str | None:
+    if proposal is None:
+        return "That proposal no longer exists."
+    opening_gone = proposal.opening.status != "open" or proposal.opening.open_seats == 0
+    applied = uow.applications.live_for(ctx.workspace_id, proposal.person_id, proposal.opening_id)
+    refusals = (
+        (proposal.person.user_id != ctx.actor, "Only the person it was made to can answer it."),
+        (proposal.status != "sent", f"Nothing changed: you have already {proposal.status} it."),
+        (accept and opening_gone, "This opening has filled up or closed since it was proposed."),
+        (accept and applied is not None, "You have already applied to this opening."),
+    )
+    return next((reason for refused_, reason in refusals if refused_), None)
+
+
+def explanation_of(index: MatchIndex, visitor_id: str, opening_id: str) -> str:
+    """The matcher's words for why this visitor and this opening fit."""
+    visitor, opening = index.visitor(visitor_id), index.opening(opening_id)
+    pairs = index.pairs_of_visitor(visitor)
+    rows = (pairs.opening == opening).nonzero()[0]
+    if not len(rows):
+        return ""
+    return explain(index, visitor, opening, int(pairs.starts[rows[0]])).text
+
+
+def answer_proposal(uow: Any, ctx: Context, proposal_id: int, *, accept: bool) -> Outcome:
+    """Only the visitor answers; accepting applies with the host's agreement already given."""
+    proposal = uow.proposals.get(ctx.workspace_id, proposal_id)
+    reason = _why_not_answer(uow, ctx, proposal, accept=accept)
+    if reason is not None:
+        return refused(reason)
+    if not accept:
+        proposal.status = "declined"
+        uow.audit.record(
+            ctx.workspace_id,
+            action="proposal_declined",
+            actor_user_id=ctx.actor,
+            now=ctx.now,
+            subject=f"proposal:{proposal.id}",
+        )
+        uow.commit()
+        return Outcome(actor=ctx.actor)
+    proposal.status = "accepted"
+    application = uow.applications.create(
+        workspace_id=ctx.workspace_id,
+        opening_id=proposal.opening_id,
+        person_id=proposal.person_id,
+        status=Status.HOST_ACCEPTED,
+        motivation="Proposed by the organisers' matching round. " + proposal.explanation,
+        learning_goal=proposal.person.learning_goal,
+        starts_on=proposal.starts_on,
+        ends_on=proposal.ends_on,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    uow.audit.record(
+        ctx.workspace_id,
+        action="proposal_accepted",
+        actor_user_id=ctx.actor,
+        now=ctx.now,
+        subject=f"application:{application.id}",
+    )
+    uow.commit()
+    view = snapshot(uow, application, ctx.organisers)
+    notices = [(Notice.HOST_ACCEPTED, view.visitor_id)]
+    notices += [(Notice.HOME_REQUEST, decider) for decider in view.home_deciders]
+    return Outcome(visit=view, notices=tuple(notices), actor=ctx.actor)

@@ -1,0 +1,248 @@
+"""Suggestions, candidates, the matching round's preview and its proposals. The matcher's
+explanations contain topic names people typed, so they are escaped like any user text."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from bot.matching import RoundMode
+from bot.openings import PostedOpening
+from bot.services.matching import MyMatches, OpeningCandidates, RoundPreview, SentProposal
+from bot.views.home import PROFILE_EDIT
+from bot.views.openings import APPLY
+from bot.views.text import (
+    MESSAGE_BLOCK_LIMIT,
+    context,
+    divider,
+    escape,
+    header,
+    section,
+    user_mention,
+)
+
+ROUND_MODE = "round_mode"
+ROUND_SEND = "round_send"
+PROPOSAL_ACCEPT = "proposal_accept"
+PROPOSAL_DECLINE = "proposal_decline"
+CANDIDATE_INVITE = "candidate_invite"
+
+MODE_NAMES = {
+    RoundMode.BEST_TOTAL_FIT: "Best total fit",
+    RoundMode.FAIR: "Fair / stable",
+    RoundMode.CALENDAR: "Calendar-aware",
+}
+MODE_HINTS = {
+    RoundMode.BEST_TOTAL_FIT: "the largest total fit, exactly; some get their second choice",
+    RoundMode.FAIR: "nobody would rather swap with a host who would rather have them",
+    RoundMode.CALENDAR: "home-team limits per day, start dates chosen for everyone",
+}
+PLACEMENTS_SHOWN = 25
+UNPLACED_SHOWN = 10
+CANDIDATE_OPENINGS_SHOWN = 7
+
+Block = dict[str, Any]
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
+    button: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text[:75], "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def _opening_line(opening: PostedOpening) -> str:
+    return f"*{escape(opening.title)}* with *{escape(opening.team_name)}*"
+
+
+def _span(start: date, end: date) -> str:
+    return f"{start:%-d %b} – {end:%-d %b %Y}"
+
+
+# --- /tourism match -----------------------------------------------------------------------------
+
+
+def matches_message(mine: MyMatches) -> dict[str, Any]:
+    if not mine.has_profile:
+        return {
+            "text": "Set up your profile first",
+            "blocks": [
+                section(
+                    "I match openings to what you want to learn and when you are free: tell me "
+                    "with `/tourism profile` first."
+                ),
+                {
+                    "type": "actions",
+                    "elements": [_button("Set up my profile", PROFILE_EDIT, "", "primary")],
+                },
+            ],
+        }
+    if mine.diagnosis is not None:
+        blocks = [header("Nothing fits you right now"), section(escape(mine.diagnosis.sentence))]
+        blocks.append(
+            context(
+                "Change your dates or topics with `/tourism profile`, or browse every open "
+                "opening with `/tourism openings`."
+            )
+        )
+        return {"text": "No opening fits you right now", "blocks": blocks}
+    blocks: list[Block] = [header("Openings that fit you")]
+    for match in mine.matches:
+        block = section(
+            f"{_opening_line(match.opening)}\n{escape(match.suggestion.explanation.text)}"
+        )
+        block["accessory"] = _button("Apply", APPLY, str(match.opening.id), "primary")
+        blocks.append(block)
+    blocks.append(context("Best first. `/tourism openings` lists every open opening."))
+    return {"text": "Openings that fit you", "blocks": blocks}
+
+
+# --- /tourism candidates ------------------------------------------------------------------------
+
+
+def candidates_message(openings: list[OpeningCandidates]) -> dict[str, Any]:
+    if not openings:
+        return {
+            "text": "No open openings",
+            "blocks": [section("Your teams have no open openings: post one with `/tourism host`.")],
+        }
+    blocks: list[Block] = [header("Who would fit your openings")]
+    for entry in openings[:CANDIDATE_OPENINGS_SHOWN]:
+        blocks.append(section(_opening_line(entry.opening)))
+        if not entry.candidates:
+            blocks.append(
+                context("Nobody fits yet: people who are looking and free then would show here.")
+            )
+        for candidate in entry.candidates:
+            line = section(
+                f"{user_mention(candidate.visitor_id)}: {escape(candidate.explanation.text)}"
+            )
+            value = json.dumps({"opening": entry.opening.id, "visitor": candidate.visitor_id})
+            line["accessory"] = _button("Invite", CANDIDATE_INVITE, value)
+            blocks.append(line)
+        blocks.append(divider())
+    if len(openings) > CANDIDATE_OPENINGS_SHOWN:
+        blocks.append(context(f"…and {len(openings) - CANDIDATE_OPENINGS_SHOWN} more openings."))
+    return {"text": "Who would fit your openings", "blocks": blocks[:MESSAGE_BLOCK_LIMIT]}
+
+
+def invitation_message(lead_id: str, opening: PostedOpening, why: str) -> dict[str, Any]:
+    apply = section(
+        f"{user_mention(lead_id)} invites you to visit: {_opening_line(opening)}.\n{escape(why)}"
+    )
+    apply["accessory"] = _button("Apply", APPLY, str(opening.id), "primary")
+    return {"text": "You are invited to a team tourism visit", "blocks": [apply]}
+
+
+# --- /tourism round -----------------------------------------------------------------------------
+
+
+def round_preview_message(preview: RoundPreview) -> dict[str, Any]:
+    result = preview.result
+    mode = result.mode
+    summary = escape(result.summary)
+    if mode is RoundMode.CALENDAR and result.upper_bound > result.total_score:
+        gap = 1 - result.total_score / result.upper_bound
+        summary += f"; within {gap:.1%} of the best possible ({result.upper_bound:.1f})"
+    blocks: list[Block] = [
+        header(f"Matching round: {MODE_NAMES[mode]}"),
+        context(MODE_HINTS[mode]),
+        section(summary),
+        {
+            "type": "actions",
+            "elements": [
+                _button(MODE_NAMES[other], ROUND_MODE, other.value)
+                for other in RoundMode
+                if other is not mode
+            ],
+        },
+        divider(),
+    ]
+    blocks += _placement_blocks(preview)
+    blocks += _unplaced_blocks(preview)
+    if result.placements:
+        send = _button(
+            f"Send {len(result.placements)} proposals", ROUND_SEND, mode.value, "primary"
+        )
+        send["confirm"] = {
+            "title": {"type": "plain_text", "text": "Send the proposals?"},
+            "text": {
+                "type": "plain_text",
+                "text": "Each placed person gets a direct message to accept or decline.",
+            },
+            "confirm": {"type": "plain_text", "text": "Send"},
+            "deny": {"type": "plain_text", "text": "Not yet"},
+        }
+        blocks.append({"type": "actions", "elements": [send]})
+    return {
+        "text": f"Matching round preview: {result.summary}",
+        "blocks": blocks[:MESSAGE_BLOCK_LIMIT],
+    }
+
+
+def _placement_blocks(preview: RoundPreview) -> list[Block]:
+    placements = preview.result.placements
+    if not placements:
+        return [section("Nobody can be placed right now.")]
+    lines = []
+    for placement in placements[:PLACEMENTS_SHOWN]:
+        opening = preview.openings.get(placement.opening_id)
+        where = _opening_line(opening) if opening else "an opening that has just closed"
+        star = " · first choice" if placement.first_choice else ""
+        lines.append(
+            f"• {user_mention(placement.visitor_id)} → {where}, "
+            f"{_span(placement.start, placement.end)} (fit {placement.score:.1f}{star})"
+        )
+    if len(placements) > PLACEMENTS_SHOWN:
+        lines.append(f"…and {len(placements) - PLACEMENTS_SHOWN} more")
+    return [section("*Placed*\n" + "\n".join(lines))]
+
+
+def _unplaced_blocks(preview: RoundPreview) -> list[Block]:
+    unplaced = preview.result.unplaced
+    if not unplaced:
+        return []
+    lines = []
+    for person in unplaced[:UNPLACED_SHOWN]:
+        nearest = preview.openings.get(person.nearest_opening_id or "")
+        near = f"; nearest: {_opening_line(nearest)}" if nearest else ""
+        lines.append(f"• {user_mention(person.visitor_id)}: {escape(person.reason)}{near}")
+    if len(unplaced) > UNPLACED_SHOWN:
+        lines.append(f"…and {len(unplaced) - UNPLACED_SHOWN} more")
+    return [section("*Not placed*\n" + "\n".join(lines))]
+
+
+def proposal_message(proposal: SentProposal) -> dict[str, Any]:
+    return {
+        "text": "A team tourism visit is proposed to you",
+        "blocks": [
+            header("A visit for you"),
+            section(
+                f"The organisers' matching round proposes {_opening_line(proposal.opening)}, "
+                f"{_span(proposal.starts_on, proposal.ends_on)}.\n{escape(proposal.explanation)}"
+            ),
+            context(
+                "The host team has agreed to rounds like this; if you accept, your home team "
+                "lead is asked next."
+            ),
+            {
+                "type": "actions",
+                "elements": [
+                    _button("Accept", PROPOSAL_ACCEPT, str(proposal.proposal_id), "primary"),
+                    _button("Decline", PROPOSAL_DECLINE, str(proposal.proposal_id)),
+                ],
+            },
+        ],
+    }
+
+
+def proposals_sent_text(count: int) -> str:
+    if not count:
+        return "Nobody could be placed, so no proposals were sent."
+    return f"Sent {count} proposals. Each person accepts or declines in their direct messages."

@@ -1,0 +1,137 @@
+"""Check-in answers (one row per tour and week) and what visitors logged as shipped.
+
+Each question of a week is answered once: the first answer is written by a conditional UPDATE
+(`... WHERE <column> IS NULL`), so a double click or two replicas handling the same click record
+it once. Organiser alerts are claimed the same way on the week that showed them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import CheckinAnswer, OutboxMessage, ShippedItem, Tour
+
+ALERT_COLUMNS = {
+    "low_mood": CheckinAnswer.low_mood_alerted_at,
+    "meetings": CheckinAnswer.meetings_alerted_at,
+}
+
+
+class CheckinRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def lock_tour(self, workspace_id: str, tour_id: int) -> Tour | None:
+        """The tour, locked until the transaction ends (PostgreSQL), so that answers of one visit
+        are recorded one after the other and every alert rule sees all earlier answers."""
+        self.session.execute(select(Tour.id).where(Tour.id == tour_id).with_for_update())
+        tour = self.session.get(Tour, tour_id)
+        return tour if tour is not None and tour.workspace_id == workspace_id else None
+
+    # --- answers ------------------------------------------------------------------------------
+
+    def answers(self, tour_id: int) -> list[CheckinAnswer]:
+        query = select(CheckinAnswer).where(CheckinAnswer.tour_id == tour_id)
+        return list(self.session.scalars(query.order_by(CheckinAnswer.week)))
+
+    def answer_of_week(self, tour_id: int, week: int) -> CheckinAnswer | None:
+        query = select(CheckinAnswer).where(
+            CheckinAnswer.tour_id == tour_id, CheckinAnswer.week == week
+        )
+        return self.session.scalars(query.execution_options(populate_existing=True)).first()
+
+    def record(
+        self,
+        workspace_id: str,
+        tour_id: int,
+        week: int,
+        column: str,
+        value: str,
+        *,
+        by: str,
+        now: datetime,
+        details: str = "",
+    ) -> bool:
+        """Writes the answer to `column` unless that question is already answered."""
+        self._ensure_row(workspace_id, tour_id, week, by, now)
+        answered = getattr(CheckinAnswer, column)
+        values: dict[str, object] = {column: value}
+        if details:
+            values["details"] = details
+        return self._update(_week(tour_id, week) & answered.is_(None), values)
+
+    def claim_alert(self, tour_id: int, week: int, kind: str, now: datetime) -> bool:
+        """True for the one caller that records the alert of `kind` on `week`."""
+        alerted = ALERT_COLUMNS[kind]
+        return self._update(_week(tour_id, week) & alerted.is_(None), {alerted.key: now})
+
+    def _ensure_row(
+        self, workspace_id: str, tour_id: int, week: int, by: str, now: datetime
+    ) -> None:
+        if self.answer_of_week(tour_id, week) is not None:
+            return
+        # Two clicks of the same week at once: the second insert loses quietly.
+        try:
+            with self.session.begin_nested():
+                self.session.add(
+                    CheckinAnswer(
+                        workspace_id=workspace_id,
+                        tour_id=tour_id,
+                        week=week,
+                        answered_by=by,
+                        answered_at=now,
+                    )
+                )
+        except IntegrityError:
+            pass
+
+    def _update(self, where: ColumnElement[bool], values: dict[str, object]) -> bool:
+        result = self.session.execute(
+            update(CheckinAnswer)
+            .where(where)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+    # --- what was shipped ---------------------------------------------------------------------
+
+    def add_shipped(
+        self, workspace_id: str, tour_id: int, items: Sequence[str], *, by: str, now: datetime
+    ) -> None:
+        self.session.add_all(
+            ShippedItem(
+                workspace_id=workspace_id, tour_id=tour_id, text=text, logged_by=by, logged_at=now
+            )
+            for text in items
+        )
+        self.session.flush()
+
+    def shipped(self, tour_id: int) -> list[str]:
+        """Everything logged for the tour, oldest first."""
+        query = (
+            select(ShippedItem.text)
+            .where(ShippedItem.tour_id == tour_id)
+            .order_by(ShippedItem.logged_at, ShippedItem.id)
+        )
+        return list(self.session.scalars(query))
+
+    def show_shipped_in_pending_checkins(self, tour_id: int, shipped: Sequence[str]) -> None:
+        """The check-ins not sent yet carry the list, so the next one shows it."""
+        pending = select(OutboxMessage).where(
+            OutboxMessage.tour_id == tour_id,
+            OutboxMessage.content_key == "checkin",
+            OutboxMessage.status == "pending",
+        )
+        for row in self.session.scalars(pending):
+            row.payload = {**row.payload, "shipped": list(shipped)}
+        self.session.flush()
+
+
+def _week(tour_id: int, week: int) -> ColumnElement[bool]:
+    return (CheckinAnswer.tour_id == tour_id) & (CheckinAnswer.week == week)

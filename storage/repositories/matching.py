@@ -1,0 +1,153 @@
+"""The matcher's view of a workspace: an Organisation built from a handful of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.matching import Application as MatchApplication
+from bot.matching import Opening as MatchOpening
+from bot.matching import Organisation, Visitor
+from bot.matching import Team as MatchTeam
+from bot.matching import Tour as MatchTour
+from storage.models import Application, Opening, Person, Proposal, Team, Tour
+from storage.repositories.applications import LIVE_STATUSES
+
+# Someone who has not said when they are free is taken to be free for the coming year.
+DEFAULT_AVAILABILITY = timedelta(days=365)
+
+
+class MatchingRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def organisation(
+        self, workspace_id: str, *, today: date, related_topics: Mapping[str, frozenset[str]]
+    ) -> Organisation:
+        """Visitors are keyed by Slack user id; openings and teams by their database ids."""
+        teams = list(self.session.scalars(select(Team).where(Team.workspace_id == workspace_id)))
+        hosted = dict(
+            self.session.execute(
+                select(Tour.host_team_id, func.count())
+                .where(Tour.workspace_id == workspace_id, Tour.status != "cancelled")
+                .group_by(Tour.host_team_id)
+            ).all()
+        )
+        return Organisation(
+            visitors=tuple(self._visitors(workspace_id, today)),
+            openings=tuple(self._openings(workspace_id)),
+            teams=tuple(_team(team, hosted.get(team.id, 0)) for team in teams),
+            today=today,
+            tours=tuple(self._tours(workspace_id)),
+            applications=tuple(self._applications(workspace_id)),
+            related_topics=related_topics,
+        )
+
+    def _visitors(self, workspace_id: str, today: date) -> list[Visitor]:
+        people = self.session.scalars(select(Person).where(Person.workspace_id == workspace_id))
+        return [
+            Visitor(
+                id=person.user_id,
+                home_team_id=str(person.home_team_id) if person.home_team_id else None,
+                learn=frozenset(person.learn_topics),
+                teach=frozenset(person.teach_topics),
+                available_from=person.available_from or today,
+                available_until=person.available_until or today + DEFAULT_AVAILABILITY,
+                preferred_weeks=person.preferred_weeks,
+                work_mode=person.work_mode,  # type: ignore[arg-type]
+                city=person.city,
+                willing_to_travel=person.willing_to_travel,
+                looking=person.looking,
+                snoozed_until=person.snoozed_until,
+            )
+            for person in people
+        ]
+
+    def _openings(self, workspace_id: str) -> list[MatchOpening]:
+        rows = self.session.execute(
+            select(
+                Opening.id,
+                Opening.host_team_id,
+                Opening.topics,
+                Opening.hopes_to_learn,
+                Opening.earliest_start,
+                Opening.latest_end,
+                Opening.weeks,
+                Opening.seats - Opening.seats_taken,
+                Opening.work_mode,
+                Opening.status,
+            ).where(Opening.workspace_id == workspace_id, Opening.status == "open")
+        )
+        return [
+            MatchOpening(
+                id=str(row[0]),
+                host_team_id=str(row[1]),
+                topics=frozenset(row[2]),
+                hopes_to_learn=frozenset(row[3]),
+                earliest_start=row[4],
+                latest_end=row[5],
+                weeks=row[6],
+                seats_left=max(row[7], 0),
+                mode=row[8],
+                status=row[9],
+            )
+            for row in rows
+        ]
+
+    def _tours(self, workspace_id: str) -> list[MatchTour]:
+        rows = self.session.execute(
+            select(
+                Person.user_id, Tour.home_team_id, Tour.host_team_id, Tour.starts_on, Tour.ends_on
+            )
+            .join(Person, Person.id == Tour.person_id)
+            .where(Tour.workspace_id == workspace_id, Tour.status != "cancelled")
+        )
+        return [
+            MatchTour(user, str(home) if home else None, str(host), start, end)
+            for user, home, host, start, end in rows
+        ]
+
+    def _applications(self, workspace_id: str) -> list[MatchApplication]:
+        rows = self.session.execute(
+            select(Person.user_id, Application.opening_id)
+            .join(Person, Person.id == Application.person_id)
+            .where(
+                Application.workspace_id == workspace_id, Application.status.in_(LIVE_STATUSES)
+            )
+        )
+        return [MatchApplication(user, str(opening)) for user, opening in rows]
+
+
+class ProposalRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def create(self, **values: Any) -> Proposal:
+        proposal = Proposal(**values)
+        self.session.add(proposal)
+        self.session.flush()
+        return proposal
+
+    def get(self, workspace_id: str, proposal_id: int) -> Proposal | None:
+        # Locked like applications: a double click on Accept takes its turn and finds it answered.
+        self.session.execute(
+            select(Proposal.id).where(Proposal.id == proposal_id).with_for_update()
+        )
+        proposal = self.session.get(Proposal, proposal_id)
+        return proposal if proposal is not None and proposal.workspace_id == workspace_id else None
+
+
+def _team(team: Team, visitors_hosted: int) -> MatchTeam:
+    return MatchTeam(
+        id=str(team.id),
+        city=team.city,
+        away_cap=team.away_cap,
+        blackouts=tuple((b.starts_on, b.ends_on) for b in team.blackouts),
+        visitors_per_quarter=team.visitors_per_quarter,
+        rest_days=team.rest_days_between_visitors,
+        visitors_hosted=visitors_hosted,
+    )

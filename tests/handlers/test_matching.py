@@ -1,0 +1,171 @@
+"""The matcher through signed HTTP: suggestions, candidates, the round and its proposals."""
+
+from datetime import date
+
+import pytest
+
+from bot.views import applications as application_views
+from bot.views import matching as views
+from bot.views.openings import APPLY
+from storage.models import Application
+from tests.conftest import ORGANISER, RunningBot
+from tests.support.seed import seed_opening, seed_person, seed_team
+
+VISITOR, HOST_LEAD, HOME_LEAD = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD"
+
+
+@pytest.fixture
+def world(bot: RunningBot) -> dict[str, int]:
+    with bot.deps.uow() as uow:
+        host = seed_team(uow, "Streaming", leads=(HOST_LEAD,))
+        home = seed_team(uow, "Commissions", leads=(HOME_LEAD,))
+        seed_person(
+            uow,
+            VISITOR,
+            home_team_id=home.id,
+            learn_topics=["kafka", "stream processing"],
+            available_from=date(2027, 1, 1),
+            available_until=date(2027, 6, 30),
+        )
+        kafka = seed_opening(
+            uow,
+            host,
+            "Kafka <internals>",
+            earliest_start=date(2027, 1, 4),
+            latest_end=date(2027, 3, 1),
+            topics=["kafka"],
+            work_mode="remote",
+        )
+        seed_opening(
+            uow,
+            host,
+            "Frontend",
+            earliest_start=date(2027, 1, 4),
+            latest_end=date(2027, 3, 1),
+            topics=["react"],
+            work_mode="remote",
+        )
+        uow.commit()
+        return {"kafka": kafka.id, "host": host.id}
+
+
+def reply(bot: RunningBot, text: str, user_id: str) -> dict:
+    before = len(bot.slack.calls("response_url"))
+    answer = bot.requests.slash_command(text, user_id=user_id)
+    if answer.body:  # Bolt answers a text-only ack as plain text
+        return answer.json() if answer.body.startswith(b"{") else {"text": answer.text}
+    return bot.slack.wait_for("response_url", count=before + 1)[-1].params
+
+
+def test_match_shows_explained_suggestions_with_apply_buttons(bot: RunningBot, world):
+    message = reply(bot, "match", VISITOR)
+    text = str(message["blocks"])
+    assert "Kafka &lt;internals&gt;" in text and "Frontend" not in text
+    assert "kafka" in text.lower()
+    [apply] = [b["accessory"] for b in message["blocks"] if "accessory" in b]
+    assert (apply["action_id"], apply["value"]) == (APPLY, str(world["kafka"]))
+
+
+def test_match_without_a_profile_points_to_it(bot: RunningBot, world):
+    message = reply(bot, "match", "U0STRANGER")
+    assert "`/tourism profile`" in str(message["blocks"])
+
+
+def test_match_says_why_nothing_fits(bot: RunningBot, world):
+    with bot.deps.uow() as uow:
+        person = uow.people.get_by_user("T0TEST", VISITOR)
+        person.available_from, person.available_until = date(2026, 12, 1), date(2026, 12, 20)
+        uow.commit()
+    message = reply(bot, "match", VISITOR)
+    assert "Nothing fits you right now" in str(message["blocks"])
+    assert "dates" in str(message["blocks"]).lower()
+
+
+def test_candidates_for_a_lead_and_the_invitation(bot: RunningBot, world):
+    message = reply(bot, "candidates", HOST_LEAD)
+    [invite] = [
+        b["accessory"]
+        for b in message["blocks"]
+        if b.get("accessory", {}).get("action_id") == views.CANDIDATE_INVITE
+    ]
+    assert f"<@{VISITOR}>" in str(message["blocks"])
+    bot.requests.block_action(
+        user_id="U0SOMEONE",
+        action_id=views.CANDIDATE_INVITE,
+        value=invite["value"],
+        channel_id="C0X",
+    )
+    refusal = bot.slack.wait_for("response_url", count=2)[-1].params
+    assert "Only a lead of the host team" in refusal["text"]
+    bot.requests.block_action(
+        user_id=HOST_LEAD, action_id=views.CANDIDATE_INVITE, value=invite["value"]
+    )
+    [dm] = bot.slack.wait_for("chat.postMessage")
+    assert dm.params["channel"] == VISITOR
+    assert f"<@{HOST_LEAD}> invites you" in str(dm.params["blocks"])
+
+
+def test_candidates_is_for_leads(bot: RunningBot, world):
+    message = reply(bot, "candidates", VISITOR)
+    assert "for team leads" in message["text"]
+
+
+def test_round_is_for_organisers(bot: RunningBot, world):
+    message = reply(bot, "round", VISITOR)
+    assert f"<@{ORGANISER}>" in message["text"]
+
+
+def test_round_with_an_unknown_mode_shows_the_usage(bot: RunningBot, world):
+    message = reply(bot, "round quickest", ORGANISER)
+    assert "`/tourism round [best|fair|calendar]`" in message["text"]
+
+
+def test_round_preview_send_and_accept(bot: RunningBot, world):
+    bot.requests.slash_command("round", user_id=ORGANISER)
+    preview = bot.slack.wait_for("response_url")[-1].params
+    text = str(preview["blocks"])
+    assert "Matching round: Best total fit" in text
+    assert f"<@{VISITOR}> → *Kafka &lt;internals&gt;*" in text
+    buttons = [e for b in preview["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    [fair] = [b for b in buttons if b["value"] == "fair"]
+    bot.requests.block_action(user_id=ORGANISER, action_id=views.ROUND_MODE, value=fair["value"])
+    assert "Fair / stable" in str(bot.slack.wait_for("response_url", count=2)[-1].params["blocks"])
+
+    [send] = [b for b in buttons if b["action_id"] == views.ROUND_SEND]
+    bot.requests.block_action(
+        user_id=VISITOR, action_id=views.ROUND_SEND, value=send["value"], channel_id="C0X"
+    )
+    assert "Only organisers" in bot.slack.wait_for("response_url", count=3)[-1].params["text"]
+    bot.requests.block_action(user_id=ORGANISER, action_id=views.ROUND_SEND, value=send["value"])
+    [proposal] = bot.slack.wait_for("chat.postMessage")
+    assert proposal.params["channel"] == VISITOR
+    accept = next(
+        e
+        for b in proposal.params["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == views.PROPOSAL_ACCEPT
+    )
+
+    bot.requests.block_action(
+        user_id=HOME_LEAD, action_id=views.PROPOSAL_ACCEPT, value=accept["value"], channel_id="C0X"
+    )
+    assert (
+        "Only the person it was made to"
+        in bot.slack.wait_for("response_url", count=5)[-1].params["text"]
+    )
+    bot.requests.block_action(
+        user_id=VISITOR, action_id=views.PROPOSAL_ACCEPT, value=accept["value"]
+    )
+    home_request = bot.slack.wait_for("chat.postMessage", count=3)
+    assert any(
+        c.params["channel"] == HOME_LEAD and application_views.HOME_AGREE in str(c.params["blocks"])
+        for c in home_request
+    )
+    with bot.deps.uow() as uow:
+        assert uow.session.query(Application).one().status == "host_accepted"
+
+    bot.requests.block_action(
+        user_id=VISITOR, action_id=views.PROPOSAL_ACCEPT, value=accept["value"], channel_id="D0V"
+    )
+    assert "Nothing changed" in bot.slack.wait_for("response_url", count=6)[-1].params["text"]
