@@ -70,6 +70,14 @@ class Counted(Generic[T]):
 
 
 @dataclass(frozen=True)
+class HomeSuggestion:
+    opening_id: int
+    title: str
+    team_name: str
+    why: str
+
+
+@dataclass(frozen=True)
 class OrganiserCounts:
     open_openings: int
     pending_approvals: int
@@ -84,6 +92,7 @@ class HomeData:
     home_team_name: str | None
     tours: Sequence[HomeTour] = ()
     applications: Counted[HomeApplication] = field(default_factory=Counted)
+    suggestions: Sequence[HomeSuggestion] = ()
     leads_teams: bool = False
     lead_openings: Counted[HomeOpening] = field(default_factory=Counted)
     pending: Counted[PendingDecision] = field(default_factory=Counted)

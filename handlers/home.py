@@ -28,6 +28,7 @@ def home_for(deps: Deps, workspace_id: str, user_id: str) -> dict[str, Any]:
             user_id,
             today=deps.today(),
             is_organiser=deps.settings.is_admin(user_id),
+            related=deps.vocabulary.related_map(),
         )
     return home_view(data)
 

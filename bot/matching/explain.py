@@ -228,7 +228,7 @@ def diagnose(index: MatchIndex, visitor_id: str) -> Diagnosis:
         | blocked[Obstacle.ALREADY_APPLIED]
         | blocked[Obstacle.ALREADY_VISITED]
     )
-    personal = int(blocked[Obstacle.NOT_LOOKING][0]) + int(blocked[Obstacle.SNOOZED][0])
+    personal = int(not visitor.looking) + int(visitor.snoozed_on(index.org.today))
     near = []
     for rule in _ACTIONABLE:
         only = np.flatnonzero(candidates & blocked[rule] & (fails - personal == 1))

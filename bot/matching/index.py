@@ -518,7 +518,7 @@ class MatchIndex:
             Obstacle.SNOOZED: np.full(len(o), self.snoozed[visitor]),
             Obstacle.OPENING_CLOSED: ~self.is_open,
             Obstacle.OWN_TEAM: ~self.own_team_ok(v, o),
-            Obstacle.NO_SHARED_TOPIC: ~self.relevant(v[:1], o)[0],
+            Obstacle.NO_SHARED_TOPIC: ~self.relevant(np.array([visitor], np.int32), o)[0],
             Obstacle.WORK_MODE: ~self.work_mode_ok(v, o),
             Obstacle.DATES: ~window,
             Obstacle.BLACKOUT: window & ~no_blackout,

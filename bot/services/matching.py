@@ -55,18 +55,31 @@ class RoundPreview:
 
 
 def _index(
-    uow: Any, workspace_id: str, today: date, related: Mapping[str, frozenset[str]]
+    uow: Any,
+    workspace_id: str,
+    today: date,
+    related: Mapping[str, frozenset[str]],
+    only_visitor: str | None = None,
 ) -> MatchIndex:
-    return MatchIndex(uow.matching.organisation(workspace_id, today=today, related_topics=related))
+    organisation = uow.matching.organisation(
+        workspace_id, today=today, related_topics=related, only_visitor=only_visitor
+    )
+    return MatchIndex(organisation)
 
 
 def my_matches(
-    uow: Any, workspace_id: str, user_id: str, *, today: date, related: Mapping[str, frozenset[str]]
+    uow: Any,
+    workspace_id: str,
+    user_id: str,
+    *,
+    today: date,
+    related: Mapping[str, frozenset[str]],
+    limit: int = SUGGESTIONS,
 ) -> MyMatches:
     if uow.people.get_by_user(workspace_id, user_id) is None:
         return MyMatches(has_profile=False)
-    index = _index(uow, workspace_id, today, related)
-    suggestions = suggest_openings(index, user_id, SUGGESTIONS)
+    index = _index(uow, workspace_id, today, related, only_visitor=user_id)
+    suggestions = suggest_openings(index, user_id, limit)
     if not suggestions:
         return MyMatches(diagnosis=diagnose(index, user_id))
     return MyMatches(

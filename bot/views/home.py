@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from bot.home import Counted, HomeData, HomeTour, days_left
 from bot.views import applications as application_views
 from bot.views.help import INTRO
+from bot.views.openings import APPLY
 from bot.views.profile import profile_detail_blocks
 from bot.views.text import context, divider, escape, header, section, user_mention
 from bot.workflow.applications import WAITING_FOR, Status
@@ -35,7 +36,27 @@ def status_message(data: HomeData) -> dict[str, Any]:
 
 
 def my_part_blocks(data: HomeData) -> list[Block]:
-    return [*_profile_blocks(data), *_tour_blocks(data), *_application_blocks(data)]
+    return [
+        *_profile_blocks(data),
+        *_tour_blocks(data),
+        *_application_blocks(data),
+        *_suggestion_blocks(data),
+    ]
+
+
+def _suggestion_blocks(data: HomeData) -> list[Block]:
+    if not data.suggestions:
+        return []
+    blocks = [section("*Suggested for you*")]
+    for suggestion in data.suggestions:
+        block = section(
+            f"*{escape(suggestion.title)}* with *{escape(suggestion.team_name)}*\n"
+            f"{escape(suggestion.why)}"
+        )
+        block["accessory"] = _button("Apply", APPLY, str(suggestion.opening_id), "primary")
+        blocks.append(block)
+    blocks.append(context("More with `/tourism match`."))
+    return blocks
 
 
 def _button(text: str, action_id: str, value: str = "", style: str | None = None) -> Block:

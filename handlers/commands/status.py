@@ -16,6 +16,7 @@ def show_status(request: CommandRequest, deps: Deps) -> None:
             request.user_id,
             today=deps.today(),
             is_organiser=deps.settings.is_admin(request.user_id),
+            related=deps.vocabulary.related_map(),
         )
     request.ack(**status_message(data))
 

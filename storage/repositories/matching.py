@@ -26,9 +26,15 @@ class MatchingRepository:
         self.session = session
 
     def organisation(
-        self, workspace_id: str, *, today: date, related_topics: Mapping[str, frozenset[str]]
+        self,
+        workspace_id: str,
+        *,
+        today: date,
+        related_topics: Mapping[str, frozenset[str]],
+        only_visitor: str | None = None,
     ) -> Organisation:
-        """Visitors are keyed by Slack user id; openings and teams by their database ids."""
+        """Visitors are keyed by Slack user id; openings and teams by their database ids.
+        `only_visitor` leaves everyone else out: one person's suggestions need no one else."""
         teams = list(self.session.scalars(select(Team).where(Team.workspace_id == workspace_id)))
         hosted = dict(
             self.session.execute(
@@ -38,7 +44,7 @@ class MatchingRepository:
             ).all()
         )
         return Organisation(
-            visitors=tuple(self._visitors(workspace_id, today)),
+            visitors=tuple(self._visitors(workspace_id, today, only_visitor)),
             openings=tuple(self._openings(workspace_id)),
             teams=tuple(_team(team, hosted.get(team.id, 0)) for team in teams),
             today=today,
@@ -47,8 +53,11 @@ class MatchingRepository:
             related_topics=related_topics,
         )
 
-    def _visitors(self, workspace_id: str, today: date) -> list[Visitor]:
-        people = self.session.scalars(select(Person).where(Person.workspace_id == workspace_id))
+    def _visitors(self, workspace_id: str, today: date, only: str | None) -> list[Visitor]:
+        query = select(Person).where(Person.workspace_id == workspace_id)
+        if only is not None:
+            query = query.where(Person.user_id == only)
+        people = self.session.scalars(query)
         return [
             Visitor(
                 id=person.user_id,
@@ -115,9 +124,7 @@ class MatchingRepository:
         rows = self.session.execute(
             select(Person.user_id, Application.opening_id)
             .join(Person, Person.id == Application.person_id)
-            .where(
-                Application.workspace_id == workspace_id, Application.status.in_(LIVE_STATUSES)
-            )
+            .where(Application.workspace_id == workspace_id, Application.status.in_(LIVE_STATUSES))
         )
         return [MatchApplication(user, str(opening)) for user, opening in rows]
 

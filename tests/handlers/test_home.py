@@ -175,3 +175,30 @@ def test_status_shows_my_part_ephemerally(bot: RunningBot):
     assert answer.get("response_type", "ephemeral") == "ephemeral"
     assert "Learn Kafka" in str(answer["blocks"])
     assert len(answer["blocks"]) <= 50
+
+
+def test_a_visitor_sees_their_top_suggestions(bot: RunningBot):
+    with bot.deps.uow() as uow:
+        host = seed_team(uow, "Streaming", leads=(LEAD,))
+        seed_person(
+            uow,
+            VISITOR,
+            learn_topics=["kafka"],
+            available_from=date(2027, 1, 1),
+            available_until=date(2027, 6, 30),
+        )
+        for title in ("Kafka <one>", "Kafka two", "Kafka three", "Kafka four"):
+            seed_opening(
+                uow,
+                host,
+                title,
+                earliest_start=START,
+                latest_end=START + timedelta(weeks=8),
+                topics=["kafka"],
+                work_mode="remote",
+            )
+        uow.commit()
+    text = text_of(open_home(bot, VISITOR))
+    assert "Suggested for you" in text
+    assert text.count("'action_id': 'opening_apply'") == 3
+    assert "Kafka &lt;one&gt;" in text or "Kafka two" in text

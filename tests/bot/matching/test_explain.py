@@ -1,4 +1,14 @@
-from bot.matching import MatchIndex, Obstacle, diagnose, suggest_openings, suggest_visitors
+from datetime import date
+
+from bot.matching import (
+    MatchIndex,
+    Obstacle,
+    Organisation,
+    Visitor,
+    diagnose,
+    suggest_openings,
+    suggest_visitors,
+)
 from tests.bot.matching.builders import opening, org, team, visitor
 
 
@@ -62,3 +72,20 @@ def test_diagnosis_suggests_travel_for_onsite_openings_elsewhere():
 def test_diagnosis_of_someone_not_looking():
     diagnosis = diagnose(MatchIndex(org([visitor("ana", looking=False)], [opening("o1")])), "ana")
     assert diagnosis.sentence == "You are not marked as looking for a tour."
+
+
+def test_diagnosis_with_no_openings_at_all():
+    lone = Visitor(
+        "U1",
+        None,
+        frozenset({"kafka"}),
+        frozenset(),
+        date(2027, 1, 1),
+        date(2027, 6, 1),
+        4,
+        "either",
+        None,
+        False,
+    )
+    index = MatchIndex(Organisation((lone,), (), (), today=date(2026, 11, 23)))
+    assert diagnose(index, "U1").sentence == ("There is no open opening you could join right now.")
