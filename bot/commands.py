@@ -41,6 +41,14 @@ CATALOGUE: tuple[Subcommand, ...] = (
     Subcommand("match", "match", "Your five best-fitting openings, each with the reasons."),
     Subcommand("status", "status", "Your profile, visits, applications and what waits for you."),
     Subcommand(
+        "extend", "extend", "During your visit: ask both team leads for one or two more weeks."
+    ),
+    Subcommand(
+        "stay",
+        "stay [off]",
+        "Tell only the two team leads you might like to stay on; `off` takes it back.",
+    ),
+    Subcommand(
         "team",
         "team add|edit NAME|list|remove NAME",
         "Keep the team directory: leads, channel, away cap, blackouts, sprints, host limits.",

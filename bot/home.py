@@ -22,6 +22,8 @@ class HomeTour:
     ends_on: date
     buddy_id: str | None
     status: str
+    tour_id: int
+    might_stay: bool
 
 
 @dataclass(frozen=True)

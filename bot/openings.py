@@ -21,7 +21,7 @@ DESCRIPTION_LIMIT = 3000
 FIRST_DAY_KIT_LIMIT = 1000
 MIN_WEEKS, MAX_WEEKS, DEFAULT_WEEKS = 1, 8, 4
 MIN_SEATS, MAX_SEATS = 1, 10
-_SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_USER_ID_PATTERN = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
 class ExpectedOutput(StrEnum):
@@ -169,7 +169,7 @@ def validate_opening(
         errors["expected_output"] = "Pick learning only or a small deliverable."
     _check_dates(errors, draft, today, saved)
     _check_seats(errors, draft, saved)
-    if draft.buddy_user_id is not None and not _SLACK_USER_ID.fullmatch(draft.buddy_user_id):
+    if draft.buddy_user_id is not None and not _USER_ID_PATTERN.fullmatch(draft.buddy_user_id):
         errors["buddy"] = "Pick the buddy from the list of people."
     if draft.work_mode not in set(WorkMode):
         errors["work_mode"] = "Pick on-site, remote or hybrid."

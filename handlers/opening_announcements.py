@@ -55,14 +55,16 @@ def _attempt(
         if plan.step is AnnouncementStep.UPDATE and opening.announcement is not None:
             client.chat_update(channel=channel, ts=opening.announcement.ts, **message)
             return AnnouncementOutcome(channel_id=channel)
-        ts = _post(client, channel, message)
+        ts = post_in_channel(client, channel, message)
     except SlackApiError as error:
         return _failed(error, channel)
     record_announcement(deps.uow, opening.workspace_id, opening.id, channel, ts)
     return AnnouncementOutcome(posted_in=channel, channel_id=channel)
 
 
-def _post(client: WebClient, channel: str, message: dict) -> str:
+def post_in_channel(client: WebClient, channel: str, message: dict) -> str:
+    """Posts; when not in the channel, joins a public one and posts again (a private one raises:
+    someone must invite the bot)."""
     try:
         return client.chat_postMessage(channel=channel, **message)["ts"]
     except SlackApiError as error:

@@ -23,6 +23,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.scheduling.service import schedule_digest
 from bot.services.applications import plan_decision_nudges
 from bot.services.openings import close_expired_openings
+from bot.services.retros import advance_tours
 from bot.settings import Settings
 from handlers.deps import Deps
 from infra.delivery import Deliverer, build_delivery_client
@@ -37,7 +38,7 @@ MAINTENANCE_HOURS = 1
 # Periodic upkeep: each is called as hook(uow, workspace_id, today) in its own unit of work,
 # which is committed after it. Add new hooks here.
 MaintenanceHook = Callable[[Any, str, date], object]
-MAINTENANCE_HOOKS: tuple[MaintenanceHook, ...] = (close_expired_openings,)
+MAINTENANCE_HOOKS: tuple[MaintenanceHook, ...] = (close_expired_openings, advance_tours)
 
 
 class Ticker:

@@ -34,7 +34,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-SLACK_ID = 32  # Slack ids (T…, U…, C…) are short; leave room for enterprise ids.
+ID_LENGTH = 32  # Slack ids (T…, U…, C…) are short; leave room for enterprise ids.
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -72,9 +72,9 @@ class Base(DeclarativeBase):
 class Workspace(Base):
     __tablename__ = "workspaces"
 
-    id: Mapped[str] = mapped_column(String(SLACK_ID), primary_key=True)
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     name: Mapped[str] = mapped_column(String(200), default="")
-    bot_user_id: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    bot_user_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     installed_at: Mapped[datetime] = mapped_column(default=_utcnow)
     uninstalled_at: Mapped[datetime | None]
     tokens_revoked_at: Mapped[datetime | None]
@@ -84,7 +84,7 @@ class WorkspaceScoped:
     """Mixin: the workspace every row belongs to."""
 
     workspace_id: Mapped[str] = mapped_column(
-        String(SLACK_ID), ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+        String(ID_LENGTH), ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
     )
 
 
@@ -94,7 +94,7 @@ class Team(WorkspaceScoped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(150))
-    channel_id: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    channel_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     city: Mapped[str | None] = mapped_column(String(100))
     away_cap: Mapped[int] = mapped_column(default=1)  # members that may be away at once
     sprint_weeks: Mapped[int | None]
@@ -117,7 +117,7 @@ class TeamLead(WorkspaceScoped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[str] = mapped_column(String(SLACK_ID), index=True)
+    user_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
 
     team: Mapped[Team] = relationship(back_populates="leads")
 
@@ -141,7 +141,7 @@ class Person(WorkspaceScoped, Base):
     __table_args__ = (UniqueConstraint("workspace_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    user_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     home_team_id: Mapped[int | None] = mapped_column(
         ForeignKey("teams.id", ondelete="SET NULL"), index=True
     )
@@ -181,15 +181,15 @@ class Opening(WorkspaceScoped, Base):
     weeks: Mapped[int]
     seats: Mapped[int] = mapped_column(default=1)
     seats_taken: Mapped[int] = mapped_column(default=0)
-    buddy_user_id: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    buddy_user_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     work_mode: Mapped[str] = mapped_column(String(10), default="hybrid")  # onsite|remote|hybrid
     first_day_kit: Mapped[str] = mapped_column(Text, default="")
     apply_by: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(10), default="open")  # open|closed|filled
     announce: Mapped[bool] = mapped_column(Boolean, default=False)
-    announcement_channel: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    announcement_channel: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     announcement_ts: Mapped[str | None] = mapped_column(String(32))
-    created_by: Mapped[str] = mapped_column(String(SLACK_ID))
+    created_by: Mapped[str] = mapped_column(String(ID_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=_utcnow)
 
     host_team: Mapped[Team] = relationship(lazy="joined")
@@ -238,7 +238,7 @@ class Tour(WorkspaceScoped, Base):
     home_team_id: Mapped[int | None] = mapped_column(
         ForeignKey("teams.id", ondelete="SET NULL"), index=True
     )
-    buddy_user_id: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    buddy_user_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     status: Mapped[str] = mapped_column(String(12), default="scheduled")
@@ -258,7 +258,7 @@ class CardConfirmation(WorkspaceScoped, Base):
         ForeignKey("applications.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[str] = mapped_column(String(20))  # visitor|buddy|host_lead|home_lead
-    user_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    user_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     confirmed_at: Mapped[datetime]
 
 
@@ -272,8 +272,8 @@ class DecisionMessage(WorkspaceScoped, Base):
         ForeignKey("applications.id", ondelete="CASCADE"), index=True
     )
     purpose: Mapped[str] = mapped_column(String(20))  # host_decision|home_decision|visit_card|...
-    user_id: Mapped[str] = mapped_column(String(SLACK_ID))
-    channel_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    user_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    channel_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     ts: Mapped[str] = mapped_column(String(32))
     sent_at: Mapped[datetime]
 
@@ -305,7 +305,7 @@ class Proposal(WorkspaceScoped, Base):
     mode: Mapped[str] = mapped_column(String(20))
     explanation: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(12), default="sent")  # sent|accepted|declined
-    sent_by: Mapped[str] = mapped_column(String(SLACK_ID))
+    sent_by: Mapped[str] = mapped_column(String(ID_LENGTH))
     created_at: Mapped[datetime]
 
     opening: Mapped[Opening] = relationship(lazy="joined")
@@ -324,7 +324,7 @@ class OutboxMessage(WorkspaceScoped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     unique_key: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(40))
-    recipient: Mapped[str] = mapped_column(String(SLACK_ID))
+    recipient: Mapped[str] = mapped_column(String(ID_LENGTH))
     tour_id: Mapped[int | None] = mapped_column(
         ForeignKey("tours.id", ondelete="CASCADE"), index=True
     )
@@ -338,7 +338,7 @@ class OutboxMessage(WorkspaceScoped, Base):
     next_attempt_at: Mapped[datetime | None]
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None]
-    sent_channel: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    sent_channel: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     sent_ts: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=_utcnow)
@@ -355,6 +355,27 @@ class Retro(WorkspaceScoped, Base):
     length_verdict: Mapped[str] = mapped_column(String(12))  # too_short|right|too_long
     shareable: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    updated_at: Mapped[datetime | None]
+    # Where the highlight was posted (with consent), so an edit updates or removes that message.
+    highlight_channel: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    highlight_ts: Mapped[str | None] = mapped_column(String(32))
+    # The 90-day follow-up: which of the bring_back items the visitor says stuck.
+    stuck: Mapped[list[str]] = mapped_column(default=list)
+
+
+class ShareBack(WorkspaceScoped, Base):
+    """The visitor showed their team what they learned (done), or booked a session to do so."""
+
+    __tablename__ = "share_backs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id", ondelete="CASCADE"), unique=True)
+    done_at: Mapped[datetime | None]
+    session_on: Mapped[date | None]
+    session_channel: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    session_ts: Mapped[str | None] = mapped_column(String(32))
+    recorded_by: Mapped[str] = mapped_column(String(ID_LENGTH))
+    recorded_at: Mapped[datetime]
 
 
 class CheckinAnswer(WorkspaceScoped, Base):
@@ -371,7 +392,7 @@ class CheckinAnswer(WorkspaceScoped, Base):
     meetings_share: Mapped[str | None] = mapped_column(String(16))  # under_quarter|...|over_half
     pulled_back: Mapped[str | None] = mapped_column(String(16))  # never|once_or_twice|often
     details: Mapped[str] = mapped_column(Text, default="")  # what "Need help" said
-    answered_by: Mapped[str] = mapped_column(String(SLACK_ID))
+    answered_by: Mapped[str] = mapped_column(String(ID_LENGTH))
     answered_at: Mapped[datetime]
     low_mood_alerted_at: Mapped[datetime | None]
     meetings_alerted_at: Mapped[datetime | None]
@@ -385,7 +406,7 @@ class ShippedItem(WorkspaceScoped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     tour_id: Mapped[int] = mapped_column(ForeignKey("tours.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(String(300))
-    logged_by: Mapped[str] = mapped_column(String(SLACK_ID))
+    logged_by: Mapped[str] = mapped_column(String(ID_LENGTH))
     logged_at: Mapped[datetime]
 
 
@@ -393,7 +414,7 @@ class AuditEntry(WorkspaceScoped, Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    actor_user_id: Mapped[str | None] = mapped_column(String(SLACK_ID))
+    actor_user_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     action: Mapped[str] = mapped_column(String(60))
     subject: Mapped[str] = mapped_column(String(60), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -406,6 +427,6 @@ class InboxEvent(Base):
     __tablename__ = "inbox_events"
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    workspace_id: Mapped[str] = mapped_column(String(SLACK_ID))
+    workspace_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     event_type: Mapped[str] = mapped_column(String(60))
     processed_at: Mapped[datetime] = mapped_column(default=_utcnow)

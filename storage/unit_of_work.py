@@ -10,6 +10,7 @@ from storage.repositories import (
     ApplicationRepository,
     AuditRepository,
     CheckinRepository,
+    ExtensionRepository,
     InboxRepository,
     MatchingRepository,
     OpeningRepository,
@@ -17,6 +18,7 @@ from storage.repositories import (
     OverviewRepository,
     PeopleRepository,
     ProposalRepository,
+    RetroRepository,
     TeamRepository,
     TourRepository,
     WorkspaceRepository,
@@ -39,11 +41,13 @@ class SqlUnitOfWork:
         self.people = PeopleRepository(self.session)
         self.applications = ApplicationRepository(self.session)
         self.tours = TourRepository(self.session)
+        self.extensions = ExtensionRepository(self.session)
         self.overview = OverviewRepository(self.session)
         self.matching = MatchingRepository(self.session)
         self.proposals = ProposalRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         self.checkins = CheckinRepository(self.session)
+        self.retros = RetroRepository(self.session)
         return self
 
     def __exit__(

@@ -9,7 +9,7 @@ who tried. Who may act is decided here from the acting user id, never from a but
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -25,6 +25,7 @@ from bot.workflow.calendar import (
     suggest_start,
     visit_period,
 )
+from bot.workflow.changes import RECONFIRMING, RescheduledVisit, why_not_reschedule
 from bot.workflow.reminders import Nudge, WaitingDecision, nudges_due
 from bot.workflow.visit import VisitSnapshot, roles_of
 
@@ -42,19 +43,22 @@ class Notice(StrEnum):
     HOST_ACCEPTED = "host_accepted"  # to the visitor
     DECLINED = "declined"  # to the visitor
     VISIT_CARD = "visit_card"  # to every party: Confirm
+    DATES_CHANGED = "dates_changed"  # the card again, to the visitor and both leads: Confirm
     CONFIRMED = "confirmed"  # to every party: the summary
     ENDED = "ended"  # withdrawn or cancelled: to every other party
     SEAT_GONE = "seat_gone"  # the opening filled up before the card was confirmed
 
 
+CARDS = (Notice.VISIT_CARD, Notice.DATES_CHANGED)
+
 # Messages that asked for a decision, settled (and so updated in place) by each step.
 SETTLES: dict[Status, tuple[Notice, ...]] = {
     Status.HOST_ACCEPTED: (Notice.HOST_REQUEST,),
     Status.HOME_AGREED: (Notice.HOME_REQUEST,),
-    Status.CONFIRMED: (Notice.VISIT_CARD,),
+    Status.CONFIRMED: CARDS,
     Status.DECLINED: (Notice.HOST_REQUEST, Notice.HOME_REQUEST),
-    Status.WITHDRAWN: (Notice.HOST_REQUEST, Notice.HOME_REQUEST, Notice.VISIT_CARD),
-    Status.CANCELLED: (Notice.HOST_REQUEST, Notice.HOME_REQUEST, Notice.VISIT_CARD),
+    Status.WITHDRAWN: (Notice.HOST_REQUEST, Notice.HOME_REQUEST, *CARDS),
+    Status.CANCELLED: (Notice.HOST_REQUEST, Notice.HOME_REQUEST, *CARDS),
 }
 
 
@@ -226,19 +230,31 @@ def validate_application(
         errors["motivation"] = f"Keep it under {MOTIVATION_LIMIT} characters."
     if len(form.learning_goal) > GOAL_LIMIT:
         errors["learning_goal"] = f"Keep the goal to one sentence (under {GOAL_LIMIT} characters)."
-    if form.starts_on is None:
-        errors["starts_on"] = "Pick the day you would start."
-    elif form.starts_on <= today:
-        errors["starts_on"] = "Pick a day after today."
-    elif not window.contains(form.starts_on) or not window.contains(
-        visit_period(form.starts_on, weeks).end
-    ):
-        last_start = window.end - timedelta(weeks=weeks) + timedelta(days=1)
-        errors["starts_on"] = (
-            f"The {weeks}-week visit must fit between {window.start:%-d %b} and "
-            f"{window.end:%-d %b}: start between {window.start:%-d %b} and {last_start:%-d %b %Y}."
-        )
+    start_error = validate_start(form.starts_on, window, weeks, today)
+    if start_error:
+        errors["starts_on"] = start_error
     return errors
+
+
+def latest_start(window: Period, weeks: int) -> date:
+    """The last first day of a visit of `weeks` that still ends inside `window`."""
+    return window.end - timedelta(weeks=weeks) + timedelta(days=1)
+
+
+def validate_start(starts_on: date | None, window: Period, weeks: int, today: date) -> str | None:
+    """What is wrong with a visit's first day, or None: after today, the whole visit inside the
+    opening's window."""
+    if starts_on is None:
+        return "Pick the day you would start."
+    if starts_on <= today:
+        return "Pick a day after today."
+    if not window.contains(starts_on) or not window.contains(visit_period(starts_on, weeks).end):
+        return (
+            f"The {weeks}-week visit must fit between {window.start:%-d %b} and "
+            f"{window.end:%-d %b}: start between {window.start:%-d %b} and "
+            f"{latest_start(window, weeks):%-d %b %Y}."
+        )
+    return None
 
 
 def submit_application(uow: Any, ctx: Context, opening_id: int, form: ApplicationInput) -> Outcome:
@@ -439,7 +455,8 @@ def confirm_card(
     if isinstance(loaded, Outcome):
         return loaded
     application, view = loaded
-    if view.status is not Status.HOME_AGREED:
+    # A booked visit's card is confirmed again after its dates changed.
+    if view.status not in (Status.HOME_AGREED, Status.CONFIRMED):
         return refused(f"Nothing to confirm: this visit is {view.status.value.replace('_', ' ')}.")
     roles = roles_of(ctx.actor, view) & set(view.card_roles())
     if not roles:
@@ -454,7 +471,24 @@ def confirm_card(
     if set(view.card_roles()) - uow.applications.confirmed_roles(application.id):
         uow.commit()
         return Outcome(visit=view, actor=ctx.actor)
-    return _create_tour(uow, ctx, application, view, on_tour)
+    return _card_complete(uow, ctx, application, view, on_tour)
+
+
+def _card_complete(
+    uow: Any, ctx: Context, application: Any, view: VisitSnapshot, on_tour: TourHook
+) -> Outcome:
+    """Every role has confirmed: the tour is created, or for a booked visit whose dates changed
+    (its tour already moved with them) everyone gets the summary again."""
+    if view.status is not Status.CONFIRMED:
+        return _create_tour(uow, ctx, application, view, on_tour)
+    uow.audit.record(
+        ctx.workspace_id,
+        action="visit_card_reconfirmed",
+        actor_user_id=ctx.actor,
+        now=ctx.now,
+        subject=f"application:{application.id}",
+    )
+    return _done(uow, ctx, application, [(Notice.CONFIRMED, p) for p in view.card_people()])
 
 
 def _create_tour(
@@ -494,6 +528,110 @@ def _create_tour(
     return _done(uow, ctx, application, [(Notice.CONFIRMED, p) for p in view.card_people()])
 
 
+# --- new dates ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DateChangeForm:
+    """What the modal for new dates opens with."""
+
+    application_id: int
+    opening_title: str
+    host_team_name: str
+    window: Period
+    weeks: int
+    current: Period
+
+
+def _why_not_reschedule(ctx: Context, view: VisitSnapshot) -> str | None:
+    return why_not_reschedule(view.status, roles_of(ctx.actor, view), view.starts_on, ctx.today)
+
+
+def date_change_form(uow: Any, ctx: Context, application_id: int) -> DateChangeForm | Outcome:
+    loaded = _load(uow, ctx, application_id)
+    if isinstance(loaded, Outcome):
+        return loaded
+    application, view = loaded
+    refusal = _why_not_reschedule(ctx, view)
+    if refusal is not None:
+        return refused(refusal)
+    opening = application.opening
+    return DateChangeForm(
+        application_id=view.application_id,
+        opening_title=view.opening_title,
+        host_team_name=view.host_team_name,
+        window=Period(opening.earliest_start, opening.latest_end),
+        weeks=view.weeks,
+        current=Period(view.starts_on, view.ends_on),
+    )
+
+
+def change_dates(
+    uow: Any,
+    ctx: Context,
+    application_id: int,
+    starts_on: date | None,
+    *,
+    on_tour: TourHook = no_tour_hook,
+) -> Outcome:
+    """New dates (the same length): the visitor and both leads confirm the card again (the
+    buddy's confirmation stands); a booked visit keeps its tour, which moves with the dates."""
+    loaded = _load(uow, ctx, application_id)
+    if isinstance(loaded, Outcome):
+        return loaded
+    application, view = loaded
+    refusal = _why_not_reschedule(ctx, view)
+    if refusal is not None:
+        return refused(refusal)
+    opening = application.opening
+    window = Period(opening.earliest_start, opening.latest_end)
+    error = validate_start(starts_on, window, view.weeks, ctx.today)
+    if error is None and starts_on == view.starts_on:
+        error = "That is the first day already: pick another."
+    if error is not None:
+        return Outcome(errors={"starts_on": error})
+    assert starts_on is not None
+    previous, new = Period(view.starts_on, view.ends_on), visit_period(starts_on, view.weeks)
+    moved = uow.applications.reschedule(
+        application,
+        view.status,
+        expected_start=previous.start,
+        starts_on=new.start,
+        ends_on=new.end,
+        now=ctx.now,
+    )
+    if not moved:
+        return refused("Nothing changed: someone has just changed this visit.")
+    tour = uow.tours.of_application(application.id)
+    if tour is not None:
+        tour.starts_on, tour.ends_on = new.start, new.end
+        on_tour(uow, tour)
+    uow.applications.clear_confirmations(application.id, RECONFIRMING)
+    uow.audit.record(
+        ctx.workspace_id,
+        action="application_dates_changed",
+        actor_user_id=ctx.actor,
+        now=ctx.now,
+        subject=f"application:{application.id}",
+        detail={
+            "from": f"{previous.start.isoformat()}/{previous.end.isoformat()}",
+            "to": f"{new.start.isoformat()}/{new.end.isoformat()}",
+        },
+    )
+    uow.commit()
+    current = snapshot(uow, application, ctx.organisers)
+    rescheduled = RescheduledVisit(
+        **{f.name: getattr(current, f.name) for f in fields(current)}, previous=previous
+    )
+    parties = dict.fromkeys((view.visitor_id, *current.host_deciders, *current.home_deciders))
+    return Outcome(
+        visit=rescheduled,
+        notices=tuple((Notice.DATES_CHANGED, person) for person in parties),
+        settled=CARDS,
+        actor=ctx.actor,
+    )
+
+
 # --- withdrawing and cancelling -------------------------------------------------------------
 
 
@@ -523,7 +661,7 @@ def withdraw(
 
 # --- messages that asked for a decision -------------------------------------------------------
 
-REQUESTS = (Notice.HOST_REQUEST, Notice.HOME_REQUEST, Notice.VISIT_CARD)
+REQUESTS = (Notice.HOST_REQUEST, Notice.HOME_REQUEST, *CARDS)
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.services.applications import ApplyForm, Notice, override_needed
+from bot.services.applications import (
+    ApplyForm,
+    DateChangeForm,
+    Notice,
+    latest_start,
+    override_needed,
+)
 from bot.views.inputs import date_input, modal, text_input
 from bot.views.text import context, escape, header, section, user_mention
 from bot.workflow.applications import WAITING_FOR
+from bot.workflow.calendar import AbsenceCheck, Period
+from bot.workflow.changes import RescheduledVisit
 from bot.workflow.visit import VisitSnapshot, home_team_reason
 
 HOST_ACCEPT = "host_accept"
@@ -18,12 +26,14 @@ HOME_AGREE = "home_agree"
 HOME_DECLINE = "home_decline"
 CARD_CONFIRM = "card_confirm"
 WITHDRAW = "application_withdraw"
+CHANGE_DATES = "application_change_dates"
 
 APPLY_MODAL = "apply_submit"
 HOST_DECLINE_MODAL = "host_decline_submit"
 HOME_AGREE_MODAL = "home_agree_submit"
 HOME_DECLINE_MODAL = "home_decline_submit"
 WITHDRAW_MODAL = "withdraw_submit"
+DATE_CHANGE_MODAL = "date_change_submit"
 
 Message = dict[str, Any]
 
@@ -32,23 +42,27 @@ def _day(day: date) -> str:
     return f"{day:%a %-d %b %Y}"
 
 
+def _period(period: Period) -> str:
+    return f"{_day(period.start)} – {_day(period.end)}"
+
+
 def _dates(view: VisitSnapshot) -> str:
-    return f"{_day(view.starts_on)} – {_day(view.ends_on)} ({view.weeks} weeks)"
+    return f"{_period(Period(view.starts_on, view.ends_on))} ({view.weeks} weeks)"
 
 
-def _button(text: str, action_id: str, value: int, style: str | None = None) -> dict[str, Any]:
-    button: dict[str, Any] = {
+def button(text: str, action_id: str, value: int, style: str | None = None) -> dict[str, Any]:
+    element: dict[str, Any] = {
         "type": "button",
         "text": {"type": "plain_text", "text": text[:75], "emoji": True},
         "action_id": action_id,
         "value": str(value),
     }
     if style:
-        button["style"] = style
-    return button
+        element["style"] = style
+    return element
 
 
-def _actions(*buttons: dict[str, Any]) -> dict[str, Any]:
+def actions(*buttons: dict[str, Any]) -> dict[str, Any]:
     return {"type": "actions", "elements": list(buttons)}
 
 
@@ -141,6 +155,30 @@ def withdraw_modal(application_id: int) -> dict[str, Any]:
     )
 
 
+def date_change_modal(form: DateChangeForm) -> dict[str, Any]:
+    blocks = [
+        section(
+            f"*{escape(form.opening_title)}* with *{escape(form.host_team_name)}*\n"
+            f"Now: {_period(form.current)}. The visit stays {form.weeks} weeks: start between "
+            f"{_day(form.window.start)} and {_day(latest_start(form.window, form.weeks))}."
+        ),
+        date_input(
+            "starts_on",
+            "New first day",
+            initial=form.current.start,
+            hint="The visitor and both leads confirm the visit card again; the buddy's "
+            "confirmation stands.",
+        ),
+    ]
+    return modal(
+        DATE_CHANGE_MODAL,
+        "Change the dates",
+        blocks,
+        submit="Change",
+        private_metadata=str(form.application_id),
+    )
+
+
 def home_agree_modal(view: VisitSnapshot) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [section(_who_and_where(view)), _absence_line(view)]
     blocks.append(
@@ -171,11 +209,15 @@ def home_agree_modal(view: VisitSnapshot) -> dict[str, Any]:
 
 
 def _absence_line(view: VisitSnapshot) -> dict[str, Any]:
-    absence = view.absence
+    return absence_line(view.home_team_name, view.absence)
+
+
+def absence_line(home_team_name: str | None, absence: AbsenceCheck | None) -> dict[str, Any]:
+    """How many of the home team are away in the period against its cap, and any blackout."""
     if absence is None:
         return context("No home team on record, so no absence limit applies.")
     line = (
-        f"Already away from {escape(view.home_team_name or '')} in that period: "
+        f"Already away from {escape(home_team_name or '')} in that period: "
         f"*{absence.away_already}* (the team allows {absence.cap} at once)."
     )
     if absence.exceeds_cap:
@@ -202,7 +244,7 @@ def _applied(view: VisitSnapshot) -> Message:
         "text": "Your application is in",
         "blocks": [
             section(text),
-            _actions(_button("Withdraw", WITHDRAW, view.application_id)),
+            actions(button("Withdraw", WITHDRAW, view.application_id)),
         ],
     }
 
@@ -218,9 +260,9 @@ def _host_request(view: VisitSnapshot) -> Message:
     if not view.host_lead_ids:
         blocks.append(context("You get this as an organiser: the host team has no lead listed."))
     blocks.append(
-        _actions(
-            _button("Accept", HOST_ACCEPT, view.application_id, "primary"),
-            _button("Decline…", HOST_DECLINE, view.application_id),
+        actions(
+            button("Accept", HOST_ACCEPT, view.application_id, "primary"),
+            button("Decline…", HOST_DECLINE, view.application_id),
         )
     )
     return {"text": "A visitor would like to join your team", "blocks": blocks}
@@ -241,9 +283,9 @@ def _home_request(view: VisitSnapshot) -> Message:
         blocks.append(context(f"You get this as an organiser because {home_team_reason(view)}."))
     agree_text = "Agree anyway (give a reason)…" if over else "Agree…"
     blocks.append(
-        _actions(
-            _button(agree_text, HOME_AGREE, view.application_id, None if over else "primary"),
-            _button("Decline…", HOME_DECLINE, view.application_id),
+        actions(
+            button(agree_text, HOME_AGREE, view.application_id, None if over else "primary"),
+            button("Decline…", HOME_DECLINE, view.application_id),
         )
     )
     return {"text": "Can your teammate be away for a visit?", "blocks": blocks}
@@ -300,12 +342,30 @@ def _visit_card(view: VisitSnapshot) -> Message:
     blocks = [
         *visit_card_blocks(view),
         context(f"Each of {people} confirms once; the visit is booked when all have."),
-        _actions(
-            _button("Confirm", CARD_CONFIRM, view.application_id, "primary"),
-            _button("Withdraw…", WITHDRAW, view.application_id),
+        actions(
+            button("Confirm", CARD_CONFIRM, view.application_id, "primary"),
+            button("Change dates…", CHANGE_DATES, view.application_id),
+            button("Withdraw…", WITHDRAW, view.application_id),
         ),
     ]
     return {"text": "Please confirm the visit card", "blocks": blocks}
+
+
+def _previous_dates(view: VisitSnapshot) -> Period | None:
+    return view.previous if isinstance(view, RescheduledVisit) else None
+
+
+def _dates_changed(view: VisitSnapshot) -> Message:
+    previous = _previous_dates(view)
+    was = f" from {_period(previous)}" if previous else ""
+    card = _visit_card(view)
+    changed = section(
+        f":calendar: The dates changed{was} to {_dates(view)}. Please confirm the visit card again."
+    )
+    return {
+        "text": "The visit's dates changed: please confirm again",
+        "blocks": [changed, *card["blocks"]],
+    }
 
 
 def _confirmed(view: VisitSnapshot) -> Message:
@@ -315,6 +375,7 @@ def _confirmed(view: VisitSnapshot) -> Message:
             section(":white_check_mark: *The visit is booked.* Everyone confirmed the card."),
             *visit_card_blocks(view)[1:],
             context("I'll send the kickoff note on the first day and check in every week."),
+            actions(button("Change dates…", CHANGE_DATES, view.application_id)),
         ],
     }
 
@@ -351,6 +412,7 @@ _RENDERERS = {
     Notice.HOST_ACCEPTED: _host_accepted,
     Notice.DECLINED: _declined,
     Notice.VISIT_CARD: _visit_card,
+    Notice.DATES_CHANGED: _dates_changed,
     Notice.CONFIRMED: _confirmed,
     Notice.ENDED: _ended,
     Notice.SEAT_GONE: _seat_gone,
@@ -362,7 +424,15 @@ def settled_message(purpose: Notice, view: VisitSnapshot, actor: str) -> Message
     state = WAITING_FOR[view.status]
     original = _RENDERERS[purpose](view)
     blocks = [block for block in original["blocks"] if block["type"] != "actions"]
-    blocks.append(context(f"{user_mention(actor)} answered: this visit is now {state}."))
+    previous = _previous_dates(view)
+    if previous is not None:
+        footer = (
+            f"{user_mention(actor)} changed the dates from {_period(previous)}: the visitor "
+            "and both leads get the card again to confirm."
+        )
+    else:
+        footer = f"{user_mention(actor)} answered: this visit is now {state}."
+    blocks.append(context(footer))
     return {"text": original["text"], "blocks": blocks}
 
 

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from bot.home import Counted, HomeData, HomeTour, days_left
 from bot.views import applications as application_views
+from bot.views.extensions import visit_actions
 from bot.views.help import INTRO
 from bot.views.openings import APPLY
 from bot.views.profile import profile_detail_blocks
@@ -106,8 +107,12 @@ def _tour_blocks(data: HomeData) -> list[Block]:
     tour = data.current_or_next_tour()
     if tour is None:
         return []
-    title = "Your visit now" if tour.starts_on <= data.today else "Your next visit"
-    return [section(f"*{title}*\n" + _tour_line(tour, data.today))]
+    running = tour.starts_on <= data.today
+    title = "Your visit now" if running else "Your next visit"
+    return [
+        section(f"*{title}*\n" + _tour_line(tour, data.today)),
+        visit_actions(tour.tour_id, running=running, might_stay=tour.might_stay),
+    ]
 
 
 def _lines(title: str, listed: Counted[T], line: Callable[[T], str]) -> list[Block]:

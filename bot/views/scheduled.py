@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.checkins import CheckinRef, CheckinState
+from bot.views.checkins import checkin_message
+from bot.views.retros import follow_up_message, retro_button, share_back_message
 from bot.views.text import MESSAGE_BLOCK_LIMIT, context, escape, header, section, user_mention
 
-SHARE_BACK_DONE = "share_back_done"
-SHARE_BACK_NOT_YET = "share_back_not_yet"
 DIGEST_LIMIT = MESSAGE_BLOCK_LIMIT - 3  # room for the header, the intro and the footer
 
 Payload = dict[str, Any]
@@ -50,18 +51,6 @@ def _where(payload: Payload) -> str:
     return f"Where: {place or 'as agreed'}{city}{channel}"
 
 
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    button: dict[str, Any] = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": text, "emoji": True},
-        "action_id": action_id,
-        "value": value,
-    }
-    if style:
-        button["style"] = style
-    return button
-
-
 def _kickoff_visitor(payload: Payload) -> ScheduledMessage:
     buddy = user_mention(payload["buddy"]) if payload.get("buddy") else "your host team's lead"
     blocks = [
@@ -92,15 +81,17 @@ def _kickoff_buddy(payload: Payload) -> ScheduledMessage:
 
 
 def _checkin(payload: Payload) -> ScheduledMessage:
-    week = payload.get("week", 1)
-    blocks = [
-        section(
-            f"How did week {week} with *{escape(payload['host_team'])}* go? "
-            "Are you learning what you came for, or stuck in meetings?"
-        ),
-        context(_visit(payload)),
-    ]
-    return ScheduledMessage(f"How did week {week} of your visit go?", blocks)
+    """The buttons and menus of bot/views/checkins.py, with what was shipped so far."""
+    state = CheckinState(
+        ref=CheckinRef(payload["tour_id"], payload.get("week", 1)),
+        visitor=payload["visitor"],
+        host_team=payload["host_team"],
+        opening_title=payload["opening_title"],
+        ends_on=date.fromisoformat(payload["ends_on"]),
+        shipped=tuple(payload.get("shipped", ())),
+    )
+    message = checkin_message(state)
+    return ScheduledMessage(message["text"], message["blocks"])
 
 
 def _midpoint(payload: Payload) -> ScheduledMessage:
@@ -121,28 +112,22 @@ def _retro(payload: Payload) -> ScheduledMessage:
             f"Thank you for visiting *{escape(payload['host_team'])}*. Take ten minutes for a "
             "retro: what did you learn, and what will you bring back to your team?"
         ),
+        retro_button(payload["tour_id"]),
         context(_visit(payload)),
     ]
     return ScheduledMessage("Last day of your visit: time for a short retro", blocks)
 
 
 def _share_back(payload: Payload) -> ScheduledMessage:
-    home = escape(payload["home_team"]) if payload.get("home_team") else "your team"
-    tour = str(payload["tour_id"])
-    blocks = [
-        section(
-            f"A week ago you came back from *{escape(payload['host_team'])}*. Have you shown "
-            f"{home} what you learned? Added backlog items for what you want to bring in?"
-        ),
-        {
-            "type": "actions",
-            "elements": [
-                _button("Done", SHARE_BACK_DONE, tour, "primary"),
-                _button("Not yet", SHARE_BACK_NOT_YET, tour),
-            ],
-        },
-    ]
-    return ScheduledMessage("Have you shared what you learned with your team?", blocks)
+    """Done / Not yet: bot/views/retros.py renders it, and again once answered."""
+    message = share_back_message(payload["tour_id"], payload["host_team"], payload.get("home_team"))
+    return ScheduledMessage(message["text"], message["blocks"])
+
+
+def _retro_follow_up(payload: Payload) -> ScheduledMessage:
+    """90 days after the return: which of the retro's action items stuck."""
+    message = follow_up_message(payload["tour_id"], payload["host_team"], payload["action_items"])
+    return ScheduledMessage(message["text"], message["blocks"])
 
 
 def _digest(payload: Payload) -> ScheduledMessage:
@@ -239,6 +224,7 @@ _RENDERERS: dict[str, Callable[[Payload], ScheduledMessage]] = {
     "midpoint": _midpoint,
     "retro": _retro,
     "share_back": _share_back,
+    "retro_follow_up": _retro_follow_up,
     "digest": _digest,
     "notice_failed": _notice_failed,
     "notice_visitor_gone": _notice_visitor_gone,

@@ -69,6 +69,17 @@ def register(app: App, deps: Deps) -> None:
             return
         client.views_open(trigger_id=body["trigger_id"], view=views.apply_modal(form))
 
+    @app.action(views.CHANGE_DATES)
+    def change_dates(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        ctx = context_of(body, deps)
+        with deps.uow() as uow:
+            form = workflow.date_change_form(uow, ctx, _target_id(body) or 0)
+        if isinstance(form, Outcome):
+            tell(client, body, form.refusal or "")
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=views.date_change_modal(form))
+
     @app.action(views.HOST_ACCEPT)
     def host_accept(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()

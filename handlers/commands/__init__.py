@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.commands import closest_subcommands, parse_command_line
 from bot.views.help import unknown_command_blocks
+from handlers.commands import extensions as extension_commands
 from handlers.commands import help as help_command
 from handlers.commands import matching as matching_commands
 from handlers.commands import openings as openings_command
@@ -19,6 +20,7 @@ from handlers.commands.request import CommandRequest, SubcommandHandler
 from handlers.deps import Deps
 
 SUBCOMMAND_HANDLERS: dict[str, SubcommandHandler] = {
+    **extension_commands.SUBCOMMANDS,
     **help_command.SUBCOMMANDS,
     **matching_commands.SUBCOMMANDS,
     **openings_command.SUBCOMMANDS,

@@ -78,6 +78,12 @@ def register(app: App, deps: Deps) -> None:
         ),
     )
     submitted(
+        views.DATE_CHANGE_MODAL,
+        lambda uow, ctx, app_id, form: workflow.change_dates(
+            uow, ctx, app_id, form.date("starts_on"), on_tour=deps.on_tour
+        ),
+    )
+    submitted(
         views.WITHDRAW_MODAL,
         lambda uow, ctx, app_id, form: workflow.withdraw(
             uow, ctx, app_id, reason=form.text("reason"), on_tour=deps.on_tour

@@ -1,6 +1,10 @@
 """Repositories, one module per aggregate: every query the bot makes lives in this package."""
 
-from storage.repositories.applications import ApplicationRepository, TourRepository
+from storage.repositories.applications import (
+    ApplicationRepository,
+    ExtensionRepository,
+    TourRepository,
+)
 from storage.repositories.checkins import CheckinRepository
 from storage.repositories.core import AuditRepository, InboxRepository, WorkspaceRepository
 from storage.repositories.matching import MatchingRepository, ProposalRepository
@@ -8,12 +12,14 @@ from storage.repositories.openings import OpeningRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.overview import OverviewRepository
 from storage.repositories.people import PeopleRepository
+from storage.repositories.retros import RetroRepository
 from storage.repositories.teams import TeamRepository
 
 __all__ = [
     "ApplicationRepository",
     "AuditRepository",
     "CheckinRepository",
+    "ExtensionRepository",
     "InboxRepository",
     "MatchingRepository",
     "OpeningRepository",
@@ -21,6 +27,7 @@ __all__ = [
     "OverviewRepository",
     "PeopleRepository",
     "ProposalRepository",
+    "RetroRepository",
     "TeamRepository",
     "TourRepository",
     "WorkspaceRepository",

@@ -1,4 +1,5 @@
-"""Applications, their visit-card confirmations and decision messages, and the tours they become."""
+"""Applications, their visit-card confirmations and decision messages, the tours they become,
+and the tours' extensions."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,7 @@ from storage.models import (
     Person,
     TeamLead,
     Tour,
+    TourExtension,
 )
 
 LIVE_STATUSES = ("submitted", "host_accepted", "home_agreed", "confirmed")
@@ -138,6 +140,41 @@ class ApplicationRepository:
         )
         return set(self.session.scalars(query))
 
+    def reschedule(
+        self,
+        application: Application,
+        expected_status: str,
+        *,
+        expected_start: date,
+        starts_on: date,
+        ends_on: date,
+        now: datetime,
+    ) -> bool:
+        """Compare-and-set: new dates only if status and first day are still as read."""
+        result = self.session.execute(
+            update(Application)
+            .where(
+                Application.id == application.id,
+                Application.status == expected_status,
+                Application.starts_on == expected_start,
+            )
+            .values(starts_on=starts_on, ends_on=ends_on, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        self.session.refresh(application)
+        return True
+
+    def clear_confirmations(self, application_id: int, roles: Sequence[str]) -> None:
+        """Those roles confirm the visit card again; the others' confirmations stand."""
+        self.session.execute(
+            delete(CardConfirmation).where(
+                CardConfirmation.application_id == application_id,
+                CardConfirmation.role.in_(roles),
+            )
+        )
+
     def reset_card(self, application_id: int) -> None:
         for confirmation in self.session.scalars(
             select(CardConfirmation).where(CardConfirmation.application_id == application_id)
@@ -185,7 +222,10 @@ class TourRepository:
         self.session.flush()
         return tour
 
-    def get(self, workspace_id: str, tour_id: int) -> Tour | None:
+    def get(self, workspace_id: str, tour_id: int, *, lock: bool = False) -> Tour | None:
+        """With `lock`, other transactions wanting the same tour wait until this one ends."""
+        if lock:
+            self.session.execute(select(Tour.id).where(Tour.id == tour_id).with_for_update())
         tour = self.session.get(Tour, tour_id)
         return tour if tour is not None and tour.workspace_id == workspace_id else None
 
@@ -261,3 +301,75 @@ class TourRepository:
             .values(status="open")
             .execution_options(synchronize_session=False)
         )
+
+
+class ExtensionRepository:
+    """Requests for more weeks of a tour, and the visitor's private "might stay" flag."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def create(self, **values: Any) -> TourExtension:
+        extension = TourExtension(**values)
+        self.session.add(extension)
+        self.session.flush()
+        return extension
+
+    def get(self, workspace_id: str, extension_id: int) -> TourExtension | None:
+        extension = self.session.get(TourExtension, extension_id)
+        if extension is None or extension.workspace_id != workspace_id:
+            return None
+        return extension
+
+    def of_tour(self, tour_id: int) -> list[TourExtension]:
+        query = (
+            select(TourExtension)
+            .where(TourExtension.tour_id == tour_id)
+            .order_by(TourExtension.requested_at, TourExtension.id)
+        )
+        return list(self.session.scalars(query))
+
+    def move(self, extension: TourExtension, expected: str, target: str, **changes: Any) -> bool:
+        """Compare-and-set: moves the request only if it is still in `expected`."""
+        result = self.session.execute(
+            update(TourExtension)
+            .where(TourExtension.id == extension.id, TourExtension.status == expected)
+            .values(status=target, **changes)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        self.session.refresh(extension)
+        return True
+
+    def extend_tour(self, tour: Tour, expected_end: date, ends_on: date) -> bool:
+        """Compare-and-set: the tour (and its application) end later, if the end is as read."""
+        result = self.session.execute(
+            update(Tour)
+            .where(Tour.id == tour.id, Tour.ends_on == expected_end)
+            .values(ends_on=ends_on)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        self.session.execute(
+            update(Application)
+            .where(Application.id == tour.application_id)
+            .values(ends_on=ends_on)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.refresh(tour)
+        return True
+
+    def flag_might_stay(self, tour: Tour, might_stay: bool) -> bool:
+        """Compare-and-set: False when the flag already had that value."""
+        result = self.session.execute(
+            update(Tour)
+            .where(Tour.id == tour.id, Tour.might_stay.is_not(might_stay))
+            .values(might_stay=might_stay)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        self.session.refresh(tour)
+        return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,15 +35,15 @@ class CheckinRepository:
 
     # --- answers ------------------------------------------------------------------------------
 
+    # Answers are written by UPDATE statements: reads refresh the rows this session holds.
+
     def answers(self, tour_id: int) -> list[CheckinAnswer]:
         query = select(CheckinAnswer).where(CheckinAnswer.tour_id == tour_id)
-        return list(self.session.scalars(query.order_by(CheckinAnswer.week)))
+        return list(self.session.scalars(_fresh(query.order_by(CheckinAnswer.week))))
 
     def answer_of_week(self, tour_id: int, week: int) -> CheckinAnswer | None:
-        query = select(CheckinAnswer).where(
-            CheckinAnswer.tour_id == tour_id, CheckinAnswer.week == week
-        )
-        return self.session.scalars(query.execution_options(populate_existing=True)).first()
+        query = select(CheckinAnswer).where(_week(tour_id, week))
+        return self.session.scalars(_fresh(query)).first()
 
     def record(
         self,
@@ -131,6 +131,10 @@ class CheckinRepository:
         for row in self.session.scalars(pending):
             row.payload = {**row.payload, "shipped": list(shipped)}
         self.session.flush()
+
+
+def _fresh(query: Select[tuple[CheckinAnswer]]) -> Select[tuple[CheckinAnswer]]:
+    return query.execution_options(populate_existing=True)
 
 
 def _week(tour_id: int, week: int) -> ColumnElement[bool]:

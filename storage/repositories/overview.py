@@ -35,6 +35,8 @@ class OverviewRepository:
                 Tour.ends_on,
                 Tour.buddy_user_id,
                 Tour.status,
+                Tour.id,
+                Tour.might_stay,
             )
             .join(Person, Person.id == Tour.person_id)
             .join(Opening, Opening.id == Tour.opening_id)

@@ -31,6 +31,7 @@ def test_the_ticker_delivers_due_rows_and_runs_maintenance_then_stops(database_u
                     NOW,
                     "retro",
                     {
+                        "tour_id": 1,
                         "host_team": "Payments",
                         "opening_title": "Ledger",
                         "starts_on": "2026-03-02",

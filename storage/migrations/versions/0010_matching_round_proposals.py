@@ -1,7 +1,7 @@
 """matching round proposals
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0009
 Create Date: 2026-11-22 08:41:59.955827
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0010"
-down_revision: str | Sequence[str] | None = "0006"
+down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
