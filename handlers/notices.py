@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from bot.services.applications import (
     REQUESTS,
     Context,
+    Notice,
     Outcome,
     SentRequest,
     remember_requests,
@@ -18,6 +19,7 @@ from bot.services.applications import (
 from bot.views.applications import notice_message, settled_message
 from handlers.deps import Deps
 from handlers.home import refresh_homes
+from handlers.opening_announcements import update_announcements
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +51,21 @@ def deliver(outcome: Outcome, ctx: Context, deps: Deps, client: WebClient) -> No
             remember_requests(uow, ctx, view.application_id, sent)
     if failed:
         _tell_organisers(client, deps, view.application_id, failed)
+    if any(kind in SEATS_CHANGED for kind, _ in outcome.notices):
+        _update_announcement(client, deps, ctx.workspace_id, view.opening_id)
     concerned = [outcome.actor, *view.card_people()]
     refresh_homes(client, deps, ctx.workspace_id, concerned)
+
+
+# A booked visit takes a seat, a cancelled one gives it back: the announcement shows seats left.
+SEATS_CHANGED = frozenset({Notice.CONFIRMED, Notice.ENDED, Notice.SEAT_GONE})
+
+
+def _update_announcement(client: WebClient, deps: Deps, workspace_id: str, opening_id: int) -> None:
+    with deps.uow() as uow:
+        opening = uow.openings.get(workspace_id, opening_id)
+    if opening is not None:
+        update_announcements(client, deps, [opening])
 
 
 def _tell_organisers(client: WebClient, deps: Deps, application_id: int, failed: list[str]) -> None:

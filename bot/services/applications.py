@@ -150,6 +150,8 @@ def snapshot(uow: Any, application: Any, organisers: frozenset[str]) -> VisitSna
         covering_home_duties=application.covering_home_duties,
         decision_reason=application.decision_reason,
         absence=absence,
+        visitor_learns=tuple(person.learn_topics),
+        visitor_teaches=tuple(person.teach_topics),
     )
 
 

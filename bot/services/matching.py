@@ -176,6 +176,23 @@ def send_proposals(
     return sent
 
 
+def fit_explanation(
+    uow: Any,
+    workspace_id: str,
+    user_id: str,
+    opening_id: int,
+    *,
+    today: date,
+    related: Mapping[str, frozenset[str]],
+) -> str:
+    """Why this person and this opening fit, in the matcher's words ("" when they do not)."""
+    index = _index(uow, workspace_id, today, related, only_visitor=user_id)
+    try:
+        return explanation_of(index, user_id, str(opening_id))
+    except KeyError:  # not a visitor (no profile) or not an open opening
+        return ""
+
+
 def _why_not_answer(uow: Any, ctx: Context, proposal: Any, *, accept: bool) -> str | None:
     if proposal is None:
         return "That proposal no longer exists."

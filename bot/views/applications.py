@@ -257,6 +257,9 @@ def _host_request(view: VisitSnapshot) -> Message:
     ]
     if view.learning_goal:
         blocks.append(section(f"*Wants to bring home:* {escape(view.learning_goal)}"))
+    blocks.append(section(_profile_line(view)))
+    if view.fit:
+        blocks.append(context(f"Why they fit: {escape(view.fit)}"))
     if not view.host_lead_ids:
         blocks.append(context("You get this as an organiser: the host team has no lead listed."))
     blocks.append(
@@ -266,6 +269,12 @@ def _host_request(view: VisitSnapshot) -> Message:
         )
     )
     return {"text": "A visitor would like to join your team", "blocks": blocks}
+
+
+def _profile_line(view: VisitSnapshot) -> str:
+    learns = ", ".join(map(escape, view.visitor_learns)) or "not said"
+    teaches = ", ".join(map(escape, view.visitor_teaches)) or "not said"
+    return f"*Wants to learn:* {learns}\n*Can teach:* {teaches}"
 
 
 def _home_request(view: VisitSnapshot) -> Message:

@@ -18,6 +18,7 @@ from bot.openings import (
     TITLE_LIMIT,
     ExpectedOutput,
     PostedOpening,
+    Status,
     WorkMode,
     last_day_to_apply,
 )
@@ -343,6 +344,13 @@ def announcement_message(opening: PostedOpening) -> dict[str, Any]:
             section(description),
             section(more),
             {"type": "actions", "elements": [_apply_button(opening)]},
+        ]
+    elif opening.status == Status.FILLED:
+        text = f"Full: {title} with {team}"
+        blocks = [
+            header("Tourism opening – Full"),
+            section(_details(opening)),
+            context("Every seat is taken. See the open ones with `/tourism openings`."),
         ]
     else:
         text = f"Closed: {title} with {team}"

@@ -31,6 +31,9 @@ class VisitSnapshot:
     covering_home_duties: str
     decision_reason: str
     absence: AbsenceCheck | None = None
+    visitor_learns: tuple[str, ...] = ()
+    visitor_teaches: tuple[str, ...] = ()
+    fit: str = ""  # the matcher's explanation of why visitor and opening fit, when known
 
     @property
     def host_deciders(self) -> tuple[str, ...]:

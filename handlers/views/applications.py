@@ -2,58 +2,46 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from slack_bolt import Ack, App
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.services import applications as workflow
-from bot.services.applications import ApplicationInput, Outcome
+from bot.services.applications import ApplicationInput, Context, Outcome
+from bot.services.matching import fit_explanation
 from bot.views import applications as views
-from handlers.actions.applications import context_of
 from handlers.deps import Deps
 from handlers.forms import FormValues
+from handlers.modal_steps import Step, register_step
 from handlers.notices import deliver
 
 
-def _acknowledge(ack: Ack, outcome: Outcome) -> None:
-    """Inline errors keep the modal open; a refusal replaces it with the explanation."""
-    if outcome.errors:
-        ack(response_action="errors", errors=outcome.errors)
-    elif outcome.refusal is not None:
-        ack(response_action="update", view=views.refusal_modal(outcome.refusal))
-    else:
-        ack()
-
-
 def register(app: App, deps: Deps) -> None:
-    def submitted(callback_id: str, step: Any) -> None:
-        @app.view(callback_id)
-        def on_submit(
-            ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-        ) -> None:
-            ctx = context_of(body, deps)
-            metadata = view.get("private_metadata", "")
-            target_id = int(metadata) if metadata.isdigit() else 0
-            with deps.uow() as uow:
-                outcome = step(uow, ctx, target_id, FormValues(view))
-            _acknowledge(ack, outcome)
-            if outcome.ok:
-                deliver(outcome, ctx, deps, client)
+    def submitted(callback_id: str, step: Step) -> None:
+        register_step(app, deps, callback_id, step, deliver)
 
-    submitted(
-        views.APPLY_MODAL,
-        lambda uow, ctx, opening_id, form: workflow.submit_application(
+    def apply(uow: Any, ctx: Context, opening_id: int, form: FormValues) -> Outcome:
+        # Asked before applying: a live application takes the pair out of the matcher's view.
+        fit = fit_explanation(
             uow,
-            ctx,
+            ctx.workspace_id,
+            ctx.actor,
             opening_id,
-            ApplicationInput(
-                motivation=form.text("motivation"),
-                learning_goal=form.text("learning_goal"),
-                starts_on=form.date("starts_on"),
-            ),
-        ),
-    )
+            today=ctx.today,
+            related=deps.vocabulary.related_map(),
+        )
+        application = ApplicationInput(
+            motivation=form.text("motivation"),
+            learning_goal=form.text("learning_goal"),
+            starts_on=form.date("starts_on"),
+        )
+        outcome = workflow.submit_application(uow, ctx, opening_id, application)
+        if outcome.visit is None:
+            return outcome
+        return replace(outcome, visit=replace(outcome.visit, fit=fit))
+
+    submitted(views.APPLY_MODAL, apply)
     submitted(
         views.HOST_DECLINE_MODAL,
         lambda uow, ctx, app_id, form: workflow.host_decides(

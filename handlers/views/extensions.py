@@ -2,49 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from slack_bolt import Ack, App
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.services import extensions as service
-from bot.services.applications import Context
-from bot.services.extensions import ExtensionInput, ExtensionOutcome
+from bot.services.extensions import ExtensionInput
 from bot.views import extensions as views
-from bot.views.applications import refusal_modal
-from handlers.actions.applications import context_of
 from handlers.actions.extensions import deliver
 from handlers.deps import Deps
-from handlers.forms import FormValues
-
-Step = Callable[[Any, Context, int, FormValues], ExtensionOutcome]
-
-
-def _acknowledge(ack: Ack, outcome: ExtensionOutcome) -> None:
-    """Inline errors keep the modal open; a refusal replaces it with the explanation."""
-    if outcome.errors:
-        ack(response_action="errors", errors=outcome.errors)
-    elif outcome.refusal is not None:
-        ack(response_action="update", view=refusal_modal(outcome.refusal))
-    else:
-        ack()
+from handlers.modal_steps import Step, register_step
 
 
 def register(app: App, deps: Deps) -> None:
     def submitted(callback_id: str, step: Step) -> None:
-        @app.view(callback_id)
-        def on_submit(
-            ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
-        ) -> None:
-            ctx = context_of(body, deps)
-            metadata = view.get("private_metadata", "")
-            target_id = int(metadata) if metadata.isdigit() else 0
-            with deps.uow() as uow:
-                outcome = step(uow, ctx, target_id, FormValues(view))
-            _acknowledge(ack, outcome)
-            if outcome.ok:
-                deliver(outcome, ctx, deps, client)
+        register_step(app, deps, callback_id, step, deliver)
 
     submitted(
         views.EXTEND_MODAL,

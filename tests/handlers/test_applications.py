@@ -27,6 +27,8 @@ def world(bot: RunningBot) -> dict[str, int]:
             VISITOR,
             home_team_id=home.id,
             learning_goal="Learn stream processing",
+            learn_topics=["stream processing", "<b>"],
+            teach_topics=["pricing"],
             available_from=date(2026, 12, 1),
             available_until=date(2027, 6, 30),
         )
@@ -39,6 +41,10 @@ def world(bot: RunningBot) -> dict[str, int]:
             weeks=4,
             seats=1,
             buddy_user_id=BUDDY,
+            topics=["stream processing"],
+            work_mode="remote",
+            announcement_channel="C0TOURISM",
+            announcement_ts="1700000000.000100",
         )
         uow.commit()
         return {"host": host.id, "home": home.id, "person": person.id, "opening": opening.id}
@@ -123,6 +129,9 @@ def test_the_whole_happy_path(bot: RunningBot, world):
     assert "You applied to *Real-time click-through rates*" in applied["blocks"][0]["text"]["text"]
     [request] = dms_to(bot, HOST_LEAD)
     application_id = button_value(request, views.HOST_ACCEPT)
+    assert "*Wants to learn:* stream processing, &lt;b&gt;" in str(request["blocks"])
+    assert "Why they fit:" in str(request["blocks"])
+    assert "stream processing" in str(request["blocks"]).split("Why they fit:")[1]
 
     click(bot, HOST_LEAD, views.HOST_ACCEPT, application_id)
     bot.slack.wait_for("chat.update")
@@ -152,6 +161,13 @@ def test_the_whole_happy_path(bot: RunningBot, world):
             user_id=confirmer, action_id=views.CARD_CONFIRM, value=application_id
         )
     booked = messages_titled(bot, "The visit is booked", 4)
+    [announcement] = [
+        c.params
+        for c in bot.slack.wait_for("chat.update", count=3)
+        if c.params["channel"] == "C0TOURISM"
+    ]
+    assert "Tourism opening – Full" in str(announcement["blocks"])
+    assert "*Seats left:* 0 of 1" in str(announcement["blocks"])
     assert sorted(m["channel"] for m in booked) == sorted([VISITOR, HOST_LEAD, HOME_LEAD, BUDDY])
     thanks = [c for c in bot.slack.calls("response_url") if "you confirmed" in c.params["text"]]
     assert len(thanks) == 3

@@ -1,0 +1,55 @@
+"""A modal that submits one workflow step: ack with inline errors or a refusal, then deliver.
+
+Used by the approval workflow and extensions, whose outcomes share `errors`, `refusal`, `ok`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.services.applications import Context
+from bot.views.applications import refusal_modal
+from handlers.actions.applications import context_of
+from handlers.deps import Deps
+from handlers.forms import FormValues
+
+
+class StepOutcome(Protocol):
+    errors: dict[str, str]
+    refusal: str | None
+
+    @property
+    def ok(self) -> bool: ...
+
+
+Step = Callable[[Any, Context, int, FormValues], Any]
+Deliver = Callable[[Any, Context, Deps, WebClient], None]
+
+
+def acknowledge(ack: Ack, outcome: StepOutcome) -> None:
+    """Inline errors keep the modal open; a refusal replaces it with the explanation."""
+    if outcome.errors:
+        ack(response_action="errors", errors=outcome.errors)
+    elif outcome.refusal is not None:
+        ack(response_action="update", view=refusal_modal(outcome.refusal))
+    else:
+        ack()
+
+
+def register_step(app: App, deps: Deps, callback_id: str, step: Step, deliver: Deliver) -> None:
+    """`step(uow, ctx, id from private_metadata, form)` runs when the modal is submitted."""
+
+    @app.view(callback_id)
+    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        ctx = context_of(body, deps)
+        metadata = view.get("private_metadata", "")
+        target_id = int(metadata) if metadata.isdigit() else 0
+        with deps.uow() as uow:
+            outcome = step(uow, ctx, target_id, FormValues(view))
+        acknowledge(ack, outcome)
+        if outcome.ok:
+            deliver(outcome, ctx, deps, client)
