@@ -60,6 +60,12 @@ CATALOGUE: tuple[Subcommand, ...] = (
         "Preview an organisation-wide matching round, then send its proposals.",
         Audience.ORGANISERS,
     ),
+    Subcommand(
+        "stats",
+        "stats",
+        "The programme in numbers: openings, visits, retros, share-backs.",
+        Audience.ORGANISERS,
+    ),
 )
 
 

@@ -10,10 +10,14 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.matching import RoundMode
 from bot.services.home import load_home
+from bot.services.matching import preview_round
 from bot.services.profiles import profile_editor
-from bot.views.home import PROFILE_EDIT, home_view
+from bot.views.home import PROFILE_EDIT, ROUND_FROM_HOME, STATS_FROM_HOME, home_view
+from bot.views.matching import round_preview_message
 from bot.views.profile import profile_modal
+from bot.views.stats import stats_message
 from handlers.deps import Deps
 from handlers.replies import workspace_of
 
@@ -57,3 +61,30 @@ def register(app: App, deps: Deps) -> None:
             trigger_id=body["trigger_id"],
             view=profile_modal(editor, deps.vocabulary, deps.settings.admin_user_ids),
         )
+
+    @app.action(ROUND_FROM_HOME)
+    def round_from_home(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """The Home tab has no reply channel: the preview arrives as a DM, buttons and all."""
+        ack()
+        user_id = body["user"]["id"]
+        if not deps.settings.is_admin(user_id):
+            return
+        with deps.uow() as uow:
+            preview = preview_round(
+                uow,
+                workspace_of(body),
+                RoundMode.BEST_TOTAL_FIT,
+                today=deps.today(),
+                related=deps.vocabulary.related_map(),
+            )
+        client.chat_postMessage(channel=user_id, **round_preview_message(preview))
+
+    @app.action(STATS_FROM_HOME)
+    def stats_from_home(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        if not deps.settings.is_admin(user_id):
+            return
+        with deps.uow() as uow:
+            stats = uow.stats.programme(workspace_of(body))
+        client.chat_postMessage(channel=user_id, **stats_message(stats))

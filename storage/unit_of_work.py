@@ -19,6 +19,7 @@ from storage.repositories import (
     PeopleRepository,
     ProposalRepository,
     RetroRepository,
+    StatsRepository,
     TeamRepository,
     TourRepository,
     WorkspaceRepository,
@@ -45,6 +46,7 @@ class SqlUnitOfWork:
         self.overview = OverviewRepository(self.session)
         self.matching = MatchingRepository(self.session)
         self.proposals = ProposalRepository(self.session)
+        self.stats = StatsRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         self.checkins = CheckinRepository(self.session)
         self.retros = RetroRepository(self.session)

@@ -16,6 +16,8 @@ from bot.views.text import context, divider, escape, header, section, user_menti
 from bot.workflow.applications import WAITING_FOR, Status
 
 PROFILE_EDIT = "profile_edit"
+ROUND_FROM_HOME = "home_round_preview"
+STATS_FROM_HOME = "home_stats"
 Block = dict[str, Any]
 T = TypeVar("T")
 
@@ -195,5 +197,12 @@ def _organiser_blocks(data: HomeData) -> list[Block]:
             f"*{counts.pending_approvals}* applications waiting for a decision · "
             f"*{counts.active_tours}* visits booked or under way"
         ),
-        context("Organiser commands: `/tourism team list`, `/tourism help`."),
+        {
+            "type": "actions",
+            "elements": [
+                _button("Preview a matching round", ROUND_FROM_HOME),
+                _button("Programme stats", STATS_FROM_HOME),
+            ],
+        },
+        context("Also: `/tourism round`, `/tourism stats`, `/tourism team list`."),
     ]

@@ -14,6 +14,7 @@ from handlers.commands import help as help_command
 from handlers.commands import matching as matching_commands
 from handlers.commands import openings as openings_command
 from handlers.commands import profile as profile_command
+from handlers.commands import stats as stats_command
 from handlers.commands import status as status_command
 from handlers.commands import teams as teams_command
 from handlers.commands.request import CommandRequest, SubcommandHandler
@@ -25,6 +26,7 @@ SUBCOMMAND_HANDLERS: dict[str, SubcommandHandler] = {
     **matching_commands.SUBCOMMANDS,
     **openings_command.SUBCOMMANDS,
     **profile_command.SUBCOMMANDS,
+    **stats_command.SUBCOMMANDS,
     **status_command.SUBCOMMANDS,
     **teams_command.SUBCOMMANDS,
 }

@@ -13,6 +13,7 @@ from storage.repositories.outbox import OutboxRepository
 from storage.repositories.overview import OverviewRepository
 from storage.repositories.people import PeopleRepository
 from storage.repositories.retros import RetroRepository
+from storage.repositories.stats import StatsRepository
 from storage.repositories.teams import TeamRepository
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "PeopleRepository",
     "ProposalRepository",
     "RetroRepository",
+    "StatsRepository",
     "TeamRepository",
     "TourRepository",
     "WorkspaceRepository",
