@@ -14,7 +14,7 @@ from bot.services.applications import (
     override_needed,
 )
 from bot.views.inputs import date_input, modal, text_input
-from bot.views.text import context, escape, header, section, user_mention
+from bot.views.text import actions, button, context, escape, header, section, user_mention
 from bot.workflow.applications import WAITING_FOR
 from bot.workflow.calendar import AbsenceCheck, Period
 from bot.workflow.changes import RescheduledVisit
@@ -48,22 +48,6 @@ def _period(period: Period) -> str:
 
 def _dates(view: VisitSnapshot) -> str:
     return f"{_period(Period(view.starts_on, view.ends_on))} ({view.weeks} weeks)"
-
-
-def button(text: str, action_id: str, value: int, style: str | None = None) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": text[:75], "emoji": True},
-        "action_id": action_id,
-        "value": str(value),
-    }
-    if style:
-        element["style"] = style
-    return element
-
-
-def actions(*buttons: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "actions", "elements": list(buttons)}
 
 
 def _who_and_where(view: VisitSnapshot) -> str:
@@ -264,7 +248,7 @@ def _host_request(view: VisitSnapshot) -> Message:
         blocks.append(context("You get this as an organiser: the host team has no lead listed."))
     blocks.append(
         actions(
-            button("Accept", HOST_ACCEPT, view.application_id, "primary"),
+            button("Accept", HOST_ACCEPT, view.application_id, style="primary"),
             button("Decline…", HOST_DECLINE, view.application_id),
         )
     )
@@ -293,7 +277,7 @@ def _home_request(view: VisitSnapshot) -> Message:
     agree_text = "Agree anyway (give a reason)…" if over else "Agree…"
     blocks.append(
         actions(
-            button(agree_text, HOME_AGREE, view.application_id, None if over else "primary"),
+            button(agree_text, HOME_AGREE, view.application_id, style=None if over else "primary"),
             button("Decline…", HOME_DECLINE, view.application_id),
         )
     )
@@ -352,7 +336,7 @@ def _visit_card(view: VisitSnapshot) -> Message:
         *visit_card_blocks(view),
         context(f"Each of {people} confirms once; the visit is booked when all have."),
         actions(
-            button("Confirm", CARD_CONFIRM, view.application_id, "primary"),
+            button("Confirm", CARD_CONFIRM, view.application_id, style="primary"),
             button("Change dates…", CHANGE_DATES, view.application_id),
             button("Withdraw…", WITHDRAW, view.application_id),
         ),

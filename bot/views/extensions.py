@@ -8,9 +8,9 @@ from typing import Any
 
 from bot.services.applications import override_needed
 from bot.services.extensions import ExtensionForm, ExtensionNotice, StayOutcome
-from bot.views.applications import absence_line, actions, button, reason_modal
+from bot.views.applications import absence_line, reason_modal
 from bot.views.inputs import modal, option, radio_buttons, text_input
-from bot.views.text import context, escape, header, section, user_mention
+from bot.views.text import actions, button, context, escape, header, section, user_mention
 from bot.workflow.changes import EXTENSION_STATE, ExtensionSnapshot
 
 EXTEND = "tour_extend"
@@ -149,7 +149,7 @@ def _host_request(view: ExtensionSnapshot) -> Message:
         blocks.append(context("You get this as an organiser: the host team has no lead listed."))
     blocks.append(
         actions(
-            button("Agree", HOST_AGREE, view.extension_id, "primary"),
+            button("Agree", HOST_AGREE, view.extension_id, style="primary"),
             button("Decline…", HOST_DECLINE, view.extension_id),
         )
     )
@@ -172,7 +172,7 @@ def _home_request(view: ExtensionSnapshot) -> Message:
     agree_text = "Agree anyway (give a reason)…" if over else "Agree…"
     blocks.append(
         actions(
-            button(agree_text, HOME_AGREE, view.extension_id, None if over else "primary"),
+            button(agree_text, HOME_AGREE, view.extension_id, style=None if over else "primary"),
             button("Decline…", HOME_DECLINE, view.extension_id),
         )
     )

@@ -12,7 +12,7 @@ from bot.views.extensions import visit_actions
 from bot.views.help import INTRO
 from bot.views.openings import APPLY
 from bot.views.profile import profile_detail_blocks
-from bot.views.text import context, divider, escape, header, section, user_mention
+from bot.views.text import button, context, divider, escape, header, section, user_mention
 from bot.workflow.applications import WAITING_FOR, Status
 
 PROFILE_EDIT = "profile_edit"
@@ -56,23 +56,10 @@ def _suggestion_blocks(data: HomeData) -> list[Block]:
             f"*{escape(suggestion.title)}* with *{escape(suggestion.team_name)}*\n"
             f"{escape(suggestion.why)}"
         )
-        block["accessory"] = _button("Apply", APPLY, str(suggestion.opening_id), "primary")
+        block["accessory"] = button("Apply", APPLY, str(suggestion.opening_id), style="primary")
         blocks.append(block)
     blocks.append(context("More with `/tourism match`."))
     return blocks
-
-
-def _button(text: str, action_id: str, value: str = "", style: str | None = None) -> Block:
-    button: Block = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": text, "emoji": True},
-        "action_id": action_id,
-    }
-    if value:
-        button["value"] = value
-    if style:
-        button["style"] = style
-    return button
 
 
 def _profile_blocks(data: HomeData) -> list[Block]:
@@ -84,13 +71,13 @@ def _profile_blocks(data: HomeData) -> list[Block]:
             ),
             {
                 "type": "actions",
-                "elements": [_button("Set up my profile", PROFILE_EDIT, style="primary")],
+                "elements": [button("Set up my profile", PROFILE_EDIT, style="primary")],
             },
         ]
     return [
         section("*Your profile*"),
         *profile_detail_blocks(data.profile, data.home_team_name),
-        {"type": "actions", "elements": [_button("Edit my profile", PROFILE_EDIT)]},
+        {"type": "actions", "elements": [button("Edit my profile", PROFILE_EDIT)]},
     ]
 
 
@@ -178,12 +165,12 @@ def _decision_buttons(application_id: int, as_host: bool) -> list[Block]:
     value = str(application_id)
     if as_host:
         return [
-            _button("Accept", application_views.HOST_ACCEPT, value, "primary"),
-            _button("Decline…", application_views.HOST_DECLINE, value),
+            button("Accept", application_views.HOST_ACCEPT, value, style="primary"),
+            button("Decline…", application_views.HOST_DECLINE, value),
         ]
     return [
-        _button("Agree…", application_views.HOME_AGREE, value, "primary"),
-        _button("Decline…", application_views.HOME_DECLINE, value),
+        button("Agree…", application_views.HOME_AGREE, value, style="primary"),
+        button("Decline…", application_views.HOME_DECLINE, value),
     ]
 
 
@@ -200,8 +187,8 @@ def _organiser_blocks(data: HomeData) -> list[Block]:
         {
             "type": "actions",
             "elements": [
-                _button("Preview a matching round", ROUND_FROM_HOME),
-                _button("Programme stats", STATS_FROM_HOME),
+                button("Preview a matching round", ROUND_FROM_HOME),
+                button("Programme stats", STATS_FROM_HOME),
             ],
         },
         context("Also: `/tourism round`, `/tourism stats`, `/tourism team list`."),

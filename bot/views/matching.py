@@ -14,6 +14,7 @@ from bot.views.home import PROFILE_EDIT
 from bot.views.openings import APPLY
 from bot.views.text import (
     MESSAGE_BLOCK_LIMIT,
+    button,
     context,
     divider,
     escape,
@@ -45,18 +46,6 @@ CANDIDATE_OPENINGS_SHOWN = 7
 Block = dict[str, Any]
 
 
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
-    button: Block = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": text[:75], "emoji": True},
-        "action_id": action_id,
-        "value": value,
-    }
-    if style:
-        button["style"] = style
-    return button
-
-
 def _opening_line(opening: PostedOpening) -> str:
     return f"*{escape(opening.title)}* with *{escape(opening.team_name)}*"
 
@@ -79,7 +68,7 @@ def matches_message(mine: MyMatches) -> dict[str, Any]:
                 ),
                 {
                     "type": "actions",
-                    "elements": [_button("Set up my profile", PROFILE_EDIT, "", "primary")],
+                    "elements": [button("Set up my profile", PROFILE_EDIT, "", style="primary")],
                 },
             ],
         }
@@ -97,7 +86,7 @@ def matches_message(mine: MyMatches) -> dict[str, Any]:
         block = section(
             f"{_opening_line(match.opening)}\n{escape(match.suggestion.explanation.text)}"
         )
-        block["accessory"] = _button("Apply", APPLY, str(match.opening.id), "primary")
+        block["accessory"] = button("Apply", APPLY, str(match.opening.id), style="primary")
         blocks.append(block)
     blocks.append(context("Best first. `/tourism openings` lists every open opening."))
     return {"text": "Openings that fit you", "blocks": blocks}
@@ -124,7 +113,7 @@ def candidates_message(openings: list[OpeningCandidates]) -> dict[str, Any]:
                 f"{user_mention(candidate.visitor_id)}: {escape(candidate.explanation.text)}"
             )
             value = json.dumps({"opening": entry.opening.id, "visitor": candidate.visitor_id})
-            line["accessory"] = _button("Invite", CANDIDATE_INVITE, value)
+            line["accessory"] = button("Invite", CANDIDATE_INVITE, value)
             blocks.append(line)
         blocks.append(divider())
     if len(openings) > CANDIDATE_OPENINGS_SHOWN:
@@ -136,7 +125,7 @@ def invitation_message(lead_id: str, opening: PostedOpening, why: str) -> dict[s
     apply = section(
         f"{user_mention(lead_id)} invites you to visit: {_opening_line(opening)}.\n{escape(why)}"
     )
-    apply["accessory"] = _button("Apply", APPLY, str(opening.id), "primary")
+    apply["accessory"] = button("Apply", APPLY, str(opening.id), style="primary")
     return {"text": "You are invited to a team tourism visit", "blocks": [apply]}
 
 
@@ -157,7 +146,7 @@ def round_preview_message(preview: RoundPreview) -> dict[str, Any]:
         {
             "type": "actions",
             "elements": [
-                _button(MODE_NAMES[other], ROUND_MODE, other.value)
+                button(MODE_NAMES[other], ROUND_MODE, other.value)
                 for other in RoundMode
                 if other is not mode
             ],
@@ -167,8 +156,8 @@ def round_preview_message(preview: RoundPreview) -> dict[str, Any]:
     blocks += _placement_blocks(preview)
     blocks += _unplaced_blocks(preview)
     if result.placements:
-        send = _button(
-            f"Send {len(result.placements)} proposals", ROUND_SEND, mode.value, "primary"
+        send = button(
+            f"Send {len(result.placements)} proposals", ROUND_SEND, mode.value, style="primary"
         )
         send["confirm"] = {
             "title": {"type": "plain_text", "text": "Send the proposals?"},
@@ -234,8 +223,8 @@ def proposal_message(proposal: SentProposal) -> dict[str, Any]:
             {
                 "type": "actions",
                 "elements": [
-                    _button("Accept", PROPOSAL_ACCEPT, str(proposal.proposal_id), "primary"),
-                    _button("Decline", PROPOSAL_DECLINE, str(proposal.proposal_id)),
+                    button("Accept", PROPOSAL_ACCEPT, str(proposal.proposal_id), style="primary"),
+                    button("Decline", PROPOSAL_DECLINE, str(proposal.proposal_id)),
                 ],
             },
         ],

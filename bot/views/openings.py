@@ -45,7 +45,7 @@ from bot.views.inputs import (
     topic_inputs,
     users_select,
 )
-from bot.views.text import context, escape, header, plain, section, truncate, user_mention
+from bot.views.text import button, context, escape, header, plain, section, truncate, user_mention
 
 HOST_CALLBACK = "opening"
 SHORTCUT = "post_opening"
@@ -237,17 +237,7 @@ def _details(opening: PostedOpening) -> str:
 
 
 def _apply_button(opening: PostedOpening) -> dict[str, Any]:
-    return _button("Apply", APPLY, str(opening.id), style="primary")
-
-
-def _button(text: str, action_id: str, value: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "type": "button",
-        "text": plain(text, 75),
-        "action_id": action_id,
-        "value": value,
-        **extra,
-    }
+    return button("Apply", APPLY, str(opening.id), style="primary")
 
 
 # --- lists -------------------------------------------------------------------------------------
@@ -289,8 +279,8 @@ def openings_list(page: OpeningPage, *, notice: str = "") -> dict[str, Any]:
     for opening in page.openings:
         buttons = (
             [
-                _button("Edit", EDIT, str(opening.id)),
-                _button("Close", CLOSE, str(opening.id), style="danger", confirm=_close_confirm()),
+                button("Edit", EDIT, str(opening.id)),
+                button("Close", CLOSE, str(opening.id), style="danger", confirm=_close_confirm()),
             ]
             if mine
             else [_apply_button(opening)]
@@ -299,10 +289,10 @@ def openings_list(page: OpeningPage, *, notice: str = "") -> dict[str, Any]:
     navigation = []
     if page.has_previous:
         earlier = ListQuery(query.kind, query.topic, query.page - 1)
-        navigation.append(_button("Previous", PREVIOUS_PAGE, page_value(earlier)))
+        navigation.append(button("Previous", PREVIOUS_PAGE, page_value(earlier)))
     if page.has_next:
         later = ListQuery(query.kind, query.topic, query.page + 1)
-        navigation.append(_button("Next", NEXT_PAGE, page_value(later)))
+        navigation.append(button("Next", NEXT_PAGE, page_value(later)))
     if navigation:
         blocks.append({"type": "actions", "elements": navigation})
     if not mine:

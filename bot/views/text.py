@@ -45,3 +45,19 @@ def divider() -> dict[str, Any]:
 
 def user_mention(user_id: str) -> str:
     return f"<@{user_id}>"
+
+
+def button(
+    text: str, action_id: str, value: str | int = "", *, style: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """A button; `style` is "primary" or "danger", `extra` e.g. a `confirm` dialog."""
+    element: dict[str, Any] = {"type": "button", "text": plain(text, 75), "action_id": action_id}
+    if value != "":
+        element["value"] = str(value)
+    if style:
+        element["style"] = style
+    return {**element, **extra}
+
+
+def actions(*elements: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "actions", "elements": list(elements)}
