@@ -37,6 +37,7 @@ from bot.views.openings import (
     refusal_text,
 )
 from handlers.deps import Deps
+from handlers.home import refresh_homes
 from handlers.opening_announcements import carry_out, send_dm, update_announcements
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ def register(app: App, deps: Deps) -> None:
         if outcome.problem is not None:
             text = problem_text(closed, outcome, organiser_ids=deps.settings.admin_user_ids)
             send_dm(client, actor.user_id, f"{closed_text(closed)} {text}")
+        refresh_homes(client, deps, closed.workspace_id, [actor.user_id, *closed.team_lead_ids])
 
 
 def _page(deps: Deps, actor: Actor, query: ListQuery) -> OpeningPage:

@@ -14,6 +14,7 @@ from bot.topics import TopicVocabulary
 from bot.views.openings import HOST_CALLBACK, YES, saved_text
 from handlers.deps import Deps
 from handlers.forms import FormValues
+from handlers.home import refresh_homes
 from handlers.opening_announcements import carry_out, send_dm
 
 
@@ -44,6 +45,8 @@ def register(app: App, deps: Deps) -> None:
             organiser_ids=deps.settings.admin_user_ids,
         )
         send_dm(client, user_id, text)
+        opening = saved.opening
+        refresh_homes(client, deps, opening.workspace_id, [user_id, *opening.team_lead_ids])
 
 
 def draft_from_form(form: FormValues, vocabulary: TopicVocabulary) -> OpeningDraft:

@@ -21,6 +21,7 @@ from bot.views.profile import (
 )
 from handlers.deps import Deps
 from handlers.forms import FormValues
+from handlers.home import refresh_homes
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ def register(app: App, deps: Deps) -> None:
             )
         except SlackApiError as error:
             log.warning("could not send %s their saved profile: %s", user_id, error)
+        refresh_homes(client, deps, workspace_id, [user_id])
 
 
 def profile_from_form(form: FormValues, vocabulary: TopicVocabulary) -> Profile:

@@ -111,6 +111,9 @@ def test_a_lead_posts_an_opening_from_the_command_or_the_shortcut(
     [confirmation] = dms(bot, LEAD)
     assert "Tune the search ranking" in confirmation and "is posted" in confirmation
     assert audit_actions(bot) == ["opening_created"]
+    [home] = bot.slack.wait_for("views.publish")  # the lead's Home tab lists the new opening
+    assert home.params["user_id"] == LEAD
+    assert "Tune the search ranking (Search): 2 of 2 seats left" in str(home.params["view"])
 
 
 def test_an_organiser_may_post_for_any_team(bot: RunningBot, teams: dict[str, int]):

@@ -251,6 +251,8 @@ def test_saving_a_profile_sends_it_back_and_the_form_reopens_with_it(bot: Runnin
     response = submit(bot, **form)
     assert response.status == 200
     assert response.body == b""  # the modal closes
+    [home] = bot.slack.wait_for("views.publish")  # the Home tab shows the new profile
+    assert home.params["user_id"] == ALICE and "Mornings only" in str(home.params["view"])
 
     [person] = people(bot)
     assert person.workspace_id == WORKSPACE
