@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import commands, events, home
+from handlers import commands, events, guards, home
 from handlers.actions import applications as application_actions
 from handlers.actions import checkins as checkin_actions
 from handlers.actions import extensions as extension_actions
@@ -28,6 +28,7 @@ from handlers.views import teams as team_views
 
 # Each module has register(app, deps); add a feature's action and view modules here.
 LISTENER_MODULES = (
+    guards,
     commands,
     events,
     team_options,

@@ -1,4 +1,6 @@
-from tests.conftest import ORGANISER, RunningBot
+from handlers.guards import OTHER_WORKSPACE
+from tests.conftest import ORGANISER, SIGNING_SECRET, RunningBot
+from tests.support.slack_requests import SlackRequests
 
 
 def all_text(blocks: list[dict]) -> str:
@@ -38,3 +40,11 @@ def test_unknown_subcommand_is_escaped(bot: RunningBot):
     text = all_text(answer["blocks"])
     assert "&lt;!channel&gt;" in text
     assert "<!channel>" not in text
+
+
+def test_a_request_from_another_workspace_is_answered_not_processed(bot: RunningBot):
+    other = SlackRequests(bot.url, SIGNING_SECRET, team_id="T0ELSEWHERE", fake_slack=bot.slack)
+    answer = other.slash_command("profile", user_id="U0ALICE")
+    assert answer.status == 200
+    assert answer.text == OTHER_WORKSPACE
+    assert bot.slack.calls("views.open") == []
