@@ -3,21 +3,26 @@
 A check-in asks three things (how the week went, roughly how much of it went to meetings, how
 often the home team pulled the visitor back); each is answered once, by its own click. Two low
 answers in a row, or more than half the week in meetings twice, alert the organisers: the rules
-below say which weeks call for an alert, the caller records that it was sent so that each
-occurrence is told once.
+below say which weeks call for an alert, the caller records it with the answer. Every alert
+("Need help" included) becomes outbox rows keyed by its occurrence, so the deliverer sends it
+once, retrying until it is through.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
+
+from bot.forms import one_item_a_line
+from bot.scheduling.planning import Kind, PlannedMessage
 
 HELP_DETAILS_LIMIT = 2000
 SHIPPED_ITEMS_LIMIT = 20
 SHIPPED_ITEM_LENGTH = 300  # characters, exclusive
 SHIPPED_TEXT_LIMIT = 3000  # what the modal's text box takes
+SHOWN_SHIPPED = 10  # the latest items a check-in lists
 
 
 class Mood(StrEnum):
@@ -102,6 +107,7 @@ class CheckinState:
     visitor: str
     host_team: str
     opening_title: str
+    starts_on: date
     ends_on: date
     answer: WeekAnswer | None = None
     shipped: tuple[str, ...] = ()
@@ -179,6 +185,39 @@ def _meetings_alerts(answers: Sequence[WeekAnswer]) -> list[DueAlert]:
     return [DueAlert(AlertKind.MEETINGS, tuple(busy))]
 
 
+def plan_alert(alert: Alert, state: CheckinState, now: datetime) -> list[PlannedMessage]:
+    """One DM to each recipient, due now. The key names the occurrence (the tour, the alert and
+    the last week that showed it) and the recipient, so an alert is never planned twice."""
+    tour_id, week = state.ref.tour_id, alert.weeks[-1]
+    if alert.kind is AlertKind.HELP:
+        occurrence = f"checkin_help:{week}"
+    else:
+        occurrence = f"checkin_alert:{alert.kind}:{week}"
+    payload = {
+        "tour_id": tour_id,
+        "visitor": state.visitor,
+        "host_team": state.host_team,
+        "opening_title": state.opening_title,
+        "starts_on": state.starts_on.isoformat(),
+        "ends_on": state.ends_on.isoformat(),
+        "alert": str(alert.kind),
+        "weeks": list(alert.weeks),
+        "details": alert.details,
+    }
+    return [
+        PlannedMessage(
+            unique_key=f"tour:{tour_id}:{occurrence}:{recipient}",
+            kind=Kind.ALERT,
+            recipient=recipient,
+            due_at=now,
+            content_key="checkin_alert",
+            payload=payload,
+            tour_id=tour_id,
+        )
+        for recipient in alert.recipients
+    ]
+
+
 # --- what the visitor typed -----------------------------------------------------------------
 
 
@@ -190,13 +229,8 @@ def validate_help(details: str) -> dict[str, str]:
     return {}
 
 
-def shipped_items(text: str) -> list[str]:
-    """One item a line (a link to a pull request, a deploy...); blank lines are skipped."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
 def validate_shipped(text: str) -> dict[str, str]:
-    items = shipped_items(text)
+    items = one_item_a_line(text)
     if not items:
         return {"items": "Add at least one item: a link or a line about what you shipped."}
     if len(items) > SHIPPED_ITEMS_LIMIT:

@@ -36,3 +36,9 @@ def check_topics(
 def check_length(errors: dict[str, str], name: str, text: str, limit: int) -> None:
     if len(text) > limit and name not in errors:
         errors[name] = f"Keep it to {limit} characters (this is {len(text)})."
+
+
+def one_item_a_line(text: str) -> list[str]:
+    """The items of a text box that takes one a line (links, action items): each line stripped,
+    blank lines skipped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.forms import check_length
+from bot.forms import check_length, one_item_a_line
 from bot.scheduling.planning import Kind, PlannedMessage, at_send_time, next_working_day
 
 LEARNED_LIMIT = 3000
@@ -52,18 +52,13 @@ class RetroAnswers:
     shareable: bool
 
 
-def action_items(text: str) -> list[str]:
-    """One item a line; blank lines are skipped."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
 def read_retro(form: RetroInput) -> RetroAnswers | dict[str, str]:
     """The retro, or the errors keyed by field; nothing is kept of an invalid one."""
     errors: dict[str, str] = {}
     if not form.learned:
         errors["learned"] = "Say in a few sentences what you learned: it is the heart of the retro."
     check_length(errors, "learned", form.learned, LEARNED_LIMIT)
-    items = action_items(form.bring_back)
+    items = one_item_a_line(form.bring_back)
     too_long = [n for n, item in enumerate(items, start=1) if len(item) > ACTION_ITEM_LENGTH]
     if len(items) > ACTION_ITEMS_LIMIT:
         errors["bring_back"] = (

@@ -47,12 +47,13 @@ from bot.scheduling.delivery import (
 from bot.scheduling.service import (
     deliveries_paused,
     pause_deliveries,
+    payload_to_send,
     record_outcome,
     resume_deliveries,
 )
 from bot.services.ports import UnitOfWorkFactory
 from bot.settings import Settings
-from bot.views.scheduled import render
+from bot.views.scheduled import ScheduledMessage, render
 
 log = logging.getLogger(__name__)
 
@@ -289,8 +290,13 @@ class Deliverer:
             return Released("the lease is running out")
         return self._post(row, channel, may_join=True)
 
+    def _message(self, row: Any) -> ScheduledMessage:
+        with self._uow() as uow:
+            payload = payload_to_send(uow, row)
+        return render(row.content_key, payload)
+
     def _post(self, row: Any, channel: str, *, may_join: bool) -> Outcome:
-        message = render(row.content_key, row.payload)
+        message = self._message(row)
         try:
             response = self._call(
                 "chat.postMessage",

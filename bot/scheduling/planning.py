@@ -29,6 +29,14 @@ class Kind(StrEnum):
     SHARE_BACK = "share_back"
     DIGEST = "digest"
     NOTICE = "notice"  # to organisers or host leads when a delivery cannot be made
+    ALERT = "alert"  # a check-in's call for help, or its answers worrying the organisers
+
+
+# What plan_tour produces, by content key: re-planning a tour replaces these rows and no others,
+# for the tour has rows of its own besides (the retro's follow-up, check-in alerts, notices).
+TOUR_PLAN_CONTENT_KEYS = frozenset(
+    {"kickoff_visitor", "kickoff_buddy", "checkin", "midpoint", "retro", "share_back"}
+)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.checkins import SHOWN_SHIPPED
 from bot.openings import is_expired
 from bot.scheduling.delivery import (
     Expired,
@@ -27,7 +28,13 @@ from bot.scheduling.delivery import (
     is_visitor,
     visitor_gone_notices,
 )
-from bot.scheduling.planning import DigestOpening, TourFacts, plan_digest, plan_tour
+from bot.scheduling.planning import (
+    TOUR_PLAN_CONTENT_KEYS,
+    DigestOpening,
+    TourFacts,
+    plan_digest,
+    plan_tour,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +61,8 @@ def zone_named(name: str | None, fallback: ZoneInfo) -> ZoneInfo:
 
 
 def schedule_tour(uow: Any, tour: Any, zones: TimeZones, organisation_zone: ZoneInfo) -> int:
-    """Plans (or re-plans) the tour's messages: sent rows stay, pending ones follow the dates.
+    """Plans (or re-plans) the tour's messages: sent rows stay, pending ones follow the dates,
+    and the tour's rows that other features planned (the retro's follow-up, alerts) stay too.
 
     A tour that is no longer live (cancelled, completed early) loses its pending rows instead.
     Returns how many rows the tour now has planned.
@@ -88,7 +96,9 @@ def schedule_tour(uow: Any, tour: Any, zones: TimeZones, organisation_zone: Zone
         {user: zone_named(name, organisation_zone) for user, name in names.items()},
         organisation_zone,
     )
-    uow.outbox.replace_pending_of_tour(tour.workspace_id, tour.id, planned)
+    uow.outbox.replace_pending_of_tour(
+        tour.workspace_id, tour.id, planned, content_keys=TOUR_PLAN_CONTENT_KEYS
+    )
     return len(planned)
 
 
@@ -139,6 +149,19 @@ def schedule_digest(
         return False
     uow.outbox.upsert(workspace_id, [digest])
     return True
+
+
+# --- what a row shows when it is sent ---------------------------------------------------------
+
+
+def payload_to_send(uow: Any, row: Any) -> dict[str, Any]:
+    """The row's payload with what has changed since it was planned: a check-in lists what the
+    visitor has shipped so far, read when it is sent (re-planning rewrites pending payloads, and
+    may add check-ins when a visit is extended)."""
+    payload = dict(row.payload or {})
+    if row.content_key == "checkin" and row.tour_id is not None:
+        payload["shipped"] = uow.checkins.shipped(row.tour_id)[-SHOWN_SHIPPED:]
+    return payload
 
 
 # --- recording what a delivery attempt achieved ----------------------------------------------

@@ -2,17 +2,18 @@
 
 Each takes one unit of work and commits it. Only the tour's visitor may answer (decided from the
 acting user, never from the button). The outcome carries the check-in as it now stands (to
-replace the message's buttons) and whom to alert; an alert to the organisers is recorded in the
-same transaction as the answer that called for it, so each occurrence is told once.
+replace the message's buttons). Alerts ("Need help", and the organisers' when the answers call
+for one) are planned as outbox rows in the same transaction as the answer that called for them:
+the deliverer sends each occurrence once, retrying until it is through.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.checkins import (
+    SHOWN_SHIPPED,
     Alert,
     AlertKind,
     CheckinRef,
@@ -24,14 +25,13 @@ from bot.checkins import (
     WeekAnswer,
     organiser_alerts,
     parse_answer,
-    shipped_items,
+    plan_alert,
     validate_help,
     validate_shipped,
     weeks_in,
 )
+from bot.forms import one_item_a_line
 from bot.services.applications import Context
-
-SHOWN_SHIPPED = 10  # the latest items a check-in lists
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,6 @@ class CheckinOutcome:
     state: CheckinState | None = None
     refusal: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
-    alerts: tuple[Alert, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -120,6 +119,7 @@ def _state(uow: Any, visit: _Visit, ref: CheckinRef) -> CheckinState:
         visitor=visit.visitor,
         host_team=visit.host.name,
         opening_title=visit.opening.title,
+        starts_on=visit.tour.starts_on,
         ends_on=visit.tour.ends_on,
         answer=_week_answer(row) if row is not None else None,
         shipped=tuple(uow.checkins.shipped(visit.tour.id)[-SHOWN_SHIPPED:]),
@@ -188,14 +188,17 @@ def _helpers(visit: _Visit, organisers: frozenset[str]) -> tuple[str, ...]:
 def _recorded(
     uow: Any, ctx: Context, visit: _Visit, ref: CheckinRef, alerts: list[Alert]
 ) -> CheckinOutcome:
-    """Claims the organiser alerts the answers now call for, commits, and says what to send."""
+    """Claims the organiser alerts the answers now call for, plans every alert, commits."""
     answers = [_week_answer(row) for row in uow.checkins.answers(visit.tour.id)]
     for due in organiser_alerts(answers):
         if uow.checkins.claim_alert(visit.tour.id, due.recorded_on, str(due.kind), ctx.now):
             alerts.append(Alert(due.kind, due.weeks, tuple(sorted(ctx.organisers))))
             _audit(uow, ctx, ref, "checkin_alert", {"kind": str(due.kind), "weeks": due.weeks})
+    state = _state(uow, visit, ref)
+    planned = [message for alert in alerts for message in plan_alert(alert, state, ctx.now)]
+    uow.outbox.upsert(ctx.workspace_id, planned)
     uow.commit()
-    return CheckinOutcome(state=_state(uow, visit, ref), alerts=tuple(alerts))
+    return CheckinOutcome(state=state)
 
 
 # --- what was shipped -------------------------------------------------------------------------
@@ -208,17 +211,11 @@ def log_shipped(uow: Any, ctx: Context, ref: CheckinRef, text: str) -> CheckinOu
     loaded = _load(uow, ctx, ref)
     if isinstance(loaded, CheckinOutcome):
         return loaded
-    items = shipped_items(text)
+    items = one_item_a_line(text)
     uow.checkins.add_shipped(ctx.workspace_id, ref.tour_id, items, by=ctx.actor, now=ctx.now)
-    _show_in_next_checkin(uow, ref.tour_id)
     _audit(uow, ctx, ref, "shipped_logged", {"items": len(items)})
     uow.commit()
     return CheckinOutcome(state=_state(uow, loaded, ref))
-
-
-def _show_in_next_checkin(uow: Any, tour_id: int) -> None:
-    latest: Sequence[str] = uow.checkins.shipped(tour_id)[-SHOWN_SHIPPED:]
-    uow.checkins.show_shipped_in_pending_checkins(tour_id, latest)
 
 
 def _audit(uow: Any, ctx: Context, ref: CheckinRef, action: str, detail: dict[str, Any]) -> None:

@@ -126,7 +126,8 @@ def _mood(ref: CheckinRef, answer: WeekAnswer) -> dict[str, Any]:
                 _button("Need help", NEED_HELP, "danger"),
             ],
         }
-    told = " Your buddy and host lead have been told." if answer.mood is Mood.NEED_HELP else ""
+    # The alert goes out with the deliverer's next tick, not before this message changes.
+    told = " Your buddy and host lead are being told." if answer.mood is Mood.NEED_HELP else ""
     return context(f"You said the week was *{MOOD_LABELS[answer.mood]}*.{told}")
 
 
@@ -190,7 +191,7 @@ def help_modal(state: CheckinState, metadata: str) -> dict[str, Any]:
         [
             section(
                 "Tell us what is getting in the way. I will pass it on to your buddy and the "
-                f"lead of *{escape(state.host_team)}* right away."
+                f"lead of *{escape(state.host_team)}*."
             ),
             text_input(
                 "details",
@@ -233,9 +234,10 @@ def _weeks(weeks: Sequence[int]) -> str:
     return "weeks " + ", ".join(map(str, weeks[:-1])) + f" and {weeks[-1]}"
 
 
-def alert_message(alert: Alert, state: CheckinState) -> Message:
-    visitor = user_mention(state.visitor)
-    visit = f"their visit to *{escape(state.host_team)}* (*{escape(state.opening_title)}*)"
+def alert_message(alert: Alert, *, visitor_id: str, host_team: str, opening_title: str) -> Message:
+    """The DM of an alert, rendered by the deliverer (bot/views/scheduled.py)."""
+    visitor = user_mention(visitor_id)
+    visit = f"their visit to *{escape(host_team)}* (*{escape(opening_title)}*)"
     if alert.kind is AlertKind.HELP:
         quoted = "\n".join(f">{escape(line)}" for line in alert.details.splitlines())
         return {

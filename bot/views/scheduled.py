@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.checkins import CheckinRef, CheckinState
-from bot.views.checkins import checkin_message
+from bot.checkins import Alert, AlertKind, CheckinRef, CheckinState
+from bot.views.checkins import alert_message, checkin_message
 from bot.views.retros import follow_up_message, retro_button, share_back_message
 from bot.views.text import MESSAGE_BLOCK_LIMIT, context, escape, header, section, user_mention
 
@@ -81,16 +81,35 @@ def _kickoff_buddy(payload: Payload) -> ScheduledMessage:
 
 
 def _checkin(payload: Payload) -> ScheduledMessage:
-    """The buttons and menus of bot/views/checkins.py, with what was shipped so far."""
+    """The buttons and menus of bot/views/checkins.py, with what was shipped so far (the
+    deliverer reads it when sending: bot/scheduling/service.py payload_to_send)."""
     state = CheckinState(
         ref=CheckinRef(payload["tour_id"], payload.get("week", 1)),
         visitor=payload["visitor"],
         host_team=payload["host_team"],
         opening_title=payload["opening_title"],
+        starts_on=date.fromisoformat(payload["starts_on"]),
         ends_on=date.fromisoformat(payload["ends_on"]),
         shipped=tuple(payload.get("shipped", ())),
     )
     message = checkin_message(state)
+    return ScheduledMessage(message["text"], message["blocks"])
+
+
+def _checkin_alert(payload: Payload) -> ScheduledMessage:
+    """The "Need help" alert to the buddy and host leads, or worrying answers to organisers."""
+    alert = Alert(
+        AlertKind(payload["alert"]),
+        tuple(payload["weeks"]),
+        recipients=(),  # one row a recipient: the row says whom
+        details=payload.get("details", ""),
+    )
+    message = alert_message(
+        alert,
+        visitor_id=payload["visitor"],
+        host_team=payload["host_team"],
+        opening_title=payload["opening_title"],
+    )
     return ScheduledMessage(message["text"], message["blocks"])
 
 
@@ -157,6 +176,7 @@ _KIND_NAMES = {
     "retro": "retro prompt",
     "share_back": "share-back reminder",
     "digest": "weekly digest",
+    "alert": "check-in alert",
 }
 
 
@@ -221,6 +241,7 @@ _RENDERERS: dict[str, Callable[[Payload], ScheduledMessage]] = {
     "kickoff_visitor": _kickoff_visitor,
     "kickoff_buddy": _kickoff_buddy,
     "checkin": _checkin,
+    "checkin_alert": _checkin_alert,
     "midpoint": _midpoint,
     "retro": _retro,
     "share_back": _share_back,

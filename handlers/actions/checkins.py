@@ -32,21 +32,14 @@ def _clicked(body: dict[str, Any]) -> tuple[CheckinRef, str, str]:
 
 
 def carry_out(outcome: CheckinOutcome, channel: str, ts: str, client: WebClient) -> None:
-    """The message's buttons give way to the answer; whoever must hear of it is told."""
-    state = outcome.state
-    if state is None:
+    """The message's buttons give way to the answer. Alerts are outbox rows by now: the
+    deliverer's next tick (TOURISM_TICK_SECONDS) sends them, retrying until they are through."""
+    if outcome.state is None:
         return
     try:
-        client.chat_update(channel=channel, ts=ts, **views.checkin_message(state))
+        client.chat_update(channel=channel, ts=ts, **views.checkin_message(outcome.state))
     except SlackApiError as error:
         log.warning("could not update the check-in message: %s", error.response["error"])
-    for alert in outcome.alerts:
-        message = views.alert_message(alert, state)
-        for recipient in alert.recipients:
-            try:
-                client.chat_postMessage(channel=recipient, **message)
-            except SlackApiError:
-                log.exception("could not send the %s alert to %s", alert.kind, recipient)
 
 
 def register(app: App, deps: Deps) -> None:

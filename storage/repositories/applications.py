@@ -302,6 +302,34 @@ class TourRepository:
             .execution_options(synchronize_session=False)
         )
 
+    def advance_by_date(self, workspace_id: str, today: date) -> tuple[int, int]:
+        """Scheduled or active tours whose last day has passed are completed; scheduled tours
+        that have started are active. Two UPDATEs; returns (completed, activated)."""
+        completed = self.session.execute(
+            update(Tour)
+            .where(
+                Tour.workspace_id == workspace_id,
+                Tour.status.in_(LIVE_TOUR_STATUSES),
+                Tour.ends_on < today,
+            )
+            .values(status="completed")
+            .execution_options(synchronize_session=False)
+        )
+        activated = self.session.execute(
+            update(Tour)
+            .where(
+                Tour.workspace_id == workspace_id,
+                Tour.status == "scheduled",
+                Tour.starts_on <= today,
+            )
+            .values(status="active")
+            .execution_options(synchronize_session=False)
+        )
+        return (
+            int(completed.rowcount),  # type: ignore[attr-defined]
+            int(activated.rowcount),  # type: ignore[attr-defined]
+        )
+
 
 class ExtensionRepository:
     """Requests for more weeks of a tour, and the visitor's private "might stay" flag."""

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import CheckinAnswer, OutboxMessage, ShippedItem, Tour
+from storage.models import CheckinAnswer, ShippedItem, Tour
 
 ALERT_COLUMNS = {
     "low_mood": CheckinAnswer.low_mood_alerted_at,
@@ -120,17 +120,6 @@ class CheckinRepository:
             .order_by(ShippedItem.logged_at, ShippedItem.id)
         )
         return list(self.session.scalars(query))
-
-    def show_shipped_in_pending_checkins(self, tour_id: int, shipped: Sequence[str]) -> None:
-        """The check-ins not sent yet carry the list, so the next one shows it."""
-        pending = select(OutboxMessage).where(
-            OutboxMessage.tour_id == tour_id,
-            OutboxMessage.content_key == "checkin",
-            OutboxMessage.status == "pending",
-        )
-        for row in self.session.scalars(pending):
-            row.payload = {**row.payload, "shipped": list(shipped)}
-        self.session.flush()
 
 
 def _fresh(query: Select[tuple[CheckinAnswer]]) -> Select[tuple[CheckinAnswer]]:

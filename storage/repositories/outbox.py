@@ -8,7 +8,7 @@ deliverer whose lease ran out cannot overwrite what the one that took over recor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
@@ -69,9 +69,16 @@ class OutboxRepository:
             pass
 
     def replace_pending_of_tour(
-        self, workspace_id: str, tour_id: int, planned: Sequence[PlannedMessage]
+        self,
+        workspace_id: str,
+        tour_id: int,
+        planned: Sequence[PlannedMessage],
+        *,
+        content_keys: Collection[str],
     ) -> None:
-        """The tour's plan becomes `planned`: pending rows no longer in it go, the rest upserts."""
+        """The tour's plan becomes `planned`: its pending rows with one of `content_keys` (the
+        ones the plan produces) that are no longer in it go, the rest upserts. The tour's other
+        rows are not the plan's to drop."""
         keys = [message.unique_key for message in planned]
         self.session.execute(
             delete(OutboxMessage)
@@ -79,6 +86,7 @@ class OutboxRepository:
                 OutboxMessage.workspace_id == workspace_id,
                 OutboxMessage.tour_id == tour_id,
                 OutboxMessage.status == PENDING,
+                OutboxMessage.content_key.in_(content_keys),
                 OutboxMessage.unique_key.not_in(keys),
             )
             .execution_options(synchronize_session=False)

@@ -1,4 +1,4 @@
-"""Retros (one per tour), share-backs (one per tour) and moving tours along by date."""
+"""Retros (one per tour) and share-backs (one per tour)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.models import OutboxMessage, Retro, ShareBack, Tour
+from storage.models import OutboxMessage, Retro, ShareBack
 
 
 class RetroRepository:
@@ -130,34 +130,4 @@ class RetroRepository:
             .where(ShareBack.tour_id == tour_id)
             .values(session_channel=channel, session_ts=ts)
             .execution_options(synchronize_session="fetch")
-        )
-
-    # --- tours by date ------------------------------------------------------------------------
-
-    def advance_tours(self, workspace_id: str, today: date) -> tuple[int, int]:
-        """Scheduled or active tours whose last day has passed are completed; scheduled tours
-        that have started are active. Two UPDATEs; returns (completed, activated)."""
-        completed = self.session.execute(
-            update(Tour)
-            .where(
-                Tour.workspace_id == workspace_id,
-                Tour.status.in_(("scheduled", "active")),
-                Tour.ends_on < today,
-            )
-            .values(status="completed")
-            .execution_options(synchronize_session=False)
-        )
-        activated = self.session.execute(
-            update(Tour)
-            .where(
-                Tour.workspace_id == workspace_id,
-                Tour.status == "scheduled",
-                Tour.starts_on <= today,
-            )
-            .values(status="active")
-            .execution_options(synchronize_session=False)
-        )
-        return (
-            int(completed.rowcount),  # type: ignore[attr-defined]
-            int(activated.rowcount),  # type: ignore[attr-defined]
         )

@@ -1,11 +1,14 @@
 """The check-in's rules: when the organisers hear about it, and what the visitor may type."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from bot.checkins import (
+    Alert,
     AlertKind,
+    CheckinRef,
+    CheckinState,
     DueAlert,
     MeetingsShare,
     Mood,
@@ -13,7 +16,7 @@ from bot.checkins import (
     WeekAnswer,
     organiser_alerts,
     parse_answer,
-    shipped_items,
+    plan_alert,
     validate_help,
     validate_shipped,
     weeks_in,
@@ -104,13 +107,6 @@ def test_help_needs_a_few_words_and_not_too_many():
     assert validate_help("I am stuck in meetings") == {}
 
 
-def test_shipped_items_are_the_non_blank_lines():
-    assert shipped_items("  https://x/pull/1 \n\n deploy of ledger\n") == [
-        "https://x/pull/1",
-        "deploy of ledger",
-    ]
-
-
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -125,3 +121,25 @@ def test_shipped_log_validation(text, message):
 
 def test_twenty_items_under_300_characters_are_fine():
     assert validate_shipped("\n".join(["y" * 299] * 20)) == {}
+
+
+def test_each_alert_is_one_row_a_recipient_keyed_by_its_occurrence():
+    state = CheckinState(
+        ref=CheckinRef(7, 3),
+        visitor="U0VISITOR",
+        host_team="Payments",
+        opening_title="Ledger",
+        starts_on=date(2026, 11, 2),
+        ends_on=date(2026, 11, 27),
+    )
+    now = datetime(2026, 11, 23, 9, 5, tzinfo=UTC)
+    help_rows = plan_alert(Alert(AlertKind.HELP, (3,), ("U0BUDDY", "U0LEAD"), "stuck"), state, now)
+    assert [(row.unique_key, row.recipient) for row in help_rows] == [
+        ("tour:7:checkin_help:3:U0BUDDY", "U0BUDDY"),
+        ("tour:7:checkin_help:3:U0LEAD", "U0LEAD"),
+    ]
+    low = plan_alert(Alert(AlertKind.LOW_MOOD, (1, 2, 3), ("U0ORG",)), state, now)
+    assert [row.unique_key for row in low] == ["tour:7:checkin_alert:low_mood:3:U0ORG"]
+    assert {row.due_at for row in help_rows + low} == {now}
+    assert {(row.content_key, row.tour_id) for row in help_rows + low} == {("checkin_alert", 7)}
+    assert low[0].payload["weeks"] == [1, 2, 3] and help_rows[0].payload["details"] == "stuck"

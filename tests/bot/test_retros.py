@@ -11,7 +11,6 @@ from bot.retros import (
     LengthVerdict,
     RetroAnswers,
     RetroInput,
-    action_items,
     highlight_step,
     mark_stuck,
     plan_follow_up,
@@ -39,7 +38,6 @@ def test_a_valid_retro_keeps_one_action_item_a_line():
         length=LengthVerdict.TOO_SHORT,
         shareable=True,
     )
-    assert action_items("\n \n") == []
 
 
 def test_the_limits_are_inclusive():

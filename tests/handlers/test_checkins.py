@@ -1,11 +1,9 @@
-"""The weekly check-in through signed HTTP: the deliverer sends it, the visitor clicks on it."""
+"""The weekly check-in through signed HTTP: the deliverer sends it, the visitor clicks on it, and
+the alerts it calls for are outbox rows the deliverer sends too."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
 
 import pytest
 
@@ -23,6 +21,7 @@ DM = f"D{VISITOR}"
 TITLE = "<!channel> & <@U123>"
 ESCAPED_TITLE = "&lt;!channel&gt; &amp; &lt;@U123&gt;"
 STARTS_ON, ENDS_ON = date(2026, 11, 2), date(2026, 11, 27)  # four weeks: check-ins 1 to 3
+HELP_ALERT = "Your visitor asked for help"
 
 
 @pytest.fixture
@@ -49,24 +48,8 @@ def tour_id(bot: RunningBot) -> int:
         return tour.id
 
 
-def wait_until(condition: Callable[[], Any], what: str) -> Any:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if found := condition():
-            return found
-        time.sleep(0.02)
-    raise AssertionError(f"waited in vain for {what}")
-
-
-def checkin(bot: RunningBot, week: int) -> dict:
-    """Week `week`'s check-in, sent by the real deliverer when due, as it is in the DM now."""
-    with bot.deps.uow() as uow:
-        [due_at] = [
-            row.due_at
-            for row in uow.session.query(OutboxMessage).filter_by(content_key="checkin")
-            if row.payload["week"] == week
-        ]
-    bot.clock.move_to(due_at)  # type: ignore[attr-defined]
+def deliver_due(bot: RunningBot) -> None:
+    """One tick of the real deliverer at the business clock's now."""
     deliverer = Deliverer(
         uow=bot.deps.uow,
         client=build_delivery_client(bot.deps.settings),
@@ -79,6 +62,18 @@ def checkin(bot: RunningBot, week: int) -> dict:
         deliverer.deliver_due()
     finally:
         deliverer.close()
+
+
+def checkin(bot: RunningBot, week: int) -> dict:
+    """Week `week`'s check-in, sent by the real deliverer when due, as it is in the DM now."""
+    with bot.deps.uow() as uow:
+        [due_at] = [
+            row.due_at
+            for row in uow.session.query(OutboxMessage).filter_by(content_key="checkin")
+            if row.payload["week"] == week
+        ]
+    bot.clock.move_to(due_at)  # type: ignore[attr-defined]
+    deliver_due(bot)
     return message_titled(bot, f"How did week {week} of your visit go?")
 
 
@@ -127,11 +122,14 @@ def answer(bot: RunningBot, message: dict, action_id: str, option: str | None = 
 
 
 def dms_to(bot: RunningBot, user: str, text: str) -> list[dict]:
-    return [
-        call.params
-        for call in bot.slack.calls("chat.postMessage")
-        if call.params["channel"] == user and call.params.get("text") == text
-    ]
+    return [message for message in bot.slack.messages(user) if message["text"] == text]
+
+
+def alert_rows(bot: RunningBot) -> dict[str, str]:
+    """The alerts planned so far: unique key → status."""
+    with bot.deps.uow() as uow:
+        rows = uow.session.query(OutboxMessage).filter_by(content_key="checkin_alert")
+        return {row.unique_key: row.status for row in rows}
 
 
 def answers(bot: RunningBot) -> list[tuple[int, str | None, str | None, str | None]]:
@@ -231,16 +229,22 @@ def test_need_help_opens_a_modal_and_alerts_the_buddy_and_host_lead(bot: Running
         values={"details": {"details": plain("Meetings all day <!channel> & <@U123>\nhelp")}},
     )
     assert response.status == 200 and response.body == b""
+    bot.slack.wait_for("chat.update")
+    told = "You said the week was *Need help*. Your buddy and host lead are being told."
+    assert told in str(current(bot, message)["blocks"])
+    # The alerts were planned with the answer; the deliverer's next tick sends them.
+    help_keys = {f"tour:{tour_id}:checkin_help:1:{helper}" for helper in (BUDDY, LEAD)}
+    assert alert_rows(bot) == dict.fromkeys(help_keys, "pending")
+    assert dms_to(bot, BUDDY, HELP_ALERT) == []
+    deliver_due(bot)
     for helper in (BUDDY, LEAD):
-        [alert] = wait_until(
-            lambda h=helper: dms_to(bot, h, "Your visitor asked for help"), f"alert to {helper}"
-        )
+        [alert] = dms_to(bot, helper, HELP_ALERT)
         text = str(alert["blocks"])
         assert ">Meetings all day &lt;!channel&gt; &amp; &lt;@U123&gt;" in text and ">help" in text
         assert f"<@{VISITOR}> asked for help in week 1" in text and ESCAPED_TITLE in text
-    assert dms_to(bot, ORGANISER, "Your visitor asked for help") == []
-    bot.slack.wait_for("chat.update")
-    assert "*Need help*" in str(current(bot, message)["blocks"])
+        assert alert["metadata"]["event_type"] == "tourism_outbox"
+    assert dms_to(bot, ORGANISER, HELP_ALERT) == []
+    assert alert_rows(bot) == dict.fromkeys(help_keys, "sent")
     with bot.deps.uow() as uow:
         row = uow.session.query(CheckinAnswer).one()
         assert (row.mood, row.details) == (
@@ -259,7 +263,32 @@ def test_need_help_opens_a_modal_and_alerts_the_buddy_and_host_lead(bot: Running
     )
     assert again.json()["response_action"] == "update"
     assert "already answered" in str(again.json()["view"])
-    assert len(dms_to(bot, BUDDY, "Your visitor asked for help")) == 1
+    deliver_due(bot)
+    assert len(dms_to(bot, BUDDY, HELP_ALERT)) == 1
+    assert set(alert_rows(bot)) == help_keys
+
+
+def test_a_help_alert_whose_dm_fails_is_sent_again_later(bot: RunningBot, tour_id: int):
+    message = checkin(bot, 1)
+    click(bot, message, views.NEED_HELP)
+    modal = bot.slack.wait_for("views.open")[-1].params["view"]
+    bot.slack.inject("chat.postMessage", status=503)  # the first alert's DM does not go through
+    bot.requests.view_submission(
+        user_id=VISITOR,
+        callback_id=views.HELP_MODAL,
+        private_metadata=modal["private_metadata"],
+        values={"details": {"details": plain("Nobody pairs with me")}},
+    )
+    bot.slack.wait_for("chat.update")
+    deliver_due(bot)
+    told = [helper for helper in (BUDDY, LEAD) if dms_to(bot, helper, HELP_ALERT)]
+    assert len(told) == 1 and sorted(alert_rows(bot).values()) == ["pending", "sent"]
+
+    bot.clock.move_to(bot.clock.now() + timedelta(minutes=2))  # type: ignore[attr-defined]
+    deliver_due(bot)
+    for helper in (BUDDY, LEAD):
+        assert len(dms_to(bot, helper, HELP_ALERT)) == 1
+    assert set(alert_rows(bot).values()) == {"sent"}
 
 
 def test_someone_else_cannot_submit_the_help_modal(bot: RunningBot, tour_id: int):
@@ -286,7 +315,9 @@ def test_two_low_answers_in_a_row_alert_the_organisers_once(bot: RunningBot, tou
     answer(bot, checkin(bot, 1), views.SO_SO)
     assert dms_to(bot, ORGANISER, LOW_ALERT) == []
     answer(bot, checkin(bot, 2), views.SO_SO)
-    [alert] = wait_until(lambda: dms_to(bot, ORGANISER, LOW_ALERT), "the organisers' alert")
+    assert alert_rows(bot) == {f"tour:{tour_id}:checkin_alert:low_mood:2:{ORGANISER}": "pending"}
+    deliver_due(bot)
+    [alert] = dms_to(bot, ORGANISER, LOW_ALERT)
     text = str(alert["blocks"])
     assert f"<@{VISITOR}> answered So-so or Need help 2 check-ins in a row (weeks 1 and 2)" in text
     assert "Payments &lt;Core&gt;" in text
@@ -296,7 +327,9 @@ def test_two_low_answers_in_a_row_alert_the_organisers_once(bot: RunningBot, tou
     answer(bot, third, views.MEETINGS, option="over_half")
     with bot.deps.uow() as uow:
         assert uow.audit.actions(WORKSPACE).count("checkin_alert") == 1
+    deliver_due(bot)
     assert len(dms_to(bot, ORGANISER, LOW_ALERT)) == 1
+    assert len(alert_rows(bot)) == 1
     assert answers(bot) == [
         (1, "so_so", None, None),
         (2, "so_so", None, None),
@@ -309,7 +342,9 @@ def test_meetings_over_half_twice_alert_the_organisers(bot: RunningBot, tour_id:
     answer(bot, checkin(bot, 2), views.MEETINGS, option="half")
     assert dms_to(bot, ORGANISER, MEETINGS_ALERT) == []
     answer(bot, checkin(bot, 3), views.MEETINGS, option="over_half")
-    [alert] = wait_until(lambda: dms_to(bot, ORGANISER, MEETINGS_ALERT), "the meetings alert")
+    deliver_due(bot)
+    [alert] = dms_to(bot, ORGANISER, MEETINGS_ALERT)
+    assert set(alert_rows(bot)) == {f"tour:{tour_id}:checkin_alert:meetings:3:{ORGANISER}"}
     assert "more than half the week in meetings in weeks 1 and 3" in str(alert["blocks"])
     assert dms_to(bot, ORGANISER, LOW_ALERT) == []
 
@@ -361,10 +396,22 @@ def test_logging_what_was_shipped(bot: RunningBot, tour_id: int):
     assert shipped_during_tour(bot, tour_id) == [*expected, "deploy of the ledger"]
     with bot.deps.uow() as uow:
         assert uow.audit.actions(WORKSPACE).count("shipped_logged") == 2
-        pending = uow.session.query(OutboxMessage).filter_by(
-            status="pending", content_key="checkin"
-        )
-        assert [row.payload["shipped"] for row in pending] == [[*expected, "deploy of the ledger"]]
+
+
+def test_check_ins_planned_again_still_list_what_was_shipped(bot: RunningBot, tour_id: int):
+    """Extending the visit re-plans its messages (on_tour): the check-ins already planned and
+    the new ones both show the log, read when they are sent."""
+    message = checkin(bot, 1)
+    click(bot, message, views.LOG_SHIPPED)
+    modal = bot.slack.wait_for("views.open")[-1].params["view"]
+    assert submit_shipped(bot, modal, "<!here> deploy & more").body == b""
+    with bot.deps.uow() as uow:
+        tour = uow.tours.get(WORKSPACE, tour_id)
+        tour.ends_on = ENDS_ON + timedelta(weeks=2)
+        bot.deps.on_tour(uow, tour)
+        uow.commit()
+    for week in (2, 4):  # week 4 comes with the extension
+        assert "• &lt;!here&gt; deploy &amp; more" in str(checkin(bot, week)["blocks"])
 
 
 def shipped_during_tour(bot: RunningBot, tour_id: int) -> list[str]:
@@ -386,5 +433,7 @@ def test_without_buddy_or_host_lead_the_organisers_hear_the_call_for_help(bot: R
         private_metadata=modal["private_metadata"],
         values={"details": {"details": plain("Nobody is here")}},
     )
-    wait_until(lambda: dms_to(bot, ORGANISER, "Your visitor asked for help"), "the organisers")
-    assert dms_to(bot, BUDDY, "Your visitor asked for help") == []
+    bot.slack.wait_for("chat.update")
+    deliver_due(bot)
+    assert len(dms_to(bot, ORGANISER, HELP_ALERT)) == 1
+    assert dms_to(bot, BUDDY, HELP_ALERT) == []

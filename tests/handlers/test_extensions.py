@@ -133,7 +133,7 @@ def test_more_time_agreed_by_both_leads_moves_the_end(bot: RunningBot, tour_id):
     [home_request] = messages_titled(bot, HOME_ASKED, 1)
     assert home_request["channel"] == HOME_LEAD
     assert "*0* (the team allows 1 at once)" in str(home_request["blocks"])
-    [settled] = bot.slack.calls("chat.update")
+    [settled] = bot.slack.wait_for("chat.update")
     assert "this request is now waiting for the home team lead" in str(settled.params["blocks"])
 
     click(bot, HOME_LEAD, views.HOME_AGREE, extension_id)

@@ -406,3 +406,14 @@ def test_removing_every_action_item_drops_the_follow_up(bot: RunningBot, tour_id
     assert "90 days" not in wait_for_dm(bot, 2)
     with bot.deps.uow() as uow:
         assert uow.outbox.by_key(WORKSPACE, f"tour:{tour_id}:retro_follow_up") is None
+
+
+def test_planning_the_visit_again_keeps_the_follow_up(bot: RunningBot, tour_id: int):
+    """A tour that moves has its messages re-planned (on_tour): the follow-up is the retro's."""
+    submit_retro(bot, tour_id)
+    wait_for_dm(bot, 1)
+    with bot.deps.uow() as uow:
+        bot.deps.on_tour(uow, uow.tours.get(WORKSPACE, tour_id))
+        uow.commit()
+    follow_up = deliver(bot, "retro_follow_up")
+    assert "Idempotency keys on payouts" in text_of(follow_up)

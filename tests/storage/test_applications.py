@@ -1,8 +1,10 @@
 from datetime import date, timedelta
 
-from storage.models import Application
+from bot.services.retros import advance_tours
+from infra.scheduler import MAINTENANCE_HOOKS
+from storage.models import Application, Tour
 from tests.conftest import NOW
-from tests.support.seed import seed_opening, seed_person, seed_team
+from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team, seed_tour
 
 START = date(2027, 1, 4)
 
@@ -100,3 +102,72 @@ def test_absences_of_a_home_team(uow_factory):
             (START, START + timedelta(days=27))
         ]
         assert uow.tours.absences_from_team("T0TEST", home.id, excluding_person=person.id) == []
+
+
+# --- tours move along by date (the maintenance hook, every hour) --------------------------------
+
+TODAY = date(2026, 11, 23)
+
+
+def test_tours_move_from_scheduled_to_active_to_completed_by_date(uow_factory):
+    cases = {
+        "future": ("scheduled", date(2026, 11, 30), date(2026, 12, 25), "scheduled"),
+        "starts_today": ("scheduled", TODAY, date(2026, 12, 18), "active"),
+        "running": ("active", date(2026, 11, 2), date(2026, 11, 27), "active"),
+        "ends_today": ("active", date(2026, 10, 27), TODAY, "active"),
+        "ended": ("active", date(2026, 10, 26), date(2026, 11, 20), "completed"),
+        "never_activated": ("scheduled", date(2026, 10, 26), date(2026, 11, 22), "completed"),
+        "cancelled": ("cancelled", date(2026, 10, 26), date(2026, 11, 20), "cancelled"),
+    }
+    with uow_factory() as uow:
+        team = seed_team(uow, "Payments")
+        opening = seed_opening(
+            uow, team, "Ledger", earliest_start=date(2026, 10, 1), latest_end=date(2027, 1, 1)
+        )
+        ids = {}
+        for name, (status, starts_on, ends_on, _) in cases.items():
+            person = seed_person(uow, f"U0{name.upper()}")
+            tour = seed_tour(
+                uow, person, opening, starts_on=starts_on, ends_on=ends_on, status=status
+            )
+            ids[name] = tour.id
+        other = seed_team(uow, "Elsewhere", workspace_id="T0OTHER")
+        other_opening = seed_opening(
+            uow, other, "Other", earliest_start=date(2026, 10, 1), latest_end=date(2027, 1, 1)
+        )
+        other_tour = seed_tour(
+            uow,
+            seed_person(uow, "U0OTHER", workspace_id="T0OTHER"),
+            other_opening,
+            starts_on=date(2026, 10, 26),
+            ends_on=date(2026, 11, 20),
+        )
+        uow.commit()
+
+    with uow_factory() as uow:
+        assert uow.tours.advance_by_date(WORKSPACE, TODAY) == (2, 1)  # (completed, activated)
+        uow.commit()
+    with uow_factory() as uow:
+        statuses = {name: uow.session.get(Tour, tour_id).status for name, tour_id in ids.items()}
+        assert statuses == {name: case[3] for name, case in cases.items()}
+        assert uow.session.get(Tour, other_tour.id).status == "scheduled"
+        assert uow.tours.advance_by_date(WORKSPACE, TODAY) == (0, 0)
+
+
+def test_the_maintenance_hook_advances_tours_and_counts_them(uow_factory):
+    assert advance_tours in MAINTENANCE_HOOKS
+    with uow_factory() as uow:
+        team = seed_team(uow, "Payments")
+        opening = seed_opening(
+            uow, team, "Ledger", earliest_start=date(2026, 10, 1), latest_end=date(2027, 1, 1)
+        )
+        started, ended = (seed_person(uow, user) for user in ("U0STARTED", "U0ENDED"))
+        seed_tour(uow, started, opening, starts_on=TODAY, ends_on=date(2026, 12, 18))
+        seed_tour(uow, ended, opening, starts_on=date(2026, 10, 26), ends_on=date(2026, 11, 20))
+        uow.commit()
+    with uow_factory() as uow:
+        assert advance_tours(uow, WORKSPACE, TODAY) == 2
+        uow.commit()
+    with uow_factory() as uow:
+        assert sorted(tour.status for tour in uow.session.query(Tour)) == ["active", "completed"]
+        assert advance_tours(uow, WORKSPACE, TODAY) == 0

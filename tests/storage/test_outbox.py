@@ -4,6 +4,8 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.checkins import Alert, AlertKind, CheckinRef, CheckinState, plan_alert
+from bot.retros import FollowUp, plan_follow_up
 from bot.scheduling.planning import Kind, PlannedMessage
 from bot.scheduling.service import cancel_tour, schedule_tour
 from storage.models import OutboxMessage
@@ -97,6 +99,26 @@ def test_replanning_keeps_sent_rows_and_moves_pending_ones(uow_factory):
         # weeks 2 and 3 no longer exist; week 1 is still planned
         checkins = sorted(key for key in rows if ":checkin:" in key)
         assert checkins == [f"{prefix}:checkin:U0VISITOR:1"]
+
+
+def test_replanning_keeps_the_tours_rows_that_other_features_planned(uow_factory):
+    with uow_factory() as uow:
+        tour = seed_visit(uow)
+        schedule_tour(uow, tour, Zones(), WARSAW)
+        dates = (tour.starts_on, tour.ends_on)
+        follow_up = FollowUp(tour.id, "U0VISITOR", "Payments", "Learn", *dates, ("x",))
+        state = CheckinState(CheckinRef(tour.id, 1), "U0VISITOR", "Payments", "Learn", *dates)
+        help_alert = Alert(AlertKind.HELP, (1,), ("U0BUDDY",), "stuck")
+        others = [plan_follow_up(follow_up, WARSAW), *plan_alert(help_alert, state, NOW)]
+        uow.outbox.upsert(WORKSPACE, others)
+        uow.commit()
+        tour.ends_on = date(2026, 3, 13)  # the visit is cut to two weeks: re-planned
+        schedule_tour(uow, tour, Zones(), WARSAW)
+        uow.commit()
+        statuses = keys_and_status(uow, tour.id)
+        prefix = f"tour:{tour.id}"
+    assert [statuses.get(message.unique_key) for message in others] == ["pending", "pending"]
+    assert f"{prefix}:checkin:U0VISITOR:2" not in statuses  # the plan's own rows still follow
 
 
 def test_cancelling_removes_pending_rows_only(uow_factory):

@@ -1,7 +1,8 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot.checkins import Alert, AlertKind, CheckinRef, CheckinState, plan_alert
 from bot.scheduling.delivery import (
     MAX_ATTEMPTS,
     Failed,
@@ -16,6 +17,7 @@ from bot.scheduling.delivery import (
     visitor_gone_notices,
 )
 from bot.scheduling.planning import Kind
+from bot.views.scheduled import render
 
 NOW = datetime(2026, 3, 10, 9, tzinfo=UTC)
 
@@ -85,3 +87,15 @@ def test_host_leads_hear_that_the_visitor_is_gone():
     notices = visitor_gone_notices(undelivered(), NOW)
     assert {n.recipient for n in notices} == {"U0LEAD", "U0LEAD2"}
     assert {n.content_key for n in notices} == {"notice_visitor_gone"}
+
+
+def test_the_organisers_hear_which_visit_an_undelivered_alert_was_about():
+    state = CheckinState(
+        CheckinRef(7, 1), "U0VISITOR", "Pay <Core>", "Ledger", date(2026, 3, 2), date(2026, 3, 27)
+    )
+    [alert] = plan_alert(Alert(AlertKind.HELP, (1,), ("U0BUDDY",), "stuck"), state, NOW)
+    failed = UndeliveredMessage(41, alert.kind, alert.recipient, 7, alert.payload)
+    [notice] = failure_notices(failed, "user_not_found", ["U0ORG"], NOW)
+    text = str(render(notice.content_key, notice.payload).blocks)
+    assert "could not deliver the check-in alert to <@U0BUDDY>" in text
+    assert "*Ledger* with *Pay &lt;Core&gt;*, Mon 2 Mar – Fri 27 Mar" in text

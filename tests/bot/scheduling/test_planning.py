@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.scheduling.planning import (
+    TOUR_PLAN_CONTENT_KEYS,
     DigestOpening,
     Kind,
     TourFacts,
@@ -112,6 +113,14 @@ def test_planning_twice_gives_the_same_rows_and_every_key_is_unique():
     assert first == plan_tour(tour, {VISITOR: WARSAW}, WARSAW)
     assert len({m.unique_key for m in first}) == len(first)
     assert {m.recipient for m in first if m.kind is Kind.MIDPOINT} == {LEAD, LEAD_2}
+
+
+def test_the_plan_says_which_content_keys_it_owns():
+    """Re-planning replaces rows with these content keys only: a check-in's renderer key is the
+    plan's, the retro's follow-up is not."""
+    plan = plan_tour(facts(date(2026, 3, 2), date(2026, 3, 29)), {}, WARSAW)
+    assert {m.content_key for m in plan} == TOUR_PLAN_CONTENT_KEYS
+    assert "retro_follow_up" not in TOUR_PLAN_CONTENT_KEYS
 
 
 def test_no_buddy_means_no_buddy_kickoff_and_a_buddy_who_is_the_visitor_gets_one():
