@@ -211,8 +211,9 @@ def test_each_message_goes_out_when_due(world: World):
     # midpoint and weeks 2-3 are now more than a day late: expired; retro and share-back go
     assert world.deliver() == Counter(expired=3, sent=2)
     assert world.row("checkin:U0VISITOR:3")["status"] == "expired"
-    texts = dm_texts(world.slack, VISITOR)
-    assert "retro" in texts[-2] and "share_back_done" in texts[-1]
+    last_two = dm_texts(world.slack, VISITOR)[-2:]  # sent side by side: in either order
+    assert any("retro" in text and "share_back_done" not in text for text in last_two)
+    assert any("share_back_done" in text for text in last_two)
 
 
 def test_after_downtime_a_stale_check_in_expires_but_the_retro_prompt_is_sent(world: World):

@@ -27,5 +27,3 @@ def test_uncommitted_work_is_rolled_back(uow_factory):
         uow.inbox.claim("Ev2", workspace_id="T1", event_type="x", now=NOW)
     with uow_factory() as uow:
         assert uow.inbox.claim("Ev2", workspace_id="T1", event_type="x", now=NOW)
-
-
