@@ -110,6 +110,19 @@ class Context:
     today: date
     organisers: frozenset[str]
 
+    def audit(
+        self, uow: Any, action: str, subject: str = "", detail: dict[str, Any] | None = None
+    ) -> None:
+        """Records in the audit log that the acting person took this step, now."""
+        uow.audit.record(
+            self.workspace_id,
+            action=action,
+            actor_user_id=self.actor,
+            now=self.now,
+            subject=subject,
+            detail=detail,
+        )
+
 
 # Called with (uow, tour) when a tour is created, changed or cancelled: the scheduler plans or
 # cancels its messages in the same transaction.
@@ -283,11 +296,9 @@ def submit_application(uow: Any, ctx: Context, opening_id: int, form: Applicatio
         created_at=ctx.now,
         updated_at=ctx.now,
     )
-    uow.audit.record(
-        ctx.workspace_id,
+    ctx.audit(
+        uow,
         action="application_submitted",
-        actor_user_id=ctx.actor,
-        now=ctx.now,
         subject=f"application:{application.id}",
     )
     uow.commit()
@@ -325,11 +336,9 @@ def _move(
     if not uow.applications.move(application, view.status, target, ctx.now, **changes):
         # Someone else moved it between our read and our write (a double click, two leads).
         return refused("Nothing changed: someone has just decided on this application.")
-    uow.audit.record(
-        ctx.workspace_id,
+    ctx.audit(
+        uow,
         action=f"application_{target}",
-        actor_user_id=ctx.actor,
-        now=ctx.now,
         subject=f"application:{application.id}",
         detail={key: str(value) for key, value in changes.items()},
     )
@@ -483,11 +492,9 @@ def _card_complete(
     (its tour already moved with them) everyone gets the summary again."""
     if view.status is not Status.CONFIRMED:
         return _create_tour(uow, ctx, application, view, on_tour)
-    uow.audit.record(
-        ctx.workspace_id,
+    ctx.audit(
+        uow,
         action="visit_card_reconfirmed",
-        actor_user_id=ctx.actor,
-        now=ctx.now,
         subject=f"application:{application.id}",
     )
     return _done(uow, ctx, application, [(Notice.CONFIRMED, p) for p in view.card_people()])
@@ -520,11 +527,9 @@ def _create_tour(
         created_at=ctx.now,
     )
     on_tour(uow, tour)
-    uow.audit.record(
-        ctx.workspace_id,
+    ctx.audit(
+        uow,
         action="tour_created",
-        actor_user_id=ctx.actor,
-        now=ctx.now,
         subject=f"tour:{tour.id}",
     )
     return _done(uow, ctx, application, [(Notice.CONFIRMED, p) for p in view.card_people()])
@@ -609,11 +614,9 @@ def change_dates(
         tour.starts_on, tour.ends_on = new.start, new.end
         on_tour(uow, tour)
     uow.applications.clear_confirmations(application.id, RECONFIRMING)
-    uow.audit.record(
-        ctx.workspace_id,
+    ctx.audit(
+        uow,
         action="application_dates_changed",
-        actor_user_id=ctx.actor,
-        now=ctx.now,
         subject=f"application:{application.id}",
         detail={
             "from": f"{previous.start.isoformat()}/{previous.end.isoformat()}",

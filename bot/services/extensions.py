@@ -245,11 +245,9 @@ def request_extension(
         status=ExtensionStatus.SUBMITTED,
         requested_at=ctx.now,
     )
-    uow.audit.record(
-        ctx.workspace_id,
+    ctx.audit(
+        uow,
         action="extension_requested",
-        actor_user_id=ctx.actor,
-        now=ctx.now,
         subject=f"tour:{tour.id}",
         detail={"extension": str(extension.id), "weeks": str(form.weeks)},
     )
@@ -295,11 +293,9 @@ def prepare_decision(
 def _move(uow: Any, ctx: Context, loaded: _Loaded, target: ExtensionStatus, **changes: Any) -> bool:
     if not uow.extensions.move(loaded.extension, loaded.view.status, target, **changes):
         return False
-    uow.audit.record(
-        ctx.workspace_id,
+    ctx.audit(
+        uow,
         action=f"extension_{target}",
-        actor_user_id=ctx.actor,
-        now=ctx.now,
         subject=f"tour:{loaded.tour.id}",
         detail={"extension": str(loaded.extension.id), **{k: str(v) for k, v in changes.items()}},
     )
@@ -472,11 +468,9 @@ def set_might_stay(uow: Any, ctx: Context, tour_id: int | None, *, might_stay: b
             if might_stay
             else "Nothing changed: you had not said you might like to stay."
         )
-    uow.audit.record(
-        ctx.workspace_id,
+    ctx.audit(
+        uow,
         action="tour_might_stay" if might_stay else "tour_might_stay_withdrawn",
-        actor_user_id=ctx.actor,
-        now=ctx.now,
         subject=f"tour:{tour.id}",
     )
     uow.commit()

@@ -165,11 +165,9 @@ def send_proposals(
                 proposal.explanation,
             )
         )
-    uow.audit.record(
-        ctx.workspace_id,
+    ctx.audit(
+        uow,
         action="round_proposals_sent",
-        actor_user_id=ctx.actor,
-        now=ctx.now,
         detail={"mode": mode.value, "proposals": len(sent)},
     )
     uow.commit()
@@ -225,11 +223,9 @@ def answer_proposal(uow: Any, ctx: Context, proposal_id: int, *, accept: bool) -
         return refused(reason)
     if not accept:
         proposal.status = "declined"
-        uow.audit.record(
-            ctx.workspace_id,
+        ctx.audit(
+            uow,
             action="proposal_declined",
-            actor_user_id=ctx.actor,
-            now=ctx.now,
             subject=f"proposal:{proposal.id}",
         )
         uow.commit()
@@ -247,11 +243,9 @@ def answer_proposal(uow: Any, ctx: Context, proposal_id: int, *, accept: bool) -
         created_at=ctx.now,
         updated_at=ctx.now,
     )
-    uow.audit.record(
-        ctx.workspace_id,
+    ctx.audit(
+        uow,
         action="proposal_accepted",
-        actor_user_id=ctx.actor,
-        now=ctx.now,
         subject=f"application:{application.id}",
     )
     uow.commit()

@@ -3,7 +3,6 @@ visit card and the summary. Everything a person typed is escaped."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from bot.services.applications import (
@@ -14,7 +13,7 @@ from bot.services.applications import (
     override_needed,
 )
 from bot.views.inputs import date_input, modal, text_input
-from bot.views.text import actions, button, context, escape, header, section, user_mention
+from bot.views.text import actions, button, context, day, escape, header, section, user_mention
 from bot.workflow.applications import WAITING_FOR
 from bot.workflow.calendar import AbsenceCheck, Period
 from bot.workflow.changes import RescheduledVisit
@@ -38,12 +37,8 @@ DATE_CHANGE_MODAL = "date_change_submit"
 Message = dict[str, Any]
 
 
-def _day(day: date) -> str:
-    return f"{day:%a %-d %b %Y}"
-
-
 def _period(period: Period) -> str:
-    return f"{_day(period.start)} – {_day(period.end)}"
+    return f"{day(period.start)} – {day(period.end)}"
 
 
 def _dates(view: VisitSnapshot) -> str:
@@ -66,8 +61,8 @@ def apply_modal(form: ApplyForm) -> dict[str, Any]:
     blocks = [
         section(
             f"*{escape(form.opening_title)}* with *{escape(form.host_team_name)}*\n"
-            f"{form.weeks} weeks, starting between {_day(form.window.start)} and the last day "
-            f"that still fits before {_day(form.window.end)}."
+            f"{form.weeks} weeks, starting between {day(form.window.start)} and the last day "
+            f"that still fits before {day(form.window.end)}."
         ),
         text_input(
             "motivation",
@@ -144,7 +139,7 @@ def date_change_modal(form: DateChangeForm) -> dict[str, Any]:
         section(
             f"*{escape(form.opening_title)}* with *{escape(form.host_team_name)}*\n"
             f"Now: {_period(form.current)}. The visit stays {form.weeks} weeks: start between "
-            f"{_day(form.window.start)} and {_day(latest_start(form.window, form.weeks))}."
+            f"{day(form.window.start)} and {day(latest_start(form.window, form.weeks))}."
         ),
         date_input(
             "starts_on",

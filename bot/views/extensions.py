@@ -3,14 +3,13 @@ the private "I might like to stay" flag. Everything a person typed is escaped.""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from bot.services.applications import override_needed
 from bot.services.extensions import ExtensionForm, ExtensionNotice, StayOutcome
 from bot.views.applications import absence_line, reason_modal
 from bot.views.inputs import modal, option, radio_buttons, text_input
-from bot.views.text import actions, button, context, escape, header, section, user_mention
+from bot.views.text import actions, button, context, day, escape, header, section, user_mention
 from bot.workflow.changes import EXTENSION_STATE, ExtensionSnapshot
 
 EXTEND = "tour_extend"
@@ -29,10 +28,6 @@ HOME_DECLINE_MODAL = "extension_home_decline_submit"
 Message = dict[str, Any]
 
 
-def _day(day: date) -> str:
-    return f"{day:%a %-d %b %Y}"
-
-
 def _weeks(weeks: int) -> str:
     return f"{weeks} more week{'s' if weeks != 1 else ''}"
 
@@ -44,7 +39,7 @@ def _visit(view: ExtensionSnapshot) -> str:
 def _ask(view: ExtensionSnapshot) -> str:
     return (
         f"{user_mention(view.visitor_id)} asks to stay *{_weeks(view.weeks)}* on {_visit(view)}: "
-        f"until {_day(view.new_end)} instead of {_day(view.ends_before)}."
+        f"until {day(view.new_end)} instead of {day(view.ends_before)}."
     )
 
 
@@ -69,7 +64,7 @@ def extension_modal(form: ExtensionForm) -> dict[str, Any]:
     blocks = [
         section(
             f"*{escape(form.opening_title)}* with *{escape(form.host_team_name)}*, "
-            f"now ending on {_day(form.ends_on)}.\n"
+            f"now ending on {day(form.ends_on)}.\n"
             "The host team lead decides first, then your home team lead."
         ),
         radio_buttons("weeks", "How much longer?", options, initial=options[0]["value"]),
@@ -132,7 +127,7 @@ def _requested(view: ExtensionSnapshot) -> Message:
         "blocks": [
             section(
                 f"You asked to stay *{_weeks(view.weeks)}* on {_visit(view)}, until "
-                f"{_day(view.new_end)}. The host team lead decides first, then your home team "
+                f"{day(view.new_end)}. The host team lead decides first, then your home team "
                 "lead; I'll let you know."
             )
         ],
@@ -185,7 +180,7 @@ def _agreed(view: ExtensionSnapshot) -> Message:
         "blocks": [
             section(
                 f":white_check_mark: Both teams agreed: {user_mention(view.visitor_id)}'s visit "
-                f"to {_visit(view)} now ends on *{_day(view.new_end)}* ({_weeks(view.weeks)})."
+                f"to {_visit(view)} now ends on *{day(view.new_end)}* ({_weeks(view.weeks)})."
             ),
             context("The visit's scheduled messages (check-ins, the retro) follow the new end."),
         ],
@@ -199,7 +194,7 @@ def _declined(view: ExtensionSnapshot) -> Message:
         "blocks": [
             section(
                 f"Your request to stay {_weeks(view.weeks)} on {_visit(view)} was declined; "
-                f"the visit still ends on {_day(view.ends_before)}.{reason}"
+                f"the visit still ends on {day(view.ends_before)}.{reason}"
             )
         ],
     }

@@ -45,7 +45,17 @@ from bot.views.inputs import (
     topic_inputs,
     users_select,
 )
-from bot.views.text import button, context, escape, header, plain, section, truncate, user_mention
+from bot.views.text import (
+    button,
+    context,
+    day,
+    escape,
+    header,
+    plain,
+    section,
+    truncate,
+    user_mention,
+)
 
 HOST_CALLBACK = "opening"
 SHORTCUT = "post_opening"
@@ -202,10 +212,6 @@ def refusal_text(refusal: Refusal, organiser_ids: Iterable[str]) -> str:
 # --- details shared by lists and announcements -------------------------------------------------
 
 
-def _day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
 def _weeks(weeks: int) -> str:
     return f"{weeks} week" if weeks == 1 else f"{weeks} weeks"
 
@@ -224,7 +230,7 @@ def _details(opening: PostedOpening) -> str:
     lines = [
         f"*{escape(opening.title)}* · {escape(opening.team_name)}",
         f"*When:* a {draft.weeks}-week visit between "
-        f"{_day(draft.earliest_start or date.min)} and {_day(draft.latest_end or date.min)}",
+        f"{day(draft.earliest_start or date.min)} and {day(draft.latest_end or date.min)}",
         f"*Seats left:* {opening.seats_left} of {draft.seats} · "
         f"*Mode:* {WORK_MODE_TEXT.get(WorkMode(draft.work_mode), draft.work_mode)} · "
         f"*Buddy:* {user_mention(draft.buddy_user_id) if draft.buddy_user_id else 'not named yet'}",
@@ -232,7 +238,7 @@ def _details(opening: PostedOpening) -> str:
     ]
     last_day = last_day_to_apply(draft)
     if last_day is not None:
-        lines.append(f"*Apply by:* {_day(last_day)}")
+        lines.append(f"*Apply by:* {day(last_day)}")
     return "\n".join(lines)
 
 

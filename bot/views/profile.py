@@ -31,6 +31,7 @@ from bot.views.inputs import (
 from bot.views.text import (
     SECTION_TEXT_LIMIT,
     context,
+    day,
     divider,
     escape,
     header,
@@ -196,17 +197,13 @@ def _weeks(weeks: int) -> str:
     return f"{weeks} week" if weeks == 1 else f"{weeks} weeks"
 
 
-def _day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
 def _window(start: date | None, end: date | None) -> str:
     if start and end:
-        return f"{_day(start)} to {_day(end)}"
+        return f"{day(start)} to {day(end)}"
     if start:
-        return f"from {_day(start)}"
+        return f"from {day(start)}"
     if end:
-        return f"until {_day(end)}"
+        return f"until {day(end)}"
     return "any time"
 
 
@@ -223,7 +220,7 @@ def _looking(profile: Profile) -> str:
     if not profile.looking:
         return "no"
     if profile.snoozed_until:
-        return f"yes, snoozed until {_day(profile.snoozed_until)}"
+        return f"yes, snoozed until {day(profile.snoozed_until)}"
     return "yes"
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from bot.retros import (
@@ -40,7 +39,7 @@ from bot.views.inputs import (
     radio_buttons,
     text_input,
 )
-from bot.views.text import context, escape, header, plain, section, user_mention
+from bot.views.text import context, day, escape, header, plain, section, user_mention
 
 RETRO_OPEN = "retro_open"
 SHARE_BACK_DONE = "share_back_done"
@@ -59,10 +58,6 @@ LENGTH_LABELS = {
 RATING_LABELS = {1: "1 · not worth it", 2: "2", 3: "3", 4: "4", 5: "5 · excellent"}
 
 Message = dict[str, Any]
-
-
-def _day(day: date) -> str:
-    return f"{day:%a %-d %b %Y}"
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
@@ -222,7 +217,7 @@ def share_back_message(
     elif state is not None and state.session_on is not None:
         blocks.append(
             context(
-                f":calendar: Share-back session booked for {_day(state.session_on)} "
+                f":calendar: Share-back session booked for {day(state.session_on)} "
                 f"in <#{state.session_channel}>."
             )
         )
@@ -290,17 +285,17 @@ def session_message(session: Session) -> Message:
     )
     blocks = [
         section(
-            f":calendar: *Share-back session on {_day(session.day)}*\n"
+            f":calendar: *Share-back session on {day(session.day)}*\n"
             f"{user_mention(visit.visitor)} visited {_visit_line(visit)} and will show what "
             "they learned and what they want the team to try."
         ),
         section(what),
     ]
-    return {"text": f"Share-back session on {_day(session.day)}", "blocks": blocks}
+    return {"text": f"Share-back session on {day(session.day)}", "blocks": blocks}
 
 
 def session_booked_text(session: Session, problem: str | None) -> str:
-    when = f"Your share-back session on {_day(session.day)} is booked."
+    when = f"Your share-back session on {day(session.day)} is booked."
     if problem is None:
         return f"{when} I announced it in <#{session.channel}>."
     return f"{when} I could not announce it: {problem}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 SECTION_TEXT_LIMIT = 3000
@@ -61,3 +62,8 @@ def button(
 
 def actions(*elements: dict[str, Any]) -> dict[str, Any]:
     return {"type": "actions", "elements": list(elements)}
+
+
+def day(when: date) -> str:
+    """A calendar day as people read it: "Mon 4 Jan 2027"."""
+    return f"{when:%a} {when.day} {when:%b %Y}"
