@@ -46,7 +46,6 @@ def test_messages_tab_opening_publishes_nothing(bot: RunningBot):
     assert bot.slack.calls("views.publish") == []
 
 
-
 def test_uninstall_is_recorded_once(bot: RunningBot):
     with bot.deps.uow() as uow:
         uow.workspaces.upsert(bot.slack.team_id, name="Acme", bot_user_id="U0BOT", now=NOW)
