@@ -39,7 +39,7 @@ from infra.scheduler import start_ticker
 from infra.slack_client import build_web_client
 from storage import migrate
 from storage.db import create_db_engine, session_factory
-from storage.unit_of_work import SqlUnitOfWork
+from storage.unit_of_work import SqlReader, SqlUnitOfWork
 
 log = logging.getLogger("tourism")
 
@@ -64,6 +64,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
         settings=settings,
         clock=clock,
         uow=lambda: SqlUnitOfWork(sessions),
+        reader=lambda: SqlReader(sessions),
         vocabulary=load_vocabulary(settings.topics_file),
         on_tour=tour_hook(SlackTimeZones(client), settings.timezone),
     )
@@ -175,6 +176,7 @@ def run_import_teams(path: Path, workspace_id: str | None) -> int:
                 settings=settings,
                 clock=clock,
                 uow=lambda: SqlUnitOfWork(sessions),
+                reader=lambda: SqlReader(sessions),
                 vocabulary=load_vocabulary(settings.topics_file),
             )
             workspace_id = register_this_workspace(build_web_client(settings), deps)

@@ -8,7 +8,7 @@ from datetime import date
 
 from bot.clock import Clock
 from bot.services.applications import TourHook, no_tour_hook
-from bot.services.ports import UnitOfWorkFactory
+from bot.services.ports import ReaderFactory, UnitOfWorkFactory
 from bot.settings import Settings
 from bot.topics import TopicVocabulary
 
@@ -17,7 +17,8 @@ from bot.topics import TopicVocabulary
 class Deps:
     settings: Settings
     clock: Clock
-    uow: UnitOfWorkFactory
+    uow: UnitOfWorkFactory  # a writing transaction: compute and commit, then call Slack
+    reader: ReaderFactory  # a read-only one, for everything that only shows what is stored
     vocabulary: TopicVocabulary
     # Called as on_tour(uow, tour) whenever a tour is created, moved or cancelled, inside that
     # step's unit of work: the scheduler plans (or cancels) the tour's messages.

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.services.events import process_once
+from bot.services.events import call_slack_once, process_once
 from bot.services.ports import UnitOfWork
 from bot.services.workspaces import mark_tokens_revoked, mark_uninstalled
 from handlers.deps import Deps
@@ -17,28 +18,28 @@ HANDLED_EVENTS = ("app_home_opened", "app_uninstalled", "tokens_revoked")
 
 
 def register(app: App, deps: Deps) -> None:
-    def once(body: dict[str, Any], effect: Any) -> None:
-        process_once(
-            deps.uow,
-            event_id=body.get("event_id") or f"{body['event']['type']}:{body.get('event_time')}",
-            workspace_id=body.get("team_id", ""),
-            event_type=body["event"]["type"],
-            now=deps.clock.now(),
-            effect=effect,
-        )
+    def event_key(body: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "event_id": body.get("event_id") or f"{body['event']['type']}:{body.get('event_time')}",
+            "workspace_id": body.get("team_id", ""),
+            "event_type": body["event"]["type"],
+            "now": deps.clock.now(),
+        }
+
+    def once(body: dict[str, Any], effect: Callable[[UnitOfWork], None]) -> None:
+        process_once(deps.uow, effect=effect, **event_key(body))
 
     @app.event("app_home_opened")
     def app_home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return
-
-        # Read before the event's transaction: SQLite allows one writer, even in this thread.
         view = home_for(deps, body["team_id"], event["user"])
-
-        def publish(_uow: UnitOfWork) -> None:
-            client.views_publish(user_id=event["user"], view=view)
-
-        once(body, publish)
+        # Outside any transaction: a slow or rate-limited publish holds up nobody else.
+        call_slack_once(
+            deps.uow,
+            call=lambda: client.views_publish(user_id=event["user"], view=view),
+            **event_key(body),
+        )
 
     @app.event("app_uninstalled")
     def app_uninstalled(body: dict[str, Any]) -> None:

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 def home_for(deps: Deps, workspace_id: str, user_id: str) -> dict[str, Any]:
-    with deps.uow() as uow:
+    with deps.reader() as uow:
         data = load_home(
             uow,
             workspace_id,

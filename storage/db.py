@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+# Execution options of a read-only transaction: PostgreSQL refuses writes in it
+# (SET TRANSACTION READ ONLY), SQLite begins it deferred and in query_only mode.
+READ_ONLY_OPTION = "tourism_read_only"
+READ_ONLY: Mapping[str, bool] = MappingProxyType(
+    {READ_ONLY_OPTION: True, "postgresql_readonly": True}
+)
 
 
 def create_db_engine(database_url: str) -> Engine:
@@ -33,6 +42,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
+    if connection.get_execution_options().get(READ_ONLY_OPTION):
+        # A reader never takes the write lock (WAL lets it read beside the one writer), and
+        # query_only makes a write in it fail instead of quietly queueing for the lock.
+        connection.exec_driver_sql("PRAGMA query_only=ON")
+        connection.exec_driver_sql("BEGIN")
+        return
+    # Pooled connections are shared by readers and writers: every writer says what it is.
+    connection.exec_driver_sql("PRAGMA query_only=OFF")
     # IMMEDIATE takes the write lock up front: two deferred transactions that both try to
     # write would otherwise fail with "database is locked" instead of waiting their turn.
     connection.exec_driver_sql("BEGIN IMMEDIATE")

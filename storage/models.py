@@ -422,11 +422,15 @@ class AuditEntry(WorkspaceScoped, Base):
 
 
 class InboxEvent(Base):
-    """Events API deliveries already processed, so a redelivery (X-Slack-Retry-Num) is a no-op."""
+    """Events API deliveries claimed or processed, so a redelivery (X-Slack-Retry-Num) is a no-op.
+
+    A claim is committed before the event's Slack call and `processed_at` set after it succeeds:
+    a failed call gives its claim back, and a claim left by a crash may be taken over later."""
 
     __tablename__ = "inbox_events"
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     workspace_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     event_type: Mapped[str] = mapped_column(String(60))
-    processed_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    claimed_at: Mapped[datetime]
+    processed_at: Mapped[datetime | None]

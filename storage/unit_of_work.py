@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
+from typing import ClassVar, Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.db import READ_ONLY
 from storage.repositories import (
     ApplicationRepository,
     AuditRepository,
@@ -26,14 +29,19 @@ from storage.repositories import (
 )
 
 
-class SqlUnitOfWork:
-    """`with uow_factory() as uow: ...; uow.commit()` — anything not committed is rolled back."""
+class SqlReader:
+    """`with reader() as uow: ...` — a read-only transaction: it never takes the write lock
+    (SQLite) and any write in it is refused; nothing to commit, it ends with a rollback."""
+
+    _execution_options: ClassVar[Mapping[str, bool]] = READ_ONLY
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    def __enter__(self) -> SqlUnitOfWork:
+    def __enter__(self) -> Self:
         self.session = self._sessions()
+        # Begins the transaction now, with the options that make it read-only or writable.
+        self.session.connection(execution_options=dict(self._execution_options))
         self.workspaces = WorkspaceRepository(self.session)
         self.inbox = InboxRepository(self.session)
         self.audit = AuditRepository(self.session)
@@ -60,6 +68,14 @@ class SqlUnitOfWork:
     ) -> None:
         self.session.rollback()
         self.session.close()
+
+
+class SqlUnitOfWork(SqlReader):
+    """`with uow_factory() as uow: ...; uow.commit()` — anything not committed is rolled back.
+
+    On SQLite it holds the database's one write lock from its start: keep Slack calls out."""
+
+    _execution_options: ClassVar[Mapping[str, bool]] = {}
 
     def commit(self) -> None:
         self.session.commit()

@@ -16,8 +16,18 @@ class Workspaces(Protocol):
 
 class Inbox(Protocol):
     def claim(
-        self, event_id: str, *, workspace_id: str, event_type: str, now: datetime
+        self,
+        event_id: str,
+        *,
+        workspace_id: str,
+        event_type: str,
+        now: datetime,
+        stale_before: datetime | None = None,
     ) -> bool: ...
+
+    def complete(self, event_id: str, *, now: datetime) -> None: ...
+
+    def release(self, event_id: str) -> None: ...
 
 
 class Audit(Protocol):
@@ -33,12 +43,18 @@ class Audit(Protocol):
     ) -> None: ...
 
 
-class UnitOfWork(Protocol):
+class ReadOnlyUnitOfWork(Protocol):
+    """A read-only transaction: what the Home tab, lists and previews read from."""
+
     workspaces: Workspaces
     inbox: Inbox
     audit: Audit
 
+
+class UnitOfWork(ReadOnlyUnitOfWork, Protocol):
     def commit(self) -> None: ...
 
 
 UnitOfWorkFactory = Callable[[], AbstractContextManager[UnitOfWork]]
+# Reading never waits for a writer (nor holds one up); a writing factory also fits here.
+ReaderFactory = Callable[[], AbstractContextManager[ReadOnlyUnitOfWork]]

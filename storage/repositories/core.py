@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,11 +36,20 @@ class InboxRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def claim(self, event_id: str, *, workspace_id: str, event_type: str, now: datetime) -> bool:
-        """Records the event as processed in this transaction; False if it already was.
+    def claim(
+        self,
+        event_id: str,
+        *,
+        workspace_id: str,
+        event_type: str,
+        now: datetime,
+        stale_before: datetime | None = None,
+    ) -> bool:
+        """Claims the event in this transaction; False if it was processed or is claimed.
 
-        A concurrent delivery of the same event waits on the primary key until this transaction
-        ends: if it commits, the other sees a duplicate; if it rolls back, the other processes it.
+        A claim made before `stale_before` and never completed (its process died) is taken
+        over. A concurrent delivery of the same event waits on the primary key until this
+        transaction ends: if it commits, the other sees the claim; if not, the other claims it.
         """
         try:
             with self.session.begin_nested():
@@ -49,12 +58,37 @@ class InboxRepository:
                         event_id=event_id,
                         workspace_id=workspace_id,
                         event_type=event_type,
-                        processed_at=now,
+                        claimed_at=now,
                     )
                 )
+            return True
         except IntegrityError:
-            return False
-        return True
+            if stale_before is None:
+                return False
+        taken = self.session.execute(
+            update(InboxEvent)
+            .where(
+                InboxEvent.event_id == event_id,
+                InboxEvent.processed_at.is_(None),
+                InboxEvent.claimed_at < stale_before,
+            )
+            .values(claimed_at=now)
+        )
+        return taken.rowcount == 1
+
+    def complete(self, event_id: str, *, now: datetime) -> None:
+        """Marks a claimed event processed: its redeliveries are no-ops from now on."""
+        self.session.execute(
+            update(InboxEvent).where(InboxEvent.event_id == event_id).values(processed_at=now)
+        )
+
+    def release(self, event_id: str) -> None:
+        """Gives back the claim of an event whose effect failed, so its redelivery runs it."""
+        self.session.execute(
+            delete(InboxEvent).where(
+                InboxEvent.event_id == event_id, InboxEvent.processed_at.is_(None)
+            )
+        )
 
     def count(self) -> int:
         return len(self.session.scalars(select(InboxEvent.event_id)).all())

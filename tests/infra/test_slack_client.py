@@ -1,10 +1,13 @@
 import time
+from http.client import RemoteDisconnected
 
 import pytest
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.state import RetryState
 
 from bot.settings import load_settings
-from infra.slack_client import build_web_client
+from infra.slack_client import IdempotentConnectionErrorRetryHandler, build_web_client
 from tests.conftest import settings_env
 from tests.support.fake_slack import FakeSlack
 
@@ -42,3 +45,36 @@ def test_client_gives_up_on_slack_errors_without_retrying(client, fake_slack: Fa
 def test_client_uses_the_bot_token(client, fake_slack: FakeSlack):
     client.auth_test()
     assert fake_slack.last("auth.test").token == "xoxb-1234-5678-testtoken"
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_client_never_resends_a_message_slack_may_have_posted(client, fake_slack, status):
+    fake_slack.inject("chat.postMessage", status=status, effect_then_error=True)
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel="D0ALICE", text="hello")
+    assert len(fake_slack.calls("chat.postMessage")) == 1
+    assert [m["text"] for m in fake_slack.messages("D0ALICE")] == ["hello"]
+
+
+def test_client_never_resends_an_ephemeral_message(client, fake_slack: FakeSlack):
+    fake_slack.inject("chat.postEphemeral", status=500, effect_then_error=True)
+    with pytest.raises(SlackApiError):
+        client.chat_postEphemeral(channel="C0CHANNEL", user="U0ALICE", text="hello")
+    assert len(fake_slack.calls("chat.postEphemeral")) == 1
+
+
+def test_client_resends_idempotent_calls_after_a_server_error(client, fake_slack: FakeSlack):
+    fake_slack.inject("views.publish", status=500, effect_then_error=True)
+    client.views_publish(user_id="U0ALICE", view={"type": "home", "blocks": []})
+    assert len(fake_slack.calls("views.publish")) == 2
+
+
+def test_client_does_not_resend_a_message_after_a_dropped_connection():
+    handler = IdempotentConnectionErrorRetryHandler(max_retry_count=2)
+
+    def can_retry(method: str) -> bool:
+        request = HttpRequest(method="POST", url=f"https://slack.com/api/{method}", headers={})
+        return handler.can_retry(state=RetryState(), request=request, error=RemoteDisconnected())
+
+    assert not can_retry("chat.postMessage")
+    assert can_retry("views.publish")
