@@ -1,5 +1,7 @@
 import time
 
+import pytest
+
 from storage.repositories import AuditRepository, WorkspaceRepository
 from tests.conftest import NOW, RunningBot
 
@@ -68,3 +70,26 @@ def test_revoked_bot_token_is_recorded(bot: RunningBot):
     settle()
     with bot.deps.uow() as uow:
         assert uow.workspaces.get(bot.slack.team_id).tokens_revoked_at == NOW
+
+
+@pytest.mark.parametrize(
+    "stuck",
+    [{"retry_after": 5}, {"delay": 6.0}],
+    ids=["rate-limited", "slow"],
+)
+def test_others_are_answered_while_a_home_publish_is_stuck(bot: RunningBot, stuck):
+    """The publish runs outside any transaction: nobody waits for Slack to answer it."""
+    bot.slack.inject("views.publish", **stuck)
+    bot.requests.event(HOME_OPENED, event_id="Ev0005")
+    bot.slack.wait_for("views.publish")
+    for command in ("host", "openings"):
+        started = time.monotonic()
+        response = bot.requests.slash_command(command, user_id="U0BOB")
+        assert response.status == 200
+        assert time.monotonic() - started < 2.0, f"/tourism {command} waited for the publish"
+    # Slack's redelivery while the publish is under way does nothing; the publish completes.
+    assert bot.requests.event(HOME_OPENED, event_id="Ev0005", retry_num=1).status == 200
+    publishes = 1 + ("retry_after" in stuck)  # a 429 is tried again after Retry-After
+    bot.slack.wait_for("views.publish", count=publishes, timeout=10)
+    settle()
+    assert len(bot.slack.calls("views.publish")) == publishes
