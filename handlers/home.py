@@ -52,7 +52,7 @@ def register(app: App, deps: Deps) -> None:
     def edit_profile(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         editor = profile_editor(
-            deps.uow,
+            deps.reader,
             workspace_id=workspace_of(body),
             user_id=body["user"]["id"],
             today=deps.today(),
@@ -69,7 +69,7 @@ def register(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         if not deps.settings.is_admin(user_id):
             return
-        with deps.uow() as uow:
+        with deps.reader() as uow:
             preview = preview_round(
                 uow,
                 workspace_of(body),
@@ -85,6 +85,6 @@ def register(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         if not deps.settings.is_admin(user_id):
             return
-        with deps.uow() as uow:
+        with deps.reader() as uow:
             stats = uow.stats.programme(workspace_of(body))
         client.chat_postMessage(channel=user_id, **stats_message(stats))

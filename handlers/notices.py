@@ -29,7 +29,7 @@ def deliver(outcome: Outcome, ctx: Context, deps: Deps, client: WebClient) -> No
     if view is None:
         return
     failed: list[str] = []
-    with deps.uow() as uow:
+    with deps.reader() as uow:
         answered = settled_requests(uow, ctx, view.application_id, outcome.settled)
     for request in answered:
         message = settled_message(request.purpose, view, outcome.actor)
@@ -62,7 +62,7 @@ SEATS_CHANGED = frozenset({Notice.CONFIRMED, Notice.ENDED, Notice.SEAT_GONE})
 
 
 def _update_announcement(client: WebClient, deps: Deps, workspace_id: str, opening_id: int) -> None:
-    with deps.uow() as uow:
+    with deps.reader() as uow:
         opening = uow.openings.get(workspace_id, opening_id)
     if opening is not None:
         update_announcements(client, deps, [opening])

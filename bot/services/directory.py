@@ -58,13 +58,16 @@ class DirectoryTeams(Protocol):
     def commitments(self, workspace_id: str, team_id: int) -> Commitments: ...
 
 
-class DirectoryUnitOfWork(Protocol):
+class DirectoryReader(Protocol):
     teams: DirectoryTeams
     audit: Audit
 
+
+class DirectoryUnitOfWork(DirectoryReader, Protocol):
     def commit(self) -> None: ...
 
 
+DirectoryReaderFactory = Callable[[], AbstractContextManager[DirectoryReader]]
 DirectoryUnitOfWorkFactory = Callable[[], AbstractContextManager[DirectoryUnitOfWork]]
 
 
@@ -84,7 +87,7 @@ class EditableTeam:
 
 
 def find_for_editing(
-    uow_factory: DirectoryUnitOfWorkFactory, workspace_id: str, name: str
+    uow_factory: DirectoryReaderFactory, workspace_id: str, name: str
 ) -> EditableTeam | TeamNotFound:
     with uow_factory() as uow:
         team = uow.teams.by_name(workspace_id, name)
@@ -168,7 +171,7 @@ class DirectoryPage:
 
 
 def directory_page(
-    uow_factory: DirectoryUnitOfWorkFactory, workspace_id: str, offset: int
+    uow_factory: DirectoryReaderFactory, workspace_id: str, offset: int
 ) -> DirectoryPage:
     """The page of teams from `offset` (rounded down to a page start and kept in range)."""
     with uow_factory() as uow:
@@ -190,7 +193,7 @@ class RemovalCheck:
 
 
 def check_removal(
-    uow_factory: DirectoryUnitOfWorkFactory, workspace_id: str, name: str
+    uow_factory: DirectoryReaderFactory, workspace_id: str, name: str
 ) -> RemovalCheck | TeamNotFound:
     with uow_factory() as uow:
         team = uow.teams.by_name(workspace_id, name)
@@ -250,6 +253,6 @@ def remove_team(
     return Removal(entry.name)
 
 
-def _not_found(uow: DirectoryUnitOfWork, workspace_id: str, typed: str) -> TeamNotFound:
+def _not_found(uow: DirectoryReader, workspace_id: str, typed: str) -> TeamNotFound:
     names = uow.teams.names(workspace_id)
     return TeamNotFound(typed, similar_names(typed, names), names)

@@ -60,14 +60,17 @@ class Teams(Protocol):
     def led_by(self, workspace_id: str, user_id: str) -> list[Any]: ...
 
 
-class OpeningUnitOfWork(Protocol):
+class OpeningReader(Protocol):
     openings: Openings
     teams: Teams
     audit: Audit
 
+
+class OpeningUnitOfWork(OpeningReader, Protocol):
     def commit(self) -> None: ...
 
 
+OpeningReaderFactory = Callable[[], AbstractContextManager[OpeningReader]]
 OpeningUnitOfWorkFactory = Callable[[], AbstractContextManager[OpeningUnitOfWork]]
 
 
@@ -83,13 +86,13 @@ class Actor:
 # --- who may host ------------------------------------------------------------------------------
 
 
-def _hostable_teams(uow: OpeningUnitOfWork, actor: Actor) -> list[Any]:
+def _hostable_teams(uow: OpeningReader, actor: Actor) -> list[Any]:
     if actor.is_organiser:
         return uow.teams.all(actor.workspace_id)
     return uow.teams.led_by(actor.workspace_id, actor.user_id)
 
 
-def _may_change(uow: OpeningUnitOfWork, actor: Actor, opening: PostedOpening) -> bool:
+def _may_change(uow: OpeningReader, actor: Actor, opening: PostedOpening) -> bool:
     if actor.is_organiser:
         return True
     led = {team.id for team in uow.teams.led_by(actor.workspace_id, actor.user_id)}
@@ -119,7 +122,7 @@ class Refusal(StrEnum):
     CLOSED = "closed"
 
 
-def host_form(uow_factory: OpeningUnitOfWorkFactory, actor: Actor) -> HostForm:
+def host_form(uow_factory: OpeningReaderFactory, actor: Actor) -> HostForm:
     with uow_factory() as uow:
         teams = [(team.id, team.name) for team in _hostable_teams(uow, actor)]
     if not teams:
@@ -128,7 +131,7 @@ def host_form(uow_factory: OpeningUnitOfWorkFactory, actor: Actor) -> HostForm:
     return HostForm(teams, draft)
 
 
-def edit_form(uow_factory: OpeningUnitOfWorkFactory, actor: Actor, opening_id: int) -> HostForm:
+def edit_form(uow_factory: OpeningReaderFactory, actor: Actor, opening_id: int) -> HostForm:
     with uow_factory() as uow:
         opening = uow.openings.get(actor.workspace_id, opening_id)
         refusal = _refusal_to_change(uow, actor, opening)
@@ -139,7 +142,7 @@ def edit_form(uow_factory: OpeningUnitOfWorkFactory, actor: Actor, opening_id: i
 
 
 def _refusal_to_change(
-    uow: OpeningUnitOfWork, actor: Actor, opening: PostedOpening | None
+    uow: OpeningReader, actor: Actor, opening: PostedOpening | None
 ) -> Refusal | None:
     if opening is None:
         return Refusal.NOT_FOUND
@@ -250,7 +253,7 @@ _REFUSED_EDIT = {
 }
 
 
-def _led_team_ids(uow: OpeningUnitOfWork, actor: Actor) -> list[int]:
+def _led_team_ids(uow: OpeningReader, actor: Actor) -> list[int]:
     return [team.id for team in uow.teams.led_by(actor.workspace_id, actor.user_id)]
 
 
@@ -371,7 +374,7 @@ def list_openings(
     )
 
 
-def leads_anything(uow_factory: OpeningUnitOfWorkFactory, actor: Actor) -> bool:
+def leads_anything(uow_factory: OpeningReaderFactory, actor: Actor) -> bool:
     if actor.is_organiser:
         return True
     with uow_factory() as uow:
@@ -379,7 +382,7 @@ def leads_anything(uow_factory: OpeningUnitOfWorkFactory, actor: Actor) -> bool:
 
 
 def find_opening(
-    uow_factory: OpeningUnitOfWorkFactory, workspace_id: str, opening_id: int
+    uow_factory: OpeningReaderFactory, workspace_id: str, opening_id: int
 ) -> PostedOpening | None:
     with uow_factory() as uow:
         return uow.openings.get(workspace_id, opening_id)

@@ -29,14 +29,17 @@ class Teams(Protocol):
     def all(self, workspace_id: str) -> list[Any]: ...
 
 
-class ProfileUnitOfWork(Protocol):
+class ProfileReader(Protocol):
     people: People
     teams: Teams
     audit: Audit
 
+
+class ProfileUnitOfWork(ProfileReader, Protocol):
     def commit(self) -> None: ...
 
 
+ProfileReaderFactory = Callable[[], AbstractContextManager[ProfileReader]]
 ProfileUnitOfWorkFactory = Callable[[], AbstractContextManager[ProfileUnitOfWork]]
 
 
@@ -54,7 +57,7 @@ class ProfileEditor:
 
 
 def profile_editor(
-    uow_factory: ProfileUnitOfWorkFactory,
+    uow_factory: ProfileReaderFactory,
     *,
     workspace_id: str,
     user_id: str,

@@ -34,7 +34,7 @@ def register(app: App, deps: Deps) -> None:
         mode = _mode(body)
         if mode is None or not organiser_only(body, client):
             return
-        with deps.uow() as uow:
+        with deps.reader() as uow:
             preview = preview_round(
                 uow,
                 workspace_of(body),
@@ -87,7 +87,7 @@ def register(app: App, deps: Deps) -> None:
         except (ValueError, KeyError, TypeError):
             tell(client, body, "That invitation button is broken; run `/tourism candidates` again.")
             return
-        with deps.uow() as uow:
+        with deps.reader() as uow:
             opening = uow.openings.get(workspace_of(body), opening_id)
         if opening is None or not (lead in opening.team_lead_ids or deps.settings.is_admin(lead)):
             tell(client, body, "Only a lead of the host team (or an organiser) can invite to it.")

@@ -69,7 +69,7 @@ def register(app: App, deps: Deps) -> None:
     @app.shortcut(SHORTCUT)
     def post_opening(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        form = host_form(deps.uow, actor_of(body, deps))
+        form = host_form(deps.reader, actor_of(body, deps))
         if form.refusal is not None:
             text = refusal_text(form.refusal, deps.settings.admin_user_ids)
             _open_view(client, body, notice_modal("Post an opening", text))
@@ -87,7 +87,7 @@ def register(app: App, deps: Deps) -> None:
     @app.action(EDIT)
     def edit_opening(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-        form = edit_form(deps.uow, actor_of(body, deps), _opening_id(body))
+        form = edit_form(deps.reader, actor_of(body, deps), _opening_id(body))
         if form.refusal is not None:
             respond(
                 text=refusal_text(form.refusal, deps.settings.admin_user_ids),

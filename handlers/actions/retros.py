@@ -47,7 +47,7 @@ def register(app: App, deps: Deps) -> None:
     @app.action(views.RETRO_OPEN)
     def open_retro(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        with deps.uow() as uow:
+        with deps.reader() as uow:
             form = retros.retro_form(uow, context_of(body, deps), _tour_id(body))
         if isinstance(form, Refusal):
             tell(client, body, form.reason)
@@ -69,7 +69,7 @@ def register(app: App, deps: Deps) -> None:
     def book(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         tour_id = _tour_id(body)
-        with deps.uow() as uow:
+        with deps.reader() as uow:
             form = retros.share_back_form(uow, context_of(body, deps), tour_id)
         if isinstance(form, Refusal):
             tell(client, body, form.reason)

@@ -16,6 +16,6 @@ TEAM_FIELD = re.compile(r"^(?:\w+_)?team$")
 def register(app: App, deps: Deps) -> None:
     @app.options(TEAM_FIELD)
     def team_options(ack: Ack, body: dict[str, Any]) -> None:
-        with deps.uow() as uow:
+        with deps.reader() as uow:
             teams = uow.teams.search(body["team"]["id"], body.get("value", ""), OPTIONS_PER_SELECT)
             ack(options=[option(str(team.id), team.name) for team in teams])

@@ -46,7 +46,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         if refused(body, respond, "see"):
             return
-        page = directory_page(deps.uow, workspace_of(body), _number(body))
+        page = directory_page(deps.reader, workspace_of(body), _number(body))
         respond(replace_original=True, **directory_message(page, deps.today()))
 
     @app.action(REMOVE)

@@ -24,7 +24,7 @@ ROUND_USAGE = "Usage: `/tourism round [best|fair|calendar]` (default: best total
 
 def show_matches(request: CommandRequest, deps: Deps) -> None:
     request.ack()  # the matcher may take a moment on a large organisation
-    with deps.uow() as uow:
+    with deps.reader() as uow:
         mine = my_matches(
             uow,
             request.workspace_id,
@@ -37,7 +37,7 @@ def show_matches(request: CommandRequest, deps: Deps) -> None:
 
 def show_candidates(request: CommandRequest, deps: Deps) -> None:
     is_organiser = deps.settings.is_admin(request.user_id)
-    with deps.uow() as uow:
+    with deps.reader() as uow:
         leads = is_organiser or bool(uow.teams.led_by(request.workspace_id, request.user_id))
     if not leads:
         request.ack(
@@ -46,7 +46,7 @@ def show_candidates(request: CommandRequest, deps: Deps) -> None:
         )
         return
     request.ack()
-    with deps.uow() as uow:
+    with deps.reader() as uow:
         openings = lead_candidates(
             uow,
             request.workspace_id,
@@ -71,7 +71,7 @@ def show_round(request: CommandRequest, deps: Deps) -> None:
         request.ack(text=f"I don't know the round mode `{word[:20]}`. {ROUND_USAGE}")
         return
     request.ack(text=f"Running a {MODE_NAMES[mode].lower()} round…")
-    with deps.uow() as uow:
+    with deps.reader() as uow:
         preview = preview_round(
             uow,
             request.workspace_id,

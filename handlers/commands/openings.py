@@ -29,7 +29,7 @@ def actor_of(request: CommandRequest, deps: Deps) -> Actor:
 
 
 def open_host_form(request: CommandRequest, deps: Deps) -> None:
-    form = host_form(deps.uow, actor_of(request, deps))
+    form = host_form(deps.reader, actor_of(request, deps))
     if form.refusal is not None:
         request.ack(**refusal_message(form.refusal, deps.settings.admin_user_ids))
         return
@@ -50,7 +50,7 @@ def open_host_form(request: CommandRequest, deps: Deps) -> None:
 def show_openings(request: CommandRequest, deps: Deps) -> None:
     mine = request.raw_args.strip().lower() == MINE
     actor = actor_of(request, deps)
-    if mine and not leads_anything(deps.uow, actor):
+    if mine and not leads_anything(deps.reader, actor):
         request.ack(**refusal_message(Refusal.NOT_A_LEAD, deps.settings.admin_user_ids))
         return
     query = ListQuery(ListKind.MINE) if mine else ListQuery(topic=request.raw_args.strip())

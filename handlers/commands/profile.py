@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 def open_profile(request: CommandRequest, deps: Deps) -> None:
     request.ack()
     editor = profile_editor(
-        deps.uow,
+        deps.reader,
         workspace_id=request.workspace_id,
         user_id=request.user_id,
         today=deps.clock.now().astimezone(deps.settings.timezone).date(),

@@ -15,7 +15,7 @@ def show_stats(request: CommandRequest, deps: Deps) -> None:
             text=f"The programme's numbers are for organisers ({organisers or 'none set'})."
         )
         return
-    with deps.uow() as uow:
+    with deps.reader() as uow:
         stats = uow.stats.programme(request.workspace_id)
     request.ack(**stats_message(stats))
 

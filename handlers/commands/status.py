@@ -9,7 +9,7 @@ from handlers.deps import Deps
 
 
 def show_status(request: CommandRequest, deps: Deps) -> None:
-    with deps.uow() as uow:
+    with deps.reader() as uow:
         data = load_home(
             uow,
             request.workspace_id,

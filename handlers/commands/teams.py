@@ -52,7 +52,7 @@ def add_team(request: CommandRequest, deps: Deps, name: str) -> None:
 
 
 def edit_team(request: CommandRequest, deps: Deps, name: str) -> None:
-    found = find_for_editing(deps.uow, request.workspace_id, name)
+    found = find_for_editing(deps.reader, request.workspace_id, name)
     if isinstance(found, TeamNotFound):
         request.ack(text=not_found_text(found, "edit"))
         return
@@ -64,12 +64,12 @@ def list_teams(request: CommandRequest, deps: Deps, extra: str) -> None:
     if extra:
         request.ack(text=usage_text(problem="`/tourism team list` takes nothing after it."))
         return
-    page = directory_page(deps.uow, request.workspace_id, 0)
+    page = directory_page(deps.reader, request.workspace_id, 0)
     request.ack(**directory_message(page, deps.today()))
 
 
 def remove_team(request: CommandRequest, deps: Deps, name: str) -> None:
-    check = check_removal(deps.uow, request.workspace_id, name)
+    check = check_removal(deps.reader, request.workspace_id, name)
     if isinstance(check, TeamNotFound):
         request.ack(text=not_found_text(check, "remove"))
     elif check.commitments.blocks_removal:
