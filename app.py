@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from bot.clock import Clock, clock_for
-from bot.scheduling.service import tour_hook
+from bot.scheduling.service import TourPlanner
 from bot.services.team_import import UnknownWorkspaceError, import_teams
 from bot.services.workspaces import register_workspace
 from bot.settings import Settings, SettingsError, load_database_url, load_settings
@@ -49,6 +49,7 @@ class TourismApp:
     bolt: App
     deps: Deps
     engine: Engine
+    tours: TourPlanner
 
     def close(self) -> None:
         self.engine.dispose()
@@ -60,13 +61,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
     engine = create_db_engine(settings.database_url)
     sessions = session_factory(engine)
     client = build_web_client(settings)
+    tours = TourPlanner(SlackTimeZones(client), settings.timezone)
     deps = Deps(
         settings=settings,
         clock=clock,
         uow=lambda: SqlUnitOfWork(sessions),
         reader=lambda: SqlReader(sessions),
         vocabulary=load_vocabulary(settings.topics_file),
-        on_tour=tour_hook(SlackTimeZones(client), settings.timezone),
+        on_tour=tours,
     )
     bolt = App(
         client=client,
@@ -75,7 +77,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
         raise_error_for_unhandled_request=False,
     )
     register_all(bolt, deps)
-    return TourismApp(bolt=bolt, deps=deps, engine=engine)
+    return TourismApp(bolt=bolt, deps=deps, engine=engine, tours=tours)
 
 
 def register_this_workspace(client: WebClient, deps: Deps) -> str:
@@ -94,7 +96,7 @@ def serve(settings: Settings) -> None:
     migrate.upgrade(settings.database_url)
     tourism = create_app(settings)
     workspace_id = register_this_workspace(tourism.bolt.client, tourism.deps)
-    ticker = start_ticker(settings, tourism.deps, workspace_id)
+    ticker = start_ticker(settings, tourism.deps, workspace_id, tourism.tours)
     try:
         if settings.socket_mode:
             log.info("Team tourism bot connected through Socket Mode")

@@ -114,20 +114,32 @@ class Pacer:
 
 
 class SlackTimeZones:
-    """People's time zones from users.info, remembered for the life of the process."""
+    """People's time zones from users.info, remembered for the life of the process.
+
+    `zone_of` answers from memory only: planning runs inside transactions, where no Slack call
+    belongs. `learn` asks Slack, outside them."""
 
     def __init__(self, client: WebClient) -> None:
         self._client = client
         self._known: dict[str, str | None] = {}
 
+    def is_known(self, user_id: str) -> bool:
+        return user_id in self._known
+
     def zone_of(self, user_id: str) -> str | None:
-        if user_id not in self._known:
+        return self._known.get(user_id)
+
+    def learn(self, user_ids: Iterable[str]) -> None:
+        for user_id in user_ids:
+            if user_id in self._known:
+                continue
             try:
                 self._known[user_id] = self._client.users_info(user=user_id)["user"].get("tz")
-            except (SlackApiError, *UNCERTAIN_EXCEPTIONS) as error:
-                log.info("no time zone for %s: %s", user_id, error)
-                return None
-        return self._known[user_id]
+            except SlackApiError as error:  # Slack answered: it has no zone for them
+                log.info("no time zone for %s: %s", user_id, error.response.get("error"))
+                self._known[user_id] = None
+            except UNCERTAIN_EXCEPTIONS as error:  # asked again when a tour needs it next
+                log.info("no time zone for %s yet: %s", user_id, error)
 
 
 class _RateLimitTooLongError(Exception):

@@ -20,7 +20,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.scheduling.service import schedule_digest
+from bot.scheduling.service import TourPlanner, schedule_digest
 from bot.services.applications import plan_decision_nudges
 from bot.services.openings import close_expired_openings
 from bot.services.retros import advance_tours
@@ -49,9 +49,11 @@ class Ticker:
         deliverer: Deliverer,
         tick_seconds: int,
         maintenance: Sequence[MaintenanceHook] = MAINTENANCE_HOOKS,
+        tours: TourPlanner | None = None,
     ) -> None:
         self._deps = deps
         self._deliverer = deliverer
+        self._tours = tours
         self._maintenance = tuple(maintenance)
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
@@ -101,6 +103,7 @@ class Ticker:
     # --- jobs -----------------------------------------------------------------------------------
 
     def deliver(self) -> None:
+        self.plan_tours_in_zones_learnt()
         try:
             report = self._deliverer.deliver_due()
         except Exception:
@@ -108,6 +111,18 @@ class Ticker:
             return
         if report:
             log.info("delivery tick: %s", dict(report))
+
+    def plan_tours_in_zones_learnt(self) -> None:
+        """Tours planned before their people's zones were known are planned again, now."""
+        if self._tours is None:
+            return
+        try:
+            replanned = self._tours.catch_up(self._deps.uow)
+        except Exception:
+            log.exception("re-planning tours in their people's time zones failed")
+            return
+        if replanned:
+            log.info("re-planned %d tour(s) in their people's time zones", replanned)
 
     def plan_digest(self) -> None:
         settings = self._deps.settings
@@ -138,7 +153,9 @@ class Ticker:
                 log.exception("maintenance hook %s failed", getattr(hook, "__name__", hook))
 
 
-def start_ticker(settings: Settings, deps: Deps, workspace_id: str) -> Ticker:
+def start_ticker(
+    settings: Settings, deps: Deps, workspace_id: str, tours: TourPlanner | None = None
+) -> Ticker:
     """The composition root's one call: a deliverer with its own client, ticking."""
     deliverer = Deliverer(
         uow=deps.uow,
@@ -158,6 +175,7 @@ def start_ticker(settings: Settings, deps: Deps, workspace_id: str) -> Ticker:
         deliverer=deliverer,
         tick_seconds=settings.tick_seconds,
         maintenance=(*MAINTENANCE_HOOKS, nudge_deciders),
+        tours=tours,
     )
     ticker.start()
     return ticker

@@ -7,7 +7,10 @@ transaction as the change to the tour that caused it.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -107,16 +110,66 @@ def cancel_tour(uow: Any, tour: Any) -> int:
     return int(uow.outbox.cancel_pending_of_tour(tour.workspace_id, tour.id))
 
 
-TourHook = Callable[[Any, Any], None]
+class SlackZones(TimeZones, Protocol):
+    """Time zones remembered from Slack: `zone_of` answers from memory (it runs inside
+    transactions); `learn` asks Slack, so it is only called outside any transaction."""
+
+    def is_known(self, user_id: str) -> bool: ...
+
+    def learn(self, user_ids: Iterable[str]) -> None: ...
 
 
-def tour_hook(zones: TimeZones, organisation_zone: ZoneInfo) -> TourHook:
-    """The `on_tour(uow, tour)` callback of bot/services/applications.py: plan or cancel."""
+@dataclass
+class _NotingZones:
+    """Answers like `zones` and notes whose zone was not known yet."""
 
-    def on_tour(uow: Any, tour: Any) -> None:
-        schedule_tour(uow, tour, zones, organisation_zone)
+    zones: SlackZones
+    unknown: set[str] = field(default_factory=set)
 
-    return on_tour
+    def zone_of(self, user_id: str) -> str | None:
+        if not self.zones.is_known(user_id):
+            self.unknown.add(user_id)
+        return self.zones.zone_of(user_id)
+
+
+class TourPlanner:
+    """The `on_tour(uow, tour)` callback of bot/services/applications.py: plan or cancel.
+
+    It runs inside the step's transaction, so it plans with the time zones known then and asks
+    Slack nothing; `catch_up`, run later outside any transaction, looks up the zones that were
+    missing and plans those tours again.
+    """
+
+    def __init__(self, zones: SlackZones, organisation_zone: ZoneInfo) -> None:
+        self._zones = zones
+        self._organisation_zone = organisation_zone
+        self._lock = threading.Lock()
+        self._waiting: dict[tuple[str, int], set[str]] = {}  # (workspace, tour) → people
+
+    def __call__(self, uow: Any, tour: Any) -> None:
+        zones = _NotingZones(self._zones)
+        schedule_tour(uow, tour, zones, self._organisation_zone)
+        if zones.unknown:
+            with self._lock:
+                self._waiting.setdefault((tour.workspace_id, tour.id), set()).update(zones.unknown)
+
+    def catch_up(self, uow_factory: Callable[[], AbstractContextManager[Any]]) -> int:
+        """Learns the missing zones from Slack, then re-plans their tours; returns how many.
+
+        A tour whose step was rolled back is not found (or is planned as it stands): harmless.
+        """
+        with self._lock:
+            waiting, self._waiting = self._waiting, {}
+        if not waiting:
+            return 0
+        self._zones.learn(set().union(*waiting.values()))
+        with uow_factory() as uow:
+            for workspace_id, tour_id in waiting:
+                tour = uow.tours.get(workspace_id, tour_id)
+                if tour is not None:
+                    schedule_tour(uow, tour, self._zones, self._organisation_zone)
+            uow.commit()
+        return len(waiting)
 
 
 # --- the weekly digest ------------------------------------------------------------------------
