@@ -349,6 +349,7 @@ class OpeningPage:
 
 
 def list_openings(
+    reader: OpeningReaderFactory,
     uow_factory: OpeningUnitOfWorkFactory,
     actor: Actor,
     query: ListQuery,
@@ -356,14 +357,23 @@ def list_openings(
     vocabulary: TopicVocabulary,
     today: date,
 ) -> OpeningPage:
-    """A page of open openings (expired ones are closed first: `closed_now`)."""
-    with uow_factory() as uow:
-        closed_now = close_expired_openings(uow, actor.workspace_id, today)
-        uow.commit()
-        if query.kind is ListKind.MINE and not actor.is_organiser:
-            found = uow.openings.open(actor.workspace_id, _led_team_ids(uow, actor))
-        else:
-            found = uow.openings.open(actor.workspace_id)
+    """A page of open openings (expired ones are closed first: `closed_now`).
+
+    Read without the write lock; only when some opening has expired is one taken, to close it.
+    """
+    mine_only = query.kind is ListKind.MINE and not actor.is_organiser
+    with reader() as uow:
+        found = uow.openings.open(actor.workspace_id)
+        led = set(_led_team_ids(uow, actor)) if mine_only else set()
+    closed_now: list[PostedOpening] = []
+    if any(is_expired(opening, today) for opening in found):
+        with uow_factory() as uow:
+            closed_now = close_expired_openings(uow, actor.workspace_id, today)
+            uow.commit()
+        closed_ids = {opening.id for opening in closed_now}
+        found = [opening for opening in found if opening.id not in closed_ids]
+    if mine_only:
+        found = [opening for opening in found if opening.draft.team_id in led]
     if query.topic:
         found = [opening for opening in found if matches_topic(opening, query.topic, vocabulary)]
     last_page = max((len(found) - 1) // PAGE_SIZE, 0)

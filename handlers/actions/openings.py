@@ -119,4 +119,6 @@ def register(app: App, deps: Deps) -> None:
 
 
 def _page(deps: Deps, actor: Actor, query: ListQuery) -> OpeningPage:
-    return list_openings(deps.uow, actor, query, vocabulary=deps.vocabulary, today=deps.today())
+    return list_openings(
+        deps.reader, deps.uow, actor, query, vocabulary=deps.vocabulary, today=deps.today()
+    )

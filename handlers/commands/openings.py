@@ -55,6 +55,7 @@ def show_openings(request: CommandRequest, deps: Deps) -> None:
         return
     query = ListQuery(ListKind.MINE) if mine else ListQuery(topic=request.raw_args.strip())
     page = list_openings(
+        deps.reader,
         deps.uow,
         actor,
         query,
