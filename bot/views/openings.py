@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from bot.ids import parse_id
 from bot.openings import (
     DESCRIPTION_LIMIT,
     FIRST_DAY_KIT_LIMIT,
@@ -259,9 +260,16 @@ def query_of(value: str) -> ListQuery:
     """The list a Next/Previous button asks for; anything unreadable is the first open page."""
     try:
         raw = json.loads(value)
-        return ListQuery(ListKind(raw["kind"]), str(raw["topic"]), int(raw["page"]))
+        return ListQuery(ListKind(raw["kind"]), str(raw["topic"]), _page(raw["page"]))
     except (ValueError, KeyError, TypeError):
         return ListQuery()
+
+
+def _page(raw: object) -> int:
+    page = parse_id(raw)
+    if page is None:
+        raise ValueError(f"not a page: {raw!r}")
+    return page
 
 
 def openings_list(page: OpeningPage, *, notice: str = "") -> dict[str, Any]:
