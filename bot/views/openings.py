@@ -260,16 +260,12 @@ def query_of(value: str) -> ListQuery:
     """The list a Next/Previous button asks for; anything unreadable is the first open page."""
     try:
         raw = json.loads(value)
-        return ListQuery(ListKind(raw["kind"]), str(raw["topic"]), _page(raw["page"]))
+        page = parse_id(raw["page"])
+        if page is None:
+            return ListQuery()
+        return ListQuery(ListKind(raw["kind"]), str(raw["topic"]), page)
     except (ValueError, KeyError, TypeError):
         return ListQuery()
-
-
-def _page(raw: object) -> int:
-    page = parse_id(raw)
-    if page is None:
-        raise ValueError(f"not a page: {raw!r}")
-    return page
 
 
 def openings_list(page: OpeningPage, *, notice: str = "") -> dict[str, Any]:

@@ -9,8 +9,6 @@ import json
 import pytest
 
 from bot.views import applications as application_views
-from bot.views import checkins as checkin_views
-from bot.views import retros as retro_views
 from bot.views.openings import APPLY, HOST_CALLBACK
 from tests.conftest import ORGANISER, RunningBot
 from tests.support.seed import seed_workspace
@@ -68,26 +66,6 @@ def test_a_workflow_form_with_a_forged_id_is_refused(bot: RunningBot, forged: st
     )
     assert response.status == 200
     assert response.json()["response_action"] == "update"
-
-
-@pytest.mark.parametrize(
-    "callback_id, metadata",
-    [
-        (checkin_views.HELP_MODAL, {"tour": int(HUGE), "week": 1, "channel": "D1", "ts": "1.0"}),
-        (retro_views.RETRO_MODAL, HUGE),
-        (retro_views.SHARE_BACK_MODAL, {"tour": int(HUGE), "channel": "D1", "ts": "1.0"}),
-    ],
-)
-def test_a_visit_form_with_a_forged_id_is_answered(
-    bot: RunningBot, callback_id: str, metadata: object
-):
-    response = bot.requests.view_submission(
-        user_id=ALICE,
-        callback_id=callback_id,
-        values={},
-        private_metadata=metadata if isinstance(metadata, str) else json.dumps(metadata),
-    )
-    assert response.status == 200
 
 
 @pytest.mark.parametrize(
