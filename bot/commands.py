@@ -6,6 +6,8 @@ import difflib
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.user_text import clean_user_text
+
 
 class Audience(StrEnum):
     EVERYONE = "For everyone"
@@ -78,6 +80,7 @@ class CommandLine:
 
 def parse_command_line(text: str) -> CommandLine:
     """`"  Openings  kafka streams"` → name "openings", args ("kafka", "streams")."""
+    text = clean_user_text(text)
     words = text.split()
     if not words:
         return CommandLine(name="", args=(), raw_args="")

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 
+from bot.user_text import match_key
+
 NAME_LIMIT = 150
 CITY_LIMIT = 100
 REASON_LIMIT = 200  # storage's column
@@ -187,8 +189,8 @@ def changed_fields(before: TeamEntry | None, after: TeamEntry) -> list[str]:
 
 def similar_names(typed: str, names: Iterable[str], limit: int = 3) -> list[str]:
     """Team names close to what was typed, whatever the case, best first."""
-    by_folded = {name.casefold(): name for name in names}
-    folded = typed.casefold()
+    by_folded = {match_key(name): name for name in names}
+    folded = match_key(typed)
     matches = [name for key, name in by_folded.items() if folded and folded in key]
     matches += [
         by_folded[key]

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from bot.forms import check_length, check_topics
 from bot.topics import TopicVocabulary
+from bot.user_text import match_key
 from bot.workflow.calendar import Period
 
 TITLE_LIMIT = 150
@@ -108,7 +109,7 @@ def clean_title(title: str) -> str:
 
 
 def same_title(first: str, second: str) -> bool:
-    return clean_title(first).casefold() == clean_title(second).casefold()
+    return match_key(first) == match_key(second)
 
 
 def latest_start(draft: OpeningDraft) -> date | None:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.forms import check_length, one_item_a_line
+from bot.ids import parse_id
 from bot.scheduling.planning import Kind, PlannedMessage, at_send_time, next_working_day
 
 LEARNED_LIMIT = 3000
@@ -70,7 +71,7 @@ def read_retro(form: RetroInput) -> RetroAnswers | dict[str, str]:
         errors["bring_back"] = (
             f"Keep each item to {ACTION_ITEM_LENGTH} characters (item {which}); one item a line."
         )
-    rating = int(form.rating) if form.rating and form.rating.isdigit() else None
+    rating = parse_id(form.rating)
     if rating not in RATINGS:
         errors["rating"] = "Rate the visit from 1 (not worth it) to 5 (excellent)."
     if form.length not in tuple(LengthVerdict):

@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from bot.directory import DRAFT_FIELDS, TeamDraft, split_leads
+from bot.user_text import clean_user_text
 
 BLACKOUT_SEPARATOR = ";"
 COLUMNS = DRAFT_FIELDS
@@ -165,5 +166,5 @@ def _scalar(node: yaml.Node) -> str:
 
 def _draft(values: dict[str, str]) -> TeamDraft:
     """The draft of a row; blackouts keep the file's `;` separators (read_team splits them)."""
-    text = {name: (values.get(name) or "").strip() for name in COLUMNS}
+    text = {name: clean_user_text(values.get(name) or "").strip() for name in COLUMNS}
     return TeamDraft(**{**text, "leads": split_leads(text["leads"])})

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.user_text import clean_user_text
+
 
 class FormValues:
     def __init__(self, view: dict[str, Any]) -> None:
@@ -14,7 +16,7 @@ class FormValues:
         return self._values.get(name, {}).get(name, {})
 
     def text(self, name: str) -> str:
-        return (self._element(name).get("value") or "").strip()
+        return clean_user_text(self._element(name).get("value") or "").strip()
 
     def number(self, name: str) -> int | None:
         raw = self.text(name)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 
+from bot.views.applications import refusal_modal
 from handlers.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -17,12 +19,44 @@ OTHER_WORKSPACE = "Team tourism is set up for another Slack workspace, so it can
 def register(app: App, deps: Deps) -> None:
     @app.middleware
     def one_workspace(
-        context: BoltContext, next: Callable[[], BoltResponse]
+        context: BoltContext, body: dict[str, Any], next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
         """Bolt does not compare the payload's workspace with the token's; every row the bot
         writes is keyed by workspace, so a request from elsewhere is answered, not processed."""
         installed = context.authorize_result.team_id if context.authorize_result else None
-        if installed and context.team_id and context.team_id != installed:
-            log.warning("refused a request from workspace %s", context.team_id)
-            return BoltResponse(status=200, body=OTHER_WORKSPACE)
+        foreign = workspaces_named(body, context.team_id) - {installed}
+        if installed and foreign:
+            log.warning("refused a request from workspace %s", ", ".join(sorted(foreign)))
+            return foreign_answer(body)
         return next()
+
+
+def workspaces_named(body: dict[str, Any], bolt_team_id: str | None) -> set[str]:
+    """Every workspace a payload names, whichever kind it is: handlers write under `team_id`
+    (commands, events), `team.id` or `user.team_id` (interactions), while Bolt picks
+    `view.app_installed_team_id` first, which in a Slack Connect channel is ours even when the
+    person submitting, and so `team.id`, belongs to another workspace."""
+    team = body.get("team")
+    view = body.get("view") if isinstance(body.get("view"), dict) else {}
+    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    named = (
+        bolt_team_id,
+        body.get("team_id"),
+        team.get("id") if isinstance(team, dict) else team,
+        user.get("team_id"),
+        view.get("team_id"),
+        view.get("app_installed_team_id"),
+    )
+    return {str(team_id) for team_id in named if team_id}
+
+
+def foreign_answer(body: dict[str, Any]) -> BoltResponse:
+    """What the person sees: the modal replaced by the explanation, no menu options, or (for a
+    command) the explanation; other kinds show nothing, so the text is only for the logs."""
+    kind = body.get("type")
+    if kind == "view_submission":
+        view = refusal_modal(OTHER_WORKSPACE)
+        return BoltResponse(status=200, body={"response_action": "update", "view": view})
+    if kind == "block_suggestion":
+        return BoltResponse(status=200, body={"options": []})
+    return BoltResponse(status=200, body=OTHER_WORKSPACE)

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.ids import row_id
 from bot.services.applications import Context
 from bot.views.applications import refusal_modal
 from handlers.actions.applications import context_of
@@ -47,7 +48,7 @@ def register_step(app: App, deps: Deps, callback_id: str, step: Step, deliver: D
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         ctx = context_of(body, deps)
         metadata = view.get("private_metadata", "")
-        target_id = int(metadata) if metadata.isdigit() else 0
+        target_id = row_id(metadata)
         with deps.uow() as uow:
             outcome = step(uow, ctx, target_id, FormValues(view))
         acknowledge(ack, outcome)

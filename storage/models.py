@@ -23,7 +23,9 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from bot.user_text import match_key
 
 # Named constraints keep Alembic migrations identical on SQLite (batch mode) and PostgreSQL.
 NAMING_CONVENTION = {
@@ -90,10 +92,15 @@ class WorkspaceScoped:
 
 class Team(WorkspaceScoped, Base):
     __tablename__ = "teams"
-    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "name"),
+        Index("ix_teams_workspace_name_key", "workspace_id", "name_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(150))
+    # The name as teams are looked up and compared (bot.user_text.match_key), kept with it.
+    name_key: Mapped[str] = mapped_column(Text, default="")  # folding can lengthen
     channel_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     city: Mapped[str | None] = mapped_column(String(100))
     away_cap: Mapped[int] = mapped_column(default=1)  # members that may be away at once
@@ -109,6 +116,11 @@ class Team(WorkspaceScoped, Base):
     blackouts: Mapped[list[Blackout]] = relationship(
         back_populates="team", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    @validates("name")
+    def _keep_name_key(self, _: str, name: str) -> str:
+        self.name_key = match_key(name)
+        return name
 
 
 class TeamLead(WorkspaceScoped, Base):
@@ -172,6 +184,8 @@ class Opening(WorkspaceScoped, Base):
         ForeignKey("teams.id", ondelete="CASCADE"), index=True
     )
     title: Mapped[str] = mapped_column(String(150))
+    # The title as duplicates are found (bot.user_text.match_key), kept with it.
+    title_key: Mapped[str] = mapped_column(Text, default="")  # folding can lengthen
     description: Mapped[str] = mapped_column(Text, default="")
     topics: Mapped[list[str]] = mapped_column(default=list)
     hopes_to_learn: Mapped[list[str]] = mapped_column(default=list)
@@ -193,6 +207,11 @@ class Opening(WorkspaceScoped, Base):
     created_at: Mapped[datetime] = mapped_column(default=_utcnow)
 
     host_team: Mapped[Team] = relationship(lazy="joined")
+
+    @validates("title")
+    def _keep_title_key(self, _: str, title: str) -> str:
+        self.title_key = match_key(title)
+        return title
 
     @property
     def open_seats(self) -> int:

@@ -280,3 +280,24 @@ def test_the_number_of_queries_does_not_grow_with_the_file(uow, database_url: st
         assert statements["UPDATE"] <= 1, statements
         if database_url.startswith("postgresql"):
             assert sum(statements.values()) <= 15, statements
+
+
+def test_imported_text_is_cleaned_and_names_match_in_every_script(run, uow, tmp_path, capsys):
+    path = tmp_path / "teams.yml"
+    path.write_text(
+        '- name: "\\u00dcber Da\\u200bta"\n  leads: [U0A]\n  city: "\\u202eWarsaw\\u202c"\n'
+        "- name: Cafe\u0301\n  leads: [U0B]\n",
+        encoding="utf-8",
+    )
+    assert run(path, "--workspace", WORKSPACE) == 0
+    assert teams_and_cities(uow) == [("Über Data", "Warsaw"), ("Café", None)]
+    path.write_text("- name: über data\n  leads: [U0A]\n- name: CAFÉ\n  leads: [U0B]\n")
+    assert run(path, "--workspace", WORKSPACE) == 0
+    assert "0 added, 2 updated, 0 unchanged, 0 rejected." in capsys.readouterr().out
+    assert teams_and_cities(uow) == [("über data", None), ("CAFÉ", None)]
+
+
+def teams_and_cities(uow: Callable[[], SqlUnitOfWork]) -> list[tuple[str, str | None]]:
+    with uow() as unit:
+        rows = unit.session.execute(select(Team.name, Team.city).order_by(Team.id)).all()
+    return [(name, city) for name, city in rows]

@@ -18,6 +18,7 @@ from bot.directory import TeamEntry, read_team
 from bot.services.directory import DirectoryTeams
 from bot.services.ports import Audit
 from bot.team_file import BLACKOUT_SEPARATOR, TeamRow
+from bot.user_text import match_key
 
 
 class Workspaces(Protocol):
@@ -74,7 +75,7 @@ def import_teams(
             raise UnknownWorkspaceError(workspace_id)
         # Every team with its leads and blackouts in a few queries, so no row costs a query.
         existing = {
-            entry.name.casefold(): (team_id, entry)
+            match_key(entry.name): (team_id, entry)
             for team_id, entry in uow.teams.entries(workspace_id)
         }
         first_line: dict[str, int] = {}
@@ -82,7 +83,7 @@ def import_teams(
             entry = _read_row(row, first_line, report)
             if entry is None:
                 continue
-            team_id, before = existing.get(entry.name.casefold(), (None, None))
+            team_id, before = existing.get(match_key(entry.name), (None, None))
             if team_id is None:
                 uow.teams.create(workspace_id, entry)
                 report.added.append(entry.name)
@@ -121,7 +122,7 @@ def _read_row(row: TeamRow, first_line: dict[str, int], report: ImportReport) ->
         reasons = tuple(f"{column}: {message}" for column, message in errors.items())
         report.rejected.append(RejectedRow(row.line, name, reasons))
         return None
-    seen_on = first_line.setdefault(entry.name.casefold(), row.line)
+    seen_on = first_line.setdefault(match_key(entry.name), row.line)
     if seen_on != row.line:
         reason = f"name: {entry.name} is already on line {seen_on}; give each team one row."
         report.rejected.append(RejectedRow(row.line, name, (reason,)))

@@ -26,6 +26,7 @@ from bot.checkins import (
     Question,
     WeekAnswer,
 )
+from bot.ids import parse_id
 from bot.views.inputs import modal, option, text_input
 from bot.views.text import context, escape, plain, section, user_mention
 
@@ -83,9 +84,10 @@ def ref_of(block_id: str) -> CheckinRef | None:
     prefix, _, rest = block_id.partition(":")
     tour, _, rest = rest.partition(":")
     week, _, _part = rest.partition(":")
-    if prefix != BLOCK_PREFIX or not tour.isdigit() or not week.isdigit():
+    tour_id, week_number = parse_id(tour), parse_id(week)
+    if prefix != BLOCK_PREFIX or tour_id is None or week_number is None:
         return None
-    return CheckinRef(int(tour), int(week))
+    return CheckinRef(tour_id, week_number)
 
 
 def modal_metadata(ref: CheckinRef, channel: str, ts: str) -> str:
@@ -96,13 +98,11 @@ def modal_metadata(ref: CheckinRef, channel: str, ts: str) -> str:
 def read_modal_metadata(metadata: str) -> tuple[CheckinRef, str, str] | None:
     try:
         data = json.loads(metadata)
-        return (
-            CheckinRef(int(data["tour"]), int(data["week"])),
-            str(data["channel"]),
-            str(data["ts"]),
-        )
+        tour_id, week, channel, ts = data["tour"], data["week"], data["channel"], data["ts"]
     except (ValueError, TypeError, KeyError):
         return None
+    ref = ref_of(f"{BLOCK_PREFIX}:{tour_id}:{week}:")
+    return None if ref is None else (ref, str(channel), str(ts))
 
 
 # --- the check-in message --------------------------------------------------------------------

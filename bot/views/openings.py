@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from bot.ids import parse_id
 from bot.openings import (
     DESCRIPTION_LIMIT,
     FIRST_DAY_KIT_LIMIT,
@@ -259,7 +260,10 @@ def query_of(value: str) -> ListQuery:
     """The list a Next/Previous button asks for; anything unreadable is the first open page."""
     try:
         raw = json.loads(value)
-        return ListQuery(ListKind(raw["kind"]), str(raw["topic"]), int(raw["page"]))
+        page = parse_id(raw["page"])
+        if page is None:
+            return ListQuery()
+        return ListQuery(ListKind(raw["kind"]), str(raw["topic"]), page)
     except (ValueError, KeyError, TypeError):
         return ListQuery()
 

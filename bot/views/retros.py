@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from bot.ids import parse_id
 from bot.retros import (
     ACTION_ITEM_LENGTH,
     ACTION_ITEMS_LIMIT,
@@ -251,9 +252,10 @@ def modal_metadata(tour_id: int, channel: str, ts: str) -> str:
 def read_modal_metadata(metadata: str) -> tuple[int, str, str] | None:
     try:
         data = json.loads(metadata)
-        return int(data["tour"]), str(data["channel"]), str(data["ts"])
+        tour_id, channel, ts = parse_id(data["tour"]), data["channel"], data["ts"]
     except (ValueError, TypeError, KeyError):
         return None
+    return None if tour_id is None else (tour_id, str(channel), str(ts))
 
 
 def share_back_modal(form: ShareBackForm, metadata: str) -> dict[str, Any]:
@@ -338,4 +340,5 @@ def updated_follow_up(state: FollowUpState) -> Message:
 def stuck_target(value: str) -> tuple[int, int] | None:
     """The tour and item index an "It stuck" button names."""
     tour, _, index = value.partition(":")
-    return (int(tour), int(index)) if tour.isdigit() and index.isdigit() else None
+    tour_id, item = parse_id(tour), parse_id(index)
+    return None if tour_id is None or item is None else (tour_id, item)

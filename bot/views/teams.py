@@ -21,6 +21,7 @@ from bot.directory import (
     TeamDraft,
     TeamEntry,
 )
+from bot.ids import row_id
 from bot.services.directory import DirectoryPage, RemovalCheck, TeamNotFound
 from bot.views.inputs import (
     channel_select,
@@ -128,7 +129,7 @@ def team_id_of(private_metadata: str) -> int | None:
         team_id = json.loads(private_metadata or "{}").get("team_id")
     except (ValueError, AttributeError):
         return None
-    return team_id if isinstance(team_id, int) else None
+    return None if team_id is None else row_id(team_id)
 
 
 def _whole(text: str, default: int | None) -> int | None:

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.ids import parse_id
 from bot.services import applications as workflow
 from bot.services.applications import Context, Outcome
 from bot.views import applications as views
@@ -45,7 +46,7 @@ def context_of(body: dict[str, Any], deps: Deps) -> Context:
 
 def _target_id(body: dict[str, Any]) -> int | None:
     value = body["actions"][0].get("value", "")
-    return int(value) if value.isdigit() else None
+    return parse_id(value)
 
 
 def answer(

@@ -9,6 +9,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.ids import row_id
 from bot.services import extensions as service
 from bot.services.applications import Context
 from bot.services.extensions import (
@@ -74,7 +75,7 @@ def tell_leads(client: WebClient, deps: Deps, workspace_id: str, outcome: StayOu
 
 def _target_id(body: dict[str, Any]) -> int:
     value = body["actions"][0].get("value", "")
-    return int(value) if value.isdigit() else 0
+    return row_id(value)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.ids import parse_id, row_id
 from bot.matching import RoundMode
 from bot.services.matching import answer_proposal, preview_round, send_proposals
 from bot.views import matching as views
@@ -69,7 +70,7 @@ def register(app: App, deps: Deps) -> None:
             outcome = answer_proposal(
                 uow,
                 ctx,
-                int(value) if value.isdigit() else 0,
+                row_id(value),
                 accept=action["action_id"] == views.PROPOSAL_ACCEPT,
             )
         if outcome.ok and outcome.visit is None:
@@ -83,8 +84,10 @@ def register(app: App, deps: Deps) -> None:
         lead = body["user"]["id"]
         try:
             value = json.loads(body["actions"][0].get("value", ""))
-            opening_id, visitor = int(value["opening"]), str(value["visitor"])
+            opening_id, visitor = parse_id(value["opening"]), str(value["visitor"])
         except (ValueError, KeyError, TypeError):
+            opening_id, visitor = None, ""
+        if opening_id is None:
             tell(client, body, "That invitation button is broken; run `/tourism candidates` again.")
             return
         with deps.reader() as uow:

@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.ids import row_id
 from bot.services.openings import (
     Actor,
     ListKind,
@@ -51,7 +52,7 @@ def actor_of(body: dict[str, Any], deps: Deps) -> Actor:
 
 def _opening_id(body: dict[str, Any]) -> int:
     value = body["actions"][0].get("value", "")
-    return int(value) if value.isdigit() else 0
+    return row_id(value)
 
 
 def _open_view(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.ids import row_id
 from bot.services import retros
 from bot.services.retros import Refusal
 from bot.views import retros as views
@@ -24,7 +25,7 @@ NO_ITEM = (0, -1)  # names no tour: refused as a visit that no longer exists
 
 def _tour_id(body: dict[str, Any]) -> int:
     value = body["actions"][0].get("value", "")
-    return int(value) if value.isdigit() else 0
+    return row_id(value)
 
 
 def clicked_message(body: dict[str, Any]) -> tuple[str, str]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from bot.ids import row_id
 from bot.services.directory import directory_page, remove_team
 from bot.views.teams import (
     GONE_TEXT,
@@ -25,7 +26,7 @@ from handlers.replies import workspace_of
 
 def _number(body: dict[str, Any]) -> int:
     value = body["actions"][0].get("value", "")
-    return int(value) if value.isdigit() else 0
+    return row_id(value)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.ids import parse_id
 from bot.services import extensions as service
 from bot.services.extensions import ExtensionInput
 from bot.views import extensions as views
@@ -51,4 +52,4 @@ def register(app: App, deps: Deps) -> None:
 
 
 def _weeks(selected: str | None) -> int | None:
-    return int(selected) if selected and selected.isdigit() else None
+    return parse_id(selected)

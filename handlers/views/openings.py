@@ -8,6 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.forms import picked_topics
+from bot.ids import parse_id, row_id
 from bot.openings import OpeningDraft
 from bot.services.openings import Actor, save_opening
 from bot.topics import TopicVocabulary
@@ -28,7 +29,7 @@ def register(app: App, deps: Deps) -> None:
             deps.uow,
             actor,
             draft_from_form(FormValues(body["view"]), deps.vocabulary),
-            opening_id=int(metadata) if metadata.isdigit() else None,
+            opening_id=row_id(metadata) if metadata else None,
             today=deps.today(),
             now=deps.clock.now(),
             channel_id=deps.settings.announcement_channel,
@@ -54,7 +55,7 @@ def draft_from_form(form: FormValues, vocabulary: TopicVocabulary) -> OpeningDra
         return picked_topics(vocabulary, form.selected_many(name), form.text(f"{name}_other"))
 
     return OpeningDraft(
-        team_id=_number(form.selected("team")),
+        team_id=parse_id(form.selected("team")),
         title=form.text("title"),
         description=form.text("description"),
         topics=topics("topics"),
@@ -62,7 +63,7 @@ def draft_from_form(form: FormValues, vocabulary: TopicVocabulary) -> OpeningDra
         expected_output=form.selected("expected_output") or "",
         earliest_start=form.date("earliest_start"),
         latest_end=form.date("latest_end"),
-        weeks=_number(form.selected("weeks")),
+        weeks=parse_id(form.selected("weeks")),
         seats=form.number("seats"),
         buddy_user_id=form.user("buddy"),
         work_mode=form.selected("work_mode") or "",
@@ -70,7 +71,3 @@ def draft_from_form(form: FormValues, vocabulary: TopicVocabulary) -> OpeningDra
         apply_by=form.date("apply_by"),
         announce=form.checked("announce", YES),
     )
-
-
-def _number(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isdigit() else None

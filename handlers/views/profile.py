@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.forms import picked_topics
+from bot.ids import row_id
 from bot.profiles import Profile
 from bot.services.profiles import record_timezone, save_profile
 from bot.topics import TopicVocabulary
@@ -84,7 +85,7 @@ def _number_or_zero(value: str | None) -> int | None:
     validation reports it instead of it being dropped."""
     if value is None:
         return None
-    return int(value) if value.isdigit() else 0
+    return row_id(value)
 
 
 def _record_timezone(client: WebClient, deps: Deps, workspace_id: str, user_id: str) -> None:

@@ -10,6 +10,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.ids import row_id
 from bot.retros import HighlightStep, RetroInput
 from bot.services import retros
 from bot.services.applications import Context
@@ -91,7 +92,7 @@ def register(app: App, deps: Deps) -> None:
             outcome = retros.save_retro(
                 uow,
                 ctx,
-                int(metadata) if metadata.isdigit() else 0,
+                row_id(metadata),
                 _retro_input(FormValues(view)),
                 tourism_channel=deps.settings.announcement_channel,
                 organisation_zone=deps.settings.timezone,

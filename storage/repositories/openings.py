@@ -3,10 +3,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.openings import Announcement, OpeningDraft, PostedOpening, Status
+from bot.user_text import match_key
 from storage.models import Opening
 
 
@@ -35,12 +36,13 @@ class OpeningRepository:
     def open_title_taken(
         self, workspace_id: str, team_id: int, title: str, *, except_id: int | None
     ) -> bool:
-        """Whether another open opening of the team has this title, ignoring case."""
+        """Whether another open opening of the team has this title, ignoring case (any script's)
+        and spacing."""
         query = select(Opening.id).where(
             Opening.workspace_id == workspace_id,
             Opening.host_team_id == team_id,
             Opening.status == Status.OPEN,
-            func.lower(Opening.title) == title.lower(),
+            Opening.title_key == match_key(title),
         )
         if except_id is not None:
             query = query.where(Opening.id != except_id)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.directory import BlackoutPeriod, DuplicateTeamNameError, TeamEntry, sort_periods
+from bot.user_text import match_key
 from storage.models import Blackout, Opening, Person, Team, TeamLead, Tour
 from storage.repositories.applications import LIVE_TOUR_STATUSES
 
@@ -44,7 +45,7 @@ class TeamRepository:
 
     def by_name(self, workspace_id: str, name: str) -> Team | None:
         query = select(Team).where(
-            Team.workspace_id == workspace_id, func.lower(Team.name) == name.strip().lower()
+            Team.workspace_id == workspace_id, Team.name_key == match_key(name)
         )
         return self.session.scalars(query).first()
 
@@ -92,12 +93,13 @@ class TeamRepository:
 
     def search(self, workspace_id: str, text: str, limit: int) -> list[Team]:
         """Teams whose name contains `text`, those starting with it first."""
-        needle = text.strip().lower()
-        name = func.lower(Team.name)
+        needle = match_key(text)
         query = (
             select(Team)
-            .where(Team.workspace_id == workspace_id, name.contains(needle, autoescape=True))
-            .order_by(name.startswith(needle, autoescape=True).desc(), name)
+            .where(
+                Team.workspace_id == workspace_id, Team.name_key.contains(needle, autoescape=True)
+            )
+            .order_by(Team.name_key.startswith(needle, autoescape=True).desc(), Team.name_key)
             .limit(limit)
         )
         return list(self.session.scalars(query))

@@ -1,6 +1,8 @@
+from datetime import UTC, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from storage import migrate
 from storage.db import create_db_engine
@@ -30,5 +32,32 @@ def test_models_and_migrations_agree(database_url: str):
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_the_match_keys_of_existing_teams_are_filled_in(database_url: str):
+    migrate.downgrade(database_url, "0010")
+    engine = create_db_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO workspaces (id, name, installed_at) VALUES ('T0', '', :now)"),
+                {"now": datetime(2026, 11, 23, tzinfo=UTC)},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO teams (workspace_id, name, away_cap, "
+                    "rest_days_between_visitors, created_at) VALUES ('T0', :name, 1, 0, :now)"
+                ),
+                [
+                    {"name": name, "now": datetime(2026, 11, 23, tzinfo=UTC)}
+                    for name in ("Über  Data", "Se\u200barch")
+                ],
+            )
+        migrate.upgrade(database_url)
+        with engine.connect() as connection:
+            keys = connection.execute(text("SELECT name_key FROM teams ORDER BY id")).scalars()
+            assert list(keys) == ["über data", "search"]
     finally:
         engine.dispose()

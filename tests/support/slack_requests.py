@@ -114,10 +114,14 @@ class SlackRequests:
         team_domain: str = "tourism-test",
         verification_token: str = "verification-token",
         timeout: float = 10.0,
+        installed_team_id: str | None = None,
     ) -> None:
+        """`installed_team_id` is the workspace that installed the app, which views name as
+        `app_installed_team_id`; another than `team_id` is a Slack Connect user's request."""
         self.app_url, self.path, self.timeout = app_url.rstrip("/"), path, timeout
         self.signing_secret = signing_secret
         self.team_id, self.team_domain = team_id, team_domain
+        self.installed_team_id = installed_team_id or team_id
         self.verification_token = verification_token
         self.fake_slack = fake_slack
         self.api_app_id = fake_slack.app_id if fake_slack else "A0TEST"
@@ -399,6 +403,7 @@ class SlackRequests:
         return {
             "id": view_id,
             "team_id": self.team_id,
+            "app_installed_team_id": self.installed_team_id,
             "type": "modal",
             "callback_id": callback_id,
             "private_metadata": private_metadata,
