@@ -10,6 +10,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.settings import Settings
+from infra.metrics import SlackCallMetrics
 
 REQUEST_TIMEOUT_SECONDS = 10
 
@@ -22,6 +23,7 @@ def build_web_client(settings: Settings) -> WebClient:
         token=settings.slack_bot_token,
         timeout=REQUEST_TIMEOUT_SECONDS,
         retry_handlers=[
+            SlackCallMetrics(),  # first: it counts every answer and retries nothing
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=3),  # sleeps for Retry-After
             ServerErrorRetryHandler(max_retry_count=2),

@@ -429,4 +429,4 @@ class InboxEvent(Base):
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     workspace_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     event_type: Mapped[str] = mapped_column(String(60))
-    processed_at: Mapped[datetime] = mapped_column(default=_utcnow)
+    processed_at: Mapped[datetime] = mapped_column(default=_utcnow, index=True)  # pruning

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
 
@@ -28,3 +28,9 @@ def process_once(
         effect(uow)
         uow.commit()
         return True
+
+
+def prune_inbox(uow: UnitOfWork, workspace_id: str, now: datetime, retention: timedelta) -> int:
+    """Forgets processed events older than the retention: Slack redelivers within minutes, so
+    a record that old only takes space."""
+    return uow.inbox.prune(workspace_id, processed_before=now - retention)

@@ -19,6 +19,8 @@ class Inbox(Protocol):
         self, event_id: str, *, workspace_id: str, event_type: str, now: datetime
     ) -> bool: ...
 
+    def prune(self, workspace_id: str, *, processed_before: datetime) -> int: ...
+
 
 class Audit(Protocol):
     def record(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -58,6 +58,18 @@ class InboxRepository:
 
     def count(self) -> int:
         return len(self.session.scalars(select(InboxEvent.event_id)).all())
+
+    def prune(self, workspace_id: str, *, processed_before: datetime) -> int:
+        """Forgets events processed before the cutoff; returns how many went."""
+        result = self.session.execute(
+            delete(InboxEvent)
+            .where(
+                InboxEvent.workspace_id == workspace_id,
+                InboxEvent.processed_at < processed_before,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 class AuditRepository:
