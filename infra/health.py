@@ -126,14 +126,13 @@ class OperationsRoutes:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            if path == HEALTH_PATH:
-                return _answer(start_response, "200 OK", b"ok", "text/plain; charset=utf-8")
-            if path == READY_PATH:
-                return self._ready(start_response)
-            if path == METRICS_PATH:
-                body, content_type = self._metrics.render()
-                return _answer(start_response, "200 OK", body, content_type)
+        if path == HEALTH_PATH:
+            return _answer(start_response, "200 OK", b"ok", "text/plain; charset=utf-8")
+        if path == READY_PATH:
+            return self._ready(start_response)
+        if path == METRICS_PATH:
+            body, content_type = self._metrics.render()
+            return _answer(start_response, "200 OK", body, content_type)
         if self._inner is None:
             return _answer(start_response, "404 Not Found", b"Not Found", "text/plain")
         return self._inner(environ, start_response)
