@@ -4,6 +4,7 @@ import logging
 import pytest
 
 from app import create_app
+from bot.settings import SettingsError, load_settings
 from infra.http import HttpServer, slack_wsgi_app
 from infra.logs import REDACTED, RedactingFilter, configure_logging, request_scope
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings, settings_env
@@ -105,3 +106,11 @@ def test_text_lines_name_the_request_too(capsys: pytest.CaptureFixture[str]):
     logging.getLogger("tourism.test").info("outside")
     lines = capsys.readouterr().err.splitlines()
     assert "[abc123]: inside" in lines[0] and "[-]: outside" in lines[1]
+
+
+def test_log_format_is_text_or_json():
+    assert load_settings(settings_env()).log_format == "text"
+    assert load_settings(settings_env(LOG_FORMAT="JSON")).log_format == "json"
+    with pytest.raises(SettingsError) as refused:
+        load_settings(settings_env(LOG_FORMAT="logfmt"))
+    assert refused.value.problems == ["LOG_FORMAT must be text or json, not 'logfmt'."]

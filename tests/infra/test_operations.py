@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from app import create_app
 from bot.clock import FixedClock
 from bot.scheduling.planning import Kind, PlannedMessage
+from bot.settings import SettingsError, load_settings
 from handlers.deps import Deps
 from infra.health import Heartbeat, operations_routes, start_health_server
 from infra.http import HttpServer, slack_wsgi_app
@@ -26,6 +28,7 @@ from tests.conftest import NOW, SIGNING_SECRET, make_settings, settings_env
 from tests.support.fake_slack import FakeSlack
 from tests.support.seed import WORKSPACE, seed_workspace
 from tests.support.slack_requests import SlackRequests
+from tests.test_cli import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -232,3 +235,54 @@ def test_metrics_of_several_processes_add_up_in_multiprocess_mode(tmp_path: Path
     exposed = python(RENDER)
     labels = {"listener": "command /tourism", "outcome": "ok"}
     assert value(exposed, "tourism_slack_requests_total", **labels) == 2
+
+
+def test_serve_is_ready_on_its_port_and_on_health_port(tmp_path: Path, fake_slack: FakeSlack):
+    port, health_port = free_port(), free_port()
+    env = settings_env(
+        SLACK_API_URL=fake_slack.base_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 't.db'}",
+        PORT=str(port),
+        HEALTH_PORT=str(health_port),
+        TOURISM_TICK_SECONDS="1",
+        LOG_FORMAT="json",
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TOURISM_"))}
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py"), "serve"],
+        env=clean | env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for url in (f"http://127.0.0.1:{port}", f"http://127.0.0.1:{health_port}"):
+            deadline = time.monotonic() + 30
+            answer: tuple[int, str] = (0, "")
+            while time.monotonic() < deadline and answer[0] != 200:
+                try:
+                    answer = get(url + "/readyz")
+                except OSError:
+                    time.sleep(0.2)
+            assert answer[0] == 200, answer
+            assert [check["name"] for check in json.loads(answer[1])["checks"]] == [
+                "database",
+                "ticker",
+            ]
+            assert "tourism_outbox_messages" in get(url + "/metrics")[1]
+    finally:
+        process.terminate()
+        _, errors = process.communicate(timeout=30)
+    logged = [json.loads(line) for line in errors.splitlines() if line.startswith("{")]
+    assert any("health and metrics on" in line["message"] for line in logged), errors
+
+
+def test_health_port_is_optional_and_validated():
+    assert load_settings(settings_env()).health_port is None
+    assert load_settings(settings_env(HEALTH_PORT="8081")).health_port == 8081
+    with pytest.raises(SettingsError) as refused:
+        load_settings(settings_env(HEALTH_PORT="http"))
+    assert refused.value.problems == [
+        "HEALTH_PORT must be a whole number from 1 to 65535, not 'http'."
+    ]
