@@ -22,6 +22,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 
 from infra.logs import request_scope
+from infra.metrics import SLACK_REQUESTS, UNVERIFIED
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class SlackRequestGuard:
         with request_scope():  # Bolt's dispatch and its listeners keep this id
             body, refusal = self._read_verified_body(environ)
             if refusal is not None:
+                SLACK_REQUESTS.labels(UNVERIFIED, "refused").inc()
                 return _plain(start_response, *refusal)
             environ["wsgi.input"] = io.BytesIO(body)
             return self.inner(environ, start_response)

@@ -70,6 +70,7 @@ RATE_LIMIT_WAIT_SECONDS = Counter(
     ["method"],
 )
 OUTBOX_STATES = ("due", "sending", "failed")
+UNVERIFIED = "unverified"  # the listener label of requests refused before Bolt saw them
 
 
 # --- Slack requests ---------------------------------------------------------------------------

@@ -183,6 +183,12 @@ def test_metrics_count_signed_requests_slack_errors_and_the_outbox(
     assert value(after, "tourism_slack_ack_seconds_count", kind="command") > value(
         before, "tourism_slack_ack_seconds_count", kind="command"
     )
+    refused = {"listener": "unverified", "outcome": "refused"}
+    assert (
+        value(after, "tourism_slack_requests_total", **refused)
+        - value(before, "tourism_slack_requests_total", **refused)
+        == 1
+    )
     errors = {"method": "chat.postMessage", "code": "channel_not_found"}
     assert value(after, "tourism_slack_api_errors_total", **errors) - value(
         before, "tourism_slack_api_errors_total", **errors
