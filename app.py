@@ -33,8 +33,10 @@ from bot.topics import VocabularyError, load_vocabulary
 from handlers import register_all
 from handlers.deps import Deps
 from infra.delivery import SlackTimeZones
+from infra.health import operations_routes, start_health_server
 from infra.http import HttpServer, slack_wsgi_app
 from infra.logs import configure_logging
+from infra.metrics import ObservedApp
 from infra.scheduler import start_ticker
 from infra.slack_client import build_web_client
 from storage import migrate
@@ -70,7 +72,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
         vocabulary=load_vocabulary(settings.topics_file),
         on_tour=tours,
     )
-    bolt = App(
+    bolt = ObservedApp(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
         # Unhandled events get 404 and Slack retries them: keep the manifest's list in step.
@@ -97,16 +99,22 @@ def serve(settings: Settings) -> None:
     tourism = create_app(settings)
     workspace_id = register_this_workspace(tourism.bolt.client, tourism.deps)
     ticker = start_ticker(settings, tourism.deps, workspace_id, tourism.tours)
+    operations = operations_routes(tourism.deps, tourism.engine, ticker.heartbeat)
+    health = None
+    if settings.health_port and (settings.socket_mode or settings.health_port != settings.port):
+        health = start_health_server(operations, settings.health_port)
     try:
         if settings.socket_mode:
             log.info("Team tourism bot connected through Socket Mode")
             SocketModeHandler(tourism.bolt, settings.slack_app_token).start()
             return
         wsgi = slack_wsgi_app(tourism.bolt, settings.slack_signing_secret or "")
-        server = HttpServer(wsgi, "0.0.0.0", settings.port)
+        server = HttpServer(operations.in_front_of(wsgi), "0.0.0.0", settings.port)
         log.info("Team tourism bot listening on %s/slack/events", server.url)
         server.serve_forever()
     finally:
+        if health is not None:
+            health.stop()
         ticker.stop()
         tourism.close()
 
@@ -116,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("serve", help="migrate the database and start the bot (the default)")
     commands.add_parser("migrate", help="bring the database schema up to date and exit")
+    commands.add_parser("doctor", help="check settings, Slack token, scopes, channel and database")
     teams_import = commands.add_parser(
         "import-teams", help="add or update teams of the directory from a CSV or YAML file"
     )
@@ -133,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_migrate(load_database_url())
         if args.command == "import-teams":
             return run_import_teams(args.file, args.workspace)
+        if args.command == "doctor":
+            from infra.doctor import run_doctor  # noqa: PLC0415 - only this command needs it
+
+            return run_doctor()
         return run_serve(load_settings())
     except SettingsError as error:
         for problem in error.problems:
@@ -209,6 +222,7 @@ def run_serve(settings: Settings) -> int:
     configure_logging(
         settings.log_level,
         secrets=(settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token),
+        fmt=settings.log_format,
     )
     try:
         serve(settings)

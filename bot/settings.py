@@ -21,6 +21,7 @@ from bot.clock import ClockFileError, read_clock_file
 
 DEFAULT_DATABASE_URL = "sqlite:///tourism.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 
@@ -48,6 +49,9 @@ class Settings:
     clock_file: Path | None
     tick_seconds: int
     topics_file: Path | None = None
+    health_port: int | None = None
+    log_format: str = "text"
+    inbox_retention_days: int = 30
 
     @property
     def socket_mode(self) -> bool:
@@ -115,6 +119,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         clock_file=_clock_file(reader),
         tick_seconds=reader.integer("TOURISM_TICK_SECONDS", 30, 1, 3600),
         topics_file=_topics_file(reader),
+        health_port=reader.integer("HEALTH_PORT", 0, 1, 65535) or None,
+        log_format=_log_format(reader),
+        inbox_retention_days=reader.integer("TOURISM_INBOX_RETENTION_DAYS", 30, 1, 3650),
     )
     if reader.problems:
         raise SettingsError(reader.problems)
@@ -222,6 +229,14 @@ def _log_level(reader: _Reader) -> str:
     if raw not in LOG_LEVELS:
         reader.fail("LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}, not {raw!r}.")
         return "INFO"
+    return raw
+
+
+def _log_format(reader: _Reader) -> str:
+    raw = (reader.get("LOG_FORMAT") or "text").lower()
+    if raw not in LOG_FORMATS:
+        reader.fail("LOG_FORMAT", f"must be text or json, not {raw!r}.")
+        return "text"
     return raw
 
 

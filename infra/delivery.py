@@ -54,6 +54,7 @@ from bot.scheduling.service import (
 from bot.services.ports import UnitOfWorkFactory
 from bot.settings import Settings
 from bot.views.scheduled import ScheduledMessage, render
+from infra.metrics import SlackCallMetrics
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +83,14 @@ UNCERTAIN_EXCEPTIONS: tuple[type[BaseException], ...] = (OSError, http.client.HT
 def build_delivery_client(
     settings: Settings, timeout: float = REQUEST_TIMEOUT_SECONDS
 ) -> WebClient:
-    """A client that retries nothing on its own: every resend is decided by the deliverer."""
+    """A client that retries nothing on its own: every resend is decided by the deliverer.
+    (SlackCallMetrics only counts errors and rate limits.)"""
     options: dict[str, Any] = {"base_url": settings.slack_api_url} if settings.slack_api_url else {}
     return WebClient(
-        token=settings.slack_bot_token, timeout=int(timeout), retry_handlers=[], **options
+        token=settings.slack_bot_token,
+        timeout=int(timeout),
+        retry_handlers=[SlackCallMetrics()],
+        **options,
     )
 
 

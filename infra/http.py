@@ -21,10 +21,12 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 
+from infra.logs import request_scope
+from infra.metrics import SLACK_REQUESTS, UNVERIFIED
+
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
 MAX_BODY_BYTES = 256 * 1024
 
 StartResponse = Callable[..., Any]
@@ -45,15 +47,15 @@ class SlackRequestGuard:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if path == HEALTH_PATH:
-            return _plain(start_response, "200 OK", "ok")
         if path != EVENTS_PATH or environ.get("REQUEST_METHOD") != "POST":
             return _plain(start_response, "404 Not Found", "Not Found")
-        body, refusal = self._read_verified_body(environ)
-        if refusal is not None:
-            return _plain(start_response, *refusal)
-        environ["wsgi.input"] = io.BytesIO(body)
-        return self.inner(environ, start_response)
+        with request_scope():  # Bolt's dispatch and its listeners keep this id
+            body, refusal = self._read_verified_body(environ)
+            if refusal is not None:
+                SLACK_REQUESTS.labels(UNVERIFIED, "refused").inc()
+                return _plain(start_response, *refusal)
+            environ["wsgi.input"] = io.BytesIO(body)
+            return self.inner(environ, start_response)
 
     def _read_verified_body(self, environ: dict[str, Any]) -> tuple[bytes, tuple[str, str] | None]:
         """The body, or the status and reason to refuse the request with."""

@@ -4,7 +4,8 @@ A BackgroundScheduler in UTC with a memory job store (APScheduler's own stores c
 by replicas and pickle their jobs: nothing of value is kept there, so a restart loses nothing):
 - every TOURISM_TICK_SECONDS, deliver the due outbox rows;
 - on Mondays at 10:00 organisation time (and once at start), plan the week's digest row;
-- every hour (and once at start), run the maintenance hooks.
+- every hour (and once at start), run the maintenance hooks (including pruning the event inbox);
+- every tick, beat the heartbeat that readiness (/readyz) reads.
 Every replica runs the same jobs: claims and unique keys make that safe.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from apscheduler.jobstores.memory import MemoryJobStore
@@ -22,11 +23,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.scheduling.service import TourPlanner, schedule_digest
 from bot.services.applications import plan_decision_nudges
+from bot.services.events import prune_inbox
 from bot.services.openings import close_expired_openings
 from bot.services.retros import advance_tours
 from bot.settings import Settings
 from handlers.deps import Deps
 from infra.delivery import Deliverer, build_delivery_client
+from infra.health import Heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +58,7 @@ class Ticker:
         self._deliverer = deliverer
         self._tours = tours
         self._maintenance = tuple(maintenance)
+        self.heartbeat = Heartbeat(tick_seconds)
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
             jobstores={"default": MemoryJobStore()},
@@ -66,6 +70,10 @@ class Ticker:
         )
         self._scheduler.add_job(
             self.deliver, IntervalTrigger(seconds=tick_seconds), id="deliver", name="deliver"
+        )
+        # Its own job, so a long delivery does not make the ticker look dead.
+        self._scheduler.add_job(
+            self.heartbeat.beat, IntervalTrigger(seconds=tick_seconds), id="heartbeat"
         )
         self._scheduler.add_job(
             self.plan_digest,
@@ -88,7 +96,7 @@ class Ticker:
         """Starts ticking; the first delivery, digest check and maintenance run right away."""
         self._scheduler.start()
         now = datetime.now(UTC)  # APScheduler runs on real time, whatever the business clock says
-        for job_id in ("maintenance", "digest", "deliver"):
+        for job_id in ("heartbeat", "maintenance", "digest", "deliver"):
             self._scheduler.modify_job(job_id, next_run_time=now)
         log.info("scheduler started")
 
@@ -170,11 +178,15 @@ def start_ticker(
             uow, workspace_id, deps.clock.now(), settings.timezone, settings.admin_user_ids
         )
 
+    def prune_events(uow: Any, workspace_id: str, _today: date) -> None:
+        retention = timedelta(days=settings.inbox_retention_days)
+        prune_inbox(uow, workspace_id, deps.clock.now(), retention)
+
     ticker = Ticker(
         deps=deps,
         deliverer=deliverer,
         tick_seconds=settings.tick_seconds,
-        maintenance=(*MAINTENANCE_HOOKS, nudge_deciders),
+        maintenance=(*MAINTENANCE_HOOKS, nudge_deciders, prune_events),
         tours=tours,
     )
     ticker.start()

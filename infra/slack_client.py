@@ -15,6 +15,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
 from bot.settings import Settings
+from infra.metrics import SlackCallMetrics
 
 REQUEST_TIMEOUT_SECONDS = 10
 
@@ -65,6 +66,7 @@ def build_web_client(settings: Settings) -> WebClient:
         token=settings.slack_bot_token,
         timeout=REQUEST_TIMEOUT_SECONDS,
         retry_handlers=[
+            SlackCallMetrics(),  # first: it counts every answer and retries nothing
             IdempotentConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=3),  # sleeps for Retry-After
             IdempotentServerErrorRetryHandler(max_retry_count=2),

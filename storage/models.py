@@ -452,4 +452,4 @@ class InboxEvent(Base):
     workspace_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     event_type: Mapped[str] = mapped_column(String(60))
     claimed_at: Mapped[datetime]
-    processed_at: Mapped[datetime | None]
+    processed_at: Mapped[datetime | None] = mapped_column(index=True)  # pruning

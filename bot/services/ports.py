@@ -29,6 +29,8 @@ class Inbox(Protocol):
 
     def release(self, event_id: str) -> None: ...
 
+    def prune(self, workspace_id: str, *, processed_before: datetime) -> int: ...
+
 
 class Audit(Protocol):
     def record(

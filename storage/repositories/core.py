@@ -93,6 +93,18 @@ class InboxRepository:
     def count(self) -> int:
         return len(self.session.scalars(select(InboxEvent.event_id)).all())
 
+    def prune(self, workspace_id: str, *, processed_before: datetime) -> int:
+        """Forgets events processed before the cutoff; returns how many went."""
+        result = self.session.execute(
+            delete(InboxEvent)
+            .where(
+                InboxEvent.workspace_id == workspace_id,
+                InboxEvent.processed_at < processed_before,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
 
 class AuditRepository:
     def __init__(self, session: Session) -> None:

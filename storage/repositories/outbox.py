@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -131,6 +131,24 @@ class OutboxRepository:
             .group_by(OutboxMessage.status)
         )
         return {status: count for status, count in self.session.execute(query)}
+
+    def operational_counts(self, now: datetime) -> dict[str, int]:
+        """Rows of every workspace due and waiting, being sent, and failed: for monitoring."""
+        state = case(
+            (and_(OutboxMessage.status == PENDING, OutboxMessage.due_at <= now), "due"),
+            else_=OutboxMessage.status,
+        )
+        query = (
+            select(state, func.count())
+            .where(
+                or_(
+                    and_(OutboxMessage.status == PENDING, OutboxMessage.due_at <= now),
+                    OutboxMessage.status.in_([SENDING, FAILED]),
+                )
+            )
+            .group_by(state)
+        )
+        return {name: count for name, count in self.session.execute(query)}
 
     def tour_parts(self, tour_id: int) -> tuple[Tour, Person, Opening, Team, Team | None] | None:
         """A tour with its visitor, opening, host team and home team, for planning its messages."""

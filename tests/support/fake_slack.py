@@ -16,13 +16,16 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
+
+import yaml
 
 RESPONSE_URL_METHOD = "response_url"
 JSON_ENCODED_FIELDS = frozenset({"blocks", "view", "metadata", "attachments"})
@@ -31,6 +34,7 @@ VIEW_BLOCK_LIMIT = 100
 TS_STEP = Decimal("0.000001")
 DEFAULT_FAULT_ERRORS = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}
 DIRECT_MESSAGE_PREFIXES = ("D", "U", "W")
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
 
 Json = dict[str, Any]
 
@@ -135,6 +139,10 @@ class _Channel:
             "is_member": self.is_member,
             "created": 1600000000,
         }
+
+
+def _manifest_bot_scopes() -> list[str]:
+    return list(yaml.safe_load(MANIFEST.read_text())["oauth_config"]["scopes"]["bot"])
 
 
 def _error(code: str) -> Json:
@@ -243,6 +251,8 @@ class FakeSlack:
         self._last_ts = Decimal(0)
         self._view_numbers = itertools.count(1)
         self._response_url_numbers = itertools.count(1)
+        # Slack names the token's scopes in an X-OAuth-Scopes header on every Web API answer.
+        self.granted_scopes: list[str] = _manifest_bot_scopes()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._methods: dict[str, Callable[[Json], Json]] = {
@@ -467,6 +477,9 @@ class FakeSlack:
                 )
             )
             self._lock.notify_all()
+            if token is not None and answer.status == 200:
+                scopes = {"X-OAuth-Scopes": ",".join(self.granted_scopes)}
+                answer = replace(answer, headers={**answer.headers, **scopes})
         time.sleep(delay)
         return answer
 

@@ -15,7 +15,7 @@ from bot.user_text import match_key
 
 # revision identifiers, used by Alembic.
 revision: str = "0011_h4"
-down_revision: str | Sequence[str] | None = "0010"
+down_revision: str | Sequence[str] | None = "0011_h2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
