@@ -451,5 +451,5 @@ class InboxEvent(Base):
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     workspace_id: Mapped[str] = mapped_column(String(ID_LENGTH))
     event_type: Mapped[str] = mapped_column(String(60))
-    claimed_at: Mapped[datetime]
-    processed_at: Mapped[datetime | None] = mapped_column(index=True)  # pruning
+    claimed_at: Mapped[datetime] = mapped_column(index=True)  # pruning
+    processed_at: Mapped[datetime | None]

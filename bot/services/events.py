@@ -82,4 +82,4 @@ def _claim(
 def prune_inbox(uow: UnitOfWork, workspace_id: str, now: datetime, retention: timedelta) -> int:
     """Forgets processed events older than the retention: Slack redelivers within minutes, so
     a record that old only takes space."""
-    return uow.inbox.prune(workspace_id, processed_before=now - retention)
+    return uow.inbox.prune(workspace_id, claimed_before=now - retention)

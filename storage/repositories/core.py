@@ -93,13 +93,14 @@ class InboxRepository:
     def count(self) -> int:
         return len(self.session.scalars(select(InboxEvent.event_id)).all())
 
-    def prune(self, workspace_id: str, *, processed_before: datetime) -> int:
-        """Forgets events processed before the cutoff; returns how many went."""
+    def prune(self, workspace_id: str, *, claimed_before: datetime) -> int:
+        """Forgets events claimed before the cutoff (processed long ago, or abandoned); returns
+        how many went."""
         result = self.session.execute(
             delete(InboxEvent)
             .where(
                 InboxEvent.workspace_id == workspace_id,
-                InboxEvent.processed_at < processed_before,
+                InboxEvent.claimed_at < claimed_before,
             )
             .execution_options(synchronize_session=False)
         )

@@ -1,4 +1,4 @@
-"""inbox events indexed by when they were processed, for pruning
+"""inbox events indexed by when they were claimed, for pruning
 
 Revision ID: 0011_h8
 Revises: 0010
@@ -20,10 +20,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("inbox_events", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_inbox_events_processed_at"), ["processed_at"], unique=False
+            batch_op.f("ix_inbox_events_claimed_at"), ["claimed_at"], unique=False
         )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("inbox_events", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_inbox_events_processed_at"))
+        batch_op.drop_index(batch_op.f("ix_inbox_events_claimed_at"))
