@@ -4,9 +4,9 @@ import pytest
 from slack_sdk.errors import SlackApiError
 
 from bot.settings import load_settings
+from infra.fake_slack import FakeSlack
 from infra.slack_client import build_web_client
 from tests.conftest import settings_env
-from tests.support.fake_slack import FakeSlack
 
 
 @pytest.fixture

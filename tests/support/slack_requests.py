@@ -21,7 +21,7 @@ from http.client import HTTPConnection, HTTPSConnection
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from tests.support.fake_slack import FakeSlack
+from infra.fake_slack import FakeSlack
 
 Json = dict[str, Any]
 FORM = "application/x-www-form-urlencoded"
