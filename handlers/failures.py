@@ -104,8 +104,8 @@ def apologise(client: WebClient, body: dict[str, Any]) -> None:
         return
     try:
         tell(client, body, SORRY)
-    except SlackApiError as error:
-        log.error("could not apologise either: %s", SlackRefusal.of(error) or error)
+    except (SlackApiError, OSError) as error:  # OSError: Slack unreachable, timed out
+        log.error("could not apologise either: %s", _why(error))
 
 
 def tell_organisers(
@@ -113,15 +113,21 @@ def tell_organisers(
 ) -> None:
     user = user_of(body)
     who = f" for <@{user}>" if user else ""
+    told = " They were told it went wrong." if user else ""
     text = (
         f"Slack refused something I sent{who} while handling {_request_kind(body)}: "
-        f"`{escape(refusal.describe())}`. They were told it went wrong; the log has the details."
+        f"`{escape(refusal.describe())}`.{told} The log has the details."
     )
     for organiser in sorted(deps.settings.admin_user_ids):
         try:
             client.chat_postMessage(channel=organiser, text=text)
-        except SlackApiError as error:
-            log.error("could not tell organiser %s: %s", organiser, SlackRefusal.of(error))
+        except (SlackApiError, OSError) as error:
+            log.error("could not tell organiser %s: %s", organiser, _why(error))
+
+
+def _why(error: Exception) -> str:
+    refusal = SlackRefusal.of(error)
+    return refusal.describe() if refusal else repr(error)
 
 
 def _request_kind(body: dict[str, Any]) -> str:

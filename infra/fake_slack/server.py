@@ -618,10 +618,10 @@ class FakeSlack:
         )
         return {"ok": True, "channel": channel, "permalink": permalink}
 
-    def _store_view(self, sent: Any, view_id: str | None = None) -> Json:
+    def _store_view(self, method: str, sent: Any, view_id: str | None = None) -> Json:
         refusal = view_refusal(sent)
         if refusal:
-            return self._refuse("views.*", refusal)
+            return self._refuse(method, refusal)
         number = next(self._view_numbers)
         view_id = view_id or f"V{number:010d}"
         view = {
@@ -646,7 +646,7 @@ class FakeSlack:
         return {"ok": True, "view": view}
 
     def _views_open(self, params: Json) -> Json:
-        return self._store_view(params.get("view"))
+        return self._store_view("views.open or views.push", params.get("view"))
 
     def _views_update(self, params: Json) -> Json:
         """Unknown view ids are accepted: tests submit views they never opened."""
@@ -661,13 +661,15 @@ class FakeSlack:
         known = self._views.get(view_id or "")
         if known and params.get("hash") and params["hash"] != known["hash"]:
             return _error("hash_conflict")
-        return self._store_view(params.get("view"), view_id)
+        return self._store_view("views.update", params.get("view"), view_id)
 
     def _views_publish(self, params: Json) -> Json:
         user_id = str(params.get("user_id", ""))
         if not user_id:
             return _error("invalid_arguments")
-        answer = self._store_view(params.get("view"), self._home_view_ids.get(user_id))
+        answer = self._store_view(
+            "views.publish", params.get("view"), self._home_view_ids.get(user_id)
+        )
         if answer["ok"]:
             self._home_view_ids[user_id] = answer["view"]["id"]
         return answer
