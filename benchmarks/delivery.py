@@ -27,11 +27,11 @@ from bot.clock import SystemClock
 from bot.scheduling.planning import Kind, PlannedMessage
 from bot.settings import load_database_url, load_settings
 from infra.delivery import Deliverer, build_delivery_client
+from infra.fake_slack import FakeSlack
 from storage import migrate
 from storage.db import create_db_engine, session_factory
 from storage.models import OutboxMessage, Workspace
 from storage.unit_of_work import SqlUnitOfWork
-from tests.support.fake_slack import FakeSlack
 
 WORKSPACE = "T0TEST"
 RATE_LIMITED_METHODS = ("chat.postMessage", "conversations.open")

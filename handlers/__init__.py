@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import commands, events, guards, home
+from handlers import commands, events, failures, guards, home
 from handlers.actions import applications as application_actions
 from handlers.actions import checkins as checkin_actions
 from handlers.actions import extensions as extension_actions
@@ -29,6 +29,7 @@ from handlers.views import teams as team_views
 # Each module has register(app, deps); add a feature's action and view modules here.
 LISTENER_MODULES = (
     guards,
+    failures,
     commands,
     events,
     team_options,

@@ -20,12 +20,12 @@ from app import create_app
 from bot.clock import Clock, FixedClock
 from bot.settings import Settings, load_database_url, load_settings
 from handlers.deps import Deps
+from infra.fake_slack import FakeSlack
 from infra.http import HttpServer, slack_wsgi_app
 from storage import migrate
 from storage.db import create_db_engine, session_factory
 from storage.models import Base
 from storage.unit_of_work import SqlUnitOfWork
-from tests.support.fake_slack import FakeSlack
 from tests.support.fixtures import fake_slack  # noqa: F401 - a fixture
 from tests.support.slack_requests import SlackRequests
 

@@ -13,11 +13,11 @@ from sqlalchemy import event, select
 from app import main
 from bot.services.team_import import import_teams
 from bot.team_file import parse_team_csv
+from infra.fake_slack import FakeSlack
 from storage.db import create_db_engine, session_factory
 from storage.models import AuditEntry, Team, Workspace
 from storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
-from tests.support.fake_slack import FakeSlack
 from tests.support.seed import WORKSPACE, seed_workspace
 from tests.test_cli import run_tourism
 

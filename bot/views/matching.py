@@ -4,6 +4,7 @@ explanations contain topic names people typed, so they are escaped like any user
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,8 @@ from bot.views.text import (
 )
 
 ROUND_MODE = "round_mode"
+# Slack refuses an actions block whose buttons share an action_id: one per mode.
+ROUND_MODE_ACTION = re.compile(rf"^{ROUND_MODE}:")
 ROUND_SEND = "round_send"
 PROPOSAL_ACCEPT = "proposal_accept"
 PROPOSAL_DECLINE = "proposal_decline"
@@ -146,7 +149,7 @@ def round_preview_message(preview: RoundPreview) -> dict[str, Any]:
         {
             "type": "actions",
             "elements": [
-                button(MODE_NAMES[other], ROUND_MODE, other.value)
+                button(MODE_NAMES[other], f"{ROUND_MODE}:{other.value}", other.value)
                 for other in RoundMode
                 if other is not mode
             ],

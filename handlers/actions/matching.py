@@ -29,7 +29,7 @@ def register(app: App, deps: Deps) -> None:
         tell(client, body, "Only organisers run matching rounds.")
         return False
 
-    @app.action(views.ROUND_MODE)
+    @app.action(views.ROUND_MODE_ACTION)
     def switch_mode(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
         mode = _mode(body)

@@ -6,6 +6,7 @@ import pytest
 
 from bot.views import applications as application_views
 from bot.views import matching as views
+from bot.views.home import ROUND_FROM_HOME
 from bot.views.openings import APPLY
 from storage.models import Application
 from tests.conftest import ORGANISER, RunningBot
@@ -128,7 +129,7 @@ def test_round_preview_send_and_accept(bot: RunningBot, world):
     assert f"<@{VISITOR}> → *Kafka &lt;internals&gt;*" in text
     buttons = [e for b in preview["blocks"] if b["type"] == "actions" for e in b["elements"]]
     [fair] = [b for b in buttons if b["value"] == "fair"]
-    bot.requests.block_action(user_id=ORGANISER, action_id=views.ROUND_MODE, value=fair["value"])
+    bot.requests.block_action(user_id=ORGANISER, action_id=fair["action_id"], value=fair["value"])
     assert "Fair / stable" in str(bot.slack.wait_for("response_url", count=2)[-1].params["blocks"])
 
     [send] = [b for b in buttons if b["action_id"] == views.ROUND_SEND]
@@ -169,3 +170,29 @@ def test_round_preview_send_and_accept(bot: RunningBot, world):
         user_id=VISITOR, action_id=views.PROPOSAL_ACCEPT, value=accept["value"], channel_id="D0V"
     )
     assert "Nothing changed" in bot.slack.wait_for("response_url", count=6)[-1].params["text"]
+
+
+def test_the_round_preview_is_a_message_slack_accepts(bot: RunningBot, world):
+    """Slack refused the preview (`invalid_blocks`): its mode buttons shared one action_id in
+    one actions block, so organisers only ever saw "Running a best total fit round…"."""
+    bot.requests.slash_command("round", user_id=ORGANISER)
+    preview = bot.slack.wait_for("response_url")[-1]
+    assert preview.response == {"ok": True}
+    modes = next(b for b in preview.params["blocks"] if b["type"] == "actions")["elements"]
+    assert {m["value"] for m in modes} == {"fair", "calendar"}
+
+    bot.requests.block_action(
+        user_id=ORGANISER, action_id=modes[1]["action_id"], value=modes[1]["value"]
+    )
+    switched = bot.slack.wait_for("response_url", count=2)[-1]
+    assert switched.response == {"ok": True}
+    assert "Calendar-aware" in str(switched.params["blocks"])
+
+
+def test_the_round_preview_from_the_home_tab_is_a_message_slack_accepts(bot: RunningBot, world):
+    bot.requests.block_action(
+        user_id=ORGANISER, action_id=ROUND_FROM_HOME, view={"id": "V0HOME", "type": "home"}
+    )
+    [preview] = bot.slack.wait_for("chat.postMessage")
+    assert preview.params["channel"] == ORGANISER
+    assert preview.response["ok"] is True, preview.response

@@ -22,11 +22,11 @@ from bot.scheduling.planning import Kind, PlannedMessage
 from bot.scheduling.service import schedule_digest, schedule_tour
 from bot.settings import Settings
 from infra.delivery import Deliverer, SlackTimeZones, build_delivery_client
+from infra.fake_slack import FakeSlack
 from storage.db import create_db_engine, session_factory
 from storage.models import OutboxMessage, Workspace
 from storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import make_settings, settings_env
-from tests.support.fake_slack import FakeSlack
 from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team, seed_tour
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,8 +4,8 @@ import io
 from pathlib import Path
 
 from infra.doctor import run_doctor
+from infra.fake_slack import FakeSlack
 from tests.conftest import BOT_TOKEN, make_settings, settings_env
-from tests.support.fake_slack import FakeSlack
 from tests.test_cli import run_tourism
 
 CHANNEL = "C0TOURISM"

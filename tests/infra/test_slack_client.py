@@ -7,9 +7,9 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.state import RetryState
 
 from bot.settings import load_settings
+from infra.fake_slack import FakeSlack
 from infra.slack_client import IdempotentConnectionErrorRetryHandler, build_web_client
 from tests.conftest import settings_env
-from tests.support.fake_slack import FakeSlack
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from http.client import HTTPConnection, HTTPSConnection
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from tests.support.fake_slack import FakeSlack
+from infra.fake_slack import FakeSlack, message_refusal, view_refusal
 
 Json = dict[str, Any]
 FORM = "application/x-www-form-urlencoded"
@@ -47,6 +47,24 @@ class Response:
 
     def json(self) -> Any:
         return json.loads(self.body)
+
+
+def _check_ack(answer: Response) -> None:
+    """Slack shows an ack's message or view only if its Block Kit rules allow it: a test fails
+    on an ack Slack would refuse, as the fake Web API refuses such calls."""
+    if not answer.headers.get("content-type", "").startswith(JSON_CONTENT):
+        return
+    payload = answer.json()
+    if not isinstance(payload, dict):
+        return
+    if payload.get("response_action") in ("update", "push"):
+        refusal = view_refusal(payload.get("view"))
+    elif "blocks" in payload or "text" in payload:
+        refusal = message_refusal(payload)
+    else:
+        refusal = None
+    if refusal is not None:
+        raise AssertionError(f"Slack would refuse this ack: {refusal}")
 
 
 # --- state.values shapes for view_submission, one per input element type ----------------------
@@ -332,7 +350,9 @@ class SlackRequests:
     ) -> Response:
         """Signs `body` and POSTs it to the app's Slack endpoint."""
         headers = self.signed_headers(body, content_type, timestamp=timestamp)
-        return self.raw(body, headers | (extra_headers or {}), self.path)
+        answer = self.raw(body, headers | (extra_headers or {}), self.path)
+        _check_ack(answer)
+        return answer
 
     def raw(self, body: bytes, headers: dict[str, str], path: str = "/slack/events") -> Response:
         """POSTs exactly `body` and `headers` (no signing)."""

@@ -12,7 +12,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
-from tests.support.fake_slack import FakeSlack
+from infra.fake_slack import FakeSlack
 from tests.support.slack_requests import (
     SlackRequests,
     checkboxes,

@@ -1,10 +1,12 @@
-"""A fake Slack Web API served over real HTTP on 127.0.0.1, for tests.
+"""A fake Slack Web API served over real HTTP on 127.0.0.1, for tests (and a local demo).
 
 slack_sdk's WebClient sends every method as a POST: JSON bodies for the methods it declares with
 `json=` (chat.postMessage, chat.update, chat.postEphemeral, views.*), form bodies for the rest
 (users.info, conversations.*, chat.delete, auth.test...), the token in `Authorization: Bearer`.
 The fake also takes GET query strings. Form values arrive as strings ("1"/"0" for booleans);
 `blocks`, `view`, `metadata` and `attachments` sent as JSON strings are decoded.
+Every message and view is checked by Slack's Block Kit rules (block_kit.py) and refused as Slack
+refuses it.
 """
 
 from __future__ import annotations
@@ -27,10 +29,10 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from infra.fake_slack.block_kit import Refusal, message_refusal, view_refusal
+
 RESPONSE_URL_METHOD = "response_url"
 JSON_ENCODED_FIELDS = frozenset({"blocks", "view", "metadata", "attachments"})
-MESSAGE_BLOCK_LIMIT = 50
-VIEW_BLOCK_LIMIT = 100
 TS_STEP = Decimal("0.000001")
 DEFAULT_FAULT_ERRORS = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}
 DIRECT_MESSAGE_PREFIXES = ("D", "U", "W")
@@ -241,6 +243,7 @@ class FakeSlack:
         self.bot_user_id, self.bot_id, self.app_id = bot_user_id, bot_id, app_id
         self._lock = threading.Condition()
         self._calls: list[RecordedCall] = []
+        self._refusals: list[tuple[str, Refusal]] = []
         self._faults: dict[str, deque[_Fault]] = {}
         self._rate_limits: dict[str, _RateLimit] = {}
         self._users: dict[str, Json] = {}
@@ -257,6 +260,7 @@ class FakeSlack:
         self._thread: threading.Thread | None = None
         self._methods: dict[str, Callable[[Json], Json]] = {
             "auth.test": self._auth_test,
+            RESPONSE_URL_METHOD: self._response_url,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
             "chat.delete": self._chat_delete,
@@ -435,6 +439,11 @@ class FakeSlack:
                 )
         return self.calls(method)
 
+    def refusals(self) -> list[tuple[str, Refusal]]:
+        """Surfaces refused by the Block Kit rules (not injected faults): (method, refusal)."""
+        with self._lock:
+            return list(self._refusals)
+
     def reset(self) -> None:
         """Forgets recorded calls, pending faults and rate limits. Users, channels, messages
         and views stay, so a test can reset after its app has started."""
@@ -507,6 +516,10 @@ class FakeSlack:
 
     # --- Web API methods (called with the lock held) ---------------------------------------------
 
+    def _refuse(self, method: str, refusal: Refusal) -> Json:
+        self._refusals.append((method, refusal))
+        return refusal.as_slack()
+
     def _next_ts(self) -> str:
         now = Decimal(time.time()).quantize(TS_STEP)
         self._last_ts = max(now, self._last_ts + TS_STEP)
@@ -538,23 +551,18 @@ class FakeSlack:
         problem = self._post_problem(channel_id)
         return None if problem == "is_archived" else problem
 
-    @staticmethod
-    def _content_problem(params: Json) -> str | None:
-        if not (params.get("text") or params.get("blocks") or params.get("attachments")):
-            return "no_text"
-        if len(params.get("blocks") or []) > MESSAGE_BLOCK_LIMIT:
-            return "invalid_blocks"
-        return None
-
     def _find_message(self, channel_id: str, ts: str) -> Json | None:
         messages = self._messages.get(_conversation_id(channel_id), [])
         return next((message for message in messages if message["ts"] == ts), None)
 
     def _chat_post_message(self, params: Json) -> Json:
         channel_id = str(params.get("channel", ""))
-        problem = self._post_problem(channel_id) or self._content_problem(params)
+        problem = self._post_problem(channel_id)
         if problem:
             return _error(problem)
+        refusal = message_refusal(params)
+        if refusal:
+            return self._refuse("chat.postMessage", refusal)
         message = {
             "type": "message",
             "user": self.bot_user_id,
@@ -579,6 +587,9 @@ class FakeSlack:
         message = self._find_message(channel_id, str(params.get("ts", "")))
         if message is None:
             return _error("message_not_found")
+        refusal = message_refusal(params)
+        if refusal:
+            return self._refuse("chat.update", refusal)
         message |= {key: params[key] for key in ("text", "blocks", "metadata") if key in params}
         conversation = _conversation_id(channel_id)
         return {
@@ -599,10 +610,18 @@ class FakeSlack:
         return {"ok": True, "channel": conversation, "ts": message["ts"]}
 
     def _chat_post_ephemeral(self, params: Json) -> Json:
-        problem = self._post_problem(str(params.get("channel", ""))) or self._content_problem(
-            params
-        )
-        return _error(problem) if problem else {"ok": True, "message_ts": self._next_ts()}
+        problem = self._post_problem(str(params.get("channel", "")))
+        if problem:
+            return _error(problem)
+        refusal = message_refusal(params)
+        if refusal:
+            return self._refuse("chat.postEphemeral", refusal)
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def _response_url(self, params: Json) -> Json:
+        """Slack answers a response_url post like a Web API call (HTTP 200, `ok`)."""
+        refusal = message_refusal(params, deleting=_flag(params, "delete_original"))
+        return self._refuse(RESPONSE_URL_METHOD, refusal) if refusal else {"ok": True}
 
     def _chat_get_permalink(self, params: Json) -> Json:
         channel = _conversation_id(str(params.get("channel", "")))
@@ -612,9 +631,10 @@ class FakeSlack:
         )
         return {"ok": True, "channel": channel, "permalink": permalink}
 
-    def _store_view(self, sent: Any, view_id: str | None = None) -> Json:
-        if not isinstance(sent, dict) or len(sent.get("blocks") or []) > VIEW_BLOCK_LIMIT:
-            return _error("invalid_arguments")
+    def _store_view(self, method: str, sent: Any, view_id: str | None = None) -> Json:
+        refusal = view_refusal(sent)
+        if refusal:
+            return self._refuse(method, refusal)
         number = next(self._view_numbers)
         view_id = view_id or f"V{number:010d}"
         view = {
@@ -639,7 +659,7 @@ class FakeSlack:
         return {"ok": True, "view": view}
 
     def _views_open(self, params: Json) -> Json:
-        return self._store_view(params.get("view"))
+        return self._store_view("views.open or views.push", params.get("view"))
 
     def _views_update(self, params: Json) -> Json:
         """Unknown view ids are accepted: tests submit views they never opened."""
@@ -654,13 +674,15 @@ class FakeSlack:
         known = self._views.get(view_id or "")
         if known and params.get("hash") and params["hash"] != known["hash"]:
             return _error("hash_conflict")
-        return self._store_view(params.get("view"), view_id)
+        return self._store_view("views.update", params.get("view"), view_id)
 
     def _views_publish(self, params: Json) -> Json:
         user_id = str(params.get("user_id", ""))
         if not user_id:
             return _error("invalid_arguments")
-        answer = self._store_view(params.get("view"), self._home_view_ids.get(user_id))
+        answer = self._store_view(
+            "views.publish", params.get("view"), self._home_view_ids.get(user_id)
+        )
         if answer["ok"]:
             self._home_view_ids[user_id] = answer["view"]["id"]
         return answer

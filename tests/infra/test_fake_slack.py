@@ -11,8 +11,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
+from infra.fake_slack import FakeSlack
 from tests.support import fixtures
-from tests.support.fake_slack import FakeSlack
 
 BLOCKS = [{"type": "section", "text": {"type": "mrkdwn", "text": "Visit *Payments*"}}]
 VISIT_METADATA = {"event_type": "visit_offered", "event_payload": {"visit_id": 7}}
@@ -97,6 +97,7 @@ def test_views_open_and_update_answer_with_the_stored_view(fake_slack, client):
         "type": "modal",
         "callback_id": "signup",
         "title": {"type": "plain_text", "text": "Visit"},
+        "blocks": BLOCKS,
     }
 
     opened = client.views_open(trigger_id="1.2.abc", view=view)["view"]
@@ -167,7 +168,7 @@ def test_injected_429_carries_retry_after(fake_slack, client):
     fake_slack.inject("views.open", retry_after=3)
 
     with pytest.raises(SlackApiError) as raised:
-        client.views_open(trigger_id="1.2.abc", view={"type": "modal"})
+        client.views_open(trigger_id="1.2.abc", view={"type": "modal", "blocks": []})
 
     assert raised.value.response.status_code == 429
     assert raised.value.response.headers["Retry-After"] == "3"
@@ -292,3 +293,69 @@ def test_reset_forgets_calls(fake_slack, client):
     fake_slack.reset()
 
     assert fake_slack.calls() == []
+
+
+DUPLICATE_ACTIONS = [
+    {
+        "type": "actions",
+        "elements": [
+            {"type": "button", "text": {"type": "plain_text", "text": t}, "action_id": "same"}
+            for t in ("One", "Two")
+        ],
+    }
+]
+LONG_TITLE_MODAL = {
+    "type": "modal",
+    "title": {"type": "plain_text", "text": "A title longer than Slack allows"},
+    "blocks": BLOCKS,
+}
+
+
+@pytest.mark.slack_refuses
+def test_every_message_method_refuses_invalid_blocks_like_slack(fake_slack, client):
+    posted = client.chat_postMessage(channel="U0ALICE", text="draft")
+    attempts = {
+        "chat.postMessage": lambda: client.chat_postMessage(
+            channel="U0ALICE", text="x", blocks=DUPLICATE_ACTIONS
+        ),
+        "chat.update": lambda: client.chat_update(
+            channel=posted["channel"], ts=posted["ts"], text="x", blocks=DUPLICATE_ACTIONS
+        ),
+        "chat.postEphemeral": lambda: client.chat_postEphemeral(
+            channel="U0ALICE", user="U0ALICE", text="x", blocks=DUPLICATE_ACTIONS
+        ),
+    }
+    for method, attempt in attempts.items():
+        with pytest.raises(SlackApiError) as raised:
+            attempt()
+        answer = raised.value.response
+        assert (answer.status_code, answer["error"]) == (200, "invalid_blocks"), method
+        assert "action_ids must be unique within a block" in str(
+            answer["response_metadata"]["messages"]
+        )
+    assert [m["text"] for m in fake_slack.messages("U0ALICE")] == ["draft"]
+    assert [method for method, _ in fake_slack.refusals()] == list(attempts)
+
+
+@pytest.mark.slack_refuses
+def test_a_response_url_post_with_invalid_blocks_is_refused_with_http_200(fake_slack):
+    answer = WebhookClient(fake_slack.new_response_url()).send(text="x", blocks=DUPLICATE_ACTIONS)
+
+    assert answer.status_code == 200
+    assert json.loads(answer.body)["error"] == "invalid_blocks"
+
+
+@pytest.mark.slack_refuses
+def test_every_view_method_refuses_an_invalid_view_like_slack(fake_slack, client):
+    attempts = [
+        lambda: client.views_open(trigger_id="1.2.abc", view=LONG_TITLE_MODAL),
+        lambda: client.views_push(trigger_id="1.2.abc", view=LONG_TITLE_MODAL),
+        lambda: client.views_update(view_id="V1", view=LONG_TITLE_MODAL),
+        lambda: client.views_publish(user_id="U0ALICE", view={"type": "home"}),
+    ]
+    for attempt in attempts:
+        with pytest.raises(SlackApiError) as raised:
+            attempt()
+        assert raised.value.response.status_code == 200
+        assert raised.value.response["error"] == "invalid_arguments"
+        assert raised.value.response["response_metadata"]["messages"]
