@@ -12,12 +12,14 @@ from bot.services.applications import (
     latest_start,
     override_needed,
 )
+from bot.views.deciders import stand_in_note, who_decides
 from bot.views.inputs import date_input, modal, text_input
 from bot.views.text import actions, button, context, day, escape, header, section, user_mention
 from bot.workflow.applications import WAITING_FOR
 from bot.workflow.calendar import AbsenceCheck, Period
 from bot.workflow.changes import RescheduledVisit
-from bot.workflow.visit import VisitSnapshot, home_team_reason
+from bot.workflow.deciders import Deciders
+from bot.workflow.visit import VisitSnapshot
 
 HOST_ACCEPT = "host_accept"
 HOST_DECLINE = "host_decline"
@@ -217,7 +219,8 @@ def notice_message(kind: Notice, view: VisitSnapshot) -> Message:
 def _applied(view: VisitSnapshot) -> Message:
     text = (
         f"You applied to *{escape(view.opening_title)}* with *{escape(view.host_team_name)}* "
-        f"for {_dates(view)}. The host team lead decides next; I'll let you know."
+        f"for {_dates(view)}. {who_decides(view.host, view.host_team_name)} decides for the "
+        "host team next; I'll let you know."
     )
     return {
         "text": "Your application is in",
@@ -239,8 +242,7 @@ def _host_request(view: VisitSnapshot) -> Message:
     blocks.append(section(_profile_line(view)))
     if view.fit:
         blocks.append(context(f"Why they fit: {escape(view.fit)}"))
-    if not view.host_lead_ids:
-        blocks.append(context("You get this as an organiser: the host team has no lead listed."))
+    add_stand_in_note(blocks, view.host, view.host_team_name, view.visitor_id)
     blocks.append(
         actions(
             button("Accept", HOST_ACCEPT, view.application_id, style="primary"),
@@ -267,8 +269,7 @@ def _home_request(view: VisitSnapshot) -> Message:
         section(_who_and_where(view)),
         _absence_line(view),
     ]
-    if view.organisers_decide_for_home:
-        blocks.append(context(f"You get this as an organiser because {home_team_reason(view)}."))
+    add_stand_in_note(blocks, view.home, view.home_team_name, view.visitor_id)
     agree_text = "Agree anyway (give a reason)…" if over else "Agree…"
     blocks.append(
         actions(
@@ -279,13 +280,22 @@ def _home_request(view: VisitSnapshot) -> Message:
     return {"text": "Can your teammate be away for a visit?", "blocks": blocks}
 
 
+def add_stand_in_note(
+    blocks: list[dict[str, Any]], deciders: Deciders, team_name: str | None, visitor_id: str
+) -> None:
+    note = stand_in_note(deciders, team_name, visitor_id)
+    if note is not None:
+        blocks.append(context(note))
+
+
 def _host_accepted(view: VisitSnapshot) -> Message:
     return {
         "text": "The host team accepted",
         "blocks": [
             section(
                 f":tada: *{escape(view.host_team_name)}* accepted your visit to "
-                f"*{escape(view.opening_title)}*. Now your home team lead agrees to the absence."
+                f"*{escape(view.opening_title)}*. Now "
+                f"{who_decides(view.home, view.home_team_name)} decides on your absence."
             )
         ],
     }
