@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.services.applications import (
+    CARDS,
     ApplyForm,
     DateChangeForm,
     Notice,
@@ -15,7 +16,7 @@ from bot.services.applications import (
 from bot.views.deciders import stand_in_note, who_decides
 from bot.views.inputs import date_input, modal, text_input
 from bot.views.text import actions, button, context, day, escape, header, section, user_mention
-from bot.workflow.applications import WAITING_FOR
+from bot.workflow.applications import WAITING_FOR, Status
 from bot.workflow.calendar import AbsenceCheck, Period
 from bot.workflow.changes import RescheduledVisit
 from bot.workflow.deciders import Deciders
@@ -367,12 +368,28 @@ def _dates_changed(view: VisitSnapshot) -> Message:
 
 
 def _confirmed(view: VisitSnapshot) -> Message:
+    """The short news that the visit is booked; the card itself is updated in place."""
     return {
         "text": "The visit is booked",
         "blocks": [
-            section(":white_check_mark: *The visit is booked.* Everyone confirmed the card."),
-            *visit_card_blocks(view)[1:],
+            section(
+                f":white_check_mark: *The visit is booked:* {user_mention(view.visitor_id)} "
+                f"visits *{escape(view.opening_title)}* with *{escape(view.host_team_name)}*, "
+                f"{_dates(view)}. Everyone confirmed the visit card above."
+            ),
             context("I'll send the kickoff note on the first day and check in every week."),
+            actions(button("Change dates…", CHANGE_DATES, view.application_id)),
+        ],
+    }
+
+
+def _booked_card(view: VisitSnapshot) -> Message:
+    """The visit card once everyone has confirmed it."""
+    return {
+        "text": "The visit is booked",
+        "blocks": [
+            *visit_card_blocks(view),
+            context(":white_check_mark: Booked: everyone confirmed this card."),
             actions(button("Change dates…", CHANGE_DATES, view.application_id)),
         ],
     }
@@ -420,9 +437,11 @@ _RENDERERS = {
 def settled_message(purpose: Notice, view: VisitSnapshot, actor: str) -> Message:
     """A request that has been answered: the buttons give way to who did what."""
     state = WAITING_FOR[view.status]
+    previous = _previous_dates(view)
+    if purpose in CARDS and view.status is Status.CONFIRMED and previous is None:
+        return _booked_card(view)
     original = _RENDERERS[purpose](view)
     blocks = [block for block in original["blocks"] if block["type"] != "actions"]
-    previous = _previous_dates(view)
     if previous is not None:
         footer = (
             f"{user_mention(actor)} changed the dates from {_period(previous)}: the visitor "

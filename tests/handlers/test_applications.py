@@ -429,3 +429,37 @@ def test_an_organiser_visitor_cannot_agree_to_their_own_absence(bot: RunningBot,
     assert (
         "Nobody decides on their own visit" in bot.slack.wait_for("response_url")[-1].params["text"]
     )
+
+
+def test_a_confirmed_card_is_updated_in_place_with_one_booked_message(bot: RunningBot, world):
+    apply(bot, world["opening"])
+    [request] = dms_to(bot, HOST_LEAD)
+    application_id = button_value(request, views.HOST_ACCEPT)
+    click(bot, HOST_LEAD, views.HOST_ACCEPT, application_id)
+    bot.requests.view_submission(
+        user_id=HOME_LEAD,
+        callback_id=views.HOME_AGREE_MODAL,
+        private_metadata=application_id,
+        values={"covering": {"covering": plain("Ola")}},
+    )
+    cards = messages_titled(bot, "Please confirm the visit card", 4)
+    for confirmer in (VISITOR, BUDDY, HOST_LEAD, HOME_LEAD):
+        bot.requests.block_action(
+            user_id=confirmer, action_id=views.CARD_CONFIRM, value=application_id
+        )
+    booked = messages_titled(bot, "The visit is booked", 4)
+    assert sorted(m["channel"] for m in booked) == sorted([VISITOR, HOST_LEAD, HOME_LEAD, BUDDY])
+    assert not any("*Goal:*" in str(m["blocks"]) for m in booked)  # the card is not repeated
+    # Four cards updated in place, then the announcement's seat count.
+    updates = [
+        c.params
+        for c in bot.slack.wait_for("chat.update", count=5)
+        if c.params["text"] == "The visit is booked"
+    ]
+    assert sorted(u["channel"] for u in updates) == sorted(f"D{card['channel']}" for card in cards)
+    for update in updates:
+        assert "*Goal:*" in str(update["blocks"])
+        assert button_value(update, views.CHANGE_DATES) == application_id
+    assert not [
+        c for c in bot.slack.calls("chat.update") if "is now confirmed" in str(c.params["blocks"])
+    ]
