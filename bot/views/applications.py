@@ -20,6 +20,7 @@ from bot.workflow.applications import WAITING_FOR, Status
 from bot.workflow.calendar import AbsenceCheck, Period
 from bot.workflow.changes import RescheduledVisit
 from bot.workflow.deciders import Deciders
+from bot.workflow.reminders import REMIND_AFTER_WORKING_DAYS
 from bot.workflow.visit import VisitSnapshot
 
 HOST_ACCEPT = "host_accept"
@@ -243,6 +244,12 @@ def _host_request(view: VisitSnapshot) -> Message:
     blocks.append(section(_profile_line(view)))
     if view.fit:
         blocks.append(context(f"Why they fit: {escape(view.fit)}"))
+    blocks.append(
+        context(
+            f"Please accept or decline within {REMIND_AFTER_WORKING_DAYS} working days; "
+            "I'll remind you after that."
+        )
+    )
     add_stand_in_note(blocks, view.host, view.host_team_name, view.visitor_id)
     blocks.append(
         actions(

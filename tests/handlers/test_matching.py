@@ -259,6 +259,7 @@ def test_an_accepted_proposal_goes_to_the_host_lead_who_may_decline(bot: Running
         c.params for c in bot.slack.calls("chat.postMessage") if c.params["channel"] == HOST_LEAD
     ]
     assert "matching-round proposal" in str(request["blocks"])
+    assert "within 3 working days" in str(request["blocks"])
     assert not [c for c in bot.slack.calls("chat.postMessage") if c.params["channel"] == HOME_LEAD]
     decline = element(request, application_views.HOST_DECLINE)
     bot.requests.block_action(
