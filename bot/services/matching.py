@@ -138,7 +138,12 @@ def invite(
         )
     if not uow.proposals.invite_once(ctx.workspace_id, opening_id, visitor_id, ctx.actor, ctx.now):
         return InviteOutcome(opening=opening, already=True)
-    ctx.audit(uow, action="candidate_invited", subject=f"opening:{opening_id}")
+    ctx.audit(
+        uow,
+        action="candidate_invited",
+        subject=f"opening:{opening_id}",
+        detail={"visitor": visitor_id},
+    )
     uow.commit()
     return InviteOutcome(opening=opening)
 

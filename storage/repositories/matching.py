@@ -146,11 +146,17 @@ class ProposalRepository:
         return proposal
 
     def waiting(self, workspace_id: str) -> list[tuple[str, int]]:
-        """(visitor's user id, opening id) of every proposal not answered yet."""
+        """(visitor's user id, opening id) of every proposal not answered yet whose opening is
+        still open (one that closed can no longer be accepted, so it holds nobody back)."""
         rows = self.session.execute(
             select(Person.user_id, Proposal.opening_id)
             .join(Person, Person.id == Proposal.person_id)
-            .where(Proposal.workspace_id == workspace_id, Proposal.status == "sent")
+            .join(Opening, Opening.id == Proposal.opening_id)
+            .where(
+                Proposal.workspace_id == workspace_id,
+                Proposal.status == "sent",
+                Opening.status == "open",
+            )
             .order_by(Proposal.id)
         )
         return [(user, opening) for user, opening in rows]
