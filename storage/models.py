@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
@@ -312,9 +313,20 @@ class TourExtension(WorkspaceScoped, Base):
 
 
 class Proposal(WorkspaceScoped, Base):
-    """A matching round's offer to one visitor; accepting it applies with the host agreed."""
+    """A matching round's offer to one visitor; accepting it applies (the host lead decides)."""
 
     __tablename__ = "proposals"
+    # A visitor holds at most one unanswered proposal per opening, however often a round is sent.
+    __table_args__ = (
+        Index(
+            "uq_proposals_live",
+            "person_id",
+            "opening_id",
+            unique=True,
+            sqlite_where=text("status = 'sent'"),
+            postgresql_where=text("status = 'sent'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -329,6 +341,19 @@ class Proposal(WorkspaceScoped, Base):
 
     opening: Mapped[Opening] = relationship(lazy="joined")
     person: Mapped[Person] = relationship(lazy="joined")
+
+
+class Invitation(WorkspaceScoped, Base):
+    """A host lead's invitation of one person to apply to one opening: sent once."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("opening_id", "visitor_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opening_id: Mapped[int] = mapped_column(ForeignKey("openings.id", ondelete="CASCADE"))
+    visitor_user_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    invited_by: Mapped[str] = mapped_column(String(ID_LENGTH))
+    created_at: Mapped[datetime]
 
 
 class OutboxMessage(WorkspaceScoped, Base):

@@ -26,6 +26,7 @@ from bot.workflow.calendar import (
     visit_period,
 )
 from bot.workflow.changes import RECONFIRMING, RescheduledVisit, why_not_reschedule
+from bot.workflow.deciders import deciders
 from bot.workflow.reminders import Nudge, WaitingDecision, nudges_due
 from bot.workflow.visit import VisitSnapshot, roles_of
 
@@ -304,7 +305,7 @@ def submit_application(uow: Any, ctx: Context, opening_id: int, form: Applicatio
     uow.commit()
     view = snapshot(uow, application, ctx.organisers)
     notices = [(Notice.APPLIED, view.visitor_id)]
-    notices += [(Notice.HOST_REQUEST, lead) for lead in view.host_lead_ids or view.organiser_ids]
+    notices += [(Notice.HOST_REQUEST, lead) for lead in view.host_deciders]
     return Outcome(visit=view, notices=tuple(notices), actor=ctx.actor)
 
 
@@ -723,14 +724,20 @@ def _waiting(application: Any, zone: ZoneInfo, organisers: frozenset[str]) -> Wa
         team = application.opening.host_team
     else:
         team = application.person.home_team
-    leads = tuple(lead.user_id for lead in team.leads) if team is not None else ()
+    visitor = application.person.user_id
+    waiting_for = deciders(
+        visitor=visitor,
+        leads=[lead.user_id for lead in team.leads] if team is not None else [],
+        organisers=sorted(organisers),
+        has_team=team is not None,
+    )
     return WaitingDecision(
         application_id=application.id,
         status=application.status,
         since=application.updated_at.astimezone(zone).date(),
-        deciders=leads or tuple(sorted(organisers)),
+        deciders=waiting_for.people,
         organisers=tuple(sorted(organisers)),
-        visitor_id=application.person.user_id,
+        visitor_id=visitor,
         opening_title=application.opening.title,
     )
 

@@ -1,10 +1,11 @@
-"""Use cases of the matcher: my suggestions, a lead's candidates, and the organisation-wide
-round with its proposals (accepting one applies with the host already agreed)."""
+"""Use cases of the matcher: my suggestions, a lead's candidates (and inviting one), and the
+organisation-wide round with its proposals (accepting one applies: the host lead decides)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -49,9 +50,18 @@ class OpeningCandidates:
 
 
 @dataclass(frozen=True)
+class WaitingProposal:
+    """Someone a round leaves out: a proposal still waits for their answer."""
+
+    visitor_id: str
+    opening: PostedOpening | None
+
+
+@dataclass(frozen=True)
 class RoundPreview:
     result: RoundResult
     openings: Mapping[str, PostedOpening]  # by the matcher's opening id
+    waiting: tuple[WaitingProposal, ...] = ()
 
 
 def _index(
@@ -110,6 +120,63 @@ def lead_candidates(
     ]
 
 
+@dataclass(frozen=True)
+class InviteOutcome:
+    opening: PostedOpening | None = None
+    already: bool = False  # invited before: nothing is sent again
+    refusal: str | None = None
+
+
+def invite(
+    uow: Any, ctx: Context, opening_id: int, visitor_id: str, *, is_organiser: bool
+) -> InviteOutcome:
+    """Records a host lead's invitation once; the caller sends it after the commit."""
+    opening = uow.openings.get(ctx.workspace_id, opening_id)
+    if opening is None or not (ctx.actor in opening.team_lead_ids or is_organiser):
+        return InviteOutcome(
+            refusal="Only a lead of the host team (or an organiser) can invite to it."
+        )
+    if not uow.proposals.invite_once(ctx.workspace_id, opening_id, visitor_id, ctx.actor, ctx.now):
+        return InviteOutcome(opening=opening, already=True)
+    ctx.audit(
+        uow,
+        action="candidate_invited",
+        subject=f"opening:{opening_id}",
+        detail={"visitor": visitor_id},
+    )
+    uow.commit()
+    return InviteOutcome(opening=opening)
+
+
+def forget_invitation(uow: Any, ctx: Context, opening_id: int, visitor_id: str) -> None:
+    """The invitation could not be delivered: the lead may try again."""
+    uow.proposals.forget_invitation(ctx.workspace_id, opening_id, visitor_id)
+    uow.commit()
+
+
+def _round_index(
+    uow: Any,
+    workspace_id: str,
+    today: date,
+    related: Mapping[str, frozenset[str]],
+    waiting: list[tuple[str, int]],
+) -> MatchIndex:
+    """The organisation without the people a proposal is waiting for: they answer it first, and
+    each unanswered proposal holds a seat of its opening."""
+    organisation = uow.matching.organisation(workspace_id, today=today, related_topics=related)
+    held = Counter(str(opening_id) for _, opening_id in waiting)
+    left_out = {visitor for visitor, _ in waiting}
+    return MatchIndex(
+        replace(
+            organisation,
+            visitors=tuple(v for v in organisation.visitors if v.id not in left_out),
+            openings=tuple(
+                replace(o, seats_left=o.seats_left - held[o.id]) for o in organisation.openings
+            ),
+        )
+    )
+
+
 def preview_round(
     uow: Any,
     workspace_id: str,
@@ -118,9 +185,14 @@ def preview_round(
     today: date,
     related: Mapping[str, frozenset[str]],
 ) -> RoundPreview:
-    result = run_round(_index(uow, workspace_id, today, related), mode)
+    waiting = uow.proposals.waiting(workspace_id)
+    result = run_round(_round_index(uow, workspace_id, today, related, waiting), mode)
     openings = {str(o.id): o for o in uow.openings.open(workspace_id)}
-    return RoundPreview(result, openings)
+    return RoundPreview(
+        result,
+        openings,
+        tuple(WaitingProposal(visitor, openings.get(str(opening))) for visitor, opening in waiting),
+    )
 
 
 @dataclass(frozen=True)
@@ -133,18 +205,26 @@ class SentProposal:
     explanation: str
 
 
+@dataclass(frozen=True)
+class SentRound:
+    sent: tuple[SentProposal, ...]
+    waiting: int  # people left out: a proposal still waits for their answer
+    already_sent: int = 0  # placements the same round, sent at the same moment, got to first
+
+
 def send_proposals(
     uow: Any, ctx: Context, mode: RoundMode, *, related: Mapping[str, frozenset[str]]
-) -> list[SentProposal]:
+) -> SentRound:
     """Runs the round again (the data may have moved since the preview) and records a proposal
-    for every placement; the caller DMs them."""
-    index = _index(uow, ctx.workspace_id, ctx.today, related)
+    for every placement, once per visitor and opening; the caller DMs them."""
+    waiting = uow.proposals.waiting(ctx.workspace_id)
+    index = _round_index(uow, ctx.workspace_id, ctx.today, related, waiting)
     result = run_round(index, mode)
     openings = {str(o.id): o for o in uow.openings.open(ctx.workspace_id)}
-    sent = []
+    sent, already_sent = [], 0
     for placement in result.placements:
         person = uow.people.get_by_user(ctx.workspace_id, placement.visitor_id)
-        proposal = uow.proposals.create(
+        proposal = uow.proposals.create_once(
             workspace_id=ctx.workspace_id,
             person_id=person.id,
             opening_id=int(placement.opening_id),
@@ -155,6 +235,9 @@ def send_proposals(
             sent_by=ctx.actor,
             created_at=ctx.now,
         )
+        if proposal is None:  # the same round, sent at the same moment, got there first
+            already_sent += 1
+            continue
         sent.append(
             SentProposal(
                 proposal.id,
@@ -171,7 +254,7 @@ def send_proposals(
         detail={"mode": mode.value, "proposals": len(sent)},
     )
     uow.commit()
-    return sent
+    return SentRound(tuple(sent), len({visitor for visitor, _ in waiting}), already_sent)
 
 
 def fit_explanation(
@@ -215,8 +298,15 @@ def explanation_of(index: MatchIndex, visitor_id: str, opening_id: str) -> str:
     return explain(index, visitor, opening, int(pairs.starts[rows[0]])).text
 
 
+PROPOSED = (
+    "I accepted the organisers' matching-round proposal: the opening was posted for visitors "
+    "like me, and the round put us together."
+)
+
+
 def answer_proposal(uow: Any, ctx: Context, proposal_id: int, *, accept: bool) -> Outcome:
-    """Only the visitor answers; accepting applies with the host's agreement already given."""
+    """Only the visitor answers. Accepting applies like anyone else: the host lead is asked to
+    accept or decline (and reminded), then the home lead."""
     proposal = uow.proposals.get(ctx.workspace_id, proposal_id)
     reason = _why_not_answer(uow, ctx, proposal, accept=accept)
     if reason is not None:
@@ -235,8 +325,8 @@ def answer_proposal(uow: Any, ctx: Context, proposal_id: int, *, accept: bool) -
         workspace_id=ctx.workspace_id,
         opening_id=proposal.opening_id,
         person_id=proposal.person_id,
-        status=Status.HOST_ACCEPTED,
-        motivation="Proposed by the organisers' matching round. " + proposal.explanation,
+        status=Status.SUBMITTED,
+        motivation=PROPOSED,
         learning_goal=proposal.person.learning_goal,
         starts_on=proposal.starts_on,
         ends_on=proposal.ends_on,
@@ -249,7 +339,7 @@ def answer_proposal(uow: Any, ctx: Context, proposal_id: int, *, accept: bool) -
         subject=f"application:{application.id}",
     )
     uow.commit()
-    view = snapshot(uow, application, ctx.organisers)
-    notices = [(Notice.HOST_ACCEPTED, view.visitor_id)]
-    notices += [(Notice.HOME_REQUEST, decider) for decider in view.home_deciders]
+    view = replace(snapshot(uow, application, ctx.organisers), fit=proposal.explanation)
+    notices = [(Notice.APPLIED, view.visitor_id)]
+    notices += [(Notice.HOST_REQUEST, decider) for decider in view.host_deciders]
     return Outcome(visit=view, notices=tuple(notices), actor=ctx.actor)

@@ -6,18 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from bot.services.applications import (
+    CARDS,
     ApplyForm,
     DateChangeForm,
     Notice,
     latest_start,
     override_needed,
 )
+from bot.views.deciders import stand_in_note, who_decides
 from bot.views.inputs import date_input, modal, text_input
 from bot.views.text import actions, button, context, day, escape, header, section, user_mention
-from bot.workflow.applications import WAITING_FOR
+from bot.workflow.applications import WAITING_FOR, Status
 from bot.workflow.calendar import AbsenceCheck, Period
 from bot.workflow.changes import RescheduledVisit
-from bot.workflow.visit import VisitSnapshot, home_team_reason
+from bot.workflow.deciders import Deciders
+from bot.workflow.reminders import REMIND_AFTER_WORKING_DAYS
+from bot.workflow.visit import VisitSnapshot
 
 HOST_ACCEPT = "host_accept"
 HOST_DECLINE = "host_decline"
@@ -217,7 +221,8 @@ def notice_message(kind: Notice, view: VisitSnapshot) -> Message:
 def _applied(view: VisitSnapshot) -> Message:
     text = (
         f"You applied to *{escape(view.opening_title)}* with *{escape(view.host_team_name)}* "
-        f"for {_dates(view)}. The host team lead decides next; I'll let you know."
+        f"for {_dates(view)}. {who_decides(view.host, view.host_team_name)} decides for the "
+        "host team next; I'll let you know."
     )
     return {
         "text": "Your application is in",
@@ -239,8 +244,13 @@ def _host_request(view: VisitSnapshot) -> Message:
     blocks.append(section(_profile_line(view)))
     if view.fit:
         blocks.append(context(f"Why they fit: {escape(view.fit)}"))
-    if not view.host_lead_ids:
-        blocks.append(context("You get this as an organiser: the host team has no lead listed."))
+    blocks.append(
+        context(
+            f"Please accept or decline within {REMIND_AFTER_WORKING_DAYS} working days; "
+            "I'll remind you after that."
+        )
+    )
+    add_stand_in_note(blocks, view.host, view.host_team_name, view.visitor_id)
     blocks.append(
         actions(
             button("Accept", HOST_ACCEPT, view.application_id, style="primary"),
@@ -267,8 +277,7 @@ def _home_request(view: VisitSnapshot) -> Message:
         section(_who_and_where(view)),
         _absence_line(view),
     ]
-    if view.organisers_decide_for_home:
-        blocks.append(context(f"You get this as an organiser because {home_team_reason(view)}."))
+    add_stand_in_note(blocks, view.home, view.home_team_name, view.visitor_id)
     agree_text = "Agree anyway (give a reason)…" if over else "Agree…"
     blocks.append(
         actions(
@@ -279,13 +288,22 @@ def _home_request(view: VisitSnapshot) -> Message:
     return {"text": "Can your teammate be away for a visit?", "blocks": blocks}
 
 
+def add_stand_in_note(
+    blocks: list[dict[str, Any]], deciders: Deciders, team_name: str | None, visitor_id: str
+) -> None:
+    note = stand_in_note(deciders, team_name, visitor_id)
+    if note is not None:
+        blocks.append(context(note))
+
+
 def _host_accepted(view: VisitSnapshot) -> Message:
     return {
         "text": "The host team accepted",
         "blocks": [
             section(
                 f":tada: *{escape(view.host_team_name)}* accepted your visit to "
-                f"*{escape(view.opening_title)}*. Now your home team lead agrees to the absence."
+                f"*{escape(view.opening_title)}*. Now "
+                f"{who_decides(view.home, view.home_team_name)} decides on your absence."
             )
         ],
     }
@@ -357,12 +375,28 @@ def _dates_changed(view: VisitSnapshot) -> Message:
 
 
 def _confirmed(view: VisitSnapshot) -> Message:
+    """The short news that the visit is booked; the card itself is updated in place."""
     return {
         "text": "The visit is booked",
         "blocks": [
-            section(":white_check_mark: *The visit is booked.* Everyone confirmed the card."),
-            *visit_card_blocks(view)[1:],
+            section(
+                f":white_check_mark: *The visit is booked:* {user_mention(view.visitor_id)} "
+                f"visits *{escape(view.opening_title)}* with *{escape(view.host_team_name)}*, "
+                f"{_dates(view)}. Everyone confirmed the visit card above."
+            ),
             context("I'll send the kickoff note on the first day and check in every week."),
+            actions(button("Change dates…", CHANGE_DATES, view.application_id)),
+        ],
+    }
+
+
+def _booked_card(view: VisitSnapshot) -> Message:
+    """The visit card once everyone has confirmed it."""
+    return {
+        "text": "The visit is booked",
+        "blocks": [
+            *visit_card_blocks(view),
+            context(":white_check_mark: Booked: everyone confirmed this card."),
             actions(button("Change dates…", CHANGE_DATES, view.application_id)),
         ],
     }
@@ -410,9 +444,11 @@ _RENDERERS = {
 def settled_message(purpose: Notice, view: VisitSnapshot, actor: str) -> Message:
     """A request that has been answered: the buttons give way to who did what."""
     state = WAITING_FOR[view.status]
+    previous = _previous_dates(view)
+    if purpose in CARDS and view.status is Status.CONFIRMED and previous is None:
+        return _booked_card(view)
     original = _RENDERERS[purpose](view)
     blocks = [block for block in original["blocks"] if block["type"] != "actions"]
-    previous = _previous_dates(view)
     if previous is not None:
         footer = (
             f"{user_mention(actor)} changed the dates from {_period(previous)}: the visitor "

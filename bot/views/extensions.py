@@ -7,7 +7,8 @@ from typing import Any
 
 from bot.services.applications import override_needed
 from bot.services.extensions import ExtensionForm, ExtensionNotice, StayOutcome
-from bot.views.applications import absence_line, reason_modal
+from bot.views.applications import absence_line, add_stand_in_note, reason_modal
+from bot.views.deciders import who_decides
 from bot.views.inputs import modal, option, radio_buttons, text_input
 from bot.views.text import actions, button, context, day, escape, header, section, user_mention
 from bot.workflow.changes import EXTENSION_STATE, ExtensionSnapshot
@@ -127,8 +128,9 @@ def _requested(view: ExtensionSnapshot) -> Message:
         "blocks": [
             section(
                 f"You asked to stay *{_weeks(view.weeks)}* on {_visit(view)}, until "
-                f"{day(view.new_end)}. The host team lead decides first, then your home team "
-                "lead; I'll let you know."
+                f"{day(view.new_end)}. {who_decides(view.host, view.host_team_name)} decides "
+                f"for the host team first, then {who_decides(view.home, view.home_team_name)} "
+                "for your home team; I'll let you know."
             )
         ],
     }
@@ -140,8 +142,7 @@ def _host_request(view: ExtensionSnapshot) -> Message:
         section(_ask(view)),
         section(f"*Why:* {escape(view.reason)}"),
     ]
-    if not view.host_lead_ids:
-        blocks.append(context("You get this as an organiser: the host team has no lead listed."))
+    add_stand_in_note(blocks, view.host, view.host_team_name, view.visitor_id)
     blocks.append(
         actions(
             button("Agree", HOST_AGREE, view.extension_id, style="primary"),
@@ -162,8 +163,7 @@ def _home_request(view: ExtensionSnapshot) -> Message:
         section(f"*Why:* {escape(view.reason)}"),
         absence_line(view.home_team_name, view.absence),
     ]
-    if view.organisers_decide_for_home:
-        blocks.append(context("You get this as an organiser: the home team has no lead listed."))
+    add_stand_in_note(blocks, view.home, view.home_team_name, view.visitor_id)
     agree_text = "Agree anyway (give a reason)…" if over else "Agree…"
     blocks.append(
         actions(

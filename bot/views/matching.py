@@ -8,9 +8,15 @@ import re
 from datetime import date
 from typing import Any
 
-from bot.matching import RoundMode
+from bot.matching import RoundMode, Unplaced
 from bot.openings import PostedOpening
-from bot.services.matching import MyMatches, OpeningCandidates, RoundPreview, SentProposal
+from bot.services.matching import (
+    MyMatches,
+    OpeningCandidates,
+    RoundPreview,
+    SentProposal,
+    SentRound,
+)
 from bot.views.home import PROFILE_EDIT
 from bot.views.openings import APPLY
 from bot.views.text import (
@@ -31,6 +37,7 @@ ROUND_SEND = "round_send"
 PROPOSAL_ACCEPT = "proposal_accept"
 PROPOSAL_DECLINE = "proposal_decline"
 CANDIDATE_INVITE = "candidate_invite"
+ROUND_TELL_LEFT_OUT = "round_tell_left_out"
 
 MODE_NAMES = {
     RoundMode.BEST_TOTAL_FIT: "Best total fit",
@@ -124,18 +131,37 @@ def candidates_message(openings: list[OpeningCandidates]) -> dict[str, Any]:
     return {"text": "Who would fit your openings", "blocks": blocks[:MESSAGE_BLOCK_LIMIT]}
 
 
-def invitation_message(lead_id: str, opening: PostedOpening, why: str) -> dict[str, Any]:
+def invitation_message(lead_id: str, opening: PostedOpening) -> dict[str, Any]:
+    draft = opening.draft
+    when = (
+        f"{draft.weeks} weeks between {draft.earliest_start:%-d %b} and {draft.latest_end:%-d %b}."
+    )
     apply = section(
-        f"{user_mention(lead_id)} invites you to visit: {_opening_line(opening)}.\n{escape(why)}"
+        f"{user_mention(lead_id)} invites you to visit: {_opening_line(opening)}.\n{when}"
     )
     apply["accessory"] = button("Apply", APPLY, str(opening.id), style="primary")
     return {"text": "You are invited to a team tourism visit", "blocks": [apply]}
 
 
+def already_invited_text(visitor_id: str) -> str:
+    return (
+        f"{user_mention(visitor_id)} was already invited to this opening, so I sent nothing "
+        "again: they can apply from my earlier message."
+    )
+
+
+def invitation_failed_text(visitor_id: str, error: str) -> str:
+    return (
+        f"I could not send the invitation to {user_mention(visitor_id)} (Slack said "
+        f"`{escape(error)}`). Try again in a moment."
+    )
+
+
 # --- /tourism round -----------------------------------------------------------------------------
 
 
-def round_preview_message(preview: RoundPreview) -> dict[str, Any]:
+def round_preview_message(preview: RoundPreview, *, told: int | None = None) -> dict[str, Any]:
+    """The round's preview; `told` is how many left-out people were just told why."""
     result = preview.result
     mode = result.mode
     summary = escape(result.summary)
@@ -157,7 +183,8 @@ def round_preview_message(preview: RoundPreview) -> dict[str, Any]:
         divider(),
     ]
     blocks += _placement_blocks(preview)
-    blocks += _unplaced_blocks(preview)
+    blocks += _unplaced_blocks(preview, told)
+    blocks += _waiting_blocks(preview)
     if result.placements:
         send = button(
             f"Send {len(result.placements)} proposals", ROUND_SEND, mode.value, style="primary"
@@ -196,7 +223,7 @@ def _placement_blocks(preview: RoundPreview) -> list[Block]:
     return [section("*Placed*\n" + "\n".join(lines))]
 
 
-def _unplaced_blocks(preview: RoundPreview) -> list[Block]:
+def _unplaced_blocks(preview: RoundPreview, told: int | None) -> list[Block]:
     unplaced = preview.result.unplaced
     if not unplaced:
         return []
@@ -207,10 +234,62 @@ def _unplaced_blocks(preview: RoundPreview) -> list[Block]:
         lines.append(f"• {user_mention(person.visitor_id)}: {escape(person.reason)}{near}")
     if len(unplaced) > UNPLACED_SHOWN:
         lines.append(f"…and {len(unplaced) - UNPLACED_SHOWN} more")
-    return [section("*Not placed*\n" + "\n".join(lines))]
+    blocks = [section("*Not placed*\n" + "\n".join(lines))]
+    if told is not None:
+        blocks.append(context(f":white_check_mark: Told {_people(told)} left out why."))
+    else:
+        tell = button(
+            f"Tell the {_people(len(unplaced))} left out why",
+            ROUND_TELL_LEFT_OUT,
+            preview.result.mode.value,
+        )
+        blocks.append({"type": "actions", "elements": [tell]})
+    return blocks
+
+
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
+def _waiting_blocks(preview: RoundPreview) -> list[Block]:
+    """People the round leaves out because a proposal still waits for their answer."""
+    if not preview.waiting:
+        return []
+    lines = []
+    for waiting in preview.waiting[:UNPLACED_SHOWN]:
+        where = _opening_line(waiting.opening) if waiting.opening else "an opening now closed"
+        lines.append(f"• {user_mention(waiting.visitor_id)}: has not answered {where} yet")
+    if len(preview.waiting) > UNPLACED_SHOWN:
+        lines.append(f"…and {len(preview.waiting) - UNPLACED_SHOWN} more")
+    return [
+        section(
+            "*Left out: a proposal is waiting for their answer* (its seat stays held)\n"
+            + "\n".join(lines)
+        )
+    ]
+
+
+def left_out_message(person: Unplaced, preview: RoundPreview) -> dict[str, Any]:
+    """To someone a round could not place: the matcher's reason, and what they can do."""
+    nearest = preview.openings.get(person.nearest_opening_id or "")
+    near = f" The nearest fit was {_opening_line(nearest)}." if nearest else ""
+    return {
+        "text": "The matching round could not place you this time",
+        "blocks": [
+            section(
+                "The organisers ran a matching round and could not place you this time: "
+                f"{escape(person.reason)}.{near}"
+            ),
+            context(
+                "Change your dates or topics with `/tourism profile`, or browse every open "
+                "opening with `/tourism openings`."
+            ),
+        ],
+    }
 
 
 def proposal_message(proposal: SentProposal) -> dict[str, Any]:
+    team = escape(proposal.opening.team_name)
     return {
         "text": "A team tourism visit is proposed to you",
         "blocks": [
@@ -220,8 +299,9 @@ def proposal_message(proposal: SentProposal) -> dict[str, Any]:
                 f"{_span(proposal.starts_on, proposal.ends_on)}.\n{escape(proposal.explanation)}"
             ),
             context(
-                "The host team has agreed to rounds like this; if you accept, your home team "
-                "lead is asked next."
+                f"{team} posted this opening for visitors like you; the organisers proposed you "
+                f"for it. If you accept, it becomes your application: {team}'s lead accepts or "
+                "declines it, then your home team lead is asked."
             ),
             {
                 "type": "actions",
@@ -234,7 +314,18 @@ def proposal_message(proposal: SentProposal) -> dict[str, Any]:
     }
 
 
-def proposals_sent_text(count: int) -> str:
-    if not count:
-        return "Nobody could be placed, so no proposals were sent."
-    return f"Sent {count} proposals. Each person accepts or declines in their direct messages."
+def proposals_sent_text(round_: SentRound) -> str:
+    waiting = ""
+    if round_.waiting:
+        who = "person who has" if round_.waiting == 1 else "people who have"
+        waiting = f" Left out: {round_.waiting} {who} not answered an earlier proposal yet."
+    if round_.sent:
+        return (
+            f"Sent {len(round_.sent)} proposals. Each person accepts or declines in their "
+            f"direct messages.{waiting}"
+        )
+    if round_.already_sent:
+        return "No new proposals were sent: these were sent a moment ago." + waiting
+    if round_.waiting:
+        return "No new proposals were sent." + waiting
+    return "Nobody could be placed, so no proposals were sent."

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.workflow.deciders import OWN_VISIT
+
 
 class Status(StrEnum):
     SUBMITTED = "submitted"  # waiting for the host lead
@@ -88,6 +90,8 @@ def check_step(step: Step) -> None:
         return
     deciders = DECIDERS.get(step.current, frozenset())
     if deciders and not step.actor_roles & deciders:
+        if Role.VISITOR in step.actor_roles:
+            raise StepNotAllowedError(OWN_VISIT)
         raise StepNotAllowedError(_not_yours(step.current))
 
 

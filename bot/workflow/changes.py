@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from bot.workflow.applications import Role, Status
 from bot.workflow.calendar import AbsenceCheck, Period
+from bot.workflow.deciders import OWN_VISIT, TwoTeams
 from bot.workflow.visit import VisitSnapshot
 
 # --- new dates --------------------------------------------------------------------------------
@@ -103,7 +104,7 @@ def validate_extension(weeks: int | None, reason: str, on_offer: Sequence[int]) 
 
 
 @dataclass(frozen=True)
-class ExtensionSnapshot:
+class ExtensionSnapshot(TwoTeams):
     """A request for more time as everyone involved sees it."""
 
     extension_id: int
@@ -131,18 +132,6 @@ class ExtensionSnapshot:
     def new_end(self) -> date:
         return self.extra.end
 
-    @property
-    def host_deciders(self) -> tuple[str, ...]:
-        return self.host_lead_ids or self.organiser_ids
-
-    @property
-    def home_deciders(self) -> tuple[str, ...]:
-        return self.home_lead_ids or self.organiser_ids
-
-    @property
-    def organisers_decide_for_home(self) -> bool:
-        return not self.home_lead_ids
-
     def leads(self) -> tuple[str, ...]:
         """Both teams' deciders: who hears the outcome besides the visitor."""
         return tuple(dict.fromkeys((*self.host_deciders, *self.home_deciders)))
@@ -154,6 +143,8 @@ def why_not_decide(extension: ExtensionSnapshot, actor: str, *, as_host: bool) -
     if extension.status is not expected:
         state = EXTENSION_STATE[extension.status]
         return f"Nothing changed: this request for more time is {state}."
+    if actor == extension.visitor_id:
+        return OWN_VISIT
     if as_host and actor not in extension.host_deciders:
         return "Only a lead of the host team can agree to or decline more time."
     if not as_host and actor not in (*extension.home_deciders, *extension.organiser_ids):

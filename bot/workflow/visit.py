@@ -7,10 +7,11 @@ from datetime import date
 
 from bot.workflow.applications import Role, Status
 from bot.workflow.calendar import AbsenceCheck
+from bot.workflow.deciders import TwoTeams
 
 
 @dataclass(frozen=True)
-class VisitSnapshot:
+class VisitSnapshot(TwoTeams):
     application_id: int
     status: Status
     visitor_id: str
@@ -35,20 +36,6 @@ class VisitSnapshot:
     visitor_teaches: tuple[str, ...] = ()
     fit: str = ""  # the matcher's explanation of why visitor and opening fit, when known
 
-    @property
-    def host_deciders(self) -> tuple[str, ...]:
-        """The host team's leads, or the organisers when the team has none listed."""
-        return self.host_lead_ids or self.organiser_ids
-
-    @property
-    def home_deciders(self) -> tuple[str, ...]:
-        """The home team's leads, or the organisers when the team has none listed."""
-        return self.home_lead_ids or self.organiser_ids
-
-    @property
-    def organisers_decide_for_home(self) -> bool:
-        return not self.home_lead_ids
-
     def card_roles(self) -> dict[Role, tuple[str, ...]]:
         """Who confirms the visit card, by role: any one person of a role confirms for it."""
         roles: dict[Role, tuple[str, ...]] = {
@@ -65,14 +52,10 @@ class VisitSnapshot:
 
 
 def roles_of(user_id: str, visit: VisitSnapshot) -> frozenset[Role]:
+    """The visitor is only ever the visitor in their own visit, whatever else they lead."""
+    if user_id == visit.visitor_id:
+        return frozenset({Role.VISITOR})
     roles = {role for role, people in visit.card_roles().items() if user_id in people}
     if user_id in visit.organiser_ids:
         roles.add(Role.ORGANISER)
     return frozenset(roles)
-
-
-def home_team_reason(visit: VisitSnapshot) -> str:
-    """Why organisers, not a home lead, decide on the absence."""
-    if visit.home_team_name is None:
-        return "the visitor has not chosen a home team in their profile"
-    return f"{visit.home_team_name} has no lead listed in the team directory"

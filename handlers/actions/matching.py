@@ -7,10 +7,18 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.ids import parse_id, row_id
 from bot.matching import RoundMode
-from bot.services.matching import answer_proposal, preview_round, send_proposals
+from bot.services.matching import (
+    RoundPreview,
+    answer_proposal,
+    forget_invitation,
+    invite,
+    preview_round,
+    send_proposals,
+)
 from bot.views import matching as views
 from handlers.actions.applications import answer, context_of
 from handlers.deps import Deps
@@ -22,42 +30,94 @@ def _mode(body: dict[str, Any]) -> RoundMode | None:
     return RoundMode(value) if value in RoundMode.__members__.values() else None
 
 
+def _preview(deps: Deps, body: dict[str, Any], mode: RoundMode) -> RoundPreview:
+    with deps.reader() as uow:
+        return preview_round(
+            uow,
+            workspace_of(body),
+            mode,
+            today=deps.today(),
+            related=deps.vocabulary.related_map(),
+        )
+
+
+def _invite(deps: Deps, body: dict[str, Any], client: WebClient) -> None:
+    """A lead invites a candidate to apply: once, however often the button is pressed."""
+    try:
+        value = json.loads(body["actions"][0].get("value", ""))
+        opening_id, visitor = parse_id(value["opening"]), str(value["visitor"])
+    except (ValueError, KeyError, TypeError):
+        opening_id, visitor = None, ""
+    if opening_id is None:
+        tell(client, body, "That invitation button is broken; run `/tourism candidates` again.")
+        return
+    ctx = context_of(body, deps)
+    with deps.uow() as uow:
+        outcome = invite(
+            uow, ctx, opening_id, visitor, is_organiser=deps.settings.is_admin(ctx.actor)
+        )
+    if outcome.opening is None or outcome.already:
+        tell(client, body, outcome.refusal or views.already_invited_text(visitor))
+        return
+    try:
+        client.chat_postMessage(
+            channel=visitor, **views.invitation_message(ctx.actor, outcome.opening)
+        )
+    except SlackApiError as error:
+        with deps.uow() as uow:
+            forget_invitation(uow, ctx, opening_id, visitor)
+        tell(client, body, views.invitation_failed_text(visitor, error.response["error"]))
+        return
+    tell(client, body, f"Invited <@{visitor}>: they can apply from my message.")
+
+
 def register(app: App, deps: Deps) -> None:
-    def organiser_only(body: dict[str, Any], client: WebClient) -> bool:
-        if deps.settings.is_admin(body["user"]["id"]):
-            return True
+    def organisers_mode(body: dict[str, Any], client: WebClient) -> RoundMode | None:
+        """The round's mode from the button, when an organiser pressed it."""
+        mode = _mode(body)
+        if mode is None or deps.settings.is_admin(body["user"]["id"]):
+            return mode
         tell(client, body, "Only organisers run matching rounds.")
-        return False
+        return None
 
     @app.action(views.ROUND_MODE_ACTION)
     def switch_mode(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-        mode = _mode(body)
-        if mode is None or not organiser_only(body, client):
+        mode = organisers_mode(body, client)
+        if mode is None:
             return
-        with deps.reader() as uow:
-            preview = preview_round(
-                uow,
-                workspace_of(body),
-                mode,
-                today=deps.today(),
-                related=deps.vocabulary.related_map(),
-            )
+        preview = _preview(deps, body, mode)
         respond(replace_original=True, **views.round_preview_message(preview))
 
     @app.action(views.ROUND_SEND)
     def send(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-        mode = _mode(body)
-        if mode is None or not organiser_only(body, client):
+        mode = organisers_mode(body, client)
+        if mode is None:
             return
         with deps.uow() as uow:
-            sent = send_proposals(
+            round_ = send_proposals(
                 uow, context_of(body, deps), mode, related=deps.vocabulary.related_map()
             )
-        for proposal in sent:
+        for proposal in round_.sent:
             client.chat_postMessage(channel=proposal.visitor_id, **views.proposal_message(proposal))
-        respond(replace_original=True, text=views.proposals_sent_text(len(sent)))
+        respond(replace_original=True, text=views.proposals_sent_text(round_))
+
+    @app.action(views.ROUND_TELL_LEFT_OUT)
+    def tell_left_out(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        mode = organisers_mode(body, client)
+        if mode is None:
+            return
+        preview = _preview(deps, body, mode)
+        for person in preview.result.unplaced:
+            client.chat_postMessage(
+                channel=person.visitor_id, **views.left_out_message(person, preview)
+            )
+        respond(
+            replace_original=True,
+            **views.round_preview_message(preview, told=len(preview.result.unplaced)),
+        )
 
     @app.action(views.PROPOSAL_ACCEPT)
     @app.action(views.PROPOSAL_DECLINE)
@@ -79,26 +139,6 @@ def register(app: App, deps: Deps) -> None:
         answer(outcome, ctx, body, deps, client)
 
     @app.action(views.CANDIDATE_INVITE)
-    def invite(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def invite_candidate(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        lead = body["user"]["id"]
-        try:
-            value = json.loads(body["actions"][0].get("value", ""))
-            opening_id, visitor = parse_id(value["opening"]), str(value["visitor"])
-        except (ValueError, KeyError, TypeError):
-            opening_id, visitor = None, ""
-        if opening_id is None:
-            tell(client, body, "That invitation button is broken; run `/tourism candidates` again.")
-            return
-        with deps.reader() as uow:
-            opening = uow.openings.get(workspace_of(body), opening_id)
-        if opening is None or not (lead in opening.team_lead_ids or deps.settings.is_admin(lead)):
-            tell(client, body, "Only a lead of the host team (or an organiser) can invite to it.")
-            return
-        draft = opening.draft
-        why = (
-            f"{draft.weeks} weeks between {draft.earliest_start:%-d %b} "
-            f"and {draft.latest_end:%-d %b}."
-        )
-        client.chat_postMessage(channel=visitor, **views.invitation_message(lead, opening, why))
-        tell(client, body, f"Invited <@{visitor}>: they can apply from my message.")
+        _invite(deps, body, client)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.matching import Application as MatchApplication
@@ -14,7 +15,7 @@ from bot.matching import Opening as MatchOpening
 from bot.matching import Organisation, Visitor
 from bot.matching import Team as MatchTeam
 from bot.matching import Tour as MatchTour
-from storage.models import Application, Opening, Person, Proposal, Team, Tour
+from storage.models import Application, Invitation, Opening, Person, Proposal, Team, Tour
 from storage.repositories.applications import LIVE_STATUSES
 
 # Someone who has not said when they are free is taken to be free for the coming year.
@@ -133,11 +134,60 @@ class ProposalRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def create(self, **values: Any) -> Proposal:
+    def create_once(self, **values: Any) -> Proposal | None:
+        """The new proposal, or None when the visitor already holds a live one for the opening
+        (a round sent twice at once: the unique index decides, the loser's savepoint rolls back)."""
         proposal = Proposal(**values)
-        self.session.add(proposal)
-        self.session.flush()
+        try:
+            with self.session.begin_nested():
+                self.session.add(proposal)
+        except IntegrityError:
+            return None
         return proposal
+
+    def waiting(self, workspace_id: str) -> list[tuple[str, int]]:
+        """(visitor's user id, opening id) of every proposal not answered yet whose opening is
+        still open (one that closed can no longer be accepted, so it holds nobody back)."""
+        rows = self.session.execute(
+            select(Person.user_id, Proposal.opening_id)
+            .join(Person, Person.id == Proposal.person_id)
+            .join(Opening, Opening.id == Proposal.opening_id)
+            .where(
+                Proposal.workspace_id == workspace_id,
+                Proposal.status == "sent",
+                Opening.status == "open",
+            )
+            .order_by(Proposal.id)
+        )
+        return [(user, opening) for user, opening in rows]
+
+    def invite_once(
+        self, workspace_id: str, opening_id: int, visitor: str, lead: str, now: datetime
+    ) -> bool:
+        """Records the invitation; False when this person was already invited to the opening."""
+        invitation = Invitation(
+            workspace_id=workspace_id,
+            opening_id=opening_id,
+            visitor_user_id=visitor,
+            invited_by=lead,
+            created_at=now,
+        )
+        try:
+            with self.session.begin_nested():
+                self.session.add(invitation)
+        except IntegrityError:
+            return False
+        return True
+
+    def forget_invitation(self, workspace_id: str, opening_id: int, visitor: str) -> None:
+        """The invitation could not be delivered: it may be tried again."""
+        self.session.execute(
+            delete(Invitation).where(
+                Invitation.workspace_id == workspace_id,
+                Invitation.opening_id == opening_id,
+                Invitation.visitor_user_id == visitor,
+            )
+        )
 
     def get(self, workspace_id: str, proposal_id: int) -> Proposal | None:
         # Locked like applications: a double click on Accept takes its turn and finds it answered.

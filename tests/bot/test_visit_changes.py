@@ -107,7 +107,8 @@ def test_the_host_lead_decides_first_then_the_home_lead_or_an_organiser():
     assert "host team" in why_not_decide(submitted, "U0HOME", as_host=True)
     assert why_not_decide(host_agreed, "U0HOME", as_host=False) is None
     assert why_not_decide(host_agreed, "U0ORG", as_host=False) is None
-    assert "home team" in why_not_decide(host_agreed, "U0VISITOR", as_host=False)
+    assert "home team" in why_not_decide(host_agreed, "U0HOST", as_host=False)
+    assert "their own visit" in why_not_decide(host_agreed, "U0VISITOR", as_host=False)
     assert why_not_decide(host_agreed, "U0HOST", as_host=True) == (
         "Nothing changed: this request for more time is waiting for the home team lead."
     )

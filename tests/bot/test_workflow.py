@@ -23,7 +23,7 @@ def test_host_lead_accepts_a_submitted_application():
 
 
 def test_the_visitor_cannot_accept_their_own_application():
-    with pytest.raises(StepNotAllowedError, match="Only a lead of the host team"):
+    with pytest.raises(StepNotAllowedError, match="Nobody decides on their own visit"):
         check_step(Step(Status.SUBMITTED, Status.HOST_ACCEPTED, frozenset({Role.VISITOR})))
 
 

@@ -211,10 +211,7 @@ def test_someone_not_entitled_is_refused_and_nothing_changes(bot: RunningBot, wo
         user_id=VISITOR, action_id=views.HOST_ACCEPT, value=application_id, channel_id="D0VISITOR"
     )
     [ephemeral] = bot.slack.wait_for("response_url")
-    assert (
-        ephemeral.params["text"]
-        == "Only a lead of the host team can accept or decline this application."
-    )
+    assert ephemeral.params["text"].startswith("Nobody decides on their own visit")
     assert application_of(bot).status == "submitted"
 
 
@@ -364,3 +361,105 @@ def test_withdrawing_a_booked_visit_frees_the_seat(bot: RunningBot, world):
         assert uow.outbox.of_tour("T0TEST", tour.id) == []  # nothing had been sent yet
         opening = uow.session.get(Opening, world["opening"])
         assert (opening.seats_taken, opening.status) == (0, "open")
+
+
+def lead_too(bot: RunningBot, team_id: int, user_id: str = VISITOR) -> None:
+    with bot.deps.uow() as uow:
+        uow.session.add(TeamLead(workspace_id="T0TEST", team_id=team_id, user_id=user_id))
+        uow.commit()
+
+
+def test_nobody_approves_their_own_visit(bot: RunningBot, world):
+    """The visitor leads the host team (with another lead) and is the only lead of their home
+    team: the other host lead accepts, the organisers agree to the absence, each told why."""
+    lead_too(bot, world["host"])
+    with bot.deps.uow() as uow:
+        uow.session.query(TeamLead).filter_by(team_id=world["home"], user_id=HOME_LEAD).delete()
+        uow.commit()
+    lead_too(bot, world["home"])
+    apply(bot, world["opening"])
+    [applied] = dms_to(bot, VISITOR)
+    assert f"<@{HOST_LEAD}> (you lead Streaming too" in str(applied["blocks"])
+    [request] = dms_to(bot, HOST_LEAD)
+    assert f"because <@{VISITOR}> also leads Streaming" in str(request["blocks"])
+    application_id = button_value(request, views.HOST_ACCEPT)
+
+    bot.requests.block_action(user_id=VISITOR, action_id=views.HOST_ACCEPT, value=application_id)
+    assert (
+        "Nobody decides on their own visit" in bot.slack.wait_for("response_url")[-1].params["text"]
+    )
+    assert application_of(bot).status == "submitted"
+
+    click(bot, HOST_LEAD, views.HOST_ACCEPT, application_id)
+    [to_organiser] = dms_to(bot, ORGANISER)
+    assert f"because <@{VISITOR}> is Commissions's only lead" in str(to_organiser["blocks"])
+    assert [m for m in dms_to(bot, VISITOR) if views.HOME_AGREE in str(m)] == []
+    bot.requests.block_action(user_id=VISITOR, action_id=views.HOME_AGREE, value=application_id)
+    assert (
+        "Nobody decides on their own visit"
+        in bot.slack.wait_for("response_url", count=2)[-1].params["text"]
+    )
+    assert application_of(bot).status == "host_accepted"
+
+
+def test_an_organiser_visitor_cannot_agree_to_their_own_absence(bot: RunningBot, world):
+    """An organiser who applies is still only the visitor: their home lead decides."""
+    with bot.deps.uow() as uow:
+        person = uow.people.get_by_user("T0TEST", VISITOR)
+        person.user_id = ORGANISER
+        uow.commit()
+    bot.requests.block_action(user_id=ORGANISER, action_id=APPLY, value=str(world["opening"]))
+    modal = bot.slack.wait_for("views.open")[-1].params["view"]
+    before = len(bot.slack.calls("views.publish"))
+    bot.requests.view_submission(
+        user_id=ORGANISER,
+        callback_id=views.APPLY_MODAL,
+        private_metadata=modal["private_metadata"],
+        values={
+            "motivation": {"motivation": plain("Why not")},
+            "learning_goal": {"learning_goal": plain("")},
+            "starts_on": {"starts_on": date_value(WINDOW_START)},
+        },
+    )
+    settled(bot, before)
+    [request] = dms_to(bot, HOST_LEAD)
+    application_id = button_value(request, views.HOST_ACCEPT)
+    click(bot, HOST_LEAD, views.HOST_ACCEPT, application_id)
+    bot.requests.block_action(user_id=ORGANISER, action_id=views.HOME_AGREE, value=application_id)
+    assert (
+        "Nobody decides on their own visit" in bot.slack.wait_for("response_url")[-1].params["text"]
+    )
+
+
+def test_a_confirmed_card_is_updated_in_place_with_one_booked_message(bot: RunningBot, world):
+    apply(bot, world["opening"])
+    [request] = dms_to(bot, HOST_LEAD)
+    application_id = button_value(request, views.HOST_ACCEPT)
+    click(bot, HOST_LEAD, views.HOST_ACCEPT, application_id)
+    bot.requests.view_submission(
+        user_id=HOME_LEAD,
+        callback_id=views.HOME_AGREE_MODAL,
+        private_metadata=application_id,
+        values={"covering": {"covering": plain("Ola")}},
+    )
+    cards = messages_titled(bot, "Please confirm the visit card", 4)
+    for confirmer in (VISITOR, BUDDY, HOST_LEAD, HOME_LEAD):
+        bot.requests.block_action(
+            user_id=confirmer, action_id=views.CARD_CONFIRM, value=application_id
+        )
+    booked = messages_titled(bot, "The visit is booked", 4)
+    assert sorted(m["channel"] for m in booked) == sorted([VISITOR, HOST_LEAD, HOME_LEAD, BUDDY])
+    assert not any("*Goal:*" in str(m["blocks"]) for m in booked)  # the card is not repeated
+    # Four cards updated in place, then the announcement's seat count.
+    updates = [
+        c.params
+        for c in bot.slack.wait_for("chat.update", count=5)
+        if c.params["text"] == "The visit is booked"
+    ]
+    assert sorted(u["channel"] for u in updates) == sorted(f"D{card['channel']}" for card in cards)
+    for update in updates:
+        assert "*Goal:*" in str(update["blocks"])
+        assert button_value(update, views.CHANGE_DATES) == application_id
+    assert not [
+        c for c in bot.slack.calls("chat.update") if "is now confirmed" in str(c.params["blocks"])
+    ]

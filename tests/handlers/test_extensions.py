@@ -122,7 +122,7 @@ def test_more_time_agreed_by_both_leads_moves_the_end(bot: RunningBot, tour_id):
     assert "You have already asked for 2 weeks more" in str(again["view"])
 
     click(bot, VISITOR, views.HOST_AGREE, extension_id)
-    assert answers(bot, 1)[-1] == "Only a lead of the host team can agree to or decline more time."
+    assert answers(bot, 1)[-1].startswith("Nobody decides on their own visit")
 
     def double_click() -> None:
         click(bot, HOST_LEAD, views.HOST_AGREE, extension_id)
@@ -234,7 +234,7 @@ def test_organisers_decide_for_a_home_team_without_a_lead(bot: RunningBot, tour_
     host_agrees(bot, extension_id)
     [to_organiser] = messages_titled(bot, HOME_ASKED, 1)
     assert to_organiser["channel"] == ORGANISER
-    assert "You get this as an organiser: the home team has no lead listed." in str(
+    assert "because Commissions has no lead listed in the team directory" in str(
         to_organiser["blocks"]
     )
     click(bot, HOME_LEAD, views.HOME_AGREE, extension_id)
@@ -295,3 +295,23 @@ def test_might_stay_works_on_a_booked_visit_not_yet_started(bot: RunningBot, tou
     assert answers(bot, 1)[-1].startswith("Noted that you might like to stay.")
     assert the_tour(bot, tour_id).might_stay
     assert "stay off" in bot.requests.slash_command("stay maybe", user_id=VISITOR).text
+
+
+def test_a_visitor_who_leads_their_home_team_does_not_agree_to_their_own_extension(
+    bot: RunningBot, tour_id
+):
+    with bot.deps.uow() as uow:
+        home = uow.teams.by_name("T0TEST", "Commissions")
+        uow.session.add(TeamLead(workspace_id="T0TEST", team_id=home.id, user_id=VISITOR))
+        uow.commit()
+    extension_id = asked(bot, tour_id)
+    [requested] = messages_titled(bot, ASKED, 1)
+    assert f"then <@{HOME_LEAD}> (you lead Commissions too" in str(requested["blocks"])
+    host_agrees(bot, extension_id)
+    [to_home] = messages_titled(bot, HOME_ASKED, 1)
+    assert to_home["channel"] == HOME_LEAD
+    assert f"because <@{VISITOR}> also leads Commissions" in str(to_home["blocks"])
+    click(bot, VISITOR, views.HOME_AGREE, extension_id)
+    assert "Nobody decides on their own visit" in answers(bot, 1)[-1]
+    with bot.deps.uow() as uow:
+        assert uow.session.get(TourExtension, int(extension_id)).status == "host_agreed"

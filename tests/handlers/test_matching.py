@@ -1,5 +1,6 @@
 """The matcher through signed HTTP: suggestions, candidates, the round and its proposals."""
 
+import json
 from datetime import date
 
 import pytest
@@ -158,13 +159,14 @@ def test_round_preview_send_and_accept(bot: RunningBot, world):
     bot.requests.block_action(
         user_id=VISITOR, action_id=views.PROPOSAL_ACCEPT, value=accept["value"]
     )
-    home_request = bot.slack.wait_for("chat.postMessage", count=3)
+    host_request = bot.slack.wait_for("chat.postMessage", count=3)
     assert any(
-        c.params["channel"] == HOME_LEAD and application_views.HOME_AGREE in str(c.params["blocks"])
-        for c in home_request
+        c.params["channel"] == HOST_LEAD
+        and application_views.HOST_DECLINE in str(c.params["blocks"])
+        for c in host_request
     )
     with bot.deps.uow() as uow:
-        assert uow.session.query(Application).one().status == "host_accepted"
+        assert uow.session.query(Application).one().status == "submitted"
 
     bot.requests.block_action(
         user_id=VISITOR, action_id=views.PROPOSAL_ACCEPT, value=accept["value"], channel_id="D0V"
@@ -196,3 +198,138 @@ def test_the_round_preview_from_the_home_tab_is_a_message_slack_accepts(bot: Run
     [preview] = bot.slack.wait_for("chat.postMessage")
     assert preview.params["channel"] == ORGANISER
     assert preview.response["ok"] is True, preview.response
+
+
+def preview_of(bot: RunningBot, count: int = 1) -> dict:
+    bot.requests.slash_command("round", user_id=ORGANISER)
+    return bot.slack.wait_for("response_url", count=count)[-1].params
+
+
+def element(message: dict, action_id: str) -> dict:
+    return next(
+        e
+        for b in message["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == action_id
+    )
+
+
+def proposals_to(bot: RunningBot, user_id: str) -> list[dict]:
+    return [
+        c.params
+        for c in bot.slack.calls("chat.postMessage")
+        if c.params["channel"] == user_id and c.params["text"].startswith("A team tourism visit")
+    ]
+
+
+def test_proposals_are_sent_once_per_visitor_and_opening(bot: RunningBot, world):
+    send = element(preview_of(bot), views.ROUND_SEND)
+    for _ in range(2):  # a double click
+        bot.requests.block_action(
+            user_id=ORGANISER, action_id=views.ROUND_SEND, value=send["value"]
+        )
+    answers = bot.slack.wait_for("response_url", count=3)[1:]
+    assert sorted(a.params["text"][:20] for a in answers) == [
+        "No new proposals wer",
+        "Sent 1 proposals. Ea",
+    ]
+    assert len(proposals_to(bot, VISITOR)) == 1
+
+    # A second round while the visitor has not answered leaves them out, and says so.
+    second = preview_of(bot, count=4)
+    text = str(second["blocks"])
+    assert f"<@{VISITOR}>: has not answered *Kafka &lt;internals&gt;*" in text
+    assert f"<@{VISITOR}> →" not in text
+    bot.requests.block_action(user_id=ORGANISER, action_id=views.ROUND_SEND, value=send["value"])
+    assert (
+        "Left out: 1 person who has not answered"
+        in bot.slack.wait_for("response_url", count=5)[-1].params["text"]
+    )
+    assert len(proposals_to(bot, VISITOR)) == 1
+    with bot.deps.uow() as uow:
+        assert uow.proposals.waiting("T0TEST") == [(VISITOR, world["kafka"])]
+
+
+def test_the_database_holds_one_live_proposal_per_visitor_and_opening(bot: RunningBot, world):
+    with bot.deps.uow() as uow:
+        person = uow.people.get_by_user("T0TEST", VISITOR)
+        values = dict(
+            workspace_id="T0TEST",
+            person_id=person.id,
+            opening_id=world["kafka"],
+            starts_on=date(2027, 1, 4),
+            ends_on=date(2027, 1, 31),
+            mode="best",
+            sent_by=ORGANISER,
+            created_at=bot.clock.now(),
+        )
+        first = uow.proposals.create_once(**values)
+        assert first is not None and uow.proposals.create_once(**values) is None
+        first.status = "declined"
+        assert uow.proposals.create_once(**values) is not None
+
+
+def test_an_accepted_proposal_goes_to_the_host_lead_who_may_decline(bot: RunningBot, world):
+    send = element(preview_of(bot), views.ROUND_SEND)
+    bot.requests.block_action(user_id=ORGANISER, action_id=views.ROUND_SEND, value=send["value"])
+    [proposal] = bot.slack.wait_for("chat.postMessage")
+    text = str(proposal.params["blocks"])
+    assert "has agreed" not in text
+    assert "Streaming posted this opening for visitors like you" in text
+    accept = element(proposal.params, views.PROPOSAL_ACCEPT)
+    bot.requests.block_action(
+        user_id=VISITOR, action_id=views.PROPOSAL_ACCEPT, value=accept["value"]
+    )
+    bot.slack.wait_for("chat.postMessage", count=3)
+    [request] = [
+        c.params for c in bot.slack.calls("chat.postMessage") if c.params["channel"] == HOST_LEAD
+    ]
+    assert "matching-round proposal" in str(request["blocks"])
+    assert "within 3 working days" in str(request["blocks"])
+    assert not [c for c in bot.slack.calls("chat.postMessage") if c.params["channel"] == HOME_LEAD]
+    decline = element(request, application_views.HOST_DECLINE)
+    bot.requests.block_action(
+        user_id=HOST_LEAD, action_id=application_views.HOST_DECLINE, value=decline["value"]
+    )
+    modal = bot.slack.wait_for("views.open")[-1].params["view"]
+    assert modal["callback_id"] == application_views.HOST_DECLINE_MODAL
+    with bot.deps.uow() as uow:
+        assert uow.session.query(Application).one().status == "submitted"
+
+
+def test_a_lead_invites_a_candidate_once(bot: RunningBot, world):
+    value = json.dumps({"opening": world["kafka"], "visitor": VISITOR})
+    for _ in range(2):
+        bot.requests.block_action(
+            user_id=HOST_LEAD, action_id=views.CANDIDATE_INVITE, value=value, channel_id="C0X"
+        )
+    answers = sorted(c.params["text"] for c in bot.slack.wait_for("response_url", count=2))
+    assert answers[0].startswith(f"<@{VISITOR}> was already invited")
+    assert answers[1].startswith(f"Invited <@{VISITOR}>")
+    assert len([c for c in bot.slack.calls("chat.postMessage")]) == 1
+
+
+def test_people_left_out_of_a_round_are_told_why_on_request(bot: RunningBot, world):
+    with bot.deps.uow() as uow:
+        seed_person(
+            uow,
+            "U0LATE",
+            learn_topics=["kafka"],
+            available_from=date(2028, 1, 1),
+            available_until=date(2028, 3, 1),
+        )
+        uow.commit()
+    preview = preview_of(bot)
+    assert "<@U0LATE>:" in str(preview["blocks"])
+    assert bot.slack.calls("chat.postMessage") == []  # nobody is told on their own
+    tell = element(preview, views.ROUND_TELL_LEFT_OUT)
+    assert tell["text"]["text"] == "Tell the 1 person left out why"
+    bot.requests.block_action(
+        user_id=ORGANISER, action_id=views.ROUND_TELL_LEFT_OUT, value=tell["value"]
+    )
+    [told] = bot.slack.wait_for("chat.postMessage")
+    assert told.params["channel"] == "U0LATE"
+    assert "could not place you this time" in str(told.params["blocks"])
+    updated = bot.slack.wait_for("response_url", count=2)[-1].params
+    assert "Told 1 person left out why" in str(updated["blocks"])

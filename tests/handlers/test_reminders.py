@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.applications import plan_decision_nudges
 from bot.views.scheduled import render
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, TeamLead
 from tests.conftest import NOW
 from tests.support.seed import seed_opening, seed_person, seed_team
 
@@ -73,3 +73,13 @@ def test_the_nudges_render_with_escaped_titles(uow_factory):
             text = str(message.blocks)
             assert "Kafka &lt;internals&gt;" in text
             assert "<@U0VISITOR>" in text
+
+
+def test_a_visitor_who_leads_the_host_team_is_not_reminded_to_decide(uow_factory):
+    with uow_factory() as uow:
+        seed_waiting_application(uow, NOW)
+        host = uow.teams.by_name("T0TEST", "Streaming")
+        host.leads.append(TeamLead(workspace_id="T0TEST", user_id="U0VISITOR"))
+        uow.commit()
+    after_three = nudge(uow_factory, NOW + timedelta(days=3))
+    assert [r for r, _, _ in after_three] == ["U0HOSTLEAD"]
