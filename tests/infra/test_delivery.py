@@ -359,10 +359,10 @@ class FastClock:
 
 def test_a_post_whose_claim_runs_out_while_waiting_out_a_retry_after_is_given_back(world: World):
     world.plan(1)
-    world.slack.inject("chat.postMessage", retry_after=1)
-    world.clock = FastClock(world.clock.now(), speed=300)  # type: ignore[assignment]
-    # A real second is five minutes: the lease is gone when the wait ends, so the row is given
-    # back (another deliverer may hold it by then) and claimed afresh.
+    world.slack.inject("chat.postMessage", retry_after=2)
+    world.clock = FastClock(world.clock.now(), speed=200)  # type: ignore[assignment]
+    # The lease (5 min, less a margin for the request) ends 1.45 s after the claim, mid-wait.
+    # So the row is given back (another deliverer may hold it by then) and claimed afresh.
     assert world.deliver() == Counter(released=1, sent=1)
     row = world.row("test:0")
     assert (row["attempts"], world.posted_ids()) == (1, Counter({row["id"]: 1}))
