@@ -3,9 +3,11 @@
 N due direct messages, a fake Slack (in its own process, so its memory is not ours) that answers
 429 beyond R calls a second to each of chat.postMessage and conversations.open (every DM needs
 both). Prints the elapsed time against the N/R floor, the deliverer's peak memory, and how many
-messages were lost or duplicated.
+messages were lost or duplicated. `--stale S` adds S check-ins three days late, as after
+downtime: they expire without a Slack call, so the floor stays N/R.
 
     .venv/bin/python -m benchmarks.delivery --n 5000 --rate 100
+    .venv/bin/python -m benchmarks.delivery --n 50 --stale 150 --rate 1
     .venv/bin/python -m benchmarks.delivery --n 5000 --database-url postgresql://postgres@127.0.0.1:5432/bench
 """
 
@@ -64,7 +66,7 @@ def serve_fake_slack(rate: int, pipe: Connection) -> None:
         pipe.send((posted, rate_limited))
 
 
-def prepare_database(database_url: str, n: int) -> None:
+def prepare_database(database_url: str, n: int, stale: int) -> None:
     migrate.upgrade(database_url)
     engine = create_db_engine(database_url)
     sessions = session_factory(engine)
@@ -74,15 +76,20 @@ def prepare_database(database_url: str, n: int) -> None:
         if uow.session.get(Workspace, WORKSPACE) is None:
             uow.session.add(Workspace(id=WORKSPACE, name="Benchmark"))
         uow.commit()
-    for start in range(0, n, SEED_CHUNK):
+    late = due - timedelta(days=3)
+    messages = [
+        *(
+            PlannedMessage(f"stale:{i}", Kind.CHECKIN, f"W{i:07d}", late, "retro", PAYLOAD)
+            for i in range(stale)
+        ),
+        *(
+            PlannedMessage(f"bench:{i}", Kind.RETRO, f"U{i:07d}", due, "retro", PAYLOAD)
+            for i in range(n)
+        ),
+    ]
+    for start in range(0, len(messages), SEED_CHUNK):
         with SqlUnitOfWork(sessions) as uow:
-            uow.outbox.upsert(
-                WORKSPACE,
-                [
-                    PlannedMessage(f"bench:{i}", Kind.RETRO, f"U{i:07d}", due, "retro", PAYLOAD)
-                    for i in range(start, min(start + SEED_CHUNK, n))
-                ],
-            )
+            uow.outbox.upsert(WORKSPACE, messages[start : start + SEED_CHUNK])
             uow.commit()
     engine.dispose()
 
@@ -99,14 +106,14 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def run(n: int, rate: int, database_url: str, threads: int) -> None:
+def run(n: int, rate: int, database_url: str, threads: int, stale: int = 0) -> None:
     parent_end, child_end = multiprocessing.Pipe()
     fake = multiprocessing.get_context("spawn").Process(
         target=serve_fake_slack, args=(rate, child_end), daemon=True
     )
     fake.start()
     base_url = parent_end.recv()
-    prepare_database(database_url, n)
+    prepare_database(database_url, n, stale)
     settings = load_settings(
         {
             "SLACK_BOT_TOKEN": "xoxb-benchmark",
@@ -143,7 +150,7 @@ def run(n: int, rate: int, database_url: str, threads: int) -> None:
     duplicated = sum(count - 1 for count in posted.values())
     backend = settings.database_url.split(":", 1)[0]
     print(
-        f"{backend}: N={n} R={rate}/s threads={threads}\n"
+        f"{backend}: N={n} R={rate}/s threads={threads} stale={stale}\n"
         f"  elapsed {elapsed:.1f}s, floor N/R {floor:.1f}s, ratio {elapsed / floor:.3f}\n"
         f"  peak RSS {rss_after:.0f} MiB (grew {rss_after - rss_before:.1f} MiB while delivering)\n"
         f"  lost {lost}, duplicated {duplicated}, 429 answers {rate_limited}\n"
@@ -156,10 +163,12 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=5000, help="due messages (default 5000)")
     parser.add_argument("--rate", type=int, default=100, help="Slack's limit, calls a second")
     parser.add_argument("--threads", type=int, default=4, help="sending threads (default 4)")
+    parser.add_argument("--stale", type=int, default=0, help="check-ins 3 days late (default 0)")
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     args = parser.parse_args()
     database_url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
-    run(args.n, args.rate, load_database_url({"DATABASE_URL": database_url}), args.threads)
+    database_url = load_database_url({"DATABASE_URL": database_url})
+    run(args.n, args.rate, database_url, args.threads, args.stale)
 
 
 if __name__ == "__main__":

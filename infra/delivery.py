@@ -4,8 +4,11 @@ Exactly once, through crashes, timeouts and several replicas:
 - a claim (with a lease) is committed before anything is sent, so two deliverers never hold the
   same row; each outcome is recorded by the claim's owner alone, right after its Slack call;
 - every message carries its outbox id in Slack message metadata. When Slack may have posted
-  without our knowing (a timeout, a 5xx, or a row taken over from a deliverer that died), the
-  conversation's recent history is searched for that id before anything is sent again;
+  without our knowing (a timeout, a 5xx, or a row taken over from a deliverer that died), that
+  doubt is stored on the row, and from then on the conversation's recent history is searched for
+  that id before anything is sent again (after a release or a restart too);
+- a row too late to be worth sending, that cannot be in Slack, expires without a Slack call and
+  before anything is claimed, so today's messages never wait behind it;
 - the Web API client retries nothing by itself (slack-sdk's ServerErrorRetryHandler would resend
   blindly): 429 is waited out here and does not count as an attempt.
 Calls are paced per method (a token spacing just under the rate limit) from a small pool of
@@ -33,6 +36,7 @@ from slack_sdk.web import SlackResponse
 
 from bot.clock import Clock
 from bot.scheduling.delivery import (
+    TOO_LATE,
     Expired,
     Failed,
     Outcome,
@@ -43,6 +47,7 @@ from bot.scheduling.delivery import (
     after_unsuccessful_try,
     classify,
     is_stale,
+    stale_cutoffs,
 )
 from bot.scheduling.service import (
     deliveries_paused,
@@ -95,27 +100,53 @@ def build_delivery_client(
 
 
 class Pacer:
-    """Spaces the calls of each method evenly at its rate; a 429 holds that method back."""
+    """Spaces the calls of each method evenly at its rate; a 429 holds that method back.
 
-    def __init__(self, rates: Mapping[str, float]) -> None:
+    A Retry-After holds back every caller from the moment it arrives, those already waiting for
+    a slot reserved before it included: after its wait, a caller looks again.
+    """
+
+    def __init__(
+        self,
+        rates: Mapping[str, float],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._spacing = {method: 1.0 / rate for method, rate in rates.items() if rate > 0}
         self._next: dict[str, float] = {}
+        self._blocked_until: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._clock = clock
+        self._sleep = sleep
 
     def wait(self, method: str) -> None:
+        while (delay := self._reserve(method)) > 0:
+            self._sleep(delay)
+            if self.blocked_for(method) == 0:
+                return
+
+    def _reserve(self, method: str) -> float:
+        """Reserves the method's next free slot: the seconds until it (0: call right away)."""
         spacing = self._spacing.get(method)
         with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next.get(method, now))
+            now = self._clock()
+            free = max(now, self._blocked_until.get(method, now))
+            slot = max(free, self._next.get(method, free))
             if spacing is not None:
                 self._next[method] = slot + spacing
-        if slot > now:
-            time.sleep(slot - now)
+        return max(slot - now, 0.0)
 
     def hold(self, method: str, seconds: float) -> None:
         with self._lock:
-            until = time.monotonic() + seconds
+            until = self._clock() + seconds
+            self._blocked_until[method] = max(self._blocked_until.get(method, until), until)
             self._next[method] = max(self._next.get(method, until), until)
+
+    def blocked_for(self, method: str) -> float:
+        """Seconds until a Retry-After for `method` ends (0 if none holds it back)."""
+        with self._lock:
+            return max(self._blocked_until.get(method, 0.0) - self._clock(), 0.0)
 
 
 class SlackTimeZones:
@@ -151,6 +182,10 @@ class _RateLimitTooLongError(Exception):
     def __init__(self, method: str, seconds: float) -> None:
         super().__init__(f"{method} rate limited for {seconds:.0f}s")
         self.seconds = seconds
+
+
+class _LeaseRunningOutError(Exception):
+    """The claim could run out before Slack answers: another deliverer may soon send the row."""
 
 
 def _error_code(error: SlackApiError) -> str:
@@ -218,6 +253,8 @@ class Deliverer:
             report["paused"] += 1
             return report
         while not self._stopping.is_set() and not self._paused.is_set():
+            if expired := self._expire_stale():
+                report["expired"] += expired
             rows = self._claim()
             if not rows:
                 break
@@ -250,6 +287,14 @@ class Deliverer:
         self._paused.clear()
         return True
 
+    def _expire_stale(self) -> int:
+        with self._uow() as uow:
+            expired = uow.outbox.expire_stale(
+                self.workspace_id, stale_cutoffs(self._clock.now()), TOO_LATE
+            )
+            uow.commit()
+        return int(expired)
+
     def _claim(self) -> list[Any]:
         now = self._clock.now()
         with self._uow() as uow:
@@ -270,6 +315,7 @@ class Deliverer:
             outcome = self._attempt(row)
         except Exception as error:  # one bad row never stalls the queue
             log.exception("delivering outbox row %s failed unexpectedly", row.id)
+            self._note_doubt(row)  # it may have failed after posting
             outcome = after_unsuccessful_try(row.attempts, repr(error), self._clock.now())
         if isinstance(outcome, Paused):
             self._pause(outcome.reason)
@@ -287,6 +333,8 @@ class Deliverer:
             return self._try(row)
         except _RateLimitTooLongError as error:
             return Released(str(error), at=self._clock.now() + timedelta(seconds=error.seconds))
+        except _LeaseRunningOutError:
+            return Released("the lease is running out")
         except SlackApiError as error:
             return self._outcome_of(row, error)
         except UNCERTAIN_EXCEPTIONS as error:
@@ -297,15 +345,13 @@ class Deliverer:
     def _try(self, row: Any) -> Outcome:
         if self._paused.is_set() or self._stopping.is_set():
             return Released("stopping or paused")
-        channel = self._conversation(row.recipient)
-        # Claimed before (attempts counts claims): that try may have posted. Look first.
-        if row.attempts > 1 and (ts := self._find_posted(channel, row)) is not None:
+        # An earlier try may have posted: look first. Otherwise, a stale row needs no Slack call.
+        channel = self._conversation(row.recipient) if row.maybe_sent_at is not None else None
+        if channel is not None and (ts := self._find_posted(channel, row)) is not None:
             return Sent(channel, ts)
         if is_stale(row.kind, row.due_at, self._clock.now()):
-            return Expired(f"more than a day late (due {row.due_at:%Y-%m-%d %H:%M} UTC)")
-        if self._clock.now() >= row.lease_until - self._margin:
-            return Released("the lease is running out")
-        return self._post(row, channel, may_join=True)
+            return Expired(f"{TOO_LATE} (due {row.due_at:%Y-%m-%d %H:%M} UTC)")
+        return self._post(row, channel or self._conversation(row.recipient), may_join=True)
 
     def _message(self, row: Any) -> ScheduledMessage:
         with self._uow() as uow:
@@ -314,10 +360,17 @@ class Deliverer:
 
     def _post(self, row: Any, channel: str, *, may_join: bool) -> Outcome:
         message = self._message(row)
+
+        def post_while_claimed(**params: Any) -> SlackResponse:
+            # Checked after the pacer's wait, which a Retry-After can make long.
+            if self._clock.now() >= row.lease_until - self._margin:
+                raise _LeaseRunningOutError
+            return self._client.chat_postMessage(**params)
+
         try:
             response = self._call(
                 "chat.postMessage",
-                self._client.chat_postMessage,
+                post_while_claimed,
                 channel=channel,
                 text=message.text,
                 blocks=message.blocks,
@@ -341,11 +394,18 @@ class Deliverer:
         return Sent(str(response["channel"]), str(response["ts"]))
 
     def _settle_doubt(self, row: Any, channel: str, reason: str) -> Outcome:
-        """Slack may have posted: if the message is there, it was sent; if not, retry later."""
+        """Slack may have posted: if the message is there, it was sent; if not, retry later.
+        The doubt is stored first, so a look-up that cannot be made now is made by the next try."""
+        self._note_doubt(row)
         ts = self._find_posted(channel, row)
         if ts is not None:
             return Sent(channel, ts)
         return after_unsuccessful_try(row.attempts, reason, self._clock.now())
+
+    def _note_doubt(self, row: Any) -> None:
+        with self._uow() as uow:
+            uow.outbox.note_doubt(row.id, self.owner, self._clock.now())
+            uow.commit()
 
     def _outcome_of(self, row: Any, error: SlackApiError) -> Outcome:
         code = _error_code(error)
@@ -362,8 +422,12 @@ class Deliverer:
     # --- Slack calls ------------------------------------------------------------------------
 
     def _call(self, method: str, function: Callable[..., SlackResponse], **params: Any) -> Any:
-        """Paced; a 429 waits for Retry-After and tries the same call again (no attempt used)."""
+        """Paced; a 429 waits for Retry-After and tries the same call again (no attempt used).
+
+        Every thread honours a Retry-After; one too long to wait out gives the row back."""
         while True:
+            if (blocked := self._pacer.blocked_for(method)) > LONGEST_RATE_LIMIT_WAIT:
+                raise _RateLimitTooLongError(method, blocked)
             self._pacer.wait(method)
             try:
                 return function(**params)
@@ -373,10 +437,10 @@ class Deliverer:
                 ):
                     raise
                 wait = _retry_after(error.response)
+                self._pacer.hold(method, wait)
                 if wait > LONGEST_RATE_LIMIT_WAIT:
                     raise _RateLimitTooLongError(method, wait) from error
                 log.info("%s rate limited: waiting %.1fs", method, wait)
-                self._pacer.hold(method, wait)
 
     def _conversation(self, recipient: str) -> str:
         """The channel to post in: a user's DM is opened (which also tells a deactivated user)."""

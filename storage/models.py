@@ -382,6 +382,10 @@ class OutboxMessage(WorkspaceScoped, Base):
     next_attempt_at: Mapped[datetime | None]
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None]
+    # When a try may have posted without our knowing (no answer, a 5xx, a claim taken over from a
+    # deliverer that died): from then on Slack's history is searched before every post. It
+    # survives a release and a restart, unlike the attempt count.
+    maybe_sent_at: Mapped[datetime | None]
     sent_channel: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     sent_ts: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str] = mapped_column(String(300), default="")

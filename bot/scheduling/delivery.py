@@ -86,9 +86,17 @@ def classify(error: str | None, http_status: int | None) -> Problem:
     return Problem.TRANSIENT
 
 
+TOO_LATE = "too late to be worth sending"
+
+
 def is_stale(kind: str, due_at: datetime, now: datetime) -> bool:
     limit = STALE_AFTER.get(kind)
     return limit is not None and now - due_at > limit
+
+
+def stale_cutoffs(now: datetime) -> dict[str, datetime]:
+    """For each kind that goes stale, the due time before which a row of it is too late now."""
+    return {kind: now - limit for kind, limit in STALE_AFTER.items()}
 
 
 def retry_delay(attempts: int) -> timedelta:

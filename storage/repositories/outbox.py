@@ -4,11 +4,12 @@ A row is `pending` until a deliverer claims it (`sending`, with lease_owner and 
 `sent`, `failed` or `expired`; a retry puts it back to `pending` with next_attempt_at. A claim is
 committed before anything is sent, and every outcome is recorded only by the claim's owner, so a
 deliverer whose lease ran out cannot overwrite what the one that took over recorded.
+`maybe_sent_at` marks a row that may be in Slack already; nothing but sending clears that doubt.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
@@ -171,8 +172,8 @@ class OutboxRepository:
         """Claims up to `limit` due rows for `owner` until `lease_until`; commit before sending.
 
         Due means pending and past its due time (and its retry time), or claimed by someone whose
-        lease ran out (they may have died halfway: `attempts > 1` then tells the new owner to
-        look in Slack before sending again). The claim counts as an attempt.
+        lease ran out: they may have died halfway through a post, so the row is then in doubt and
+        the new owner looks in Slack before sending again. The claim counts as an attempt.
         """
         due = self._due(workspace_id, now)
         claim = {
@@ -180,6 +181,10 @@ class OutboxRepository:
             "lease_owner": owner,
             "lease_until": lease_until,
             "attempts": OutboxMessage.attempts + 1,
+            "maybe_sent_at": case(
+                (OutboxMessage.status == SENDING, func.coalesce(OutboxMessage.maybe_sent_at, now)),
+                else_=OutboxMessage.maybe_sent_at,
+            ),
         }
         if self.session.get_bind().dialect.name == "postgresql":
             ids = list(
@@ -235,6 +240,25 @@ class OutboxRepository:
             ),
         )
 
+    def expire_stale(
+        self, workspace_id: str, stale_before: Mapping[str, datetime], reason: str
+    ) -> int:
+        """Expires, without a claim, the pending rows of each kind due before its cutoff that
+        cannot be in Slack (not in doubt): nobody has to touch Slack to know they are too late."""
+        expired = 0
+        for kind, cutoff in stale_before.items():
+            expired += self._update(
+                and_(
+                    OutboxMessage.workspace_id == workspace_id,
+                    OutboxMessage.status == PENDING,
+                    OutboxMessage.kind == kind,
+                    OutboxMessage.due_at < cutoff,
+                    OutboxMessage.maybe_sent_at.is_(None),
+                ),
+                {"status": EXPIRED, "next_attempt_at": None, "last_error": reason[:300]},
+            )
+        return expired
+
     def _update(self, where: ColumnElement[bool], values: dict[str, object]) -> int:
         # "evaluate" applies the change to rows this session already holds, in Python.
         result = self.session.execute(
@@ -261,6 +285,17 @@ class OutboxRepository:
     def mark_failed(self, outbox_id: int, owner: str, reason: str) -> bool:
         return self._finish(outbox_id, owner, status=FAILED, last_error=reason[:300])
 
+    def note_doubt(self, outbox_id: int, owner: str, now: datetime) -> bool:
+        """The claim's owner does not know whether its post reached Slack: from now on the row is
+        looked for in Slack before it is sent again, whoever sends it and however it is given
+        back. False if the claim was lost meanwhile."""
+        held = and_(
+            OutboxMessage.id == outbox_id,
+            OutboxMessage.status == SENDING,
+            OutboxMessage.lease_owner == owner,
+        )
+        return self._update(held, {"maybe_sent_at": now}) == 1
+
     def mark_expired(self, outbox_id: int, owner: str, reason: str) -> bool:
         return self._finish(outbox_id, owner, status=EXPIRED, last_error=reason[:300])
 
@@ -270,7 +305,8 @@ class OutboxRepository:
         )
 
     def release(self, outbox_id: int, owner: str, not_before: datetime | None = None) -> bool:
-        """Gives the row back as if it had not been claimed: the attempt does not count."""
+        """Gives the row back as if it had not been claimed: the attempt does not count (a doubt
+        noted during it stays)."""
         return self._finish(
             outbox_id,
             owner,

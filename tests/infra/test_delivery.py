@@ -21,7 +21,7 @@ from bot.clock import FixedClock
 from bot.scheduling.planning import Kind, PlannedMessage
 from bot.scheduling.service import schedule_digest, schedule_tour
 from bot.settings import Settings
-from infra.delivery import Deliverer, SlackTimeZones, build_delivery_client
+from infra.delivery import Deliverer, Pacer, SlackTimeZones, build_delivery_client
 from infra.fake_slack import FakeSlack
 from storage.db import create_db_engine, session_factory
 from storage.models import OutboxMessage, Workspace
@@ -89,8 +89,11 @@ class World:
             uow.commit()
             return tour.id
 
-    def plan(self, count: int, *, due: datetime | None = None, recipient=None, kind=Kind.RETRO):
-        """`count` retro prompts to different people (or all to `recipient`), due now."""
+    def plan(
+        self, count: int, *, due: datetime | None = None, recipient=None, kind=Kind.RETRO, first=0
+    ):
+        """`count` retro prompts (test:first…) to different people (or all to `recipient`), due
+        now."""
         with self.uow() as uow:
             if uow.session.get(Workspace, WORKSPACE) is None:
                 uow.session.add(Workspace(id=WORKSPACE, name="Tourism Test"))
@@ -113,7 +116,7 @@ class World:
                         "retro",
                         payload,
                     )
-                    for n in range(count)
+                    for n in range(first, first + count)
                 ],
             )
             uow.commit()
@@ -292,6 +295,88 @@ def test_a_timeout_after_slack_posted_is_found_in_history(world: World):
     assert world.deliver(timeout=1) == Counter(sent=1)
     assert len(world.slack.messages(VISITOR)) == 1
     assert world.row("test:0")["sent_ts"] == world.slack.messages(VISITOR)[0]["ts"]
+
+
+@pytest.mark.parametrize(
+    ("history_fault", "outcome"),
+    [({"retry_after": 120}, "released"), ({"error": "invalid_auth"}, "paused")],
+    ids=["history rate limited for long", "token refused"],
+)
+@pytest.mark.parametrize("later", [timedelta(minutes=3), timedelta(days=2)], ids=["soon", "stale"])
+def test_a_post_in_doubt_is_looked_for_after_a_release_and_a_restart(
+    world: World, history_fault, outcome, later
+):
+    world.plan(1, recipient=VISITOR, kind=Kind.CHECKIN)
+    world.slack.inject("chat.postMessage", delay=3)  # posts, then answers too late
+    world.slack.inject("conversations.history", **history_fault)  # so the look-up cannot tell
+    assert world.deliver(timeout=1) == Counter({outcome: 1})
+    row = world.row("test:0")
+    assert (row["status"], row["attempts"]) == ("pending", 0)  # given back: no attempt used
+
+    world.clock.move_to(world.clock.now() + later)  # stale by then or not, it may be in Slack
+    world.slack.reset()
+    # A new deliverer (as after a restart) still knows the post is in doubt: it looks first.
+    assert world.deliver() == Counter(sent=1)
+    assert "conversations.history" in [call.method for call in world.slack.calls()]
+    assert world.slack.calls("chat.postMessage") == []
+    [message] = world.slack.messages(VISITOR)
+    assert world.row("test:0")["sent_ts"] == message["ts"]
+
+
+def test_a_retry_after_holds_back_every_sending_thread_from_when_it_arrives(world: World):
+    world.plan(3)
+    world.slack.inject("conversations.open", retry_after=1)
+    # At 4 a second, the other two threads have slots 0.25 s and 0.5 s after the first call.
+    assert world.deliver(threads=3, rates={"conversations.open": 4}) == Counter(sent=3)
+    [limited, *after] = world.slack.calls("conversations.open")
+    assert limited.status == 429 and len(after) == 3
+    assert [call.at - limited.at >= 1.0 for call in after] == [True] * 3
+
+
+def test_the_pacer_holds_back_a_caller_whose_slot_came_before_a_retry_after():
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        if not pacer.blocked_for("conversations.open"):  # the first call's 429 arrives
+            pacer.hold("conversations.open", 3)
+        now[0] += seconds
+
+    pacer = Pacer({"conversations.open": 0.8}, clock=lambda: now[0], sleep=sleep)
+    pacer.wait("conversations.open")  # the first call, at once
+    pacer.wait("conversations.open")  # its slot was 1.25 s later, but the 429 came first
+    assert now[0] == pytest.approx(3.0)
+
+
+class FastClock:
+    """Business time running `speed` times faster than the real one, from `start`."""
+
+    def __init__(self, start: datetime, speed: float) -> None:
+        self.start, self.speed, self.began = start, speed, time.monotonic()
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=(time.monotonic() - self.began) * self.speed)
+
+
+def test_a_post_whose_claim_runs_out_while_waiting_out_a_retry_after_is_given_back(world: World):
+    world.plan(1)
+    world.slack.inject("chat.postMessage", retry_after=2)
+    world.clock = FastClock(world.clock.now(), speed=200)  # type: ignore[assignment]
+    # The lease (5 min, less a margin for the request) ends 1.45 s after the claim, mid-wait.
+    # So the row is given back (another deliverer may hold it by then) and claimed afresh.
+    assert world.deliver() == Counter(released=1, sent=1)
+    row = world.row("test:0")
+    assert (row["attempts"], world.posted_ids()) == (1, Counter({row["id"]: 1}))
+
+
+def test_after_days_of_downtime_stale_check_ins_expire_without_touching_slack(world: World):
+    three_days_ago = world.clock.now() - timedelta(days=3)
+    world.plan(15, due=three_days_ago, kind=Kind.CHECKIN)
+    world.plan(5, kind=Kind.CHECKIN, first=15)
+    assert world.deliver() == Counter(expired=15, sent=5)
+    opened = [call.params["users"] for call in world.slack.calls("conversations.open")]
+    assert sorted(opened) == [f"U{n:06d}" for n in range(15, 20)]
+    stale = [row for key, row in world.rows().items() if int(key.split(":")[1]) < 15]
+    assert {(row["status"], row["attempts"]) for row in stale} == {("expired", 0)}
 
 
 def test_retries_stop_at_the_limit_and_the_organisers_are_told(world: World):

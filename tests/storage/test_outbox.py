@@ -169,7 +169,8 @@ def test_an_expired_lease_is_taken_over_and_the_old_owner_can_no_longer_record(u
         [row] = claim(uow, owner="A")
         assert claim(uow, now=NOW + LEASE - timedelta(seconds=1), owner="B") == []
         [taken] = claim(uow, now=NOW + LEASE, owner="B")
-        assert taken.id == row.id and taken.attempts == 2  # in doubt: A may have posted
+        assert taken.id == row.id and taken.attempts == 2
+        assert taken.maybe_sent_at == NOW + LEASE  # in doubt: A may have posted
         assert not uow.outbox.mark_sent(row.id, "A", channel="D1", ts="1.0")
         assert uow.outbox.mark_sent(row.id, "B", channel="D1", ts="2.0")
         uow.commit()
@@ -187,6 +188,52 @@ def test_retry_later_waits_and_release_gives_the_attempt_back(uow_factory):
         [again] = claim(uow, now=NOW + timedelta(minutes=1), owner="C")
         assert (again.id, again.attempts, again.last_error) == (first.id, 2, "boom")
         assert uow.outbox.get(second.id).attempts == 1
+
+
+def test_a_doubt_survives_a_release_and_only_the_claims_owner_can_note_it(uow_factory):
+    plan_messages(uow_factory, 2)
+    with uow_factory() as uow:
+        first, second = claim(uow)
+        assert first.maybe_sent_at is None
+        assert not uow.outbox.note_doubt(first.id, "B", NOW)
+        assert uow.outbox.note_doubt(first.id, "A", NOW)
+        uow.outbox.release(first.id, "A")
+        uow.outbox.release(second.id, "A")
+        uow.commit()
+        again = {row.id: row for row in claim(uow, now=NOW + timedelta(minutes=1), owner="C")}
+        assert (again[first.id].attempts, again[first.id].maybe_sent_at) == (1, NOW)
+        assert again[second.id].maybe_sent_at is None
+
+
+def test_stale_rows_expire_in_bulk_unless_they_may_be_in_slack(uow_factory):
+    old = NOW - timedelta(days=3)
+    plan_messages(uow_factory, 3, due=old, kind=Kind.CHECKIN)
+    with uow_factory() as uow:
+        uow.outbox.upsert(
+            WORKSPACE,
+            [
+                PlannedMessage("today", Kind.CHECKIN, "U0X", NOW, "checkin"),
+                PlannedMessage("old retro", Kind.RETRO, "U0Y", old, "retro"),
+            ],
+        )
+        [in_doubt] = claim(uow, limit=1)
+        uow.outbox.note_doubt(in_doubt.id, "A", NOW)
+        uow.outbox.release(in_doubt.id, "A")
+        uow.commit()
+        stale_before = {Kind.CHECKIN: NOW - timedelta(days=1)}
+        assert uow.outbox.expire_stale(WORKSPACE, stale_before, "too late") == 2
+        uow.commit()
+        statuses = {row.unique_key: row.status for row in uow.session.query(OutboxMessage)}
+        # today's row is claimed first, not queued behind the stale ones
+        claimed = [row.unique_key for row in claim(uow, limit=2)]
+    assert statuses == {
+        "test:0": "pending",  # may be in Slack: looked for before anything else
+        "test:1": "expired",
+        "test:2": "expired",
+        "today": "pending",
+        "old retro": "pending",  # retro prompts never go stale
+    }
+    assert claimed == ["test:0", "old retro"]
 
 
 def test_outcomes_are_recorded(uow_factory):
