@@ -2,8 +2,11 @@
 
 from datetime import UTC, datetime
 
+from app import create_app
+from bot.clock import FixedClock
 from bot.scheduling.service import TourPlanner
-from infra.delivery import SlackTimeZones, build_delivery_client
+from infra.delivery import Deliverer, SlackTimeZones, build_delivery_client
+from infra.scheduler import Ticker
 from tests.conftest import make_settings, settings_env
 from tests.storage.test_outbox import WARSAW, seed_visit
 from tests.support.seed import WORKSPACE
@@ -36,3 +39,34 @@ def test_zones_are_learnt_after_the_transaction_and_the_tour_planned_again(uow_f
         uow.commit()
     assert planner.catch_up(uow_factory) == 0
     assert len(fake_slack.calls("users.info")) == 2
+
+
+def test_each_tick_plans_again_the_tours_whose_zones_were_missing(database_url, fake_slack):
+    fake_slack.add_user("U0BUDDY", tz="America/New_York")
+    settings = make_settings(
+        settings_env(DATABASE_URL=database_url, SLACK_API_URL=fake_slack.base_url)
+    )
+    tourism = create_app(settings, FixedClock(datetime(2026, 3, 1, 9, tzinfo=UTC)))
+    deps = tourism.deps
+    with deps.uow() as uow:
+        tour = seed_visit(uow)
+        deps.on_tour(uow, tour)  # what a workflow step does when it books a visit
+        uow.commit()
+        tour_id = tour.id
+    deliverer = Deliverer(
+        uow=deps.uow,
+        client=build_delivery_client(settings),
+        clock=deps.clock,
+        workspace_id=WORKSPACE,
+        organisers=(),
+        rates={},
+    )
+    ticker = Ticker(deps=deps, deliverer=deliverer, tick_seconds=60, tours=tourism.tours)
+    try:
+        ticker.deliver()
+        with deps.reader() as uow:
+            kickoff = due_of(uow, tour_id)[f"tour:{tour_id}:kickoff:U0BUDDY:1"]
+    finally:
+        deliverer.close()
+        tourism.close()
+    assert kickoff == datetime(2026, 3, 2, 15, tzinfo=UTC)
