@@ -1,15 +1,22 @@
 """Composition root: settings → engine → Bolt app → listeners → scheduler → server.
 
-`tourism serve` (or `python app.py`) starts the bot; `tourism migrate` brings the database schema
-up to date; `tourism import-teams FILE` loads the team directory. Settings come from the
-environment and a `.env` file in the working directory.
+The command line (cli.py) calls `run` here once it knows the command, so `tourism --help` does
+not import any of this. The processes:
+- `tourism web`: the HTTP server (or the Socket Mode connection) answering Slack;
+- `tourism worker`: the ticker delivering the outbox and planning scheduled work;
+- `tourism serve`: both in one process, for small installs (the default).
+Each migrates the database first (replicas take turns) and stops gracefully on SIGTERM or
+SIGINT: requests in progress are answered, claimed outbox rows handed back, then exit 0.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.error import URLError
@@ -33,9 +40,9 @@ from bot.topics import VocabularyError, load_vocabulary
 from handlers import register_all
 from handlers.deps import Deps
 from infra.delivery import SlackTimeZones
-from infra.http import HttpServer, slack_wsgi_app
+from infra.http import HttpServer, PortInUseError, slack_wsgi_app
 from infra.logs import configure_logging
-from infra.scheduler import start_ticker
+from infra.scheduler import Ticker, start_ticker
 from infra.slack_client import build_web_client
 from storage import migrate
 from storage.db import create_db_engine, session_factory
@@ -89,52 +96,108 @@ def register_this_workspace(client: WebClient, deps: Deps) -> str:
     return str(identity["team_id"])
 
 
-def serve(settings: Settings) -> None:
+class AppTokenRefusedError(Exception):
+    """Slack refused SLACK_APP_TOKEN when opening the Socket Mode connection."""
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What one process runs: the front door for Slack (web), the ticker (worker), or both."""
+
+    web: bool
+    worker: bool
+
+
+ROLES = {
+    "serve": Roles(web=True, worker=True),
+    "web": Roles(web=True, worker=False),
+    "worker": Roles(web=False, worker=True),
+}
+
+
+def serve(settings: Settings, roles: Roles) -> None:
+    """Runs until SIGTERM or SIGINT, then winds down in order: Slack's side, then the ticker."""
     migrate.upgrade(settings.database_url)
     tourism = create_app(settings)
-    workspace_id = register_this_workspace(tourism.bolt.client, tourism.deps)
-    ticker = start_ticker(settings, tourism.deps, workspace_id)
+    stopping = threading.Event()
     try:
-        if settings.socket_mode:
-            log.info("Team tourism bot connected through Socket Mode")
-            SocketModeHandler(tourism.bolt, settings.slack_app_token).start()
-            return
-        wsgi = slack_wsgi_app(tourism.bolt, settings.slack_signing_secret or "")
-        server = HttpServer(wsgi, "0.0.0.0", settings.port)
-        log.info("Team tourism bot listening on %s/slack/events", server.url)
-        server.serve_forever()
+        workspace_id = register_this_workspace(tourism.bolt.client, tourism.deps)
+        # The front door opens (the port is bound) before the ticker starts, so a busy port
+        # stops the start before anything is sent.
+        http = _http_server(tourism, settings) if roles.web and not settings.socket_mode else None
+        socket = _socket_mode(tourism, settings) if roles.web and settings.socket_mode else None
+        _stop_on_signals(stopping.set)
+        ticker = start_ticker(settings, tourism.deps, workspace_id) if roles.worker else None
+        try:
+            if http is not None:
+                log.info("Team tourism bot listening on %s/slack/events", http.url)
+                http.serve_until(stopping, drain_seconds=settings.shutdown_seconds)
+            else:
+                stopping.wait()
+        finally:
+            _stop(socket, ticker)
     finally:
-        ticker.stop()
         tourism.close()
+    log.info("stopped")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tourism", description="The team tourism Slack bot.")
-    commands = parser.add_subparsers(dest="command")
-    commands.add_parser("serve", help="migrate the database and start the bot (the default)")
-    commands.add_parser("migrate", help="bring the database schema up to date and exit")
-    teams_import = commands.add_parser(
-        "import-teams", help="add or update teams of the directory from a CSV or YAML file"
-    )
-    teams_import.add_argument("file", type=Path, help="a .csv, .yml or .yaml file (see README)")
-    teams_import.add_argument(
-        "--workspace",
-        metavar="T0123ABCD",
-        help="the Slack workspace ID; without it the bot's settings are used to ask Slack",
-    )
-    args = parser.parse_args(argv)
+def _http_server(tourism: TourismApp, settings: Settings) -> HttpServer:
+    wsgi = slack_wsgi_app(tourism.bolt, settings.slack_signing_secret or "")
+    return HttpServer(wsgi, "0.0.0.0", settings.port, settings.web)
 
+
+def _socket_mode(tourism: TourismApp, settings: Settings) -> SocketModeHandler:
+    handler = SocketModeHandler(tourism.bolt, settings.slack_app_token)
+    try:
+        handler.connect()
+    except SlackApiError as error:
+        raise AppTokenRefusedError(error.response.get("error", str(error))) from error
+    log.info("Team tourism bot connected through Socket Mode")
+    return handler
+
+
+def _stop_on_signals(stop: Callable[[], None]) -> None:
+    def handle(signum: int, _frame: object) -> None:
+        log.info("%s received: finishing the work in progress", signal.Signals(signum).name)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C: now
+        stop()
+
+    signal.signal(signal.SIGTERM, handle)
+    signal.signal(signal.SIGINT, handle)
+
+
+def _stop(socket: SocketModeHandler | None, ticker: Ticker | None) -> None:
+    if socket is not None:
+        socket.close()
+    if ticker is not None:
+        ticker.stop()  # lets a running delivery finish its message and hand back its claims
+
+
+def run(args: argparse.Namespace) -> int:
+    """Runs one parsed command line; every foreseeable failure is one line and exit code 2."""
     load_dotenv(Path.cwd() / ".env")
     try:
         if args.command == "migrate":
             return run_migrate(load_database_url())
         if args.command == "import-teams":
             return run_import_teams(args.file, args.workspace)
-        return run_serve(load_settings())
+        command = args.command or "serve"
+        settings = load_settings(socket_mode=getattr(args, "socket_mode", False))
+        return run_serve(settings, ROLES[command])
     except SettingsError as error:
         for problem in error.problems:
             _fail(problem)
         print("tourism: see .env.example for every setting.", file=sys.stderr)
+    except PortInUseError as error:
+        _fail(
+            f"PORT {error.port} is already in use: stop the program listening there "
+            "or set PORT to a free port."
+        )
+    except AppTokenRefusedError as error:
+        _fail(
+            f"Slack refused SLACK_APP_TOKEN for Socket Mode ({error}): generate an app-level "
+            "token with the connections:write scope (Basic Information → App-Level Tokens)."
+        )
     except OperationalError as error:
         _fail(f"cannot reach the database ({error.orig or error}); check DATABASE_URL.")
     except (BoltError, SlackApiError) as error:
@@ -201,15 +264,14 @@ def run_import_teams(path: Path, workspace_id: str | None) -> int:
     return 1 if report.rejected else 0
 
 
-def run_serve(settings: Settings) -> int:
+def run_serve(settings: Settings, roles: Roles) -> int:
     configure_logging(
         settings.log_level,
         secrets=(settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token),
     )
-    try:
-        serve(settings)
-    except KeyboardInterrupt:
-        log.info("stopped")
+    if settings.slack_app_token and not settings.socket_mode and roles.web:
+        log.warning("SLACK_APP_TOKEN is set but SOCKET_MODE is not true: serving HTTP on PORT")
+    serve(settings, roles)
     return 0
 
 
@@ -218,4 +280,6 @@ def _fail(problem: str) -> None:
 
 
 if __name__ == "__main__":
+    from cli import main
+
     sys.exit(main())

@@ -292,3 +292,14 @@ def test_reset_forgets_calls(fake_slack, client):
     fake_slack.reset()
 
     assert fake_slack.calls() == []
+
+
+def test_socket_mode_connections_take_only_app_level_tokens(fake_slack, client):
+    with pytest.raises(SlackApiError) as refused:
+        client.apps_connections_open(app_token="xoxb-test")
+    assert refused.value.response["error"] == "not_allowed_token_type"
+    app_level = WebClient(base_url=fake_slack.base_url, token="xapp-1-A1-test")
+    with pytest.raises(SlackApiError) as refused:
+        app_level.chat_postMessage(channel="U0ALICE", text="hi")
+    assert refused.value.response["error"] == "not_allowed_token_type"
+    assert app_level.apps_connections_open(app_token="xapp-1-A1-test")["ok"]
