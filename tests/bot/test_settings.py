@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-
 from dotenv import dotenv_values
 
 from bot.settings import (
