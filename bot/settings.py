@@ -163,7 +163,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, socket_mode: bool = F
                 "WEB_REQUEST_TIMEOUT", WebServerSettings.request_timeout, 1, 600
             ),
         ),
-        shutdown_seconds=reader.integer("SHUTDOWN_SECONDS", 20, 1, 600),
+        shutdown_seconds=reader.integer("SHUTDOWN_SECONDS", Settings.shutdown_seconds, 1, 600),
     )
     if reader.problems:
         raise SettingsError(reader.problems)
