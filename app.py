@@ -17,6 +17,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.error import URLError
@@ -56,8 +57,11 @@ class TourismApp:
     bolt: App
     deps: Deps
     engine: Engine
+    listeners: ThreadPoolExecutor
 
     def close(self) -> None:
+        """Waits for listeners still running after their acknowledgement, then lets go."""
+        self.listeners.shutdown(wait=True)
         self.engine.dispose()
 
 
@@ -74,14 +78,18 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
         vocabulary=load_vocabulary(settings.topics_file),
         on_tour=tour_hook(SlackTimeZones(client), settings.timezone),
     )
+    # Bolt runs each listener here while the request's thread waits for its ack: one listener
+    # thread per server thread, or Bolt's default of 5 would be the real limit.
+    listeners = ThreadPoolExecutor(max_workers=settings.web.threads, thread_name_prefix="listener")
     bolt = App(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
         # Unhandled events get 404 and Slack retries them: keep the manifest's list in step.
         raise_error_for_unhandled_request=False,
+        listener_executor=listeners,
     )
     register_all(bolt, deps)
-    return TourismApp(bolt=bolt, deps=deps, engine=engine)
+    return TourismApp(bolt=bolt, deps=deps, engine=engine, listeners=listeners)
 
 
 def register_this_workspace(client: WebClient, deps: Deps) -> str:
