@@ -214,6 +214,9 @@ def run(args: argparse.Namespace) -> int:
         _fail(f"the topic vocabulary is unusable: {error}; fix it or TOURISM_TOPICS_FILE.")
     except URLError as error:
         _fail(f"cannot reach the Slack API ({error.reason}); check the network and SLACK_API_URL.")
+    except KeyboardInterrupt:  # Ctrl-C while starting, or a second one while stopping
+        print("tourism: interrupted.", file=sys.stderr)
+        return 130
     return 2
 
 
