@@ -1,15 +1,23 @@
 """Composition root: settings → engine → Bolt app → listeners → scheduler → server.
 
-`tourism serve` (or `python app.py`) starts the bot; `tourism migrate` brings the database schema
-up to date; `tourism import-teams FILE` loads the team directory. Settings come from the
-environment and a `.env` file in the working directory.
+The command line (cli.py) calls `run` here once it knows the command, so `tourism --help` does
+not import any of this. The processes:
+- `tourism web`: the HTTP server (or the Socket Mode connection) answering Slack;
+- `tourism worker`: the ticker delivering the outbox and planning scheduled work;
+- `tourism serve`: both in one process, for small installs (the default).
+Each migrates the database first (replicas take turns) and stops gracefully on SIGTERM or
+SIGINT: requests in progress are answered, claimed outbox rows handed back, then exit 0.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.error import URLError
@@ -33,11 +41,11 @@ from bot.topics import VocabularyError, load_vocabulary
 from handlers import register_all
 from handlers.deps import Deps
 from infra.delivery import SlackTimeZones
-from infra.health import operations_routes, start_health_server
-from infra.http import HttpServer, slack_wsgi_app
-from infra.logs import configure_logging
+from infra.health import OperationsRoutes, operations_routes, start_health_server
+from infra.http import HttpServer, PortInUseError, slack_wsgi_app
+from infra.logs import ContextThreadPool, configure_logging
 from infra.metrics import ObservedApp
-from infra.scheduler import start_ticker
+from infra.scheduler import Ticker, build_ticker
 from infra.slack_client import build_web_client
 from storage import migrate
 from storage.db import create_db_engine, session_factory
@@ -51,9 +59,12 @@ class TourismApp:
     bolt: App
     deps: Deps
     engine: Engine
+    listeners: ThreadPoolExecutor
     tours: TourPlanner
 
     def close(self) -> None:
+        """Waits for listeners still running after their acknowledgement, then lets go."""
+        self.listeners.shutdown(wait=True)
         self.engine.dispose()
 
 
@@ -72,14 +83,19 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
         vocabulary=load_vocabulary(settings.topics_file),
         on_tour=tours,
     )
+    # Bolt runs each listener here while the request's thread waits for its ack: one listener
+    # thread per server thread, or Bolt's default of 5 would be the real limit. The pool carries
+    # each request's id into its listener's log lines.
+    listeners = ContextThreadPool(max_workers=settings.web.threads, thread_name_prefix="listener")
     bolt = ObservedApp(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
         # Unhandled events get 404 and Slack retries them: keep the manifest's list in step.
         raise_error_for_unhandled_request=False,
+        listener_executor=listeners,
     )
     register_all(bolt, deps)
-    return TourismApp(bolt=bolt, deps=deps, engine=engine, tours=tours)
+    return TourismApp(bolt=bolt, deps=deps, engine=engine, listeners=listeners, tours=tours)
 
 
 def register_this_workspace(client: WebClient, deps: Deps) -> str:
@@ -94,48 +110,112 @@ def register_this_workspace(client: WebClient, deps: Deps) -> str:
     return str(identity["team_id"])
 
 
-def serve(settings: Settings) -> None:
+class AppTokenRefusedError(Exception):
+    """Slack refused SLACK_APP_TOKEN when opening the Socket Mode connection."""
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What one process runs: the front door for Slack (web), the ticker (worker), or both."""
+
+    web: bool
+    worker: bool
+
+
+ROLES = {
+    "serve": Roles(web=True, worker=True),
+    "web": Roles(web=True, worker=False),
+    "worker": Roles(web=False, worker=True),
+}
+
+
+def serve(settings: Settings, roles: Roles) -> None:
+    """Runs until SIGTERM or SIGINT, then winds down in order: Slack's side, then the ticker."""
     migrate.upgrade(settings.database_url)
     tourism = create_app(settings)
-    workspace_id = register_this_workspace(tourism.bolt.client, tourism.deps)
-    ticker = start_ticker(settings, tourism.deps, workspace_id, tourism.tours)
-    operations = operations_routes(tourism.deps, tourism.engine, ticker.heartbeat)
-    health = None
-    if settings.health_port and (settings.socket_mode or settings.health_port != settings.port):
-        health = start_health_server(operations, settings.health_port)
+    stopping = threading.Event()
     try:
-        if settings.socket_mode:
-            log.info("Team tourism bot connected through Socket Mode")
-            SocketModeHandler(tourism.bolt, settings.slack_app_token).start()
-            return
-        wsgi = slack_wsgi_app(tourism.bolt, settings.slack_signing_secret or "")
-        server = HttpServer(operations.in_front_of(wsgi), "0.0.0.0", settings.port)
-        log.info("Team tourism bot listening on %s/slack/events", server.url)
-        server.serve_forever()
+        workspace_id = register_this_workspace(tourism.bolt.client, tourism.deps)
+        # The front door opens (the port is bound) before the ticker starts, so a busy port
+        # stops the start before anything is sent.
+        ticker = (
+            build_ticker(settings, tourism.deps, workspace_id, tourism.tours)
+            if roles.worker
+            else None
+        )
+        operations = operations_routes(
+            tourism.deps, tourism.engine, ticker.heartbeat if ticker else None
+        )
+        serves_http = roles.web and not settings.socket_mode
+        http = _http_server(tourism, settings, operations) if serves_http else None
+        health = _health_server(settings, operations, serves_http)
+        socket = _socket_mode(tourism, settings) if roles.web and settings.socket_mode else None
+        _stop_on_signals(stopping.set)
+        if ticker is not None:
+            ticker.start()
+        try:
+            if http is not None:
+                log.info("Team tourism bot listening on %s/slack/events", http.url)
+                http.serve_until(stopping, drain_seconds=settings.shutdown_seconds)
+            else:
+                stopping.wait()
+        finally:
+            _stop(socket, ticker, health)
     finally:
-        if health is not None:
-            health.stop()
-        ticker.stop()
         tourism.close()
+    log.info("stopped")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tourism", description="The team tourism Slack bot.")
-    commands = parser.add_subparsers(dest="command")
-    commands.add_parser("serve", help="migrate the database and start the bot (the default)")
-    commands.add_parser("migrate", help="bring the database schema up to date and exit")
-    commands.add_parser("doctor", help="check settings, Slack token, scopes, channel and database")
-    teams_import = commands.add_parser(
-        "import-teams", help="add or update teams of the directory from a CSV or YAML file"
-    )
-    teams_import.add_argument("file", type=Path, help="a .csv, .yml or .yaml file (see README)")
-    teams_import.add_argument(
-        "--workspace",
-        metavar="T0123ABCD",
-        help="the Slack workspace ID; without it the bot's settings are used to ask Slack",
-    )
-    args = parser.parse_args(argv)
+def _http_server(
+    tourism: TourismApp, settings: Settings, operations: OperationsRoutes
+) -> HttpServer:
+    wsgi = slack_wsgi_app(tourism.bolt, settings.slack_signing_secret or "")
+    return HttpServer(operations.in_front_of(wsgi), "0.0.0.0", settings.port, settings.web)
 
+
+def _health_server(
+    settings: Settings, operations: OperationsRoutes, serves_http: bool
+) -> HttpServer | None:
+    """Health, readiness and metrics on HEALTH_PORT: the only way to reach them in Socket
+    Mode or in a worker; in HTTP mode they are on PORT too."""
+    if not settings.health_port or (serves_http and settings.health_port == settings.port):
+        return None
+    return start_health_server(operations, settings.health_port)
+
+
+def _socket_mode(tourism: TourismApp, settings: Settings) -> SocketModeHandler:
+    handler = SocketModeHandler(tourism.bolt, settings.slack_app_token)
+    try:
+        handler.connect()
+    except SlackApiError as error:
+        raise AppTokenRefusedError(error.response.get("error", str(error))) from error
+    log.info("Team tourism bot connected through Socket Mode")
+    return handler
+
+
+def _stop_on_signals(stop: Callable[[], None]) -> None:
+    def handle(signum: int, _frame: object) -> None:
+        log.info("%s received: finishing the work in progress", signal.Signals(signum).name)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C: now
+        stop()
+
+    signal.signal(signal.SIGTERM, handle)
+    signal.signal(signal.SIGINT, handle)
+
+
+def _stop(
+    socket: SocketModeHandler | None, ticker: Ticker | None, health: HttpServer | None
+) -> None:
+    if socket is not None:
+        socket.close()
+    if health is not None:
+        health.stop()
+    if ticker is not None:
+        ticker.stop()  # lets a running delivery finish its message and hand back its claims
+
+
+def run(args: argparse.Namespace) -> int:
+    """Runs one parsed command line; every foreseeable failure is one line and exit code 2."""
     load_dotenv(Path.cwd() / ".env")
     try:
         if args.command == "migrate":
@@ -146,11 +226,23 @@ def main(argv: list[str] | None = None) -> int:
             from infra.doctor import run_doctor  # noqa: PLC0415 - only this command needs it
 
             return run_doctor()
-        return run_serve(load_settings())
+        command = args.command or "serve"
+        settings = load_settings(socket_mode=getattr(args, "socket_mode", False))
+        return run_serve(settings, ROLES[command])
     except SettingsError as error:
         for problem in error.problems:
             _fail(problem)
         print("tourism: see .env.example for every setting.", file=sys.stderr)
+    except PortInUseError as error:
+        _fail(
+            f"PORT {error.port} is already in use: stop the program listening there "
+            "or set PORT to a free port."
+        )
+    except AppTokenRefusedError as error:
+        _fail(
+            f"Slack refused SLACK_APP_TOKEN for Socket Mode ({error}): generate an app-level "
+            "token with the connections:write scope (Basic Information → App-Level Tokens)."
+        )
     except OperationalError as error:
         _fail(f"cannot reach the database ({error.orig or error}); check DATABASE_URL.")
     except (BoltError, SlackApiError) as error:
@@ -159,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
         _fail(f"the topic vocabulary is unusable: {error}; fix it or TOURISM_TOPICS_FILE.")
     except URLError as error:
         _fail(f"cannot reach the Slack API ({error.reason}); check the network and SLACK_API_URL.")
+    except KeyboardInterrupt:  # Ctrl-C while starting, or a second one while stopping
+        print("tourism: interrupted.", file=sys.stderr)
+        return 130
     return 2
 
 
@@ -218,16 +313,15 @@ def run_import_teams(path: Path, workspace_id: str | None) -> int:
     return 1 if report.rejected else 0
 
 
-def run_serve(settings: Settings) -> int:
+def run_serve(settings: Settings, roles: Roles) -> int:
     configure_logging(
         settings.log_level,
         secrets=(settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token),
         fmt=settings.log_format,
     )
-    try:
-        serve(settings)
-    except KeyboardInterrupt:
-        log.info("stopped")
+    if settings.slack_app_token and not settings.socket_mode and roles.web:
+        log.warning("SLACK_APP_TOKEN is set but SOCKET_MODE is not true: serving HTTP on PORT")
+    serve(settings, roles)
     return 0
 
 
@@ -236,4 +330,6 @@ def _fail(problem: str) -> None:
 
 
 if __name__ == "__main__":
+    from cli import main
+
     sys.exit(main())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,6 +24,11 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+# The values .env.example ships with ("xoxb-your-bot-token", "your-signing-secret", …): copying
+# the example without filling it in must stop the start, not fail later at Slack.
+_PLACEHOLDER = re.compile(r"(^|[-_])your[-_]", re.IGNORECASE)
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
 
 
 class SettingsError(Exception):
@@ -32,6 +37,15 @@ class SettingsError(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+@dataclass(frozen=True)
+class WebServerSettings:
+    """Limits of the HTTP server (`tourism web`, `tourism serve` in HTTP mode)."""
+
+    threads: int = 8  # requests handled at once; more wait in the queue
+    max_connections: int = 1000  # open client connections, idle and slow ones included
+    request_timeout: int = 10  # seconds a client may stay silent before it is disconnected
 
 
 @dataclass(frozen=True)
@@ -52,10 +66,9 @@ class Settings:
     health_port: int | None = None
     log_format: str = "text"
     inbox_retention_days: int = 30
-
-    @property
-    def socket_mode(self) -> bool:
-        return self.slack_app_token is not None
+    socket_mode: bool = False
+    web: WebServerSettings = field(default_factory=WebServerSettings)
+    shutdown_seconds: int = 20
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.admin_user_ids
@@ -72,6 +85,26 @@ class _Reader:
         value = self.env.get(name, "").strip()
         return value or None
 
+    def is_placeholder(self, name: str, value: str, where: str) -> bool:
+        """Refuses a credential that is still the placeholder copied from .env.example."""
+        if not _PLACEHOLDER.search(value):
+            return False
+        self.fail(
+            name,
+            f"is still the placeholder from .env.example ({value!r}): "
+            f"replace it with the real value from {where}.",
+        )
+        return True
+
+    def flag(self, name: str, default: bool) -> bool:
+        raw = self.get(name)
+        if raw is None:
+            return default
+        if raw.lower() not in _TRUE + _FALSE:
+            self.fail(name, f"must be true or false, not {raw!r}.")
+            return default
+        return raw.lower() in _TRUE
+
     def fail(self, name: str, message: str) -> None:
         self.problems.append(f"{name} {message}")
 
@@ -84,7 +117,7 @@ class _Reader:
         if not value.startswith(prefix):
             self.fail(name, f"does not look right: it must start with {prefix} (see {where}).")
             return None
-        return value
+        return None if self.is_placeholder(name, value, where) else value
 
     def integer(self, name: str, default: int, low: int, high: int) -> int:
         raw = self.get(name)
@@ -96,18 +129,23 @@ class _Reader:
         return int(raw)
 
 
-def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Builds Settings from `env` (default: the process environment) or raises SettingsError."""
+def load_settings(env: Mapping[str, str] | None = None, *, socket_mode: bool = False) -> Settings:
+    """Builds Settings from `env` (default: the process environment) or raises SettingsError.
+
+    Socket Mode is used only when chosen: `socket_mode` (the command line's --socket-mode) or
+    SOCKET_MODE=true. An app token alone does not select it.
+    """
     reader = _Reader(os.environ if env is None else env)
+    socket_mode = reader.flag("SOCKET_MODE", False) or socket_mode
     app_token = reader.token(
-        "SLACK_APP_TOKEN", "xapp-", "Basic Information → App-Level Tokens", required=False
+        "SLACK_APP_TOKEN", "xapp-", "Basic Information → App-Level Tokens", required=socket_mode
     )
     settings = Settings(
         slack_bot_token=reader.token(
             "SLACK_BOT_TOKEN", "xoxb-", "OAuth & Permissions → Bot User OAuth Token", required=True
         )
         or "",
-        slack_signing_secret=_signing_secret(reader, required=app_token is None),
+        slack_signing_secret=_signing_secret(reader, required=not socket_mode),
         slack_app_token=app_token,
         port=reader.integer("PORT", 3000, 1, 65535),
         database_url=_database_url(reader),
@@ -122,6 +160,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         health_port=reader.integer("HEALTH_PORT", 0, 1, 65535) or None,
         log_format=_log_format(reader),
         inbox_retention_days=reader.integer("TOURISM_INBOX_RETENTION_DAYS", 30, 1, 3650),
+        socket_mode=socket_mode,
+        web=WebServerSettings(
+            threads=reader.integer("WEB_THREADS", WebServerSettings.threads, 1, 256),
+            max_connections=reader.integer(
+                "WEB_MAX_CONNECTIONS", WebServerSettings.max_connections, 10, 100_000
+            ),
+            request_timeout=reader.integer(
+                "WEB_REQUEST_TIMEOUT", WebServerSettings.request_timeout, 1, 600
+            ),
+        ),
+        shutdown_seconds=reader.integer("SHUTDOWN_SECONDS", Settings.shutdown_seconds, 1, 600),
     )
     if reader.problems:
         raise SettingsError(reader.problems)
@@ -138,13 +187,16 @@ def load_database_url(env: Mapping[str, str] | None = None) -> str:
 
 
 def _signing_secret(reader: _Reader, *, required: bool) -> str | None:
+    where = "Basic Information → App Credentials → Signing Secret"
     value = reader.get("SLACK_SIGNING_SECRET")
     if value is None and required:
         reader.fail(
             "SLACK_SIGNING_SECRET",
-            "is missing: HTTP mode needs it (Basic Information → Signing Secret), "
-            "or set SLACK_APP_TOKEN to use Socket Mode.",
+            f"is missing: HTTP mode needs it ({where}), "
+            "or set SOCKET_MODE=true and SLACK_APP_TOKEN to use Socket Mode.",
         )
+    elif value is not None and reader.is_placeholder("SLACK_SIGNING_SECRET", value, where):
+        return None
     elif value is not None and not re.fullmatch(r"[0-9a-zA-Z]{16,}", value):
         reader.fail(
             "SLACK_SIGNING_SECRET",

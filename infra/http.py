@@ -7,20 +7,23 @@ Slack gets 401 before a single byte of it is interpreted.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
-from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qs
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
+from waitress.server import create_server
+from waitress.wasyncore import close_all
 
+from bot.settings import WebServerSettings
 from infra.logs import request_scope
 from infra.metrics import SLACK_REQUESTS, UNVERIFIED
 
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 MAX_BODY_BYTES = 256 * 1024
+POLL_SECONDS = 0.2  # how soon the server notices stop_soon()
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -94,40 +98,93 @@ def slack_wsgi_app(bolt_app: App, signing_secret: str) -> WsgiApp:
     return SlackRequestGuard(SlackRequestHandler(bolt_app, path=EVENTS_PATH), signing_secret)
 
 
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
+class PortInUseError(Exception):
+    """The port is taken by another program: said in one line by the entry point."""
 
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("%s - %s", self.address_string(), format % args)
+    def __init__(self, port: int) -> None:
+        super().__init__(f"port {port} is already in use")
+        self.port = port
 
 
 class HttpServer:
-    """A threaded WSGI server; port 0 picks a free port (tests)."""
+    """Waitress serving a WSGI app; port 0 picks a free port (tests).
 
-    def __init__(self, app: WsgiApp, host: str, port: int) -> None:
-        self._server = make_server(
-            host, port, app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
-        )
-        self._thread: threading.Thread | None = None
+    Waitress reads every request completely in its I/O loop before a worker thread sees it, so
+    slow or stalled clients hold a connection (up to `max_connections`, each dropped after
+    `request_timeout` seconds of silence) but never one of the `threads` that answer Slack.
+    The socket is bound in the constructor: a busy port fails before anything else starts.
+    """
+
+    def __init__(
+        self, app: WsgiApp, host: str, port: int, limits: WebServerSettings | None = None
+    ) -> None:
+        limits = limits or WebServerSettings()
+        try:
+            self._server = create_server(
+                app,
+                host=host,
+                port=port,
+                threads=limits.threads,
+                connection_limit=limits.max_connections,
+                channel_timeout=limits.request_timeout,
+                cleanup_interval=max(1, min(30, limits.request_timeout // 2)),
+                # The guard answers 413 above MAX_BODY_BYTES; this only bounds buffering.
+                max_request_body_size=4 * MAX_BODY_BYTES,
+                asyncore_use_poll=True,  # select() cannot watch more than 1024 sockets
+                expose_tracebacks=False,
+                ident="team-tourism",
+            )
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise PortInUseError(port) from error
+            raise
+        self._background: tuple[threading.Thread, threading.Event] | None = None
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{self._server.effective_host}:{self._server.effective_port}"
 
-    def serve_forever(self) -> None:
-        self._server.serve_forever()
+    def serve_until(self, stopping: threading.Event, drain_seconds: float) -> None:
+        """Serves until `stopping` is set (a signal handler may set it), then finishes the
+        requests in progress (for up to `drain_seconds`) and closes every connection."""
+        while not stopping.is_set():
+            self._poll_once()
+        self._server.accepting = False
+        self._server.socket.close()  # new connections are refused from here on
+        deadline = time.monotonic() + drain_seconds
+        while self._busy() and time.monotonic() < deadline:
+            self._poll_once()
+        if self._busy():
+            log.warning("stopped with requests still in progress after %ss", drain_seconds)
+        self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+        close_all(self._server._map)
 
     def start_in_background(self) -> None:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        stopping = threading.Event()
+        thread = threading.Thread(target=self.serve_until, args=(stopping, 5), daemon=True)
+        self._background = (thread, stopping)
+        thread.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        """Stops what start_in_background() started."""
+        if self._background is not None:
+            thread, stopping = self._background
+            stopping.set()
+            thread.join(timeout=10)
+
+    def _poll_once(self) -> None:
+        self._server.asyncore.loop(
+            timeout=POLL_SECONDS, map=self._server._map, use_poll=True, count=1
+        )
+
+    def _busy(self) -> bool:
+        """A request is queued, running, or its answer is not yet sent."""
+        dispatcher = self._server.task_dispatcher
+        return bool(
+            dispatcher.queue
+            or dispatcher.active_count
+            or any(
+                channel.requests or channel.total_outbufs_len
+                for channel in list(self._server.active_channels.values())
+            )
+        )

@@ -164,7 +164,17 @@ class Ticker:
 def start_ticker(
     settings: Settings, deps: Deps, workspace_id: str, tours: TourPlanner | None = None
 ) -> Ticker:
-    """The composition root's one call: a deliverer with its own client, ticking."""
+    """A ticker built by `build_ticker`, ticking."""
+    ticker = build_ticker(settings, deps, workspace_id, tours)
+    ticker.start()
+    return ticker
+
+
+def build_ticker(
+    settings: Settings, deps: Deps, workspace_id: str, tours: TourPlanner | None = None
+) -> Ticker:
+    """A deliverer with its own client and the maintenance jobs, not yet ticking: the process
+    starts it once its front door is open."""
     deliverer = Deliverer(
         uow=deps.uow,
         client=build_delivery_client(settings),
@@ -182,12 +192,10 @@ def start_ticker(
         retention = timedelta(days=settings.inbox_retention_days)
         prune_inbox(uow, workspace_id, deps.clock.now(), retention)
 
-    ticker = Ticker(
+    return Ticker(
         deps=deps,
         deliverer=deliverer,
         tick_seconds=settings.tick_seconds,
         maintenance=(*MAINTENANCE_HOOKS, nudge_deciders, prune_events),
         tours=tours,
     )
-    ticker.start()
-    return ticker

@@ -1,7 +1,14 @@
-"""Alembic, driven from code: the bot migrates on start and `tourism migrate` does it on demand."""
+"""Alembic, driven from code: the bot migrates on start and `tourism migrate` does it on demand.
+
+Replicas starting or upgrading together take turns: the migration runs under a lock (a
+PostgreSQL advisory lock; a lock file beside a SQLite database), so the first one migrates and
+the others wait, then find the schema at head and do nothing.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -9,9 +16,15 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from filelock import FileLock
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
+from storage.db import create_db_engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# Any fixed number fitting PostgreSQL's bigint, the same in every replica: the lock's name.
+ADVISORY_LOCK_KEY = 0x7E4A_7001_5A1D_0001
 
 
 def alembic_config(database_url: str) -> Config:
@@ -23,11 +36,13 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "heads") -> None:
-    command.upgrade(alembic_config(database_url), revision)
+    with migration_lock(database_url):
+        command.upgrade(alembic_config(database_url), revision)
 
 
 def downgrade(database_url: str, revision: str = "base") -> None:
-    command.downgrade(alembic_config(database_url), revision)
+    with migration_lock(database_url):
+        command.downgrade(alembic_config(database_url), revision)
 
 
 @cache
@@ -40,3 +55,31 @@ def schema_is_current(engine: Engine) -> bool:
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_heads()
     return frozenset(current) == _expected_heads()
+
+
+@contextmanager
+def migration_lock(database_url: str) -> Iterator[None]:
+    """Held by one process at a time for a given database; the others wait for it."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "postgresql":
+        engine = create_db_engine(database_url)
+        try:
+            with engine.connect() as connection:
+                # Session-level: held across Alembic's own transactions and released when this
+                # connection closes, even if the process dies mid-migration.
+                connection.execute(
+                    text("SELECT pg_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
+                )
+                try:
+                    yield
+                finally:
+                    connection.execute(
+                        text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY}
+                    )
+        finally:
+            engine.dispose()
+    elif url.database and url.database != ":memory:":
+        with FileLock(f"{url.database}.migrate-lock"):
+            yield
+    else:
+        yield  # an in-memory database belongs to one process

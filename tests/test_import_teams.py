@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, select
 
-from app import main
 from bot.services.team_import import import_teams
 from bot.team_file import parse_team_csv
+from cli import main
 from infra.fake_slack import FakeSlack
 from storage.db import create_db_engine, session_factory
 from storage.models import AuditEntry, Team, Workspace

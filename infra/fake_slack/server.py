@@ -511,6 +511,8 @@ class FakeSlack:
     def _perform(self, method: str, params: Json, token: str | None) -> Json:
         if method != RESPONSE_URL_METHOD and token is None:
             return _error("not_authed")
+        if (method == "apps.connections.open") != (token or "").startswith("xapp-"):
+            return _error("not_allowed_token_type")  # Socket Mode takes only app-level tokens
         perform = self._methods.get(method)
         return perform(params) if perform else {"ok": True}
 

@@ -1,8 +1,15 @@
 from pathlib import Path
 
 import pytest
+from dotenv import dotenv_values
 
-from bot.settings import DEFAULT_DATABASE_URL, SettingsError, load_database_url, load_settings
+from bot.settings import (
+    DEFAULT_DATABASE_URL,
+    SettingsError,
+    WebServerSettings,
+    load_database_url,
+    load_settings,
+)
 
 GOOD = {
     "SLACK_BOT_TOKEN": "xoxb-1-2-abc",
@@ -28,8 +35,51 @@ def test_defaults_for_a_minimal_http_setup():
 
 
 def test_socket_mode_needs_no_signing_secret():
-    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1-A-1-x"})
+    settings = load_settings(
+        {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1-A-1-x", "SOCKET_MODE": "true"}
+    )
     assert settings.socket_mode
+
+
+def test_an_app_token_alone_does_not_choose_socket_mode():
+    settings = load_settings({**GOOD, "SLACK_APP_TOKEN": "xapp-1-A-1-x"})
+    assert not settings.socket_mode
+
+
+def test_socket_mode_chosen_on_the_command_line_needs_the_app_token():
+    assert load_settings(
+        {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1-A-1-x"}, socket_mode=True
+    ).socket_mode
+    [problem] = problems({"SLACK_BOT_TOKEN": "xoxb-1", "SOCKET_MODE": "yes"})
+    assert problem.startswith("SLACK_APP_TOKEN is missing")
+
+
+def test_the_placeholders_of_env_example_are_refused_as_placeholders():
+    example = dotenv_values(Path(__file__).resolve().parents[2] / ".env.example")
+    env = {name: value or "" for name, value in example.items()}
+    env |= {"SOCKET_MODE": "true", "SLACK_APP_TOKEN": "xapp-your-app-level-token"}
+    reported = problems(env)
+    assert {problem.split()[0] for problem in reported} == {
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_APP_TOKEN",
+    }
+    assert all("placeholder from .env.example" in problem for problem in reported)
+
+
+def test_web_server_limits_default_and_can_be_set():
+    assert load_settings(GOOD).web == WebServerSettings(8, 1000, 10)
+    settings = load_settings(
+        {
+            **GOOD,
+            "WEB_THREADS": "4",
+            "WEB_MAX_CONNECTIONS": "50",
+            "WEB_REQUEST_TIMEOUT": "5",
+            "SHUTDOWN_SECONDS": "9",
+        }
+    )
+    assert settings.web == WebServerSettings(threads=4, max_connections=50, request_timeout=5)
+    assert settings.shutdown_seconds == 9
 
 
 @pytest.mark.parametrize(
@@ -40,6 +90,11 @@ def test_socket_mode_needs_no_signing_secret():
         ({"SLACK_SIGNING_SECRET": ""}, "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"),
         ({"SLACK_SIGNING_SECRET": "not a secret!"}, "SLACK_SIGNING_SECRET", "copy it again"),
         ({"SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN", "xapp-"),
+        ({"SOCKET_MODE": "maybe"}, "SOCKET_MODE", "true or false"),
+        ({"WEB_THREADS": "0"}, "WEB_THREADS", "from 1 to 256"),
+        ({"WEB_MAX_CONNECTIONS": "many"}, "WEB_MAX_CONNECTIONS", "whole number"),
+        ({"WEB_REQUEST_TIMEOUT": "0"}, "WEB_REQUEST_TIMEOUT", "from 1 to 600"),
+        ({"SHUTDOWN_SECONDS": "-1"}, "SHUTDOWN_SECONDS", "whole number"),
         ({"PORT": "http"}, "PORT", "whole number from 1 to 65535"),
         ({"PORT": "70000"}, "PORT", "whole number"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL", "sqlite:///"),

@@ -359,3 +359,14 @@ def test_every_view_method_refuses_an_invalid_view_like_slack(fake_slack, client
         assert raised.value.response.status_code == 200
         assert raised.value.response["error"] == "invalid_arguments"
         assert raised.value.response["response_metadata"]["messages"]
+
+
+def test_socket_mode_connections_take_only_app_level_tokens(fake_slack, client):
+    with pytest.raises(SlackApiError) as refused:
+        client.apps_connections_open(app_token="xoxb-test")
+    assert refused.value.response["error"] == "not_allowed_token_type"
+    app_level = WebClient(base_url=fake_slack.base_url, token="xapp-1-A1-test")
+    with pytest.raises(SlackApiError) as refused:
+        app_level.chat_postMessage(channel="U0ALICE", text="hi")
+    assert refused.value.response["error"] == "not_allowed_token_type"
+    assert app_level.apps_connections_open(app_token="xapp-1-A1-test")["ok"]

@@ -1,0 +1,54 @@
+"""The `tourism` command line: parses the arguments, then imports the bot only for the command.
+
+Kept free of heavy imports so that `tourism --help` and a mistyped command answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="tourism", description="The team tourism Slack bot.")
+    commands = root.add_subparsers(dest="command")
+    for name, text in (
+        ("serve", "migrate, then answer Slack and run the scheduler in one process (the default)"),
+        ("web", "migrate, then only answer Slack (HTTP on PORT, or Socket Mode); run replicas"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument(
+            "--socket-mode",
+            action="store_true",
+            help="connect to Slack over Socket Mode (SLACK_APP_TOKEN) instead of serving HTTP; "
+            "same as SOCKET_MODE=true",
+        )
+    commands.add_parser(
+        "worker", help="migrate, then only run the scheduler that sends due messages"
+    )
+    commands.add_parser("migrate", help="bring the database schema up to date and exit")
+    commands.add_parser(
+        "doctor", help="check settings, Slack token, scopes, channel and database, one line each"
+    )
+    teams_import = commands.add_parser(
+        "import-teams", help="add or update teams of the directory from a CSV or YAML file"
+    )
+    teams_import.add_argument("file", type=Path, help="a .csv, .yml or .yaml file (see README)")
+    teams_import.add_argument(
+        "--workspace",
+        metavar="T0123ABCD",
+        help="the Slack workspace ID; without it the bot's settings are used to ask Slack",
+    )
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from app import run  # noqa: PLC0415 - the bot's imports take a second; --help needs none
+
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
