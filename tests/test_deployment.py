@@ -9,7 +9,7 @@ import yaml
 
 from bot.settings import load_settings
 from cli import parser
-from infra.http import HEALTH_PATH
+from infra.health import HEALTH_PATH
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
