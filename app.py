@@ -31,13 +31,12 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from bot.clock import Clock, clock_for
+from bot.core.clock import Clock, clock_for
+from bot.core.topics import VocabularyError, load_vocabulary
+from bot.directory.team_file import TeamFileError, read_team_file
+from bot.directory.team_import import UnknownWorkspaceError, import_teams
 from bot.scheduling.service import TourPlanner
-from bot.services.team_import import UnknownWorkspaceError, import_teams
-from bot.services.workspaces import register_workspace
-from bot.settings import Settings, SettingsError, load_database_url, load_settings
-from bot.team_file import TeamFileError, read_team_file
-from bot.topics import VocabularyError, load_vocabulary
+from bot.workspaces.service import register_workspace
 from handlers import register_all
 from handlers.deps import Deps
 from infra.delivery import SlackTimeZones
@@ -46,6 +45,7 @@ from infra.http import HttpServer, PortInUseError, slack_wsgi_app
 from infra.logs import ContextThreadPool, configure_logging
 from infra.metrics import ObservedApp
 from infra.scheduler import Ticker, build_ticker
+from infra.settings import Settings, SettingsError, load_database_url, load_settings
 from infra.slack_client import build_web_client
 from storage import migrate
 from storage.db import create_db_engine, session_factory

@@ -25,11 +25,11 @@ from pathlib import Path
 
 from sqlalchemy import delete
 
-from bot.clock import SystemClock
+from bot.core.clock import SystemClock
 from bot.scheduling.planning import Kind, PlannedMessage
-from bot.settings import load_database_url, load_settings
 from infra.delivery import Deliverer, build_delivery_client
 from infra.fake_slack import FakeSlack
+from infra.settings import load_database_url, load_settings
 from storage import migrate
 from storage.db import create_db_engine, session_factory
 from storage.models import OutboxMessage, Workspace

@@ -8,23 +8,25 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import commands, events, failures, guards, home
-from handlers.actions import applications as application_actions
-from handlers.actions import checkins as checkin_actions
-from handlers.actions import extensions as extension_actions
-from handlers.actions import matching as matching_actions
-from handlers.actions import openings as opening_actions
-from handlers.actions import retros as retro_actions
-from handlers.actions import team_options
-from handlers.actions import teams as team_actions
+from handlers import events, failures, guards
+from handlers import tourism_command as commands
+from handlers.applications import actions as application_actions
+from handlers.applications import extension_actions
+from handlers.applications import extension_forms as extension_views
+from handlers.applications import forms as application_views
+from handlers.checkins import actions as checkin_actions
+from handlers.checkins import forms as checkin_views
 from handlers.deps import Deps
-from handlers.views import applications as application_views
-from handlers.views import checkins as checkin_views
-from handlers.views import extensions as extension_views
-from handlers.views import openings as opening_views
-from handlers.views import profile as profile_views
-from handlers.views import retros as retro_views
-from handlers.views import teams as team_views
+from handlers.directory import actions as team_actions
+from handlers.directory import forms as team_views
+from handlers.directory import team_options
+from handlers.home import listeners as home
+from handlers.matching import actions as matching_actions
+from handlers.openings import actions as opening_actions
+from handlers.openings import forms as opening_views
+from handlers.profiles import forms as profile_views
+from handlers.retros import actions as retro_actions
+from handlers.retros import forms as retro_views
 
 # Each module has register(app, deps); add a feature's action and view modules here.
 LISTENER_MODULES = (

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.clock import Clock
-from bot.services.applications import TourHook, no_tour_hook
-from bot.services.ports import ReaderFactory, UnitOfWorkFactory
-from bot.settings import Settings
-from bot.topics import TopicVocabulary
+from bot.applications.service import TourHook, no_tour_hook
+from bot.core.clock import Clock
+from bot.core.ports import ReaderFactory, UnitOfWorkFactory
+from bot.core.topics import TopicVocabulary
+from infra.settings import Settings
 
 
 @dataclass(frozen=True)

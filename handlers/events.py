@@ -8,11 +8,11 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.services.events import call_slack_once, process_once
-from bot.services.ports import UnitOfWork
-from bot.services.workspaces import mark_tokens_revoked, mark_uninstalled
+from bot.core.ports import UnitOfWork
+from bot.workspaces.inbox import call_slack_once, process_once
+from bot.workspaces.service import mark_tokens_revoked, mark_uninstalled
 from handlers.deps import Deps
-from handlers.home import home_for
+from handlers.home.listeners import home_for
 
 HANDLED_EVENTS = ("app_home_opened", "app_uninstalled", "tokens_revoked")
 

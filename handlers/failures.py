@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookResponse
 
-from bot.views.text import escape
+from bot.core.blocks import escape
 from handlers.deps import Deps
 from handlers.replies import refusal_of, tell, user_of
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.user_text import clean_user_text
+from bot.core.user_text import clean_user_text
 
 
 class FormValues:

@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 
-from bot.views.applications import refusal_modal
+from bot.applications.views import refusal_modal
 from handlers.deps import Deps
 
 log = logging.getLogger(__name__)

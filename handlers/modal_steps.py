@@ -11,10 +11,10 @@ from typing import Any, Protocol
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.ids import row_id
-from bot.services.applications import Context
-from bot.views.applications import refusal_modal
-from handlers.actions.applications import context_of
+from bot.applications.service import Context
+from bot.applications.views import refusal_modal
+from bot.core.ids import row_id
+from handlers.applications.actions import context_of
 from handlers.deps import Deps
 from handlers.forms import FormValues
 

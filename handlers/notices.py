@@ -7,7 +7,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.services.applications import (
+from bot.applications.service import (
     REQUESTS,
     Context,
     Notice,
@@ -16,10 +16,10 @@ from bot.services.applications import (
     remember_requests,
     settled_requests,
 )
-from bot.views.applications import notice_message, settled_message
+from bot.applications.views import notice_message, settled_message
 from handlers.deps import Deps
-from handlers.home import refresh_homes
-from handlers.opening_announcements import update_announcements
+from handlers.home.listeners import refresh_homes
+from handlers.openings.announcements import update_announcements
 
 log = logging.getLogger(__name__)
 

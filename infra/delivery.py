@@ -34,7 +34,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from bot.clock import Clock
+from bot.core.clock import Clock
+from bot.core.ports import UnitOfWorkFactory
 from bot.scheduling.delivery import (
     TOO_LATE,
     Expired,
@@ -56,10 +57,9 @@ from bot.scheduling.service import (
     record_outcome,
     resume_deliveries,
 )
-from bot.services.ports import UnitOfWorkFactory
-from bot.settings import Settings
-from bot.views.scheduled import ScheduledMessage, render
+from bot.scheduling.views import ScheduledMessage, render
 from infra.metrics import SlackCallMetrics
+from infra.settings import Settings
 
 log = logging.getLogger(__name__)
 

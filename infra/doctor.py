@@ -22,7 +22,7 @@ from slack_sdk.web import SlackResponse
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.settings import Settings, SettingsError, load_database_url, load_settings
+from infra.settings import Settings, SettingsError, load_database_url, load_settings
 from infra.slack_client import build_web_client
 from storage.db import create_db_engine
 from storage.migrate import schema_is_current

@@ -23,9 +23,9 @@ from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
 from waitress.wasyncore import close_all
 
-from bot.settings import WebServerSettings
 from infra.logs import request_scope
 from infra.metrics import SLACK_REQUESTS, UNVERIFIED
+from infra.settings import WebServerSettings
 
 log = logging.getLogger(__name__)
 

@@ -21,15 +21,15 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.applications.service import plan_decision_nudges
+from bot.openings.service import close_expired_openings
+from bot.retros.service import advance_tours
 from bot.scheduling.service import TourPlanner, schedule_digest
-from bot.services.applications import plan_decision_nudges
-from bot.services.events import prune_inbox
-from bot.services.openings import close_expired_openings
-from bot.services.retros import advance_tours
-from bot.settings import Settings
+from bot.workspaces.inbox import prune_inbox
 from handlers.deps import Deps
 from infra.delivery import Deliverer, build_delivery_client
 from infra.health import Heartbeat
+from infra.settings import Settings
 
 log = logging.getLogger(__name__)
 

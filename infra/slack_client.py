@@ -14,8 +14,8 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot.settings import Settings
 from infra.metrics import SlackCallMetrics
+from infra.settings import Settings
 
 REQUEST_TIMEOUT_SECONDS = 10
 

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
-from bot.user_text import match_key
+from bot.core.user_text import match_key
 
 # Named constraints keep Alembic migrations identical on SQLite (batch mode) and PostgreSQL.
 NAMING_CONVENTION = {

@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import text
 
 from app import create_app
-from bot.clock import Clock, FixedClock
-from bot.settings import Settings, load_database_url, load_settings
+from bot.core.clock import Clock, FixedClock
 from handlers.deps import Deps
 from infra.fake_slack import FakeSlack
 from infra.http import HttpServer, slack_wsgi_app
+from infra.settings import Settings, load_database_url, load_settings
 from storage import migrate
 from storage.db import create_db_engine, session_factory
 from storage.models import Base

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, select
 
-from bot.services.team_import import import_teams
-from bot.team_file import parse_team_csv
+from bot.directory.team_file import parse_team_csv
+from bot.directory.team_import import import_teams
 from cli import main
 from infra.fake_slack import FakeSlack
 from storage.db import create_db_engine, session_factory

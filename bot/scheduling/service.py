@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.checkins import SHOWN_SHIPPED
-from bot.openings import is_expired
+from bot.checkins.model import SHOWN_SHIPPED
+from bot.openings.model import is_expired
 from bot.scheduling.delivery import (
     Expired,
     Failed,

@@ -4,7 +4,7 @@ from typing import Any
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
 
-from bot.settings import DEFAULT_DATABASE_URL
+from infra.settings import DEFAULT_DATABASE_URL
 from storage.db import create_db_engine
 from storage.models import Base, UtcDateTime
 

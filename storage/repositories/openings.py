@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.openings import Announcement, OpeningDraft, PostedOpening, Status
-from bot.user_text import match_key
+from bot.core.user_text import match_key
+from bot.openings.model import Announcement, OpeningDraft, PostedOpening, Status
 from storage.models import Opening
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.home import (
+from bot.home.model import (
     SHOWN_PER_LIST,
     Counted,
     HomeApplication,

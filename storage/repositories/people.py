@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from bot.profiles import Profile
+from bot.profiles.model import Profile
 from storage.models import Person
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.stats import ProgrammeStats
+from bot.stats.model import ProgrammeStats
 from storage.models import Application, Opening, Person, Retro, ShareBack, Team, Tour
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.directory import BlackoutPeriod, DuplicateTeamNameError, TeamEntry, sort_periods
-from bot.user_text import match_key
+from bot.core.user_text import match_key
+from bot.directory.model import BlackoutPeriod, DuplicateTeamNameError, TeamEntry, sort_periods
 from storage.models import Blackout, Opening, Person, Team, TeamLead, Tour
 from storage.repositories.applications import LIVE_TOUR_STATUSES
 

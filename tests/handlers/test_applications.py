@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.views import applications as views
-from bot.views.openings import APPLY
+from bot.applications import views
+from bot.openings.views import APPLY
 from storage.models import Application, Opening, TeamLead, Tour
 from tests.conftest import ORGANISER, RunningBot
 from tests.support.seed import seed_opening, seed_person, seed_team

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.checkins import views
+from bot.checkins.service import shipped_during
 from bot.scheduling.service import schedule_tour
-from bot.services.checkins import shipped_during
-from bot.views import checkins as views
 from infra.delivery import Deliverer, SlackTimeZones, build_delivery_client
 from storage.models import CheckinAnswer, OutboxMessage, TeamLead
 from tests.conftest import ORGANISER, RunningBot

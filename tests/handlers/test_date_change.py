@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot.views import applications as views
+from bot.applications import views
 from storage.models import Application, CardConfirmation, Opening, Tour
 from tests.conftest import NOW, RunningBot
 from tests.handlers.test_applications import button_value, dms_to, messages_titled

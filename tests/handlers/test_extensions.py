@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot.views import extensions as views
+from bot.applications import extension_views as views
 from storage.models import Application, TeamLead, Tour, TourExtension
 from tests.conftest import NOW, ORGANISER, RunningBot
 from tests.handlers.test_applications import button_value, dms_to, messages_titled

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.views.home import PROFILE_EDIT
+from bot.home.views import PROFILE_EDIT
 from handlers.failures import SORRY
 from tests.conftest import BOT_TOKEN, ORGANISER, RunningBot
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.views.home import PROFILE_EDIT
-from bot.views.openings import SHORTCUT
+from bot.home.views import PROFILE_EDIT
+from bot.openings.views import SHORTCUT
 from handlers.guards import OTHER_WORKSPACE
 from storage.models import Person, Team
 from tests.conftest import ORGANISER, SIGNING_SECRET, RunningBot

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from bot.views import applications as application_views
-from bot.views.openings import APPLY, HOST_CALLBACK
+from bot.applications import views as application_views
+from bot.openings.views import APPLY, HOST_CALLBACK
 from tests.conftest import ORGANISER, RunningBot
 from tests.support.seed import seed_workspace
 from tests.support.slack_requests import plain

@@ -4,9 +4,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import event
 
-from bot.services.home import load_home
-from bot.views import applications as application_views
-from bot.views.home import PROFILE_EDIT, home_view
+from bot.applications import views as application_views
+from bot.home.service import load_home
+from bot.home.views import PROFILE_EDIT, home_view
 from storage.models import Application, Opening, Person
 from tests.conftest import ORGANISER, RunningBot
 from tests.support.seed import seed_opening, seed_person, seed_team

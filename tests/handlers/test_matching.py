@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from bot.views import applications as application_views
-from bot.views import matching as views
-from bot.views.home import ROUND_FROM_HOME
-from bot.views.openings import APPLY
+from bot.applications import views as application_views
+from bot.home.views import ROUND_FROM_HOME
+from bot.matching import views
+from bot.openings.views import APPLY
 from storage.models import Application
 from tests.conftest import ORGANISER, RunningBot
 from tests.support.seed import seed_opening, seed_person, seed_team

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import tests.conftest
-from bot.settings import load_settings
+from infra.settings import load_settings
 from tests.conftest import ORGANISER, RunningBot
 from tests.support.openings import (
     ENGINEER,

@@ -3,8 +3,8 @@
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.services.applications import plan_decision_nudges
-from bot.views.scheduled import render
+from bot.applications.service import plan_decision_nudges
+from bot.scheduling.views import render
 from storage.models import OutboxMessage, TeamLead
 from tests.conftest import NOW
 from tests.support.seed import seed_opening, seed_person, seed_team

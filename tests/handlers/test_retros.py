@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 import tests.conftest
+from bot.retros import views
 from bot.scheduling.service import schedule_tour
-from bot.settings import load_settings
-from bot.views import retros as views
 from infra.delivery import Deliverer, SlackTimeZones, build_delivery_client
+from infra.settings import load_settings
 from storage.models import OutboxMessage, Retro, ShareBack
 from tests.conftest import RunningBot
 from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team, seed_tour

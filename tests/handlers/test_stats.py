@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from bot.views.home import ROUND_FROM_HOME, STATS_FROM_HOME
+from bot.home.views import ROUND_FROM_HOME, STATS_FROM_HOME
 from storage.models import Retro
 from tests.conftest import ORGANISER, RunningBot
 from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour

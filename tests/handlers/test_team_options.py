@@ -1,4 +1,4 @@
-from bot.views.inputs import team_select
+from bot.core.inputs import team_select
 from tests.conftest import RunningBot
 from tests.support.seed import seed_team
 

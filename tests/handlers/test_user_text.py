@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.user_text import BIDI_CONTROLS, ZERO_WIDTH
+from bot.core.user_text import BIDI_CONTROLS, ZERO_WIDTH
 from storage.models import Person, Team
 from tests.conftest import ORGANISER, RunningBot
 from tests.handlers.test_profile import GOOD_FORM as PROFILE_FORM

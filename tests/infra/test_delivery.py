@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FixedClock
+from bot.core.clock import FixedClock
 from bot.scheduling.planning import Kind, PlannedMessage
 from bot.scheduling.service import schedule_digest, schedule_tour
-from bot.settings import Settings
 from infra.delivery import Deliverer, Pacer, SlackTimeZones, build_delivery_client
 from infra.fake_slack import FakeSlack
+from infra.settings import Settings
 from storage.db import create_db_engine, session_factory
 from storage.models import OutboxMessage, Workspace
 from storage.unit_of_work import SqlUnitOfWork
@@ -496,7 +496,7 @@ CRASHING_DELIVERER = textwrap.dedent(
     """
     import sys
     from datetime import datetime
-    from bot.clock import FixedClock
+    from bot.core.clock import FixedClock
     from infra.delivery import Deliverer, build_delivery_client
     from storage.db import create_db_engine, session_factory
     from storage.unit_of_work import SqlUnitOfWork

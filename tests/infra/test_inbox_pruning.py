@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from app import create_app
-from bot.clock import FixedClock
-from bot.settings import SettingsError, load_settings
+from bot.core.clock import FixedClock
 from infra.scheduler import start_ticker
+from infra.settings import SettingsError, load_settings
 from storage.models import InboxEvent
 from tests.conftest import NOW, make_settings, settings_env
 from tests.support.seed import WORKSPACE, seed_workspace

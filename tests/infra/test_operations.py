@@ -16,13 +16,13 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from app import create_app
-from bot.clock import FixedClock
+from bot.core.clock import FixedClock
 from bot.scheduling.planning import Kind, PlannedMessage
-from bot.settings import SettingsError, load_settings
 from handlers.deps import Deps
 from infra.fake_slack import FakeSlack
 from infra.health import Heartbeat, operations_routes, start_health_server
 from infra.http import HttpServer, slack_wsgi_app
+from infra.settings import SettingsError, load_settings
 from infra.slack_client import build_web_client
 from storage.db import create_db_engine
 from tests.conftest import NOW, SIGNING_SECRET, make_settings, settings_env

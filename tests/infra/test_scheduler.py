@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from app import create_app
-from bot.clock import FixedClock
+from bot.core.clock import FixedClock
 from bot.scheduling.planning import Kind, PlannedMessage
 from infra.delivery import Deliverer, build_delivery_client
 from infra.scheduler import Ticker

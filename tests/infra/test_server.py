@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot.settings import WebServerSettings
 from infra.http import HttpServer, PortInUseError
+from infra.settings import WebServerSettings
 from tests.conftest import SIGNING_SECRET, RunningBot
 from tests.support.slack_requests import SlackRequests
 

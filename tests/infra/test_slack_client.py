@@ -6,8 +6,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.state import RetryState
 
-from bot.settings import load_settings
 from infra.fake_slack import FakeSlack
+from infra.settings import load_settings
 from infra.slack_client import IdempotentConnectionErrorRetryHandler, build_web_client
 from tests.conftest import settings_env
 

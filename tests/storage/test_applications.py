@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from bot.services.retros import advance_tours
+from bot.retros.service import advance_tours
 from infra.scheduler import MAINTENANCE_HOOKS
 from storage.models import Application, Tour
 from tests.conftest import NOW

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bot.settings import load_database_url
+from infra.settings import load_database_url
 from storage import migrate
 from storage.db import create_db_engine
 from tests.test_cli import ROOT

@@ -4,8 +4,8 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.checkins import Alert, AlertKind, CheckinRef, CheckinState, plan_alert
-from bot.retros import FollowUp, plan_follow_up
+from bot.checkins.model import Alert, AlertKind, CheckinRef, CheckinState, plan_alert
+from bot.retros.model import FollowUp, plan_follow_up
 from bot.scheduling.planning import Kind, PlannedMessage
 from bot.scheduling.service import cancel_tour, schedule_tour
 from storage.models import OutboxMessage

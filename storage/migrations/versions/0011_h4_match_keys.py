@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from bot.user_text import match_key
+from bot.core.user_text import match_key
 
 # revision identifiers, used by Alembic.
 revision: str = "0011_h4"

@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.checkins import Alert, AlertKind, CheckinRef, CheckinState, plan_alert
+from bot.checkins.model import Alert, AlertKind, CheckinRef, CheckinState, plan_alert
 from bot.scheduling.delivery import (
     MAX_ATTEMPTS,
     Failed,
@@ -17,7 +17,7 @@ from bot.scheduling.delivery import (
     visitor_gone_notices,
 )
 from bot.scheduling.planning import Kind
-from bot.views.scheduled import render
+from bot.scheduling.views import render
 
 NOW = datetime(2026, 3, 10, 9, tzinfo=UTC)
 

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from app import create_app
-from bot.clock import FixedClock
+from bot.core.clock import FixedClock
 from bot.scheduling.service import TourPlanner
 from infra.delivery import Deliverer, SlackTimeZones, build_delivery_client
 from infra.scheduler import Ticker

@@ -1,0 +1,488 @@
+"""Use cases of a visit under way: asking for more time (the host lead agrees, then the home lead
+or organisers, like the visit itself) and the private "I might like to stay" flag.
+
+Each step is one unit of work and returns an outcome: the request as everyone involved now sees
+it, whom to tell what, or a refusal in words fit to show the person who tried. Who may act is
+decided here from the acting user id, never from a button's value; every change of state is
+compare-and-set, so double clicks and stale buttons change nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+from bot.applications.changes import (
+    EXTENSION_STATE,
+    MAX_EXTRA_WEEKS,
+    PENDING,
+    REASON_LIMIT,
+    ExtensionSnapshot,
+    ExtensionStatus,
+    extra_period,
+    is_running,
+    validate_extension,
+    weeks_on_offer,
+    why_not_decide,
+)
+from bot.applications.service import Context, TourHook, no_tour_hook, override_needed
+from bot.core.calendar import Period, check_absence
+from bot.scheduling.service import LIVE_TOUR_STATUSES
+
+
+class ExtensionNotice(StrEnum):
+    """What a person is told; bot/views/extensions.py renders each kind."""
+
+    REQUESTED = "ext_requested"  # to the visitor
+    HOST_REQUEST = "ext_host"  # to each host lead (or organiser): Agree / Decline
+    HOME_REQUEST = "ext_home"  # to each home lead (or organiser): Agree / Decline
+    AGREED = "ext_agreed"  # to the visitor and both teams' leads
+    DECLINED = "ext_declined"  # to the visitor
+
+
+EXTENSION_REQUESTS = (ExtensionNotice.HOST_REQUEST, ExtensionNotice.HOME_REQUEST)
+
+# Requests settled (and so updated in place) by each step.
+SETTLES: dict[ExtensionStatus, tuple[ExtensionNotice, ...]] = {
+    ExtensionStatus.HOST_AGREED: (ExtensionNotice.HOST_REQUEST,),
+    ExtensionStatus.AGREED: (ExtensionNotice.HOME_REQUEST,),
+    ExtensionStatus.DECLINED: EXTENSION_REQUESTS,
+}
+
+
+@dataclass(frozen=True)
+class ExtensionOutcome:
+    extension: ExtensionSnapshot | None = None
+    refusal: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    notices: tuple[tuple[ExtensionNotice, str], ...] = ()  # (kind, user id)
+    settled: tuple[ExtensionNotice, ...] = ()
+    actor: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None and not self.errors
+
+
+def refused(reason: str) -> ExtensionOutcome:
+    return ExtensionOutcome(refusal=reason)
+
+
+@dataclass(frozen=True)
+class ExtensionForm:
+    """What the modal asking for more time opens with."""
+
+    tour_id: int
+    opening_title: str
+    host_team_name: str
+    ends_on: date
+    on_offer: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ExtensionInput:
+    weeks: int | None
+    reason: str
+
+
+# --- finding the visit --------------------------------------------------------------------------
+
+
+def _tours_of_actor(uow: Any, ctx: Context) -> list[Any]:
+    person = uow.people.get_by_user(ctx.workspace_id, ctx.actor)
+    if person is None:
+        return []
+    tours = uow.tours.of_person(ctx.workspace_id, person.id)
+    return [tour for tour in tours if tour.status in LIVE_TOUR_STATUSES]
+
+
+def _visitors_tour(uow: Any, ctx: Context, tour_id: int) -> Any | ExtensionOutcome:
+    """The tour, locked, if it is on and the acting user is its visitor."""
+    tour = uow.tours.get(ctx.workspace_id, tour_id, lock=True)
+    if tour is None or tour.status not in LIVE_TOUR_STATUSES:
+        return refused("That visit is no longer on.")
+    if uow.tours.visitor_of(tour).user_id != ctx.actor:
+        return refused(
+            "Only the visitor can do that for their visit; if you think they should, tell them."
+        )
+    return tour
+
+
+@dataclass(frozen=True)
+class _Eligible:
+    tour: Any
+    on_offer: tuple[int, ...]
+
+
+def _eligible(uow: Any, ctx: Context, tour_id: int | None) -> _Eligible | ExtensionOutcome:
+    """The visitor's running tour and the extensions still on offer, or why none."""
+    if tour_id is None:
+        running = [
+            tour
+            for tour in _tours_of_actor(uow, ctx)
+            if is_running(tour.starts_on, tour.ends_on, ctx.today)
+        ]
+        if not running:
+            return refused(
+                "You can ask for more time while your visit is under way, and you have no "
+                "visit running today. `/tourism status` shows your visits."
+            )
+        tour_id = running[0].id
+    tour = _visitors_tour(uow, ctx, tour_id)
+    if isinstance(tour, ExtensionOutcome):
+        return tour
+    extensions = uow.extensions.of_tour(tour.id)
+    refusal = _why_not_extend(ctx, tour, extensions)
+    if refusal is not None:
+        return refused(refusal)
+    return _Eligible(tour, weeks_on_offer(_agreed_weeks(extensions)))
+
+
+def _agreed_weeks(extensions: list[Any]) -> int:
+    return sum(e.weeks for e in extensions if e.status == ExtensionStatus.AGREED)
+
+
+def _why_not_extend(ctx: Context, tour: Any, extensions: list[Any]) -> str | None:
+    if ctx.today < tour.starts_on:
+        return (
+            "Your visit has not started yet: ask for more time once it is under way, or change "
+            "its dates with the Change dates button on the visit card."
+        )
+    if ctx.today > tour.ends_on:
+        return "Your visit has ended, so it can no longer be extended."
+    pending = next((e for e in extensions if e.status in PENDING), None)
+    if pending is not None:
+        state = EXTENSION_STATE[ExtensionStatus(pending.status)]
+        return f"You have already asked for {_weeks(pending.weeks)} more: that request is {state}."
+    if not weeks_on_offer(_agreed_weeks(extensions)):
+        return f"Your visit has already grown by {MAX_EXTRA_WEEKS} weeks, the most it can."
+    return None
+
+
+def _weeks(weeks: int) -> str:
+    return f"{weeks} week{'s' if weeks != 1 else ''}"
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def snapshot(uow: Any, ctx: Context, extension: Any, tour: Any) -> ExtensionSnapshot:
+    status = ExtensionStatus(extension.status)
+    opening = uow.applications.opening(ctx.workspace_id, tour.opening_id)
+    host = opening.host_team
+    home = uow.teams.get(ctx.workspace_id, tour.home_team_id) if tour.home_team_id else None
+    # Once agreed the tour already ends later; the request is about the end before it.
+    agreed = status is ExtensionStatus.AGREED
+    ends_before = tour.ends_on - timedelta(weeks=extension.weeks) if agreed else tour.ends_on
+    absence = None
+    if home is not None and status in PENDING:
+        absences = uow.tours.absences_from_team(
+            ctx.workspace_id, home.id, excluding_person=tour.person_id
+        )
+        absence = check_absence(
+            extra_period(ends_before, extension.weeks),
+            absences=[Period(start, end) for start, end in absences],
+            cap=home.away_cap,
+            blackouts=[Period(b.starts_on, b.ends_on) for b in home.blackouts],
+        )
+    return ExtensionSnapshot(
+        extension_id=extension.id,
+        tour_id=tour.id,
+        status=status,
+        weeks=extension.weeks,
+        reason=extension.reason,
+        decision_reason=extension.decision_reason,
+        visitor_id=uow.tours.visitor_of(tour).user_id,
+        opening_title=opening.title,
+        host_team_name=host.name,
+        host_lead_ids=tuple(lead.user_id for lead in host.leads),
+        home_team_name=home.name if home is not None else None,
+        home_lead_ids=tuple(lead.user_id for lead in home.leads) if home is not None else (),
+        organiser_ids=tuple(sorted(ctx.organisers)),
+        starts_on=tour.starts_on,
+        ends_before=ends_before,
+        absence=absence,
+    )
+
+
+# --- asking -------------------------------------------------------------------------------------
+
+
+def extension_form(uow: Any, ctx: Context, tour_id: int | None) -> ExtensionForm | ExtensionOutcome:
+    """What to ask the visitor; `tour_id` None means their visit running today."""
+    eligible = _eligible(uow, ctx, tour_id)
+    if isinstance(eligible, ExtensionOutcome):
+        return eligible
+    tour = eligible.tour
+    opening = uow.applications.opening(ctx.workspace_id, tour.opening_id)
+    return ExtensionForm(
+        tour_id=tour.id,
+        opening_title=opening.title,
+        host_team_name=opening.host_team.name,
+        ends_on=tour.ends_on,
+        on_offer=eligible.on_offer,
+    )
+
+
+def request_extension(
+    uow: Any, ctx: Context, tour_id: int, form: ExtensionInput
+) -> ExtensionOutcome:
+    eligible = _eligible(uow, ctx, tour_id)
+    if isinstance(eligible, ExtensionOutcome):
+        return eligible
+    errors = validate_extension(form.weeks, form.reason, eligible.on_offer)
+    if errors:
+        return ExtensionOutcome(errors=errors)
+    assert form.weeks is not None
+    tour = eligible.tour
+    extension = uow.extensions.create(
+        workspace_id=ctx.workspace_id,
+        tour_id=tour.id,
+        weeks=form.weeks,
+        reason=form.reason,
+        status=ExtensionStatus.SUBMITTED,
+        requested_at=ctx.now,
+    )
+    ctx.audit(
+        uow,
+        action="extension_requested",
+        subject=f"tour:{tour.id}",
+        detail={"extension": str(extension.id), "weeks": str(form.weeks)},
+    )
+    uow.commit()
+    view = snapshot(uow, ctx, extension, tour)
+    notices = [(ExtensionNotice.REQUESTED, view.visitor_id)]
+    notices += [(ExtensionNotice.HOST_REQUEST, person) for person in view.host_deciders]
+    return ExtensionOutcome(extension=view, notices=tuple(notices), actor=ctx.actor)
+
+
+# --- deciding -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    extension: Any
+    tour: Any
+    view: ExtensionSnapshot
+
+
+def _load(uow: Any, ctx: Context, extension_id: int) -> _Loaded | ExtensionOutcome:
+    extension = uow.extensions.get(ctx.workspace_id, extension_id)
+    if extension is None:
+        return refused("That request for more time no longer exists.")
+    # Locked: the two steps of one request (and two leads clicking at once) take turns.
+    tour = uow.tours.get(ctx.workspace_id, extension.tour_id, lock=True)
+    if tour is None or tour.status not in LIVE_TOUR_STATUSES:
+        return refused("That visit is no longer on, so there is nothing to extend.")
+    return _Loaded(extension, tour, snapshot(uow, ctx, extension, tour))
+
+
+def prepare_decision(
+    uow: Any, ctx: Context, extension_id: int, *, as_host: bool
+) -> ExtensionSnapshot | ExtensionOutcome:
+    """Before opening a modal for a decision: the request, or why this person may not decide."""
+    loaded = _load(uow, ctx, extension_id)
+    if isinstance(loaded, ExtensionOutcome):
+        return loaded
+    refusal = why_not_decide(loaded.view, ctx.actor, as_host=as_host)
+    return refused(refusal) if refusal is not None else loaded.view
+
+
+def _move(uow: Any, ctx: Context, loaded: _Loaded, target: ExtensionStatus, **changes: Any) -> bool:
+    if not uow.extensions.move(loaded.extension, loaded.view.status, target, **changes):
+        return False
+    ctx.audit(
+        uow,
+        action=f"extension_{target}",
+        subject=f"tour:{loaded.tour.id}",
+        detail={"extension": str(loaded.extension.id), **{k: str(v) for k, v in changes.items()}},
+    )
+    return True
+
+
+def _done(
+    uow: Any, ctx: Context, loaded: _Loaded, notices: list[tuple[ExtensionNotice, str]]
+) -> ExtensionOutcome:
+    uow.commit()
+    view = snapshot(uow, ctx, loaded.extension, loaded.tour)
+    return ExtensionOutcome(
+        extension=view,
+        notices=tuple(notices),
+        settled=SETTLES.get(view.status, ()),
+        actor=ctx.actor,
+    )
+
+
+JUST_DECIDED = "Nothing changed: someone has just decided on this request for more time."
+
+
+def host_decides(
+    uow: Any, ctx: Context, extension_id: int, *, agree: bool, reason: str = ""
+) -> ExtensionOutcome:
+    loaded = _load(uow, ctx, extension_id)
+    if isinstance(loaded, ExtensionOutcome):
+        return loaded
+    view = loaded.view
+    refusal = why_not_decide(view, ctx.actor, as_host=True)
+    if refusal is not None:
+        return refused(refusal)
+    if agree:
+        moved = _move(uow, ctx, loaded, ExtensionStatus.HOST_AGREED)
+        notices = [(ExtensionNotice.HOME_REQUEST, person) for person in view.home_deciders]
+    else:
+        moved = _move(
+            uow, ctx, loaded, ExtensionStatus.DECLINED, decision_reason=reason[:REASON_LIMIT]
+        )
+        notices = [(ExtensionNotice.DECLINED, view.visitor_id)]
+    return _done(uow, ctx, loaded, notices) if moved else refused(JUST_DECIDED)
+
+
+def home_decides(
+    uow: Any,
+    ctx: Context,
+    extension_id: int,
+    *,
+    agree: bool,
+    override_reason: str = "",
+    reason: str = "",
+    on_tour: TourHook = no_tour_hook,
+) -> ExtensionOutcome:
+    """The home side's answer; agreeing moves the tour's (and application's) last day and the
+    scheduler re-plans the visit's messages in the same transaction."""
+    loaded = _load(uow, ctx, extension_id)
+    if isinstance(loaded, ExtensionOutcome):
+        return loaded
+    view = loaded.view
+    refusal = why_not_decide(view, ctx.actor, as_host=False)
+    if refusal is not None:
+        return refused(refusal)
+    if not agree:
+        moved = _move(
+            uow, ctx, loaded, ExtensionStatus.DECLINED, decision_reason=reason[:REASON_LIMIT]
+        )
+        notices = [(ExtensionNotice.DECLINED, view.visitor_id)]
+        return _done(uow, ctx, loaded, notices) if moved else refused(JUST_DECIDED)
+    return _home_agrees(uow, ctx, loaded, override_reason, on_tour)
+
+
+def _home_agrees(
+    uow: Any, ctx: Context, loaded: _Loaded, override_reason: str, on_tour: TourHook
+) -> ExtensionOutcome:
+    view = loaded.view
+    if view.absence is not None and view.absence.needs_override and not override_reason:
+        return ExtensionOutcome(errors={"override_reason": override_needed(view.absence)})
+    if not _move(
+        uow,
+        ctx,
+        loaded,
+        ExtensionStatus.AGREED,
+        decision_reason=override_reason[:REASON_LIMIT],
+    ):
+        return refused(JUST_DECIDED)
+    if not uow.extensions.extend_tour(loaded.tour, view.ends_before, view.new_end):
+        # Nothing is committed: the request stays where it was.
+        return refused("Nothing changed: the visit's dates have just changed. Please try again.")
+    on_tour(uow, loaded.tour)
+    people = dict.fromkeys((view.visitor_id, *view.leads()))
+    return _done(uow, ctx, loaded, [(ExtensionNotice.AGREED, person) for person in people])
+
+
+# --- messages that asked for a decision -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SentExtensionRequest:
+    kind: ExtensionNotice
+    user_id: str
+    channel_id: str
+    ts: str
+
+
+def _purpose(kind: ExtensionNotice, extension_id: int) -> str:
+    # Kept with the visit's application's decision messages, told apart by the request's id.
+    return f"{kind.value}:{extension_id}"
+
+
+def remember_requests(
+    uow: Any, ctx: Context, view: ExtensionSnapshot, sent: list[SentExtensionRequest]
+) -> None:
+    """Keeps where each request went, so that answering one updates every copy."""
+    tour = uow.tours.get(ctx.workspace_id, view.tour_id)
+    application = uow.applications.get(ctx.workspace_id, tour.application_id)
+    for request in sent:
+        uow.applications.remember_message(
+            application,
+            purpose=_purpose(request.kind, view.extension_id),
+            user_id=request.user_id,
+            channel_id=request.channel_id,
+            ts=request.ts,
+            now=ctx.now,
+        )
+    uow.commit()
+
+
+def settled_requests(
+    uow: Any, ctx: Context, view: ExtensionSnapshot, kinds: tuple[ExtensionNotice, ...]
+) -> list[SentExtensionRequest]:
+    if not kinds:
+        return []
+    tour = uow.tours.get(ctx.workspace_id, view.tour_id)
+    by_purpose = {_purpose(kind, view.extension_id): kind for kind in kinds}
+    return [
+        SentExtensionRequest(by_purpose[m.purpose], m.user_id, m.channel_id, m.ts)
+        for m in uow.applications.messages(tour.application_id, list(by_purpose))
+    ]
+
+
+# --- "I might like to stay" -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StayOutcome:
+    refusal: str | None = None
+    might_stay: bool = False
+    visitor_id: str = ""
+    opening_title: str = ""
+    host_team_name: str = ""
+    leads: tuple[str, ...] = ()  # the two teams' leads: the only people told
+
+
+def set_might_stay(uow: Any, ctx: Context, tour_id: int | None, *, might_stay: bool) -> StayOutcome:
+    """Sets or clears the visitor's private flag on a booked or running visit (`tour_id` None:
+    their current or next one). Only the two teams' leads hear of it."""
+    if tour_id is None:
+        coming = [tour for tour in _tours_of_actor(uow, ctx) if tour.ends_on >= ctx.today]
+        if not coming:
+            return StayOutcome(refusal="You have no visit booked or under way.")
+        tour_id = coming[0].id
+    tour = _visitors_tour(uow, ctx, tour_id)
+    if isinstance(tour, ExtensionOutcome):
+        return StayOutcome(refusal=tour.refusal)
+    if tour.ends_on < ctx.today:
+        return StayOutcome(refusal="That visit has ended.")
+    if not uow.extensions.flag_might_stay(tour, might_stay):
+        return StayOutcome(
+            refusal="Nothing changed: the leads already know you might like to stay."
+            if might_stay
+            else "Nothing changed: you had not said you might like to stay."
+        )
+    ctx.audit(
+        uow,
+        action="tour_might_stay" if might_stay else "tour_might_stay_withdrawn",
+        subject=f"tour:{tour.id}",
+    )
+    uow.commit()
+    opening = uow.applications.opening(ctx.workspace_id, tour.opening_id)
+    home = uow.teams.get(ctx.workspace_id, tour.home_team_id) if tour.home_team_id else None
+    teams = [opening.host_team, home]
+    leads = dict.fromkeys(lead.user_id for team in teams if team for lead in team.leads)
+    leads.pop(ctx.actor, None)
+    return StayOutcome(
+        might_stay=might_stay,
+        visitor_id=ctx.actor,
+        opening_title=opening.title,
+        host_team_name=opening.host_team.name,
+        leads=tuple(leads),
+    )

@@ -1,0 +1,105 @@
+"""An application's life: the visitor applies, the host lead accepts, the home lead agrees to
+the absence, the four people confirm the visit card, and the tour exists.
+
+Every change is compare-and-set on the status in the database, so a double click or a stale
+button finds the application already moved on and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.core.deciders import OWN_VISIT
+
+
+class Status(StrEnum):
+    SUBMITTED = "submitted"  # waiting for the host lead
+    HOST_ACCEPTED = "host_accepted"  # waiting for the home lead (or organisers)
+    HOME_AGREED = "home_agreed"  # waiting for everyone to confirm the visit card
+    CONFIRMED = "confirmed"  # the tour exists
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"
+
+
+class Role(StrEnum):
+    VISITOR = "visitor"
+    HOST_LEAD = "host_lead"
+    HOME_LEAD = "home_lead"
+    ORGANISER = "organiser"
+    BUDDY = "buddy"
+
+
+LIVE = frozenset({Status.SUBMITTED, Status.HOST_ACCEPTED, Status.HOME_AGREED, Status.CONFIRMED})
+ENDED = frozenset({Status.DECLINED, Status.WITHDRAWN, Status.CANCELLED})
+
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.SUBMITTED: frozenset({Status.HOST_ACCEPTED, Status.DECLINED, Status.WITHDRAWN}),
+    Status.HOST_ACCEPTED: frozenset({Status.HOME_AGREED, Status.DECLINED, Status.WITHDRAWN}),
+    Status.HOME_AGREED: frozenset({Status.CONFIRMED, Status.WITHDRAWN, Status.CANCELLED}),
+    Status.CONFIRMED: frozenset({Status.CANCELLED}),
+    Status.DECLINED: frozenset(),
+    Status.WITHDRAWN: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+
+# Who may take a step out of a state. Organisers may stand in for a missing home lead.
+DECIDERS: dict[Status, frozenset[Role]] = {
+    Status.SUBMITTED: frozenset({Role.HOST_LEAD}),
+    Status.HOST_ACCEPTED: frozenset({Role.HOME_LEAD, Role.ORGANISER}),
+}
+
+WAITING_FOR: dict[Status, str] = {
+    Status.SUBMITTED: "waiting for the host team lead",
+    Status.HOST_ACCEPTED: "waiting for your home team lead",
+    Status.HOME_AGREED: "waiting for everyone to confirm the visit card",
+    Status.CONFIRMED: "confirmed",
+    Status.DECLINED: "declined",
+    Status.WITHDRAWN: "withdrawn",
+    Status.CANCELLED: "cancelled",
+}
+
+
+class StepNotAllowedError(Exception):
+    """A step that is not allowed; `reason` is a sentence fit to show the person who tried."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Step:
+    """A requested move of one application, as the workflow checks it."""
+
+    current: Status
+    target: Status
+    actor_roles: frozenset[Role]
+
+
+def check_step(step: Step) -> None:
+    """Raises StepNotAllowedError with a helpful sentence when the step may not happen."""
+    if step.target not in TRANSITIONS[step.current]:
+        raise StepNotAllowedError(already(step.current))
+    if step.target in (Status.WITHDRAWN, Status.CANCELLED):
+        if not step.actor_roles & {Role.VISITOR, Role.HOST_LEAD, Role.HOME_LEAD, Role.ORGANISER}:
+            raise StepNotAllowedError(
+                "Only the visitor, the two team leads or an organiser can do that."
+            )
+        return
+    deciders = DECIDERS.get(step.current, frozenset())
+    if deciders and not step.actor_roles & deciders:
+        if Role.VISITOR in step.actor_roles:
+            raise StepNotAllowedError(OWN_VISIT)
+        raise StepNotAllowedError(_not_yours(step.current))
+
+
+def already(status: Status) -> str:
+    return f"Nothing changed: this application is already {WAITING_FOR[status]}."
+
+
+def _not_yours(status: Status) -> str:
+    if status is Status.SUBMITTED:
+        return "Only a lead of the host team can accept or decline this application."
+    return "Only a lead of the visitor's home team (or an organiser) can agree to this absence."

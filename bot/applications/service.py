@@ -1,0 +1,760 @@
+"""Use cases of the approval workflow: apply, the host decides, the home team agrees to the
+absence, everyone confirms the visit card, the tour exists; and withdrawing or cancelling.
+
+Each function is one workflow step in one unit of work. It returns an Outcome: the visit as
+everyone involved now sees it, whom to tell what, or a refusal in words fit to show the person
+who tried. Who may act is decided here from the acting user id, never from a button's value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.applications.changes import RECONFIRMING, RescheduledVisit, why_not_reschedule
+from bot.applications.model import Status, Step, StepNotAllowedError, already, check_step
+from bot.applications.visit import VisitSnapshot, roles_of
+from bot.core.calendar import (
+    AbsenceCheck,
+    Period,
+    SprintCadence,
+    check_absence,
+    suggest_start,
+    visit_period,
+)
+from bot.core.deciders import deciders
+from bot.core.reminders import Nudge, WaitingDecision, nudges_due
+from bot.scheduling.planning import Kind, PlannedMessage
+
+MOTIVATION_LIMIT = 3000
+GOAL_LIMIT = 300
+REASON_LIMIT = 500
+
+
+class Notice(StrEnum):
+    """What a person is told; bot/views/applications.py renders each kind."""
+
+    APPLIED = "applied"  # to the visitor
+    HOST_REQUEST = "host_request"  # to each host lead: Accept / Decline
+    HOME_REQUEST = "home_request"  # to each home lead (or organiser): Agree / Decline
+    HOST_ACCEPTED = "host_accepted"  # to the visitor
+    DECLINED = "declined"  # to the visitor
+    VISIT_CARD = "visit_card"  # to every party: Confirm
+    DATES_CHANGED = "dates_changed"  # the card again, to the visitor and both leads: Confirm
+    CONFIRMED = "confirmed"  # to every party: the summary
+    ENDED = "ended"  # withdrawn or cancelled: to every other party
+    SEAT_GONE = "seat_gone"  # the opening filled up before the card was confirmed
+
+
+CARDS = (Notice.VISIT_CARD, Notice.DATES_CHANGED)
+
+# Messages that asked for a decision, settled (and so updated in place) by each step.
+SETTLES: dict[Status, tuple[Notice, ...]] = {
+    Status.HOST_ACCEPTED: (Notice.HOST_REQUEST,),
+    Status.HOME_AGREED: (Notice.HOME_REQUEST,),
+    Status.CONFIRMED: CARDS,
+    Status.DECLINED: (Notice.HOST_REQUEST, Notice.HOME_REQUEST),
+    Status.WITHDRAWN: (Notice.HOST_REQUEST, Notice.HOME_REQUEST, *CARDS),
+    Status.CANCELLED: (Notice.HOST_REQUEST, Notice.HOME_REQUEST, *CARDS),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    visit: VisitSnapshot | None = None
+    refusal: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    notices: tuple[tuple[Notice, str], ...] = ()  # (kind, user id)
+    settled: tuple[Notice, ...] = ()
+    actor: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None and not self.errors
+
+
+def refused(reason: str) -> Outcome:
+    return Outcome(refusal=reason)
+
+
+@dataclass(frozen=True)
+class ApplyForm:
+    """What the apply modal opens with."""
+
+    opening_id: int
+    opening_title: str
+    host_team_name: str
+    window: Period
+    weeks: int
+    suggested_start: date | None
+    learning_goal: str
+
+
+@dataclass(frozen=True)
+class ApplicationInput:
+    motivation: str
+    learning_goal: str
+    starts_on: date | None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every step needs besides the unit of work."""
+
+    workspace_id: str
+    actor: str
+    now: datetime
+    today: date
+    organisers: frozenset[str]
+
+    def audit(
+        self, uow: Any, action: str, subject: str = "", detail: dict[str, Any] | None = None
+    ) -> None:
+        """Records in the audit log that the acting person took this step, now."""
+        uow.audit.record(
+            self.workspace_id,
+            action=action,
+            actor_user_id=self.actor,
+            now=self.now,
+            subject=subject,
+            detail=detail,
+        )
+
+
+# Called with (uow, tour) when a tour is created, changed or cancelled: the scheduler plans or
+# cancels its messages in the same transaction.
+TourHook = Callable[[Any, Any], None]
+
+
+def no_tour_hook(_uow: Any, _tour: Any) -> None:
+    return None
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def snapshot(uow: Any, application: Any, organisers: frozenset[str]) -> VisitSnapshot:
+    opening, person = application.opening, application.person
+    home = person.home_team
+    absence = None
+    if home is not None and application.status in (Status.SUBMITTED, Status.HOST_ACCEPTED):
+        absence = _absence(uow, application, home)
+    return VisitSnapshot(
+        application_id=application.id,
+        status=Status(application.status),
+        visitor_id=person.user_id,
+        motivation=application.motivation,
+        learning_goal=application.learning_goal,
+        opening_id=opening.id,
+        opening_title=opening.title,
+        host_team_name=opening.host_team.name,
+        host_lead_ids=tuple(lead.user_id for lead in opening.host_team.leads),
+        home_team_name=home.name if home is not None else None,
+        home_lead_ids=tuple(lead.user_id for lead in home.leads) if home is not None else (),
+        organiser_ids=tuple(sorted(organisers)),
+        buddy_id=opening.buddy_user_id,
+        starts_on=application.starts_on,
+        ends_on=application.ends_on,
+        weeks=opening.weeks,
+        deliverable_expected=opening.expected_output == "deliverable",
+        covering_home_duties=application.covering_home_duties,
+        decision_reason=application.decision_reason,
+        absence=absence,
+        visitor_learns=tuple(person.learn_topics),
+        visitor_teaches=tuple(person.teach_topics),
+    )
+
+
+def _absence(uow: Any, application: Any, home: Any) -> AbsenceCheck:
+    absences = uow.tours.absences_from_team(
+        application.workspace_id, home.id, excluding_person=application.person_id
+    )
+    return check_absence(
+        Period(application.starts_on, application.ends_on),
+        absences=[Period(start, end) for start, end in absences],
+        cap=home.away_cap,
+        blackouts=_blackouts(home),
+    )
+
+
+def _blackouts(*teams: Any) -> list[Period]:
+    return [Period(b.starts_on, b.ends_on) for team in teams if team for b in team.blackouts]
+
+
+def _sprints(team: Any) -> SprintCadence | None:
+    if team.sprint_start and team.sprint_weeks:
+        return SprintCadence(team.sprint_start, team.sprint_weeks)
+    return None
+
+
+# --- applying ---------------------------------------------------------------------------------
+
+
+def _why_not_apply(uow: Any, ctx: Context, opening: Any, person: Any) -> str | None:
+    if person is None:
+        return "First tell us about yourself with `/tourism profile`, then apply again."
+    if opening is None or opening.status != "open" or opening.open_seats == 0:
+        return "This opening is no longer taking visitors. See `/tourism openings` for open ones."
+    if opening.apply_by is not None and opening.apply_by < ctx.today:
+        return f"Applications for this opening closed on {opening.apply_by:%-d %b %Y}."
+    if person.home_team_id == opening.host_team_id:
+        return "This opening is in your own team: team tourism is about visiting another team."
+    if uow.applications.live_for(ctx.workspace_id, person.id, opening.id) is not None:
+        return "You have already applied to this opening: `/tourism status` shows where it stands."
+    return None
+
+
+def apply_form(uow: Any, ctx: Context, opening_id: int) -> ApplyForm | Outcome:
+    opening = uow.applications.opening(ctx.workspace_id, opening_id)
+    person = uow.people.get_by_user(ctx.workspace_id, ctx.actor)
+    reason = _why_not_apply(uow, ctx, opening, person)
+    if reason is not None:
+        return refused(reason)
+    availability = None
+    if person.available_from and person.available_until:
+        availability = Period(person.available_from, person.available_until)
+    window = Period(opening.earliest_start, opening.latest_end)
+    return ApplyForm(
+        opening_id=opening.id,
+        opening_title=opening.title,
+        host_team_name=opening.host_team.name,
+        window=window,
+        weeks=opening.weeks,
+        suggested_start=suggest_start(
+            window=window,
+            weeks=opening.weeks,
+            today=ctx.today,
+            availability=availability,
+            blackouts=_blackouts(opening.host_team, person.home_team),
+            host_sprints=_sprints(opening.host_team),
+        ),
+        learning_goal=person.learning_goal,
+    )
+
+
+def validate_application(
+    form: ApplicationInput, window: Period, weeks: int, today: date
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not form.motivation:
+        errors["motivation"] = "Tell the host team in a sentence or two why you want to visit."
+    elif len(form.motivation) > MOTIVATION_LIMIT:
+        errors["motivation"] = f"Keep it under {MOTIVATION_LIMIT} characters."
+    if len(form.learning_goal) > GOAL_LIMIT:
+        errors["learning_goal"] = f"Keep the goal to one sentence (under {GOAL_LIMIT} characters)."
+    start_error = validate_start(form.starts_on, window, weeks, today)
+    if start_error:
+        errors["starts_on"] = start_error
+    return errors
+
+
+def latest_start(window: Period, weeks: int) -> date:
+    """The last first day of a visit of `weeks` that still ends inside `window`."""
+    return window.end - timedelta(weeks=weeks) + timedelta(days=1)
+
+
+def validate_start(starts_on: date | None, window: Period, weeks: int, today: date) -> str | None:
+    """What is wrong with a visit's first day, or None: after today, the whole visit inside the
+    opening's window."""
+    if starts_on is None:
+        return "Pick the day you would start."
+    if starts_on <= today:
+        return "Pick a day after today."
+    if not window.contains(starts_on) or not window.contains(visit_period(starts_on, weeks).end):
+        return (
+            f"The {weeks}-week visit must fit between {window.start:%-d %b} and "
+            f"{window.end:%-d %b}: start between {window.start:%-d %b} and "
+            f"{latest_start(window, weeks):%-d %b %Y}."
+        )
+    return None
+
+
+def submit_application(uow: Any, ctx: Context, opening_id: int, form: ApplicationInput) -> Outcome:
+    opening = uow.applications.opening(ctx.workspace_id, opening_id)
+    person = uow.people.get_by_user(ctx.workspace_id, ctx.actor)
+    reason = _why_not_apply(uow, ctx, opening, person)
+    if reason is not None:
+        return refused(reason)
+    errors = validate_application(
+        form, Period(opening.earliest_start, opening.latest_end), opening.weeks, ctx.today
+    )
+    if errors:
+        return Outcome(errors=errors)
+    assert form.starts_on is not None
+    visit = visit_period(form.starts_on, opening.weeks)
+    application = uow.applications.create(
+        workspace_id=ctx.workspace_id,
+        opening_id=opening.id,
+        person_id=person.id,
+        motivation=form.motivation,
+        learning_goal=form.learning_goal or person.learning_goal,
+        starts_on=visit.start,
+        ends_on=visit.end,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    ctx.audit(
+        uow,
+        action="application_submitted",
+        subject=f"application:{application.id}",
+    )
+    uow.commit()
+    view = snapshot(uow, application, ctx.organisers)
+    notices = [(Notice.APPLIED, view.visitor_id)]
+    notices += [(Notice.HOST_REQUEST, lead) for lead in view.host_deciders]
+    return Outcome(visit=view, notices=tuple(notices), actor=ctx.actor)
+
+
+# --- deciding ---------------------------------------------------------------------------------
+
+
+def _load(uow: Any, ctx: Context, application_id: int) -> tuple[Any, VisitSnapshot] | Outcome:
+    # Locked: steps on one application (four people confirming the card at once) take turns,
+    # so the last of them sees everyone else's confirmation.
+    application = uow.applications.get(ctx.workspace_id, application_id, lock=True)
+    if application is None:
+        return refused("That application no longer exists.")
+    return application, snapshot(uow, application, ctx.organisers)
+
+
+def _move(
+    uow: Any,
+    ctx: Context,
+    application: Any,
+    view: VisitSnapshot,
+    target: Status,
+    **changes: Any,
+) -> Outcome | None:
+    """Checks who may take the step and moves the application; a refusal when it may not."""
+    try:
+        check_step(Step(view.status, target, roles_of(ctx.actor, view)))
+    except StepNotAllowedError as refusal:
+        return refused(refusal.reason)
+    if not uow.applications.move(application, view.status, target, ctx.now, **changes):
+        # Someone else moved it between our read and our write (a double click, two leads).
+        return refused("Nothing changed: someone has just decided on this application.")
+    ctx.audit(
+        uow,
+        action=f"application_{target}",
+        subject=f"application:{application.id}",
+        detail={key: str(value) for key, value in changes.items()},
+    )
+    return None
+
+
+def _done(uow: Any, ctx: Context, application: Any, notices: list[tuple[Notice, str]]) -> Outcome:
+    uow.commit()
+    view = snapshot(uow, application, ctx.organisers)
+    return Outcome(
+        visit=view,
+        notices=tuple(notices),
+        settled=SETTLES.get(view.status, ()),
+        actor=ctx.actor,
+    )
+
+
+def prepare_step(
+    uow: Any, ctx: Context, application_id: int, target: Status, expected: Status | None = None
+) -> VisitSnapshot | Outcome:
+    """Before opening a modal for a step: the visit, or why this person may not take the step.
+    `expected` is the state the step starts from (any state the step allows when None)."""
+    loaded = _load(uow, ctx, application_id)
+    if isinstance(loaded, Outcome):
+        return loaded
+    _, view = loaded
+    if expected is not None and view.status is not expected:
+        return refused(already(view.status))
+    try:
+        check_step(
+            Step(
+                view.status,
+                _withdrawal(view) if target is Status.WITHDRAWN else target,
+                roles_of(ctx.actor, view),
+            )
+        )
+    except StepNotAllowedError as refusal:
+        return refused(refusal.reason)
+    return view
+
+
+def _withdrawal(view: VisitSnapshot) -> Status:
+    """Before the visit is booked it is withdrawn; once booked, cancelled."""
+    return Status.CANCELLED if view.status is Status.CONFIRMED else Status.WITHDRAWN
+
+
+def host_decides(
+    uow: Any, ctx: Context, application_id: int, *, accept: bool, reason: str = ""
+) -> Outcome:
+    loaded = _load(uow, ctx, application_id)
+    if isinstance(loaded, Outcome):
+        return loaded
+    application, view = loaded
+    if view.status is not Status.SUBMITTED:
+        return refused(already(view.status))
+    if accept:
+        refusal = _move(uow, ctx, application, view, Status.HOST_ACCEPTED)
+        notices = [(Notice.HOST_ACCEPTED, view.visitor_id)]
+        notices += [(Notice.HOME_REQUEST, decider) for decider in view.home_deciders]
+    else:
+        refusal = _move(
+            uow, ctx, application, view, Status.DECLINED, decision_reason=reason[:REASON_LIMIT]
+        )
+        notices = [(Notice.DECLINED, view.visitor_id)]
+    return refusal or _done(uow, ctx, application, notices)
+
+
+def home_decides(
+    uow: Any,
+    ctx: Context,
+    application_id: int,
+    *,
+    agree: bool,
+    covering: str = "",
+    override_reason: str = "",
+    reason: str = "",
+) -> Outcome:
+    loaded = _load(uow, ctx, application_id)
+    if isinstance(loaded, Outcome):
+        return loaded
+    application, view = loaded
+    if view.status is not Status.HOST_ACCEPTED:
+        return refused(already(view.status))
+    if not agree:
+        refusal = _move(
+            uow, ctx, application, view, Status.DECLINED, decision_reason=reason[:REASON_LIMIT]
+        )
+        return refusal or _done(uow, ctx, application, [(Notice.DECLINED, view.visitor_id)])
+    if view.absence is not None and view.absence.needs_override and not override_reason:
+        return Outcome(errors={"override_reason": override_needed(view.absence)})
+    refusal = _move(
+        uow,
+        ctx,
+        application,
+        view,
+        Status.HOME_AGREED,
+        covering_home_duties=covering[:REASON_LIMIT],
+        override_reason=override_reason[:REASON_LIMIT],
+    )
+    if refusal is not None:
+        return refusal
+    notices = [(Notice.VISIT_CARD, person) for person in view.card_people()]
+    return _done(uow, ctx, application, notices)
+
+
+def override_needed(absence: AbsenceCheck) -> str:
+    reasons = []
+    if absence.exceeds_cap:
+        reasons.append(
+            f"{absence.away_already} of the team are already away then and the team allows "
+            f"{absence.cap} at once"
+        )
+    if absence.blackout_conflicts:
+        reasons.append("the visit starts or ends during a blackout period")
+    return "Say why it is fine anyway: " + " and ".join(reasons) + "."
+
+
+# --- the visit card and the tour -----------------------------------------------------------
+
+
+def confirm_card(
+    uow: Any, ctx: Context, application_id: int, *, on_tour: TourHook = no_tour_hook
+) -> Outcome:
+    loaded = _load(uow, ctx, application_id)
+    if isinstance(loaded, Outcome):
+        return loaded
+    application, view = loaded
+    # A booked visit's card is confirmed again after its dates changed.
+    if view.status not in (Status.HOME_AGREED, Status.CONFIRMED):
+        return refused(f"Nothing to confirm: this visit is {view.status.value.replace('_', ' ')}.")
+    roles = roles_of(ctx.actor, view) & set(view.card_roles())
+    if not roles:
+        return refused("Only the visitor, the buddy and the two team leads confirm this card.")
+    newly = [
+        role
+        for role in roles
+        if uow.applications.confirm_card(application, role, ctx.actor, ctx.now)
+    ]
+    if not newly:
+        return refused("You have already confirmed this visit card.")
+    if set(view.card_roles()) - uow.applications.confirmed_roles(application.id):
+        uow.commit()
+        return Outcome(visit=view, actor=ctx.actor)
+    return _card_complete(uow, ctx, application, view, on_tour)
+
+
+def _card_complete(
+    uow: Any, ctx: Context, application: Any, view: VisitSnapshot, on_tour: TourHook
+) -> Outcome:
+    """Every role has confirmed: the tour is created, or for a booked visit whose dates changed
+    (its tour already moved with them) everyone gets the summary again."""
+    if view.status is not Status.CONFIRMED:
+        return _create_tour(uow, ctx, application, view, on_tour)
+    ctx.audit(
+        uow,
+        action="visit_card_reconfirmed",
+        subject=f"application:{application.id}",
+    )
+    return _done(uow, ctx, application, [(Notice.CONFIRMED, p) for p in view.card_people()])
+
+
+def _create_tour(
+    uow: Any, ctx: Context, application: Any, view: VisitSnapshot, on_tour: TourHook
+) -> Outcome:
+    if not uow.tours.take_seat(application.opening_id):
+        uow.applications.move(
+            application,
+            Status.HOME_AGREED,
+            Status.CANCELLED,
+            ctx.now,
+            decision_reason="the opening filled up before everyone confirmed",
+        )
+        return _done(uow, ctx, application, [(Notice.SEAT_GONE, p) for p in view.card_people()])
+    if not uow.applications.move(application, Status.HOME_AGREED, Status.CONFIRMED, ctx.now):
+        return refused("Nothing changed: this visit has just been confirmed.")
+    tour = uow.tours.create(
+        workspace_id=ctx.workspace_id,
+        application_id=application.id,
+        person_id=application.person_id,
+        opening_id=application.opening_id,
+        host_team_id=application.opening.host_team_id,
+        home_team_id=application.person.home_team_id,
+        buddy_user_id=view.buddy_id,
+        starts_on=application.starts_on,
+        ends_on=application.ends_on,
+        created_at=ctx.now,
+    )
+    on_tour(uow, tour)
+    ctx.audit(
+        uow,
+        action="tour_created",
+        subject=f"tour:{tour.id}",
+    )
+    return _done(uow, ctx, application, [(Notice.CONFIRMED, p) for p in view.card_people()])
+
+
+# --- new dates ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DateChangeForm:
+    """What the modal for new dates opens with."""
+
+    application_id: int
+    opening_title: str
+    host_team_name: str
+    window: Period
+    weeks: int
+    current: Period
+
+
+def _why_not_reschedule(ctx: Context, view: VisitSnapshot) -> str | None:
+    return why_not_reschedule(view.status, roles_of(ctx.actor, view), view.starts_on, ctx.today)
+
+
+def date_change_form(uow: Any, ctx: Context, application_id: int) -> DateChangeForm | Outcome:
+    loaded = _load(uow, ctx, application_id)
+    if isinstance(loaded, Outcome):
+        return loaded
+    application, view = loaded
+    refusal = _why_not_reschedule(ctx, view)
+    if refusal is not None:
+        return refused(refusal)
+    opening = application.opening
+    return DateChangeForm(
+        application_id=view.application_id,
+        opening_title=view.opening_title,
+        host_team_name=view.host_team_name,
+        window=Period(opening.earliest_start, opening.latest_end),
+        weeks=view.weeks,
+        current=Period(view.starts_on, view.ends_on),
+    )
+
+
+def change_dates(
+    uow: Any,
+    ctx: Context,
+    application_id: int,
+    starts_on: date | None,
+    *,
+    on_tour: TourHook = no_tour_hook,
+) -> Outcome:
+    """New dates (the same length): the visitor and both leads confirm the card again (the
+    buddy's confirmation stands); a booked visit keeps its tour, which moves with the dates."""
+    loaded = _load(uow, ctx, application_id)
+    if isinstance(loaded, Outcome):
+        return loaded
+    application, view = loaded
+    refusal = _why_not_reschedule(ctx, view)
+    if refusal is not None:
+        return refused(refusal)
+    opening = application.opening
+    window = Period(opening.earliest_start, opening.latest_end)
+    error = validate_start(starts_on, window, view.weeks, ctx.today)
+    if error is None and starts_on == view.starts_on:
+        error = "That is the first day already: pick another."
+    if error is not None:
+        return Outcome(errors={"starts_on": error})
+    assert starts_on is not None
+    previous, new = Period(view.starts_on, view.ends_on), visit_period(starts_on, view.weeks)
+    moved = uow.applications.reschedule(
+        application,
+        view.status,
+        expected_start=previous.start,
+        starts_on=new.start,
+        ends_on=new.end,
+        now=ctx.now,
+    )
+    if not moved:
+        return refused("Nothing changed: someone has just changed this visit.")
+    tour = uow.tours.of_application(application.id)
+    if tour is not None:
+        tour.starts_on, tour.ends_on = new.start, new.end
+        on_tour(uow, tour)
+    uow.applications.clear_confirmations(application.id, RECONFIRMING)
+    ctx.audit(
+        uow,
+        action="application_dates_changed",
+        subject=f"application:{application.id}",
+        detail={
+            "from": f"{previous.start.isoformat()}/{previous.end.isoformat()}",
+            "to": f"{new.start.isoformat()}/{new.end.isoformat()}",
+        },
+    )
+    uow.commit()
+    current = snapshot(uow, application, ctx.organisers)
+    rescheduled = RescheduledVisit(
+        **{f.name: getattr(current, f.name) for f in fields(current)}, previous=previous
+    )
+    parties = dict.fromkeys((view.visitor_id, *current.host_deciders, *current.home_deciders))
+    return Outcome(
+        visit=rescheduled,
+        notices=tuple((Notice.DATES_CHANGED, person) for person in parties),
+        settled=CARDS,
+        actor=ctx.actor,
+    )
+
+
+# --- withdrawing and cancelling -------------------------------------------------------------
+
+
+def withdraw(
+    uow: Any, ctx: Context, application_id: int, *, reason: str, on_tour: TourHook = no_tour_hook
+) -> Outcome:
+    """The visitor withdraws, or any party cancels: a confirmed visit frees its seat."""
+    loaded = _load(uow, ctx, application_id)
+    if isinstance(loaded, Outcome):
+        return loaded
+    application, view = loaded
+    if not reason.strip():
+        return Outcome(errors={"reason": "Say why, in a few words: everyone involved will see it."})
+    refusal = _move(
+        uow, ctx, application, view, _withdrawal(view), decision_reason=reason[:REASON_LIMIT]
+    )
+    if refusal is not None:
+        return refusal
+    tour = uow.tours.of_application(application.id)
+    if tour is not None:
+        tour.status = "cancelled"
+        uow.tours.free_seat(application.opening_id)
+        on_tour(uow, tour)
+    others = [p for p in view.card_people() if p != ctx.actor]
+    return _done(uow, ctx, application, [(Notice.ENDED, p) for p in others])
+
+
+# --- messages that asked for a decision -------------------------------------------------------
+
+REQUESTS = (Notice.HOST_REQUEST, Notice.HOME_REQUEST, *CARDS)
+
+
+@dataclass(frozen=True)
+class SentRequest:
+    purpose: Notice
+    user_id: str
+    channel_id: str
+    ts: str
+
+
+def remember_requests(uow: Any, ctx: Context, application_id: int, sent: list[SentRequest]) -> None:
+    """Keeps where each request went, so that answering one updates every copy."""
+    application = uow.applications.get(ctx.workspace_id, application_id)
+    for request in sent:
+        uow.applications.remember_message(
+            application,
+            purpose=request.purpose,
+            user_id=request.user_id,
+            channel_id=request.channel_id,
+            ts=request.ts,
+            now=ctx.now,
+        )
+    uow.commit()
+
+
+def settled_requests(
+    uow: Any, ctx: Context, application_id: int, purposes: tuple[Notice, ...]
+) -> list[SentRequest]:
+    return [
+        SentRequest(Notice(m.purpose), m.user_id, m.channel_id, m.ts)
+        for m in uow.applications.messages(application_id, purposes)
+    ]
+
+
+# --- nudging whoever has left a decision waiting -------------------------------------------
+
+
+def plan_decision_nudges(
+    uow: Any, workspace_id: str, now: datetime, zone: ZoneInfo, organisers: frozenset[str]
+) -> int:
+    """Puts due reminders and escalations in the outbox (once each, by their unique keys);
+    the caller commits."""
+    today = now.astimezone(zone).date()
+    planned = []
+    for application in uow.applications.waiting_for_decision(workspace_id):
+        waiting = _waiting(application, zone, organisers)
+        planned += [_nudge_message(nudge, now) for nudge in nudges_due(waiting, today)]
+    uow.outbox.upsert(workspace_id, planned)
+    return len(planned)
+
+
+def _waiting(application: Any, zone: ZoneInfo, organisers: frozenset[str]) -> WaitingDecision:
+    if application.status == Status.SUBMITTED:
+        team = application.opening.host_team
+    else:
+        team = application.person.home_team
+    visitor = application.person.user_id
+    waiting_for = deciders(
+        visitor=visitor,
+        leads=[lead.user_id for lead in team.leads] if team is not None else [],
+        organisers=sorted(organisers),
+        has_team=team is not None,
+    )
+    return WaitingDecision(
+        application_id=application.id,
+        status=application.status,
+        since=application.updated_at.astimezone(zone).date(),
+        deciders=waiting_for.people,
+        organisers=tuple(sorted(organisers)),
+        visitor_id=visitor,
+        opening_title=application.opening.title,
+    )
+
+
+def _nudge_message(nudge: Nudge, now: datetime) -> PlannedMessage:
+    return PlannedMessage(
+        unique_key=nudge.unique_key,
+        kind=Kind.NOTICE,
+        recipient=nudge.recipient,
+        due_at=now,
+        content_key="decision_escalation" if nudge.escalation else "decision_reminder",
+        payload={
+            "application_id": nudge.waiting.application_id,
+            "status": nudge.waiting.status,
+            "visitor": nudge.waiting.visitor_id,
+            "opening_title": nudge.waiting.opening_title,
+            "working_days": nudge.working_days,
+            "deciders": list(nudge.waiting.deciders),
+        },
+    )

@@ -1,0 +1,242 @@
+"""The weekly check-in: what a visitor may answer, and when the answers call for someone's help.
+
+A check-in asks three things (how the week went, roughly how much of it went to meetings, how
+often the home team pulled the visitor back); each is answered once, by its own click. Two low
+answers in a row, or more than half the week in meetings twice, alert the organisers: the rules
+below say which weeks call for an alert, the caller records it with the answer. Every alert
+("Need help" included) becomes outbox rows keyed by its occurrence, so the deliverer sends it
+once, retrying until it is through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from bot.core.forms import one_item_a_line
+from bot.scheduling.planning import Kind, PlannedMessage
+
+HELP_DETAILS_LIMIT = 2000
+SHIPPED_ITEMS_LIMIT = 20
+SHIPPED_ITEM_LENGTH = 300  # characters, exclusive
+SHIPPED_TEXT_LIMIT = 3000  # what the modal's text box takes
+SHOWN_SHIPPED = 10  # the latest items a check-in lists
+
+
+class Mood(StrEnum):
+    GOING_WELL = "going_well"
+    SO_SO = "so_so"
+    NEED_HELP = "need_help"
+
+
+LOW_MOODS = frozenset({Mood.SO_SO, Mood.NEED_HELP})
+
+
+class MeetingsShare(StrEnum):
+    UNDER_QUARTER = "under_quarter"
+    QUARTER = "quarter"
+    HALF = "half"
+    OVER_HALF = "over_half"
+
+
+class PulledBack(StrEnum):
+    NEVER = "never"
+    ONCE_OR_TWICE = "once_or_twice"
+    OFTEN = "often"
+
+
+class Question(StrEnum):
+    """The three things a check-in asks; each value names the answer's column."""
+
+    MOOD = "mood"
+    MEETINGS = "meetings_share"
+    PULLED_BACK = "pulled_back"
+
+
+ANSWERS: dict[Question, type[StrEnum]] = {
+    Question.MOOD: Mood,
+    Question.MEETINGS: MeetingsShare,
+    Question.PULLED_BACK: PulledBack,
+}
+
+
+class AlertKind(StrEnum):
+    HELP = "help"  # "Need help": to the buddy and the host leads
+    LOW_MOOD = "low_mood"  # two low answers in a row: to the organisers
+    MEETINGS = "meetings"  # more than half the week in meetings twice: to the organisers
+
+
+@dataclass(frozen=True)
+class CheckinRef:
+    """Which check-in an answer belongs to: a tour's week."""
+
+    tour_id: int
+    week: int
+
+
+@dataclass(frozen=True)
+class WeekAnswer:
+    """What the visitor answered for one week, and which organiser alerts it already carried."""
+
+    week: int
+    mood: Mood | None = None
+    meetings: MeetingsShare | None = None
+    pulled_back: PulledBack | None = None
+    details: str = ""
+    low_mood_alerted: bool = False
+    meetings_alerted: bool = False
+
+    def answered(self, question: Question) -> bool:
+        return self.value_of(question) is not None
+
+    def value_of(self, question: Question) -> StrEnum | None:
+        return {
+            Question.MOOD: self.mood,
+            Question.MEETINGS: self.meetings,
+            Question.PULLED_BACK: self.pulled_back,
+        }[question]
+
+
+@dataclass(frozen=True)
+class CheckinState:
+    """A check-in as the visitor sees it: the visit, the week's answer and what they shipped."""
+
+    ref: CheckinRef
+    visitor: str
+    host_team: str
+    opening_title: str
+    starts_on: date
+    ends_on: date
+    answer: WeekAnswer | None = None
+    shipped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Alert:
+    """Someone to tell that the visit needs attention; `weeks` are the weeks that showed it."""
+
+    kind: AlertKind
+    weeks: tuple[int, ...]
+    recipients: tuple[str, ...]
+    details: str = ""
+
+
+@dataclass(frozen=True)
+class DueAlert:
+    """An organiser alert the answers call for; it is recorded on the last of its weeks."""
+
+    kind: AlertKind
+    weeks: tuple[int, ...]
+
+    @property
+    def recorded_on(self) -> int:
+        return self.weeks[-1]
+
+
+def parse_answer(question: Question, raw: str) -> StrEnum | None:
+    """The answer a button or menu sent, or None when it is not one the question offers."""
+    try:
+        return ANSWERS[question](raw)
+    except ValueError:
+        return None
+
+
+def weeks_in(starts_on: date, ends_on: date) -> int:
+    """How many weekly check-ins a visit can have at most."""
+    return (ends_on - starts_on).days // 7 + 1
+
+
+# --- when the organisers hear about it ------------------------------------------------------
+
+
+def organiser_alerts(answers: Sequence[WeekAnswer]) -> list[DueAlert]:
+    """The organiser alerts the answers call for that have not been sent yet.
+
+    Two low moods in a row: one alert per run of consecutive low answers (a run that grows, even
+    backwards when an earlier week is answered late, is still the same occurrence). More than half
+    the week in meetings: one alert once it has happened in two weeks, whether or not in a row.
+    """
+    return _low_mood_alerts(answers) + _meetings_alerts(answers)
+
+
+def _low_mood_alerts(answers: Sequence[WeekAnswer]) -> list[DueAlert]:
+    runs: list[list[WeekAnswer]] = []
+    previous_low = False
+    for answer in sorted((a for a in answers if a.mood is not None), key=lambda a: a.week):
+        low = answer.mood in LOW_MOODS
+        if low and previous_low:
+            runs[-1].append(answer)
+        elif low:
+            runs.append([answer])
+        previous_low = low
+    return [
+        DueAlert(AlertKind.LOW_MOOD, tuple(a.week for a in run))
+        for run in runs
+        if len(run) >= 2 and not any(a.low_mood_alerted for a in run)
+    ]
+
+
+def _meetings_alerts(answers: Sequence[WeekAnswer]) -> list[DueAlert]:
+    busy = sorted(a.week for a in answers if a.meetings is MeetingsShare.OVER_HALF)
+    if len(busy) < 2 or any(a.meetings_alerted for a in answers):
+        return []
+    return [DueAlert(AlertKind.MEETINGS, tuple(busy))]
+
+
+def plan_alert(alert: Alert, state: CheckinState, now: datetime) -> list[PlannedMessage]:
+    """One DM to each recipient, due now. The key names the occurrence (the tour, the alert and
+    the last week that showed it) and the recipient, so an alert is never planned twice."""
+    tour_id, week = state.ref.tour_id, alert.weeks[-1]
+    if alert.kind is AlertKind.HELP:
+        occurrence = f"checkin_help:{week}"
+    else:
+        occurrence = f"checkin_alert:{alert.kind}:{week}"
+    payload = {
+        "tour_id": tour_id,
+        "visitor": state.visitor,
+        "host_team": state.host_team,
+        "opening_title": state.opening_title,
+        "starts_on": state.starts_on.isoformat(),
+        "ends_on": state.ends_on.isoformat(),
+        "alert": str(alert.kind),
+        "weeks": list(alert.weeks),
+        "details": alert.details,
+    }
+    return [
+        PlannedMessage(
+            unique_key=f"tour:{tour_id}:{occurrence}:{recipient}",
+            kind=Kind.ALERT,
+            recipient=recipient,
+            due_at=now,
+            content_key="checkin_alert",
+            payload=payload,
+            tour_id=tour_id,
+        )
+        for recipient in alert.recipients
+    ]
+
+
+# --- what the visitor typed -----------------------------------------------------------------
+
+
+def validate_help(details: str) -> dict[str, str]:
+    if not details:
+        return {"details": "Say in a few words what would help: your buddy and host lead read it."}
+    if len(details) > HELP_DETAILS_LIMIT:
+        return {"details": f"Keep it under {HELP_DETAILS_LIMIT} characters."}
+    return {}
+
+
+def validate_shipped(text: str) -> dict[str, str]:
+    items = one_item_a_line(text)
+    if not items:
+        return {"items": "Add at least one item: a link or a line about what you shipped."}
+    if len(items) > SHIPPED_ITEMS_LIMIT:
+        return {"items": f"At most {SHIPPED_ITEMS_LIMIT} items at a time ({len(items)} given)."}
+    too_long = [n for n, item in enumerate(items, start=1) if len(item) >= SHIPPED_ITEM_LENGTH]
+    if too_long:
+        which = ", ".join(map(str, too_long))
+        return {"items": f"Keep each item under {SHIPPED_ITEM_LENGTH} characters (item {which})."}
+    return {}

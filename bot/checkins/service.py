@@ -1,0 +1,229 @@
+"""Use cases of the weekly check-in: answering it, asking for help, logging what was shipped.
+
+Each takes one unit of work and commits it. Only the tour's visitor may answer (decided from the
+acting user, never from the button). The outcome carries the check-in as it now stands (to
+replace the message's buttons). Alerts ("Need help", and the organisers' when the answers call
+for one) are planned as outbox rows in the same transaction as the answer that called for them:
+the deliverer sends each occurrence once, retrying until it is through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.applications.service import Context
+from bot.checkins.model import (
+    SHOWN_SHIPPED,
+    Alert,
+    AlertKind,
+    CheckinRef,
+    CheckinState,
+    MeetingsShare,
+    Mood,
+    PulledBack,
+    Question,
+    WeekAnswer,
+    organiser_alerts,
+    parse_answer,
+    plan_alert,
+    validate_help,
+    validate_shipped,
+    weeks_in,
+)
+from bot.core.forms import one_item_a_line
+
+
+@dataclass(frozen=True)
+class CheckinOutcome:
+    state: CheckinState | None = None
+    refusal: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None and not self.errors
+
+
+def refused(reason: str) -> CheckinOutcome:
+    return CheckinOutcome(refusal=reason)
+
+
+@dataclass(frozen=True)
+class _Visit:
+    tour: Any
+    visitor: str
+    opening: Any
+    host: Any
+
+
+def _load(uow: Any, ctx: Context, ref: CheckinRef) -> _Visit | CheckinOutcome:
+    tour = uow.checkins.lock_tour(ctx.workspace_id, ref.tour_id)
+    parts = uow.outbox.tour_parts(tour.id) if tour is not None else None
+    if parts is None:
+        return refused("This check-in belongs to a visit that no longer exists.")
+    tour, person, opening, host, _home = parts
+    if ctx.actor != person.user_id:
+        return refused(
+            "Only the visitor answers their check-in. If you are worried about how the visit "
+            "is going, tell the visitor's buddy, the host team's lead or the organisers."
+        )
+    if not 1 <= ref.week <= weeks_in(tour.starts_on, tour.ends_on):
+        return refused("That week is not part of your visit.")
+    return _Visit(tour, person.user_id, opening, host)
+
+
+def _already(ref: CheckinRef) -> CheckinOutcome:
+    return refused(f"You have already answered that for week {ref.week}: your first answer stands.")
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def prepare(
+    uow: Any, ctx: Context, ref: CheckinRef, unanswered: Question | None = None
+) -> CheckinState | CheckinOutcome:
+    """Before opening a modal: the check-in, or why this person may not go on (also when
+    `unanswered` has been answered already)."""
+    loaded = _load(uow, ctx, ref)
+    if isinstance(loaded, CheckinOutcome):
+        return loaded
+    state = _state(uow, loaded, ref)
+    if unanswered is not None and state.answer is not None and state.answer.answered(unanswered):
+        return _already(ref)
+    return state
+
+
+def shipped_during(uow: Any, workspace_id: str, tour_id: int) -> list[str]:
+    """What the visitor logged as shipped during the visit, oldest first (for the retro)."""
+    tour = uow.tours.get(workspace_id, tour_id)
+    return uow.checkins.shipped(tour.id) if tour is not None else []
+
+
+def _week_answer(row: Any) -> WeekAnswer:
+    return WeekAnswer(
+        week=row.week,
+        mood=Mood(row.mood) if row.mood else None,
+        meetings=MeetingsShare(row.meetings_share) if row.meetings_share else None,
+        pulled_back=PulledBack(row.pulled_back) if row.pulled_back else None,
+        details=row.details,
+        low_mood_alerted=row.low_mood_alerted_at is not None,
+        meetings_alerted=row.meetings_alerted_at is not None,
+    )
+
+
+def _state(uow: Any, visit: _Visit, ref: CheckinRef) -> CheckinState:
+    row = uow.checkins.answer_of_week(visit.tour.id, ref.week)
+    return CheckinState(
+        ref=ref,
+        visitor=visit.visitor,
+        host_team=visit.host.name,
+        opening_title=visit.opening.title,
+        starts_on=visit.tour.starts_on,
+        ends_on=visit.tour.ends_on,
+        answer=_week_answer(row) if row is not None else None,
+        shipped=tuple(uow.checkins.shipped(visit.tour.id)[-SHOWN_SHIPPED:]),
+    )
+
+
+# --- answering --------------------------------------------------------------------------------
+
+
+def record_answer(
+    uow: Any, ctx: Context, ref: CheckinRef, question: Question, raw: str
+) -> CheckinOutcome:
+    """A button or menu of the check-in; "Need help" goes through ask_for_help instead."""
+    value = parse_answer(question, raw)
+    if value is None or value is Mood.NEED_HELP:
+        return refused("That is not one of the answers this check-in offers.")
+    loaded = _load(uow, ctx, ref)
+    if isinstance(loaded, CheckinOutcome):
+        return loaded
+    if not uow.checkins.record(
+        ctx.workspace_id,
+        ref.tour_id,
+        ref.week,
+        str(question),
+        str(value),
+        by=ctx.actor,
+        now=ctx.now,
+    ):
+        return _already(ref)
+    _audit(uow, ctx, ref, "checkin_answered", {"question": str(question), "answer": str(value)})
+    return _recorded(uow, ctx, loaded, ref, [])
+
+
+def ask_for_help(uow: Any, ctx: Context, ref: CheckinRef, details: str) -> CheckinOutcome:
+    """The "Need help" modal: the buddy and the host leads are alerted with what the visitor
+    wrote (the organisers when the visit has neither)."""
+    errors = validate_help(details)
+    if errors:
+        return CheckinOutcome(errors=errors)
+    loaded = _load(uow, ctx, ref)
+    if isinstance(loaded, CheckinOutcome):
+        return loaded
+    recorded = uow.checkins.record(
+        ctx.workspace_id,
+        ref.tour_id,
+        ref.week,
+        str(Question.MOOD),
+        str(Mood.NEED_HELP),
+        by=ctx.actor,
+        now=ctx.now,
+        details=details,
+    )
+    if not recorded:
+        return _already(ref)
+    _audit(uow, ctx, ref, "checkin_answered", {"question": "mood", "answer": "need_help"})
+    helpers = _helpers(loaded, ctx.organisers)
+    return _recorded(uow, ctx, loaded, ref, [Alert(AlertKind.HELP, (ref.week,), helpers, details)])
+
+
+def _helpers(visit: _Visit, organisers: frozenset[str]) -> tuple[str, ...]:
+    people = {visit.tour.buddy_user_id, *(lead.user_id for lead in visit.host.leads)}
+    people -= {None, visit.visitor}
+    return tuple(sorted(person for person in people if person)) or tuple(sorted(organisers))
+
+
+def _recorded(
+    uow: Any, ctx: Context, visit: _Visit, ref: CheckinRef, alerts: list[Alert]
+) -> CheckinOutcome:
+    """Claims the organiser alerts the answers now call for, plans every alert, commits."""
+    answers = [_week_answer(row) for row in uow.checkins.answers(visit.tour.id)]
+    for due in organiser_alerts(answers):
+        if uow.checkins.claim_alert(visit.tour.id, due.recorded_on, str(due.kind), ctx.now):
+            alerts.append(Alert(due.kind, due.weeks, tuple(sorted(ctx.organisers))))
+            _audit(uow, ctx, ref, "checkin_alert", {"kind": str(due.kind), "weeks": due.weeks})
+    state = _state(uow, visit, ref)
+    planned = [message for alert in alerts for message in plan_alert(alert, state, ctx.now)]
+    uow.outbox.upsert(ctx.workspace_id, planned)
+    uow.commit()
+    return CheckinOutcome(state=state)
+
+
+# --- what was shipped -------------------------------------------------------------------------
+
+
+def log_shipped(uow: Any, ctx: Context, ref: CheckinRef, text: str) -> CheckinOutcome:
+    errors = validate_shipped(text)
+    if errors:
+        return CheckinOutcome(errors=errors)
+    loaded = _load(uow, ctx, ref)
+    if isinstance(loaded, CheckinOutcome):
+        return loaded
+    items = one_item_a_line(text)
+    uow.checkins.add_shipped(ctx.workspace_id, ref.tour_id, items, by=ctx.actor, now=ctx.now)
+    _audit(uow, ctx, ref, "shipped_logged", {"items": len(items)})
+    uow.commit()
+    return CheckinOutcome(state=_state(uow, loaded, ref))
+
+
+def _audit(uow: Any, ctx: Context, ref: CheckinRef, action: str, detail: dict[str, Any]) -> None:
+    uow.audit.record(
+        ctx.workspace_id,
+        action=action,
+        actor_user_id=ctx.actor,
+        now=ctx.now,
+        subject=f"tour:{ref.tour_id}",
+        detail={"week": ref.week, **detail},
+    )

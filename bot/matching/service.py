@@ -1,0 +1,345 @@
+"""Use cases of the matcher: my suggestions, a lead's candidates (and inviting one), and the
+organisation-wide round with its proposals (accepting one applies: the host lead decides)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from bot.applications.model import Status
+from bot.applications.service import Context, Notice, Outcome, refused, snapshot
+from bot.matching import (
+    Diagnosis,
+    MatchIndex,
+    RoundMode,
+    RoundResult,
+    Suggestion,
+    diagnose,
+    explain,
+    run_round,
+    suggest_openings,
+    suggest_visitors,
+)
+from bot.openings.model import PostedOpening
+
+SUGGESTIONS = 5
+
+
+@dataclass(frozen=True)
+class Match:
+    """A suggestion with the opening it is about, as the views show it."""
+
+    opening: PostedOpening
+    suggestion: Suggestion
+
+
+@dataclass(frozen=True)
+class MyMatches:
+    matches: tuple[Match, ...] = ()
+    diagnosis: Diagnosis | None = None
+    has_profile: bool = True
+
+
+@dataclass(frozen=True)
+class OpeningCandidates:
+    opening: PostedOpening
+    candidates: tuple[Suggestion, ...]
+
+
+@dataclass(frozen=True)
+class WaitingProposal:
+    """Someone a round leaves out: a proposal still waits for their answer."""
+
+    visitor_id: str
+    opening: PostedOpening | None
+
+
+@dataclass(frozen=True)
+class RoundPreview:
+    result: RoundResult
+    openings: Mapping[str, PostedOpening]  # by the matcher's opening id
+    waiting: tuple[WaitingProposal, ...] = ()
+
+
+def _index(
+    uow: Any,
+    workspace_id: str,
+    today: date,
+    related: Mapping[str, frozenset[str]],
+    only_visitor: str | None = None,
+) -> MatchIndex:
+    organisation = uow.matching.organisation(
+        workspace_id, today=today, related_topics=related, only_visitor=only_visitor
+    )
+    return MatchIndex(organisation)
+
+
+def my_matches(
+    uow: Any,
+    workspace_id: str,
+    user_id: str,
+    *,
+    today: date,
+    related: Mapping[str, frozenset[str]],
+    limit: int = SUGGESTIONS,
+) -> MyMatches:
+    if uow.people.get_by_user(workspace_id, user_id) is None:
+        return MyMatches(has_profile=False)
+    index = _index(uow, workspace_id, today, related, only_visitor=user_id)
+    suggestions = suggest_openings(index, user_id, limit)
+    if not suggestions:
+        return MyMatches(diagnosis=diagnose(index, user_id))
+    return MyMatches(
+        matches=tuple(
+            Match(uow.openings.get(workspace_id, int(s.opening_id)), s) for s in suggestions
+        )
+    )
+
+
+def lead_candidates(
+    uow: Any,
+    workspace_id: str,
+    user_id: str,
+    *,
+    is_organiser: bool,
+    today: date,
+    related: Mapping[str, frozenset[str]],
+) -> list[OpeningCandidates]:
+    """The best visitors for each open opening of the teams this person leads (organisers: all)."""
+    team_ids = None if is_organiser else [t.id for t in uow.teams.led_by(workspace_id, user_id)]
+    openings = uow.openings.open(workspace_id, team_ids)
+    if not openings:
+        return []
+    index = _index(uow, workspace_id, today, related)
+    return [
+        OpeningCandidates(opening, suggest_visitors(index, str(opening.id), SUGGESTIONS))
+        for opening in openings
+    ]
+
+
+@dataclass(frozen=True)
+class InviteOutcome:
+    opening: PostedOpening | None = None
+    already: bool = False  # invited before: nothing is sent again
+    refusal: str | None = None
+
+
+def invite(
+    uow: Any, ctx: Context, opening_id: int, visitor_id: str, *, is_organiser: bool
+) -> InviteOutcome:
+    """Records a host lead's invitation once; the caller sends it after the commit."""
+    opening = uow.openings.get(ctx.workspace_id, opening_id)
+    if opening is None or not (ctx.actor in opening.team_lead_ids or is_organiser):
+        return InviteOutcome(
+            refusal="Only a lead of the host team (or an organiser) can invite to it."
+        )
+    if not uow.proposals.invite_once(ctx.workspace_id, opening_id, visitor_id, ctx.actor, ctx.now):
+        return InviteOutcome(opening=opening, already=True)
+    ctx.audit(
+        uow,
+        action="candidate_invited",
+        subject=f"opening:{opening_id}",
+        detail={"visitor": visitor_id},
+    )
+    uow.commit()
+    return InviteOutcome(opening=opening)
+
+
+def forget_invitation(uow: Any, ctx: Context, opening_id: int, visitor_id: str) -> None:
+    """The invitation could not be delivered: the lead may try again."""
+    uow.proposals.forget_invitation(ctx.workspace_id, opening_id, visitor_id)
+    uow.commit()
+
+
+def _round_index(
+    uow: Any,
+    workspace_id: str,
+    today: date,
+    related: Mapping[str, frozenset[str]],
+    waiting: list[tuple[str, int]],
+) -> MatchIndex:
+    """The organisation without the people a proposal is waiting for: they answer it first, and
+    each unanswered proposal holds a seat of its opening."""
+    organisation = uow.matching.organisation(workspace_id, today=today, related_topics=related)
+    held = Counter(str(opening_id) for _, opening_id in waiting)
+    left_out = {visitor for visitor, _ in waiting}
+    return MatchIndex(
+        replace(
+            organisation,
+            visitors=tuple(v for v in organisation.visitors if v.id not in left_out),
+            openings=tuple(
+                replace(o, seats_left=o.seats_left - held[o.id]) for o in organisation.openings
+            ),
+        )
+    )
+
+
+def preview_round(
+    uow: Any,
+    workspace_id: str,
+    mode: RoundMode,
+    *,
+    today: date,
+    related: Mapping[str, frozenset[str]],
+) -> RoundPreview:
+    waiting = uow.proposals.waiting(workspace_id)
+    result = run_round(_round_index(uow, workspace_id, today, related, waiting), mode)
+    openings = {str(o.id): o for o in uow.openings.open(workspace_id)}
+    return RoundPreview(
+        result,
+        openings,
+        tuple(WaitingProposal(visitor, openings.get(str(opening))) for visitor, opening in waiting),
+    )
+
+
+@dataclass(frozen=True)
+class SentProposal:
+    proposal_id: int
+    visitor_id: str
+    opening: PostedOpening
+    starts_on: date
+    ends_on: date
+    explanation: str
+
+
+@dataclass(frozen=True)
+class SentRound:
+    sent: tuple[SentProposal, ...]
+    waiting: int  # people left out: a proposal still waits for their answer
+    already_sent: int = 0  # placements the same round, sent at the same moment, got to first
+
+
+def send_proposals(
+    uow: Any, ctx: Context, mode: RoundMode, *, related: Mapping[str, frozenset[str]]
+) -> SentRound:
+    """Runs the round again (the data may have moved since the preview) and records a proposal
+    for every placement, once per visitor and opening; the caller DMs them."""
+    waiting = uow.proposals.waiting(ctx.workspace_id)
+    index = _round_index(uow, ctx.workspace_id, ctx.today, related, waiting)
+    result = run_round(index, mode)
+    openings = {str(o.id): o for o in uow.openings.open(ctx.workspace_id)}
+    sent, already_sent = [], 0
+    for placement in result.placements:
+        person = uow.people.get_by_user(ctx.workspace_id, placement.visitor_id)
+        proposal = uow.proposals.create_once(
+            workspace_id=ctx.workspace_id,
+            person_id=person.id,
+            opening_id=int(placement.opening_id),
+            starts_on=placement.start,
+            ends_on=placement.end,
+            mode=mode.value,
+            explanation=explanation_of(index, placement.visitor_id, placement.opening_id),
+            sent_by=ctx.actor,
+            created_at=ctx.now,
+        )
+        if proposal is None:  # the same round, sent at the same moment, got there first
+            already_sent += 1
+            continue
+        sent.append(
+            SentProposal(
+                proposal.id,
+                placement.visitor_id,
+                openings[placement.opening_id],
+                placement.start,
+                placement.end,
+                proposal.explanation,
+            )
+        )
+    ctx.audit(
+        uow,
+        action="round_proposals_sent",
+        detail={"mode": mode.value, "proposals": len(sent)},
+    )
+    uow.commit()
+    return SentRound(tuple(sent), len({visitor for visitor, _ in waiting}), already_sent)
+
+
+def fit_explanation(
+    uow: Any,
+    workspace_id: str,
+    user_id: str,
+    opening_id: int,
+    *,
+    today: date,
+    related: Mapping[str, frozenset[str]],
+) -> str:
+    """Why this person and this opening fit, in the matcher's words ("" when they do not)."""
+    index = _index(uow, workspace_id, today, related, only_visitor=user_id)
+    try:
+        return explanation_of(index, user_id, str(opening_id))
+    except KeyError:  # not a visitor (no profile) or not an open opening
+        return ""
+
+
+def _why_not_answer(uow: Any, ctx: Context, proposal: Any, *, accept: bool) -> str | None:
+    if proposal is None:
+        return "That proposal no longer exists."
+    opening_gone = proposal.opening.status != "open" or proposal.opening.open_seats == 0
+    applied = uow.applications.live_for(ctx.workspace_id, proposal.person_id, proposal.opening_id)
+    refusals = (
+        (proposal.person.user_id != ctx.actor, "Only the person it was made to can answer it."),
+        (proposal.status != "sent", f"Nothing changed: you have already {proposal.status} it."),
+        (accept and opening_gone, "This opening has filled up or closed since it was proposed."),
+        (accept and applied is not None, "You have already applied to this opening."),
+    )
+    return next((reason for refused_, reason in refusals if refused_), None)
+
+
+def explanation_of(index: MatchIndex, visitor_id: str, opening_id: str) -> str:
+    """The matcher's words for why this visitor and this opening fit."""
+    visitor, opening = index.visitor(visitor_id), index.opening(opening_id)
+    pairs = index.pairs_of_visitor(visitor)
+    rows = (pairs.opening == opening).nonzero()[0]
+    if not len(rows):
+        return ""
+    return explain(index, visitor, opening, int(pairs.starts[rows[0]])).text
+
+
+PROPOSED = (
+    "I accepted the organisers' matching-round proposal: the opening was posted for visitors "
+    "like me, and the round put us together."
+)
+
+
+def answer_proposal(uow: Any, ctx: Context, proposal_id: int, *, accept: bool) -> Outcome:
+    """Only the visitor answers. Accepting applies like anyone else: the host lead is asked to
+    accept or decline (and reminded), then the home lead."""
+    proposal = uow.proposals.get(ctx.workspace_id, proposal_id)
+    reason = _why_not_answer(uow, ctx, proposal, accept=accept)
+    if reason is not None:
+        return refused(reason)
+    if not accept:
+        proposal.status = "declined"
+        ctx.audit(
+            uow,
+            action="proposal_declined",
+            subject=f"proposal:{proposal.id}",
+        )
+        uow.commit()
+        return Outcome(actor=ctx.actor)
+    proposal.status = "accepted"
+    application = uow.applications.create(
+        workspace_id=ctx.workspace_id,
+        opening_id=proposal.opening_id,
+        person_id=proposal.person_id,
+        status=Status.SUBMITTED,
+        motivation=PROPOSED,
+        learning_goal=proposal.person.learning_goal,
+        starts_on=proposal.starts_on,
+        ends_on=proposal.ends_on,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    ctx.audit(
+        uow,
+        action="proposal_accepted",
+        subject=f"application:{application.id}",
+    )
+    uow.commit()
+    view = replace(snapshot(uow, application, ctx.organisers), fit=proposal.explanation)
+    notices = [(Notice.APPLIED, view.visitor_id)]
+    notices += [(Notice.HOST_REQUEST, decider) for decider in view.host_deciders]
+    return Outcome(visit=view, notices=tuple(notices), actor=ctx.actor)

@@ -1,1 +1,0 @@
-"""Block Kit builders: every message, modal and Home tab the bot shows is assembled here."""

@@ -1,0 +1,120 @@
+"""Buttons of the approval workflow: apply, accept or decline, agree, confirm, withdraw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.applications import service as workflow
+from bot.applications import views
+from bot.applications.model import Status
+from bot.applications.service import Context, Outcome
+from bot.core.ids import parse_id
+from bot.openings.views import APPLY
+from handlers.deps import Deps
+from handlers.notices import deliver
+from handlers.replies import tell, workspace_of
+
+# Buttons that open a modal first: (target status, expected status, modal builder).
+MODAL_STEPS = {
+    views.HOST_DECLINE: (
+        Status.DECLINED,
+        Status.SUBMITTED,
+        lambda v: views.host_decline_modal(v.application_id),
+    ),
+    views.HOME_AGREE: (Status.HOME_AGREED, Status.HOST_ACCEPTED, views.home_agree_modal),
+    views.HOME_DECLINE: (
+        Status.DECLINED,
+        Status.HOST_ACCEPTED,
+        lambda v: views.home_decline_modal(v.application_id),
+    ),
+    views.WITHDRAW: (Status.WITHDRAWN, None, lambda v: views.withdraw_modal(v.application_id)),
+}
+
+
+def context_of(body: dict[str, Any], deps: Deps) -> Context:
+    return Context(
+        workspace_id=workspace_of(body),
+        actor=body["user"]["id"],
+        now=deps.clock.now(),
+        today=deps.today(),
+        organisers=deps.settings.admin_user_ids,
+    )
+
+
+def _target_id(body: dict[str, Any]) -> int | None:
+    value = body["actions"][0].get("value", "")
+    return parse_id(value)
+
+
+def answer(
+    outcome: Outcome, ctx: Context, body: dict[str, Any], deps: Deps, client: WebClient
+) -> None:
+    if outcome.refusal is not None:
+        tell(client, body, outcome.refusal)
+        return
+    deliver(outcome, ctx, deps, client)
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.action(APPLY)
+    def apply(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        ctx, opening_id = context_of(body, deps), _target_id(body)
+        with deps.reader() as uow:
+            form = workflow.apply_form(uow, ctx, opening_id or 0)
+        if isinstance(form, Outcome):
+            tell(client, body, form.refusal or "")
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=views.apply_modal(form))
+
+    @app.action(views.CHANGE_DATES)
+    def change_dates(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        ctx = context_of(body, deps)
+        with deps.uow() as uow:
+            form = workflow.date_change_form(uow, ctx, _target_id(body) or 0)
+        if isinstance(form, Outcome):
+            tell(client, body, form.refusal or "")
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=views.date_change_modal(form))
+
+    @app.action(views.HOST_ACCEPT)
+    def host_accept(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        ctx = context_of(body, deps)
+        with deps.uow() as uow:
+            outcome = workflow.host_decides(uow, ctx, _target_id(body) or 0, accept=True)
+        answer(outcome, ctx, body, deps, client)
+
+    @app.action(views.CARD_CONFIRM)
+    def card_confirm(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        ctx = context_of(body, deps)
+        with deps.uow() as uow:
+            outcome = workflow.confirm_card(uow, ctx, _target_id(body) or 0, on_tour=deps.on_tour)
+        if outcome.ok and not outcome.notices:
+            tell(
+                client,
+                body,
+                "Thanks, you confirmed the visit card. I'll tell everyone once all have.",
+            )
+            return
+        answer(outcome, ctx, body, deps, client)
+
+    @app.action(views.HOST_DECLINE)
+    @app.action(views.HOME_AGREE)
+    @app.action(views.HOME_DECLINE)
+    @app.action(views.WITHDRAW)
+    def open_step_modal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        target, expected, build = MODAL_STEPS[body["actions"][0]["action_id"]]
+        ctx = context_of(body, deps)
+        with deps.uow() as uow:
+            prepared = workflow.prepare_step(uow, ctx, _target_id(body) or 0, target, expected)
+        if isinstance(prepared, Outcome):
+            tell(client, body, prepared.refusal or "")
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=build(prepared))

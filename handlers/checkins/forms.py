@@ -1,0 +1,53 @@
+"""Modal submissions of the weekly check-in: "Need help" and "Log what I shipped"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.applications.service import Context
+from bot.applications.views import refusal_modal
+from bot.checkins import service as checkins
+from bot.checkins import views
+from bot.checkins.model import CheckinRef
+from bot.checkins.service import CheckinOutcome
+from handlers.applications.actions import context_of
+from handlers.checkins.actions import carry_out
+from handlers.deps import Deps
+from handlers.forms import FormValues
+
+Step = Callable[[Any, Context, CheckinRef, FormValues], CheckinOutcome]
+
+
+def register(app: App, deps: Deps) -> None:
+    def submitted(callback_id: str, step: Step) -> None:
+        @app.view(callback_id)
+        def on_submit(
+            ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+        ) -> None:
+            target = views.read_modal_metadata(view.get("private_metadata", ""))
+            if target is None:
+                ack(response_action="update", view=refusal_modal("That check-in is gone."))
+                return
+            ref, channel, ts = target
+            with deps.uow() as uow:
+                outcome = step(uow, context_of(body, deps), ref, FormValues(view))
+            if outcome.errors:
+                ack(response_action="errors", errors=outcome.errors)
+            elif outcome.refusal is not None:
+                ack(response_action="update", view=refusal_modal(outcome.refusal))
+            else:
+                ack()
+                carry_out(outcome, channel, ts, client)
+
+    submitted(
+        views.HELP_MODAL,
+        lambda uow, ctx, ref, form: checkins.ask_for_help(uow, ctx, ref, form.text("details")),
+    )
+    submitted(
+        views.SHIPPED_MODAL,
+        lambda uow, ctx, ref, form: checkins.log_shipped(uow, ctx, ref, form.text("items")),
+    )

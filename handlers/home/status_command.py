@@ -1,0 +1,24 @@
+"""`/tourism status`: my part of the App Home, as an ephemeral message."""
+
+from __future__ import annotations
+
+from bot.home.service import load_home
+from bot.home.views import status_message
+from handlers.command_request import CommandRequest, SubcommandHandler
+from handlers.deps import Deps
+
+
+def show_status(request: CommandRequest, deps: Deps) -> None:
+    with deps.reader() as uow:
+        data = load_home(
+            uow,
+            request.workspace_id,
+            request.user_id,
+            today=deps.today(),
+            is_organiser=deps.settings.is_admin(request.user_id),
+            related=deps.vocabulary.related_map(),
+        )
+    request.ack(**status_message(data))
+
+
+SUBCOMMANDS: dict[str, SubcommandHandler] = {"status": show_status}

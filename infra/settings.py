@@ -1,0 +1,318 @@
+"""Settings read from the environment (and `.env`, loaded by the entrypoint, never at import).
+
+Every setting is validated up front so that a bad value stops the start with one line that names
+the variable and says how to fix it, instead of a traceback minutes later.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.core.clock import ClockFileError, read_clock_file
+
+DEFAULT_DATABASE_URL = "sqlite:///tourism.db"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+# The values .env.example ships with ("xoxb-your-bot-token", "your-signing-secret", …): copying
+# the example without filling it in must stop the start, not fail later at Slack.
+_PLACEHOLDER = re.compile(r"(^|[-_])your[-_]", re.IGNORECASE)
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+class SettingsError(Exception):
+    """One or more settings are missing or malformed; each problem is one line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class WebServerSettings:
+    """Limits of the HTTP server (`tourism web`, `tourism serve` in HTTP mode)."""
+
+    threads: int = 8  # requests handled at once; more wait in the queue
+    max_connections: int = 1000  # open client connections, idle and slow ones included
+    request_timeout: int = 10  # seconds a client may stay silent before it is disconnected
+
+
+@dataclass(frozen=True)
+class Settings:
+    slack_bot_token: str
+    slack_signing_secret: str | None
+    slack_app_token: str | None
+    port: int
+    database_url: str
+    slack_api_url: str | None
+    announcement_channel: str | None
+    admin_user_ids: frozenset[str]
+    timezone: ZoneInfo
+    log_level: str
+    clock_file: Path | None
+    tick_seconds: int
+    topics_file: Path | None = None
+    health_port: int | None = None
+    log_format: str = "text"
+    inbox_retention_days: int = 30
+    socket_mode: bool = False
+    web: WebServerSettings = field(default_factory=WebServerSettings)
+    shutdown_seconds: int = 20
+
+    def is_admin(self, user_id: str) -> bool:
+        return user_id in self.admin_user_ids
+
+
+class _Reader:
+    """Collects every problem instead of stopping at the first, so one start shows them all."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self.problems: list[str] = []
+
+    def get(self, name: str) -> str | None:
+        value = self.env.get(name, "").strip()
+        return value or None
+
+    def is_placeholder(self, name: str, value: str, where: str) -> bool:
+        """Refuses a credential that is still the placeholder copied from .env.example."""
+        if not _PLACEHOLDER.search(value):
+            return False
+        self.fail(
+            name,
+            f"is still the placeholder from .env.example ({value!r}): "
+            f"replace it with the real value from {where}.",
+        )
+        return True
+
+    def flag(self, name: str, default: bool) -> bool:
+        raw = self.get(name)
+        if raw is None:
+            return default
+        if raw.lower() not in _TRUE + _FALSE:
+            self.fail(name, f"must be true or false, not {raw!r}.")
+            return default
+        return raw.lower() in _TRUE
+
+    def fail(self, name: str, message: str) -> None:
+        self.problems.append(f"{name} {message}")
+
+    def token(self, name: str, prefix: str, where: str, *, required: bool) -> str | None:
+        value = self.get(name)
+        if value is None:
+            if required:
+                self.fail(name, f"is missing: set it to the {prefix}… token from {where}.")
+            return None
+        if not value.startswith(prefix):
+            self.fail(name, f"does not look right: it must start with {prefix} (see {where}).")
+            return None
+        return None if self.is_placeholder(name, value, where) else value
+
+    def integer(self, name: str, default: int, low: int, high: int) -> int:
+        raw = self.get(name)
+        if raw is None:
+            return default
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            self.fail(name, f"must be a whole number from {low} to {high}, not {raw!r}.")
+            return default
+        return int(raw)
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, socket_mode: bool = False) -> Settings:
+    """Builds Settings from `env` (default: the process environment) or raises SettingsError.
+
+    Socket Mode is used only when chosen: `socket_mode` (the command line's --socket-mode) or
+    SOCKET_MODE=true. An app token alone does not select it.
+    """
+    reader = _Reader(os.environ if env is None else env)
+    socket_mode = reader.flag("SOCKET_MODE", False) or socket_mode
+    app_token = reader.token(
+        "SLACK_APP_TOKEN", "xapp-", "Basic Information → App-Level Tokens", required=socket_mode
+    )
+    settings = Settings(
+        slack_bot_token=reader.token(
+            "SLACK_BOT_TOKEN", "xoxb-", "OAuth & Permissions → Bot User OAuth Token", required=True
+        )
+        or "",
+        slack_signing_secret=_signing_secret(reader, required=not socket_mode),
+        slack_app_token=app_token,
+        port=reader.integer("PORT", 3000, 1, 65535),
+        database_url=_database_url(reader),
+        slack_api_url=_api_url(reader),
+        announcement_channel=_channel(reader),
+        admin_user_ids=_admins(reader),
+        timezone=_timezone(reader),
+        log_level=_log_level(reader),
+        clock_file=_clock_file(reader),
+        tick_seconds=reader.integer("TOURISM_TICK_SECONDS", 30, 1, 3600),
+        topics_file=_topics_file(reader),
+        health_port=reader.integer("HEALTH_PORT", 0, 1, 65535) or None,
+        log_format=_log_format(reader),
+        inbox_retention_days=reader.integer("TOURISM_INBOX_RETENTION_DAYS", 30, 1, 3650),
+        socket_mode=socket_mode,
+        web=WebServerSettings(
+            threads=reader.integer("WEB_THREADS", WebServerSettings.threads, 1, 256),
+            max_connections=reader.integer(
+                "WEB_MAX_CONNECTIONS", WebServerSettings.max_connections, 10, 100_000
+            ),
+            request_timeout=reader.integer(
+                "WEB_REQUEST_TIMEOUT", WebServerSettings.request_timeout, 1, 600
+            ),
+        ),
+        shutdown_seconds=reader.integer("SHUTDOWN_SECONDS", Settings.shutdown_seconds, 1, 600),
+    )
+    if reader.problems:
+        raise SettingsError(reader.problems)
+    return settings
+
+
+def load_database_url(env: Mapping[str, str] | None = None) -> str:
+    """Just DATABASE_URL: all `tourism migrate` needs, so it runs without Slack credentials."""
+    reader = _Reader(os.environ if env is None else env)
+    url = _database_url(reader)
+    if reader.problems:
+        raise SettingsError(reader.problems)
+    return url
+
+
+def _signing_secret(reader: _Reader, *, required: bool) -> str | None:
+    where = "Basic Information → App Credentials → Signing Secret"
+    value = reader.get("SLACK_SIGNING_SECRET")
+    if value is None and required:
+        reader.fail(
+            "SLACK_SIGNING_SECRET",
+            f"is missing: HTTP mode needs it ({where}), "
+            "or set SOCKET_MODE=true and SLACK_APP_TOKEN to use Socket Mode.",
+        )
+    elif value is not None and reader.is_placeholder("SLACK_SIGNING_SECRET", value, where):
+        return None
+    elif value is not None and not re.fullmatch(r"[0-9a-zA-Z]{16,}", value):
+        reader.fail(
+            "SLACK_SIGNING_SECRET",
+            "does not look right: copy it again from Basic Information → Signing Secret.",
+        )
+    return value
+
+
+def _database_url(reader: _Reader) -> str:
+    raw = reader.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        reader.fail(
+            "DATABASE_URL",
+            "is not a database URL: use sqlite:///tourism.db or postgresql://user@host/dbname.",
+        )
+        return DEFAULT_DATABASE_URL
+    backend = url.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        reader.fail("DATABASE_URL", f"uses {backend!r}: only sqlite and postgresql are supported.")
+        return DEFAULT_DATABASE_URL
+    if backend == "postgresql" and url.drivername == "postgresql":
+        # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+def _api_url(reader: _Reader) -> str | None:
+    raw = reader.get("SLACK_API_URL")
+    if raw is None:
+        return None
+    parsed = urlparse(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        reader.fail(
+            "SLACK_API_URL", f"must be an http(s) URL such as https://slack.com/api/, not {raw!r}."
+        )
+        return None
+    # WebClient appends the method name to the base URL, so it must end with a slash.
+    return raw if raw.endswith("/") else raw + "/"
+
+
+def _channel(reader: _Reader) -> str | None:
+    raw = reader.get("TOURISM_CHANNEL")
+    if raw is not None and not _CHANNEL_ID.fullmatch(raw):
+        reader.fail(
+            "TOURISM_CHANNEL",
+            f"must be a channel ID such as C0123ABCD, not {raw!r}: "
+            "open the channel's details in Slack and copy the ID shown at the bottom.",
+        )
+        return None
+    return raw
+
+
+def _admins(reader: _Reader) -> frozenset[str]:
+    raw = reader.get("TOURISM_ADMINS") or ""
+    ids = [part.strip() for part in raw.split(",") if part.strip()]
+    bad = [user_id for user_id in ids if not _USER_ID.fullmatch(user_id)]
+    if bad:
+        reader.fail(
+            "TOURISM_ADMINS",
+            f"must list Slack user IDs separated by commas (like U0123ABCD), not {', '.join(bad)}: "
+            "in Slack open a profile, ⋮ → Copy member ID.",
+        )
+    return frozenset(user_id for user_id in ids if user_id not in bad)
+
+
+def _timezone(reader: _Reader) -> ZoneInfo:
+    raw = reader.get("TOURISM_TIMEZONE") or "UTC"
+    try:
+        return ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        reader.fail(
+            "TOURISM_TIMEZONE",
+            f"is not a time zone: use an IANA name such as Europe/Warsaw, not {raw!r}.",
+        )
+        return ZoneInfo("UTC")
+
+
+def _log_level(reader: _Reader) -> str:
+    raw = (reader.get("LOG_LEVEL") or "INFO").upper()
+    if raw not in LOG_LEVELS:
+        reader.fail("LOG_LEVEL", f"must be one of {', '.join(LOG_LEVELS)}, not {raw!r}.")
+        return "INFO"
+    return raw
+
+
+def _log_format(reader: _Reader) -> str:
+    raw = (reader.get("LOG_FORMAT") or "text").lower()
+    if raw not in LOG_FORMATS:
+        reader.fail("LOG_FORMAT", f"must be text or json, not {raw!r}.")
+        return "text"
+    return raw
+
+
+def _existing_file(reader: _Reader, name: str) -> Path | None:
+    raw = reader.get(name)
+    if raw is None:
+        return None
+    path = Path(raw).expanduser()
+    if not path.is_file():
+        reader.fail(name, f"points at {raw!r}, which is not a readable file.")
+        return None
+    return path
+
+
+def _clock_file(reader: _Reader) -> Path | None:
+    path = _existing_file(reader, "TOURISM_CLOCK_FILE")
+    if path is not None:
+        try:
+            read_clock_file(path)
+        except ClockFileError as error:
+            reader.fail("TOURISM_CLOCK_FILE", str(error))
+            return None
+    return path
+
+
+def _topics_file(reader: _Reader) -> Path | None:
+    return _existing_file(reader, "TOURISM_TOPICS_FILE")
