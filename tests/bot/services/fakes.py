@@ -21,6 +21,11 @@ ORGANISER = "U0ORG"
 _ids = count(100)
 
 
+def ours(workspace_id: str, rows: list[SimpleNamespace]) -> list[SimpleNamespace]:
+    """The rows a question about `workspace_id` may see: every row here is of WORKSPACE."""
+    return rows if workspace_id == WORKSPACE else []
+
+
 def team(name: str, *leads: str) -> SimpleNamespace:
     return SimpleNamespace(
         id=next(_ids),
@@ -88,7 +93,8 @@ class FakePeople:
     rows: list[SimpleNamespace] = field(default_factory=list)
 
     def get_by_user(self, workspace_id: str, user_id: str) -> SimpleNamespace | None:
-        return next((p for p in self.rows if p.user_id == user_id), None)
+        rows = ours(workspace_id, self.rows)
+        return next((p for p in rows if p.user_id == user_id), None)
 
 
 @dataclass
@@ -96,7 +102,7 @@ class FakeTeams:
     rows: list[SimpleNamespace] = field(default_factory=list)
 
     def get(self, workspace_id: str, team_id: int) -> SimpleNamespace | None:
-        return next((t for t in self.rows if t.id == team_id), None)
+        return next((t for t in ours(workspace_id, self.rows) if t.id == team_id), None)
 
 
 LIVE = ("submitted", "host_accepted", "home_agreed", "confirmed")
@@ -109,13 +115,13 @@ class FakeApplications:
     rows: list[SimpleNamespace] = field(default_factory=list)
 
     def opening(self, workspace_id: str, opening_id: int) -> SimpleNamespace | None:
-        return next((o for o in self.openings if o.id == opening_id), None)
+        return next((o for o in ours(workspace_id, self.openings) if o.id == opening_id), None)
 
     def live_for(self, workspace_id: str, person_id: int, opening_id: int) -> Any:
         return next(
             (
                 a
-                for a in self.rows
+                for a in ours(workspace_id, self.rows)
                 if a.person_id == person_id and a.opening_id == opening_id and a.status in LIVE
             ),
             None,
@@ -136,10 +142,10 @@ class FakeTours:
     rows: list[SimpleNamespace] = field(default_factory=list)
 
     def get(self, workspace_id: str, tour_id: int, *, lock: bool = False) -> Any:
-        return next((t for t in self.rows if t.id == tour_id), None)
+        return next((t for t in ours(workspace_id, self.rows) if t.id == tour_id), None)
 
     def of_person(self, workspace_id: str, person_id: int) -> list[SimpleNamespace]:
-        return [t for t in self.rows if t.person_id == person_id]
+        return [t for t in ours(workspace_id, self.rows) if t.person_id == person_id]
 
     def visitor_of(self, tour: SimpleNamespace) -> SimpleNamespace:
         return next(p for p in self.people.rows if p.id == tour.person_id)
@@ -158,7 +164,7 @@ class FakeExtensions:
         return [e for e in self.rows if e.tour_id == tour_id]
 
     def get(self, workspace_id: str, extension_id: int) -> SimpleNamespace | None:
-        return next((e for e in self.rows if e.id == extension_id), None)
+        return next((e for e in ours(workspace_id, self.rows) if e.id == extension_id), None)
 
     def create(self, **fields: Any) -> SimpleNamespace:
         extension = SimpleNamespace(id=next(_ids), decision_reason="", **fields)
@@ -191,7 +197,7 @@ class FakeProposals:
     rows: list[SimpleNamespace] = field(default_factory=list)
 
     def get(self, workspace_id: str, proposal_id: int) -> SimpleNamespace | None:
-        return next((p for p in self.rows if p.id == proposal_id), None)
+        return next((p for p in ours(workspace_id, self.rows) if p.id == proposal_id), None)
 
 
 class FakeUnitOfWork:

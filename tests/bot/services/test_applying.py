@@ -114,3 +114,11 @@ def test_applying_twice_to_one_opening_is_refused(uow):
     assert "already applied to this opening" in again.refusal
     assert "already applied" in apply_form(uow, context(VISITOR), opening.id).refusal
     assert len(uow.applications.rows) == 1
+
+
+def test_a_form_with_mistakes_is_answered_field_by_field_and_nothing_is_stored(uow):
+    opening = host_opening(uow)
+    blank = ApplicationInput(motivation="", learning_goal="", starts_on=TODAY)
+    outcome = submit_application(uow, context(VISITOR), opening.id, blank)
+    assert set(outcome.errors) == {"motivation", "starts_on"} and not outcome.ok
+    assert uow.applications.rows == [] and uow.commits == 0

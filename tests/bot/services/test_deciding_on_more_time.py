@@ -172,6 +172,9 @@ def test_might_stay_is_said_once_by_the_visitor_of_a_visit_not_over(uow):
     )
     again = set_might_stay(uow, at(VISITOR), tour.id, might_stay=True)
     assert again.refusal == "Nothing changed: the leads already know you might like to stay."
+    assert set_might_stay(uow, at(VISITOR), tour.id, might_stay=False).refusal is None
+    unsaid = set_might_stay(uow, at(VISITOR), tour.id, might_stay=False)
+    assert unsaid.refusal == "Nothing changed: you had not said you might like to stay."
     stranger = set_might_stay(uow, at(HOST_LEAD), tour.id, might_stay=False)
     assert stranger.refusal.startswith("Only the visitor")
     after = context(VISITOR, ENDS + timedelta(days=1))
@@ -179,4 +182,4 @@ def test_might_stay_is_said_once_by_the_visitor_of_a_visit_not_over(uow):
     assert set_might_stay(uow, after, None, might_stay=False).refusal == (
         "You have no visit booked or under way."
     )
-    assert set_might_stay(uow, context(VISITOR, ENDS), None, might_stay=False).refusal is None
+    assert set_might_stay(uow, context(VISITOR, ENDS), None, might_stay=True).refusal is None
