@@ -220,7 +220,8 @@ class Opening(WorkspaceScoped, Base):
 
 
 class Application(WorkspaceScoped, Base):
-    """A visitor's request to join an opening; `status` follows bot.workflow's state machine."""
+    """A visitor's request to join an opening; `status` follows the state machine of
+    bot.applications.model."""
 
     __tablename__ = "applications"
     __table_args__ = (Index("ix_applications_opening_status", "opening_id", "status"),)

@@ -1,4 +1,4 @@
-"""Carrying out what bot.services.openings decided about an opening's channel announcement.
+"""Carrying out what bot.openings.service decided about an opening's channel announcement.
 
 Shared by the modal submission (post or update) and the buttons (close); the periodic tick can
 use `update_announcements` for the openings `close_expired_openings` closed.

@@ -1,0 +1,262 @@
+"""Small in-memory stand-ins for the storage ports the use cases call, and a few rows.
+
+Rows are plain namespaces with the attributes the services read; each repository holds what a
+test puts in it and answers the few questions the services ask. Fast enough for a mutation run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import count
+from types import SimpleNamespace
+from typing import Any
+
+from bot.applications.service import Context
+
+WORKSPACE = "T0TEST"
+NOW = datetime(2026, 11, 23, 10, 0)  # a Monday
+TODAY = NOW.date()
+ORGANISER = "U0ORG"
+_ids = count(100)
+
+
+def ours(workspace_id: str, rows: list[SimpleNamespace]) -> list[SimpleNamespace]:
+    """The rows a question about `workspace_id` may see: every row here is of WORKSPACE."""
+    return rows if workspace_id == WORKSPACE else []
+
+
+def team(name: str, *leads: str) -> SimpleNamespace:
+    return SimpleNamespace(
+        id=next(_ids),
+        name=name,
+        leads=[SimpleNamespace(user_id=lead) for lead in leads],
+        away_cap=1,
+        blackouts=[],
+        sprint_start=None,
+        sprint_weeks=None,
+    )
+
+
+def person(user_id: str, home: SimpleNamespace | None) -> SimpleNamespace:
+    return SimpleNamespace(
+        id=next(_ids),
+        user_id=user_id,
+        home_team=home,
+        home_team_id=home.id if home is not None else None,
+        learning_goal="Learn streaming",
+        available_from=None,
+        available_until=None,
+        learn_topics=[],
+        teach_topics=[],
+    )
+
+
+def opening(host: SimpleNamespace, **fields: Any) -> SimpleNamespace:
+    values = {
+        "id": next(_ids),
+        "title": "Tune the ranking",
+        "host_team": host,
+        "host_team_id": host.id,
+        "status": "open",
+        "open_seats": 1,
+        "apply_by": None,
+        "earliest_start": date(2026, 12, 7),
+        "latest_end": date(2027, 1, 31),
+        "weeks": 4,
+        "buddy_user_id": None,
+        "expected_output": "knowledge",
+    }
+    return SimpleNamespace(**(values | fields))
+
+
+def context(actor: str, today: date = TODAY) -> Context:
+    return Context(
+        workspace_id=WORKSPACE,
+        actor=actor,
+        now=datetime.combine(today, NOW.time()),
+        today=today,
+        organisers=frozenset({ORGANISER}),
+    )
+
+
+@dataclass
+class FakeAudit:
+    actions: list[str] = field(default_factory=list)
+
+    def record(self, workspace_id: str, *, action: str, **_details: Any) -> None:
+        self.actions.append(action)
+
+
+@dataclass
+class FakePeople:
+    rows: list[SimpleNamespace] = field(default_factory=list)
+
+    def get_by_user(self, workspace_id: str, user_id: str) -> SimpleNamespace | None:
+        rows = ours(workspace_id, self.rows)
+        return next((p for p in rows if p.user_id == user_id), None)
+
+
+@dataclass
+class FakeTeams:
+    rows: list[SimpleNamespace] = field(default_factory=list)
+
+    def get(self, workspace_id: str, team_id: int) -> SimpleNamespace | None:
+        return next((t for t in ours(workspace_id, self.rows) if t.id == team_id), None)
+
+
+LIVE = ("submitted", "host_accepted", "home_agreed", "confirmed")
+
+
+@dataclass
+class FakeApplications:
+    people: FakePeople
+    openings: list[SimpleNamespace] = field(default_factory=list)
+    rows: list[SimpleNamespace] = field(default_factory=list)
+
+    def opening(self, workspace_id: str, opening_id: int) -> SimpleNamespace | None:
+        return next((o for o in ours(workspace_id, self.openings) if o.id == opening_id), None)
+
+    def live_for(self, workspace_id: str, person_id: int, opening_id: int) -> Any:
+        return next(
+            (
+                a
+                for a in ours(workspace_id, self.rows)
+                if a.person_id == person_id and a.opening_id == opening_id and a.status in LIVE
+            ),
+            None,
+        )
+
+    def create(self, **fields: Any) -> SimpleNamespace:
+        defaults = {"status": "submitted", "covering_home_duties": False, "decision_reason": ""}
+        application = SimpleNamespace(id=next(_ids), **(defaults | fields))
+        application.opening = self.opening(application.workspace_id, application.opening_id)
+        application.person = next(p for p in self.people.rows if p.id == application.person_id)
+        self.rows.append(application)
+        return application
+
+
+@dataclass
+class FakeTours:
+    people: FakePeople
+    rows: list[SimpleNamespace] = field(default_factory=list)
+
+    def get(self, workspace_id: str, tour_id: int, *, lock: bool = False) -> Any:
+        return next((t for t in ours(workspace_id, self.rows) if t.id == tour_id), None)
+
+    def of_person(self, workspace_id: str, person_id: int) -> list[SimpleNamespace]:
+        return [t for t in ours(workspace_id, self.rows) if t.person_id == person_id]
+
+    def visitor_of(self, tour: SimpleNamespace) -> SimpleNamespace:
+        return next(p for p in self.people.rows if p.id == tour.person_id)
+
+    def absences_from_team(self, workspace_id: str, team_id: int, **_: Any) -> list[Any]:
+        return []
+
+
+@dataclass
+class FakeExtensions:
+    rows: list[SimpleNamespace] = field(default_factory=list)
+    # Someone else decides between the step's read and its compare-and-set write.
+    someone_else_decides: bool = False
+
+    def of_tour(self, tour_id: int) -> list[SimpleNamespace]:
+        return [e for e in self.rows if e.tour_id == tour_id]
+
+    def get(self, workspace_id: str, extension_id: int) -> SimpleNamespace | None:
+        return next((e for e in ours(workspace_id, self.rows) if e.id == extension_id), None)
+
+    def create(self, **fields: Any) -> SimpleNamespace:
+        extension = SimpleNamespace(id=next(_ids), decision_reason="", **fields)
+        self.rows.append(extension)
+        return extension
+
+    def move(self, extension: SimpleNamespace, current: str, target: str, **changes: Any) -> bool:
+        if self.someone_else_decides or extension.status != current:
+            return False
+        extension.status = target
+        for name, value in changes.items():
+            setattr(extension, name, value)
+        return True
+
+    def extend_tour(self, tour: SimpleNamespace, ends_before: date, new_end: date) -> bool:
+        if tour.ends_on != ends_before:
+            return False
+        tour.ends_on = new_end
+        return True
+
+    def flag_might_stay(self, tour: SimpleNamespace, might_stay: bool) -> bool:
+        if getattr(tour, "might_stay", False) == might_stay:
+            return False
+        tour.might_stay = might_stay
+        return True
+
+
+@dataclass
+class FakeProposals:
+    rows: list[SimpleNamespace] = field(default_factory=list)
+
+    def get(self, workspace_id: str, proposal_id: int) -> SimpleNamespace | None:
+        return next((p for p in ours(workspace_id, self.rows) if p.id == proposal_id), None)
+
+
+class FakeUnitOfWork:
+    """The repositories the application, proposal and extension steps use, in memory."""
+
+    def __init__(self) -> None:
+        self.people = FakePeople()
+        self.teams = FakeTeams()
+        self.applications = FakeApplications(self.people)
+        self.tours = FakeTours(self.people)
+        self.extensions = FakeExtensions()
+        self.proposals = FakeProposals()
+        self.audit = FakeAudit()
+        self.commits = 0
+
+    def commit(self) -> None:
+        self.commits += 1
+
+    def add_team(self, name: str, *leads: str) -> SimpleNamespace:
+        row = team(name, *leads)
+        self.teams.rows.append(row)
+        return row
+
+    def add_person(self, user_id: str, home: SimpleNamespace | None) -> SimpleNamespace:
+        row = person(user_id, home)
+        self.people.rows.append(row)
+        return row
+
+    def add_opening(self, host: SimpleNamespace, **fields: Any) -> SimpleNamespace:
+        row = opening(host, **fields)
+        self.applications.openings.append(row)
+        return row
+
+    def add_tour(self, visitor: SimpleNamespace, at: SimpleNamespace, **fields: Any) -> Any:
+        values = {
+            "id": next(_ids),
+            "person_id": visitor.id,
+            "opening_id": at.id,
+            "home_team_id": visitor.home_team_id,
+            "status": "active",
+            "starts_on": date(2026, 11, 16),
+            "ends_on": date(2026, 12, 13),
+        }
+        row = SimpleNamespace(**(values | fields))
+        self.tours.rows.append(row)
+        return row
+
+    def add_proposal(self, visitor: SimpleNamespace, to: SimpleNamespace, **fields: Any) -> Any:
+        values = {
+            "id": next(_ids),
+            "person": visitor,
+            "person_id": visitor.id,
+            "opening": to,
+            "opening_id": to.id,
+            "status": "sent",
+            "starts_on": date(2026, 12, 7),
+            "ends_on": date(2027, 1, 3),
+            "explanation": "You both care about search.",
+        }
+        row = SimpleNamespace(**(values | fields))
+        self.proposals.rows.append(row)
+        return row
