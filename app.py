@@ -38,8 +38,8 @@ from bot.directory.team_import import UnknownWorkspaceError, import_teams
 from bot.scheduling.service import TourPlanner
 from bot.workspaces.service import register_workspace
 from handlers import register_all
-from handlers.deps import Deps
 from infra.delivery import SlackTimeZones
+from infra.deps import Deps
 from infra.health import OperationsRoutes, operations_routes, start_health_server
 from infra.http import HttpServer, PortInUseError, slack_wsgi_app
 from infra.logs import ContextThreadPool, configure_logging

@@ -16,7 +16,6 @@ from handlers.applications import extension_forms as extension_views
 from handlers.applications import forms as application_views
 from handlers.checkins import actions as checkin_actions
 from handlers.checkins import forms as checkin_views
-from handlers.deps import Deps
 from handlers.directory import actions as team_actions
 from handlers.directory import forms as team_views
 from handlers.directory import team_options
@@ -27,6 +26,7 @@ from handlers.openings import forms as opening_views
 from handlers.profiles import forms as profile_views
 from handlers.retros import actions as retro_actions
 from handlers.retros import forms as retro_views
+from infra.deps import Deps
 
 # Each module has register(app, deps); add a feature's action and view modules here.
 LISTENER_MODULES = (

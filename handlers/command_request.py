@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from handlers.deps import Deps
+from infra.deps import Deps
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from slack_sdk import WebClient
 from bot.core.ports import UnitOfWork
 from bot.workspaces.inbox import call_slack_once, process_once
 from bot.workspaces.service import mark_tokens_revoked, mark_uninstalled
-from handlers.deps import Deps
 from handlers.home.listeners import home_for
+from infra.deps import Deps
 
 HANDLED_EVENTS = ("app_home_opened", "app_uninstalled", "tokens_revoked")
 

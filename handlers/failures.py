@@ -20,8 +20,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookResponse
 
 from bot.core.blocks import escape
-from handlers.deps import Deps
 from handlers.replies import refusal_of, tell, user_of
+from infra.deps import Deps
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.applications.views import refusal_modal
-from handlers.deps import Deps
+from infra.deps import Deps
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from bot.applications.service import Context
 from bot.applications.views import refusal_modal
 from bot.core.ids import row_id
 from handlers.applications.actions import context_of
-from handlers.deps import Deps
 from handlers.forms import FormValues
+from infra.deps import Deps
 
 
 class StepOutcome(Protocol):

@@ -17,9 +17,9 @@ from bot.applications.service import (
     settled_requests,
 )
 from bot.applications.views import notice_message, settled_message
-from handlers.deps import Deps
 from handlers.home.listeners import refresh_homes
 from handlers.openings.announcements import update_announcements
+from infra.deps import Deps
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,6 @@ from bot.commands.model import closest_subcommands, parse_command_line
 from bot.commands.views import unknown_command_blocks
 from handlers.applications import extension_commands
 from handlers.command_request import CommandRequest, SubcommandHandler
-from handlers.deps import Deps
 from handlers.directory import commands as teams_command
 from handlers.help import commands as help_command
 from handlers.home import status_command
@@ -19,6 +18,7 @@ from handlers.matching import commands as matching_commands
 from handlers.openings import commands as openings_command
 from handlers.profiles import commands as profile_command
 from handlers.stats import commands as stats_command
+from infra.deps import Deps
 
 SUBCOMMAND_HANDLERS: dict[str, SubcommandHandler] = {
     **extension_commands.SUBCOMMANDS,

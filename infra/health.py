@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from handlers.deps import Deps
+from infra.deps import Deps
 from infra.http import HttpServer, StartResponse, WsgiApp
 from infra.metrics import MetricsExposition, OutboxCollector
 from storage.migrate import schema_is_current

@@ -26,8 +26,8 @@ from bot.openings.service import close_expired_openings
 from bot.retros.service import advance_tours
 from bot.scheduling.service import TourPlanner, schedule_digest
 from bot.workspaces.inbox import prune_inbox
-from handlers.deps import Deps
 from infra.delivery import Deliverer, build_delivery_client
+from infra.deps import Deps
 from infra.health import Heartbeat
 from infra.settings import Settings
 

@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from app import create_app
 from bot.core.clock import Clock, FixedClock
-from handlers.deps import Deps
+from infra.deps import Deps
 from infra.fake_slack import FakeSlack
 from infra.http import HttpServer, slack_wsgi_app
 from infra.settings import Settings, load_database_url, load_settings

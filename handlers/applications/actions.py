@@ -13,9 +13,9 @@ from bot.applications.model import Status
 from bot.applications.service import Context, Outcome
 from bot.core.ids import parse_id
 from bot.openings.views import APPLY
-from handlers.deps import Deps
 from handlers.notices import deliver
 from handlers.replies import tell, workspace_of
+from infra.deps import Deps
 
 # Buttons that open a modal first: (target status, expected status, modal builder).
 MODAL_STEPS = {

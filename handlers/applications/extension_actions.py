@@ -26,9 +26,9 @@ from bot.applications.extensions import (
 from bot.applications.service import Context
 from bot.core.ids import row_id
 from handlers.applications.actions import context_of
-from handlers.deps import Deps
 from handlers.home.listeners import refresh_homes
 from handlers.replies import tell
+from infra.deps import Deps
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from bot.applications.extensions import ExtensionOutcome
 from bot.applications.service import Context
 from handlers.applications.extension_actions import tell_leads
 from handlers.command_request import CommandRequest, SubcommandHandler
-from handlers.deps import Deps
+from infra.deps import Deps
 
 log = logging.getLogger(__name__)
 

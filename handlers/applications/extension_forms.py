@@ -9,8 +9,8 @@ from bot.applications import extensions as service
 from bot.applications.extensions import ExtensionInput
 from bot.core.ids import parse_id
 from handlers.applications.extension_actions import deliver
-from handlers.deps import Deps
 from handlers.modal_steps import Step, register_step
+from infra.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:

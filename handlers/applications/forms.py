@@ -11,10 +11,10 @@ from bot.applications import service as workflow
 from bot.applications import views
 from bot.applications.service import ApplicationInput, Context, Outcome
 from bot.matching.service import fit_explanation
-from handlers.deps import Deps
 from handlers.forms import FormValues
 from handlers.modal_steps import Step, register_step
 from handlers.notices import deliver
+from infra.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:

@@ -14,8 +14,8 @@ from bot.checkins import views
 from bot.checkins.model import CheckinRef, Question
 from bot.checkins.service import CheckinOutcome
 from handlers.applications.actions import context_of
-from handlers.deps import Deps
 from handlers.replies import tell
+from infra.deps import Deps
 
 log = logging.getLogger(__name__)
 

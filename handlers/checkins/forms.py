@@ -16,8 +16,8 @@ from bot.checkins.model import CheckinRef
 from bot.checkins.service import CheckinOutcome
 from handlers.applications.actions import context_of
 from handlers.checkins.actions import carry_out
-from handlers.deps import Deps
 from handlers.forms import FormValues
+from infra.deps import Deps
 
 Step = Callable[[Any, Context, CheckinRef, FormValues], CheckinOutcome]
 

@@ -20,8 +20,8 @@ from bot.directory.views import (
     removal_refused_text,
     removed_text,
 )
-from handlers.deps import Deps
 from handlers.replies import workspace_of
+from infra.deps import Deps
 
 
 def _number(body: dict[str, Any]) -> int:

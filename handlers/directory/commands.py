@@ -25,7 +25,7 @@ from bot.directory.views import (
     usage_text,
 )
 from handlers.command_request import CommandRequest, SubcommandHandler
-from handlers.deps import Deps
+from infra.deps import Deps
 
 log = logging.getLogger(__name__)
 QUOTES = "\"'“”‘’"

@@ -12,8 +12,8 @@ from slack_sdk.errors import SlackApiError
 from bot.directory.model import TeamDraft
 from bot.directory.service import save_team
 from bot.directory.views import TEAM_FORM, organisers_only_text, saved_text, team_id_of
-from handlers.deps import Deps
 from handlers.forms import FormValues
+from infra.deps import Deps
 
 log = logging.getLogger(__name__)
 

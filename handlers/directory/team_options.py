@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.core.inputs import OPTIONS_PER_SELECT, option
-from handlers.deps import Deps
+from infra.deps import Deps
 
 TEAM_FIELD = re.compile(r"^(?:\w+_)?team$")
 

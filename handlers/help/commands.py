@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from bot.commands.views import help_blocks, help_text
 from handlers.command_request import CommandRequest, SubcommandHandler
-from handlers.deps import Deps
+from infra.deps import Deps
 
 
 def show_help(request: CommandRequest, deps: Deps) -> None:

@@ -18,8 +18,8 @@ from bot.matching.views import round_preview_message
 from bot.profiles.service import profile_editor
 from bot.profiles.views import profile_modal
 from bot.stats.views import stats_message
-from handlers.deps import Deps
 from handlers.replies import workspace_of
+from infra.deps import Deps
 
 log = logging.getLogger(__name__)
 

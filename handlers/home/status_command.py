@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.home.service import load_home
 from bot.home.views import status_message
 from handlers.command_request import CommandRequest, SubcommandHandler
-from handlers.deps import Deps
+from infra.deps import Deps
 
 
 def show_status(request: CommandRequest, deps: Deps) -> None:

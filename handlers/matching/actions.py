@@ -20,8 +20,8 @@ from bot.matching.service import (
     send_proposals,
 )
 from handlers.applications.actions import answer, context_of
-from handlers.deps import Deps
 from handlers.replies import tell, workspace_of
+from infra.deps import Deps
 
 
 def _mode(body: dict[str, Any]) -> RoundMode | None:

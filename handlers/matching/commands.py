@@ -12,7 +12,7 @@ from bot.matching.views import (
     round_preview_message,
 )
 from handlers.command_request import CommandRequest, SubcommandHandler
-from handlers.deps import Deps
+from infra.deps import Deps
 
 MODE_WORDS = {
     "best": RoundMode.BEST_TOTAL_FIT,

@@ -37,9 +37,9 @@ from bot.openings.views import (
     query_of,
     refusal_text,
 )
-from handlers.deps import Deps
 from handlers.home.listeners import refresh_homes
 from handlers.openings.announcements import carry_out, send_dm, update_announcements
+from infra.deps import Deps
 
 log = logging.getLogger(__name__)
 PAGE_BUTTONS = re.compile(f"^(?:{NEXT_PAGE}|{PREVIOUS_PAGE})$")

@@ -24,7 +24,7 @@ from bot.openings.service import (
     when_not_in_channel,
 )
 from bot.openings.views import announcement_message, organiser_alert_text
-from handlers.deps import Deps
+from infra.deps import Deps
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from bot.openings.service import (
 )
 from bot.openings.views import opening_modal, openings_list, refusal_message
 from handlers.command_request import CommandRequest, SubcommandHandler
-from handlers.deps import Deps
 from handlers.openings.announcements import update_announcements
+from infra.deps import Deps
 
 log = logging.getLogger(__name__)
 MINE = "mine"

@@ -13,10 +13,10 @@ from bot.core.topics import TopicVocabulary
 from bot.openings.model import OpeningDraft
 from bot.openings.service import Actor, save_opening
 from bot.openings.views import HOST_CALLBACK, YES, saved_text
-from handlers.deps import Deps
 from handlers.forms import FormValues
 from handlers.home.listeners import refresh_homes
 from handlers.openings.announcements import carry_out, send_dm
+from infra.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:

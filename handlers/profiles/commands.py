@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 from bot.profiles.service import profile_editor
 from bot.profiles.views import profile_modal
 from handlers.command_request import CommandRequest, SubcommandHandler
-from handlers.deps import Deps
+from infra.deps import Deps
 
 log = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ from bot.profiles.views import (
     profile_summary_blocks,
     profile_summary_text,
 )
-from handlers.deps import Deps
 from handlers.forms import FormValues
 from handlers.home.listeners import refresh_homes
+from infra.deps import Deps
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from bot.retros import service as retros
 from bot.retros import views
 from bot.retros.service import Refusal
 from handlers.applications.actions import context_of
-from handlers.deps import Deps
 from handlers.replies import tell
+from infra.deps import Deps
 
 log = logging.getLogger(__name__)
 

@@ -19,11 +19,11 @@ from bot.retros import views
 from bot.retros.model import HighlightStep, RetroInput
 from bot.retros.service import Highlight, Session
 from handlers.applications.actions import context_of
-from handlers.deps import Deps
 from handlers.forms import FormValues
 from handlers.openings.announcements import post_in_channel
 from handlers.replies import tell
 from handlers.retros.actions import update_message
+from infra.deps import Deps
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.blocks import user_mention
 from bot.stats.views import stats_message
 from handlers.command_request import CommandRequest, SubcommandHandler
-from handlers.deps import Deps
+from infra.deps import Deps
 
 
 def show_stats(request: CommandRequest, deps: Deps) -> None:

@@ -18,7 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from app import create_app
 from bot.core.clock import FixedClock
 from bot.scheduling.planning import Kind, PlannedMessage
-from handlers.deps import Deps
+from infra.deps import Deps
 from infra.fake_slack import FakeSlack
 from infra.health import Heartbeat, operations_routes, start_health_server
 from infra.http import HttpServer, slack_wsgi_app
