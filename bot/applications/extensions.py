@@ -98,9 +98,11 @@ def _tours_of_actor(uow: Any, ctx: Context) -> list[Any]:
     return [tour for tour in tours if tour.status in LIVE_TOUR_STATUSES]
 
 
-def _visitors_tour(uow: Any, ctx: Context, tour_id: int) -> Any | ExtensionOutcome:
-    """The tour, locked, if it is on and the acting user is its visitor."""
-    tour = uow.tours.get(ctx.workspace_id, tour_id, lock=True)
+def _visitors_tour(
+    uow: Any, ctx: Context, tour_id: int, *, lock: bool = True
+) -> Any | ExtensionOutcome:
+    """The tour (locked unless only looked at) if it is on and the acting user is its visitor."""
+    tour = uow.tours.get(ctx.workspace_id, tour_id, lock=lock)
     if tour is None or tour.status not in LIVE_TOUR_STATUSES:
         return refused("That visit is no longer on.")
     if uow.tours.visitor_of(tour).user_id != ctx.actor:
@@ -116,7 +118,9 @@ class _Eligible:
     on_offer: tuple[int, ...]
 
 
-def _eligible(uow: Any, ctx: Context, tour_id: int | None) -> _Eligible | ExtensionOutcome:
+def _eligible(
+    uow: Any, ctx: Context, tour_id: int | None, *, lock: bool = True
+) -> _Eligible | ExtensionOutcome:
     """The visitor's running tour and the extensions still on offer, or why none."""
     if tour_id is None:
         running = [
@@ -130,7 +134,7 @@ def _eligible(uow: Any, ctx: Context, tour_id: int | None) -> _Eligible | Extens
                 "visit running today. `/tourism status` shows your visits."
             )
         tour_id = running[0].id
-    tour = _visitors_tour(uow, ctx, tour_id)
+    tour = _visitors_tour(uow, ctx, tour_id, lock=lock)
     if isinstance(tour, ExtensionOutcome):
         return tour
     extensions = uow.extensions.of_tour(tour.id)
@@ -211,8 +215,9 @@ def snapshot(uow: Any, ctx: Context, extension: Any, tour: Any) -> ExtensionSnap
 
 
 def extension_form(uow: Any, ctx: Context, tour_id: int | None) -> ExtensionForm | ExtensionOutcome:
-    """What to ask the visitor; `tour_id` None means their visit running today."""
-    eligible = _eligible(uow, ctx, tour_id)
+    """What to ask the visitor; `tour_id` None means their visit running today. Only reads:
+    the request itself checks again, locked."""
+    eligible = _eligible(uow, ctx, tour_id, lock=False)
     if isinstance(eligible, ExtensionOutcome):
         return eligible
     tour = eligible.tour
@@ -268,12 +273,14 @@ class _Loaded:
     view: ExtensionSnapshot
 
 
-def _load(uow: Any, ctx: Context, extension_id: int) -> _Loaded | ExtensionOutcome:
+def _load(
+    uow: Any, ctx: Context, extension_id: int, *, lock: bool = True
+) -> _Loaded | ExtensionOutcome:
     extension = uow.extensions.get(ctx.workspace_id, extension_id)
     if extension is None:
         return refused("That request for more time no longer exists.")
     # Locked: the two steps of one request (and two leads clicking at once) take turns.
-    tour = uow.tours.get(ctx.workspace_id, extension.tour_id, lock=True)
+    tour = uow.tours.get(ctx.workspace_id, extension.tour_id, lock=lock)
     if tour is None or tour.status not in LIVE_TOUR_STATUSES:
         return refused("That visit is no longer on, so there is nothing to extend.")
     return _Loaded(extension, tour, snapshot(uow, ctx, extension, tour))
@@ -282,8 +289,9 @@ def _load(uow: Any, ctx: Context, extension_id: int) -> _Loaded | ExtensionOutco
 def prepare_decision(
     uow: Any, ctx: Context, extension_id: int, *, as_host: bool
 ) -> ExtensionSnapshot | ExtensionOutcome:
-    """Before opening a modal for a decision: the request, or why this person may not decide."""
-    loaded = _load(uow, ctx, extension_id)
+    """Before opening a modal for a decision: the request, or why this person may not decide.
+    Only reads: the decision itself checks again, locked."""
+    loaded = _load(uow, ctx, extension_id, lock=False)
     if isinstance(loaded, ExtensionOutcome):
         return loaded
     refusal = why_not_decide(loaded.view, ctx.actor, as_host=as_host)

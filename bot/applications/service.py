@@ -312,10 +312,13 @@ def submit_application(uow: Any, ctx: Context, opening_id: int, form: Applicatio
 # --- deciding ---------------------------------------------------------------------------------
 
 
-def _load(uow: Any, ctx: Context, application_id: int) -> tuple[Any, VisitSnapshot] | Outcome:
+def _load(
+    uow: Any, ctx: Context, application_id: int, *, lock: bool = True
+) -> tuple[Any, VisitSnapshot] | Outcome:
     # Locked: steps on one application (four people confirming the card at once) take turns,
-    # so the last of them sees everyone else's confirmation.
-    application = uow.applications.get(ctx.workspace_id, application_id, lock=True)
+    # so the last of them sees everyone else's confirmation. A look before a modal opens reads
+    # (lock=False, in a read-only unit of work): the step itself checks again, locked.
+    application = uow.applications.get(ctx.workspace_id, application_id, lock=lock)
     if application is None:
         return refused("That application no longer exists.")
     return application, snapshot(uow, application, ctx.organisers)
@@ -362,7 +365,7 @@ def prepare_step(
 ) -> VisitSnapshot | Outcome:
     """Before opening a modal for a step: the visit, or why this person may not take the step.
     `expected` is the state the step starts from (any state the step allows when None)."""
-    loaded = _load(uow, ctx, application_id)
+    loaded = _load(uow, ctx, application_id, lock=False)
     if isinstance(loaded, Outcome):
         return loaded
     _, view = loaded
@@ -556,7 +559,8 @@ def _why_not_reschedule(ctx: Context, view: VisitSnapshot) -> str | None:
 
 
 def date_change_form(uow: Any, ctx: Context, application_id: int) -> DateChangeForm | Outcome:
-    loaded = _load(uow, ctx, application_id)
+    """What the date-change modal shows; only reads (the change itself checks again, locked)."""
+    loaded = _load(uow, ctx, application_id, lock=False)
     if isinstance(loaded, Outcome):
         return loaded
     application, view = loaded

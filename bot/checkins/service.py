@@ -57,8 +57,14 @@ class _Visit:
     host: Any
 
 
-def _load(uow: Any, ctx: Context, ref: CheckinRef) -> _Visit | CheckinOutcome:
-    tour = uow.checkins.lock_tour(ctx.workspace_id, ref.tour_id)
+def _load(uow: Any, ctx: Context, ref: CheckinRef, *, lock: bool = True) -> _Visit | CheckinOutcome:
+    # Answers of one visit are recorded one after the other (locked); a look before a modal
+    # opens only reads.
+    tour = (
+        uow.checkins.lock_tour(ctx.workspace_id, ref.tour_id)
+        if lock
+        else uow.tours.get(ctx.workspace_id, ref.tour_id)
+    )
     parts = uow.outbox.tour_parts(tour.id) if tour is not None else None
     if parts is None:
         return refused("This check-in belongs to a visit that no longer exists.")
@@ -85,7 +91,7 @@ def prepare(
 ) -> CheckinState | CheckinOutcome:
     """Before opening a modal: the check-in, or why this person may not go on (also when
     `unanswered` has been answered already)."""
-    loaded = _load(uow, ctx, ref)
+    loaded = _load(uow, ctx, ref, lock=False)
     if isinstance(loaded, CheckinOutcome):
         return loaded
     state = _state(uow, loaded, ref)

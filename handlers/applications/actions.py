@@ -74,7 +74,7 @@ def register(app: App, deps: Deps) -> None:
     def change_dates(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         ctx = context_of(body, deps)
-        with deps.uow() as uow:
+        with deps.reader() as uow:
             form = workflow.date_change_form(uow, ctx, _target_id(body) or 0)
         if isinstance(form, Outcome):
             tell(client, body, form.refusal or "")
@@ -112,7 +112,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         target, expected, build = MODAL_STEPS[body["actions"][0]["action_id"]]
         ctx = context_of(body, deps)
-        with deps.uow() as uow:
+        with deps.reader() as uow:
             prepared = workflow.prepare_step(uow, ctx, _target_id(body) or 0, target, expected)
         if isinstance(prepared, Outcome):
             tell(client, body, prepared.refusal or "")

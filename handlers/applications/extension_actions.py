@@ -87,7 +87,7 @@ def register(app: App, deps: Deps) -> None:
     @app.action(views.EXTEND)
     def ask_for_more_time(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        with deps.uow() as uow:
+        with deps.reader() as uow:
             form = service.extension_form(uow, context_of(body, deps), _target_id(body))
         if isinstance(form, ExtensionOutcome):
             tell(client, body, form.refusal or "")
@@ -125,7 +125,7 @@ def register(app: App, deps: Deps) -> None:
     def open_decision_modal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         as_host, build = MODAL_STEPS[body["actions"][0]["action_id"]]
-        with deps.uow() as uow:
+        with deps.reader() as uow:
             prepared = service.prepare_decision(
                 uow, context_of(body, deps), _target_id(body), as_host=as_host
             )

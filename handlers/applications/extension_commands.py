@@ -29,7 +29,7 @@ def _context(request: CommandRequest, deps: Deps) -> Context:
 
 
 def ask_for_more_time(request: CommandRequest, deps: Deps) -> None:
-    with deps.uow() as uow:
+    with deps.reader() as uow:
         form = service.extension_form(uow, _context(request, deps), None)
     if isinstance(form, ExtensionOutcome):
         request.ack(text=form.refusal or "")

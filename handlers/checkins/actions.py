@@ -73,7 +73,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         ref, channel, ts = _clicked(body)
         need_help = body["actions"][0]["action_id"] == views.NEED_HELP
-        with deps.uow() as uow:
+        with deps.reader() as uow:
             prepared = checkins.prepare(
                 uow, context_of(body, deps), ref, Question.MOOD if need_help else None
             )

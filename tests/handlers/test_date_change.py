@@ -231,3 +231,13 @@ def test_confirming_the_same_card_twice_is_recorded_once(bot: RunningBot, applic
     answers = bot.slack.wait_for("response_url", count=5)
     assert "You have already confirmed this visit card." in [a.params["text"] for a in answers]
     assert confirmed_roles(bot, application_id) == {"buddy", "visitor"}
+
+
+def test_opening_the_date_change_modal_reads_beside_a_writer(bot: RunningBot, application_id):
+    """Looking before a modal opens only reads: on SQLite, while another request holds the write
+    lock, the modal still opens (a writing transaction would wait for the lock's 30 s)."""
+    with bot.deps.uow() as writer:
+        seed_team(writer, "Holds the write lock until the modal is open", leads=("U0OTHER",))
+        modal = open_date_change(bot, HOST_LEAD, application_id)
+        writer.commit()
+    assert modal["callback_id"] == views.DATE_CHANGE_MODAL
