@@ -37,8 +37,10 @@ from infra.health import operations_routes, start_health_server
 from infra.http import HttpServer, slack_wsgi_app
 from infra.logs import configure_logging
 from infra.metrics import ObservedApp
+from infra.oauth import MultiWorkspace
 from infra.scheduler import start_ticker
 from infra.slack_client import build_web_client
+from infra.workspace_scope import ScopedSettings, ScopedWebClient
 from storage import migrate
 from storage.db import create_db_engine, session_factory
 from storage.unit_of_work import SqlReader, SqlUnitOfWork
@@ -52,6 +54,7 @@ class TourismApp:
     deps: Deps
     engine: Engine
     tours: TourPlanner
+    workspaces: MultiWorkspace | None = None  # many workspaces (OAuth); None: one bot token
 
     def close(self) -> None:
         self.engine.dispose()
@@ -62,24 +65,28 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
     clock = clock or clock_for(settings.clock_file)
     engine = create_db_engine(settings.database_url)
     sessions = session_factory(engine)
-    client = build_web_client(settings)
+    client = build_web_client(settings, ScopedWebClient if settings.oauth else WebClient)
     tours = TourPlanner(SlackTimeZones(client), settings.timezone)
     deps = Deps(
-        settings=settings,
+        settings=ScopedSettings.over(settings) if settings.oauth else settings,
         clock=clock,
         uow=lambda: SqlUnitOfWork(sessions),
         reader=lambda: SqlReader(sessions),
         vocabulary=load_vocabulary(settings.topics_file),
         on_tour=tours,
     )
+    workspaces = MultiWorkspace(settings, engine, deps) if settings.oauth else None
     bolt = ObservedApp(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
         # Unhandled events get 404 and Slack retries them: keep the manifest's list in step.
         raise_error_for_unhandled_request=False,
+        **(workspaces.bolt_options() if workspaces else {}),
     )
     register_all(bolt, deps)
-    return TourismApp(bolt=bolt, deps=deps, engine=engine, tours=tours)
+    if workspaces:
+        workspaces.register(bolt)
+    return TourismApp(bolt=bolt, deps=deps, engine=engine, tours=tours, workspaces=workspaces)
 
 
 def register_this_workspace(client: WebClient, deps: Deps) -> str:
@@ -97,8 +104,11 @@ def register_this_workspace(client: WebClient, deps: Deps) -> str:
 def serve(settings: Settings) -> None:
     migrate.upgrade(settings.database_url)
     tourism = create_app(settings)
-    workspace_id = register_this_workspace(tourism.bolt.client, tourism.deps)
-    ticker = start_ticker(settings, tourism.deps, workspace_id, tourism.tours)
+    many = tourism.workspaces
+    workspace_id = "" if many else register_this_workspace(tourism.bolt.client, tourism.deps)
+    ticker = start_ticker(
+        settings, tourism.deps, workspace_id, tourism.tours, workspaces=many and many.active
+    )
     operations = operations_routes(tourism.deps, tourism.engine, ticker.heartbeat)
     health = None
     if settings.health_port and (settings.socket_mode or settings.health_port != settings.port):

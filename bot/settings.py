@@ -52,10 +52,19 @@ class Settings:
     health_port: int | None = None
     log_format: str = "text"
     inbox_retention_days: int = 30
+    # Many workspaces (Slack's OAuth install flow): all three set, or none.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_state_secret: str | None = None
 
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
+
+    @property
+    def oauth(self) -> bool:
+        """Installed through /slack/install in any number of workspaces, not with one token."""
+        return self.slack_client_id is not None
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.admin_user_ids
@@ -102,9 +111,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     app_token = reader.token(
         "SLACK_APP_TOKEN", "xapp-", "Basic Information → App-Level Tokens", required=False
     )
+    oauth = _oauth_credentials(reader, socket_mode=app_token is not None)
     settings = Settings(
         slack_bot_token=reader.token(
-            "SLACK_BOT_TOKEN", "xoxb-", "OAuth & Permissions → Bot User OAuth Token", required=True
+            "SLACK_BOT_TOKEN",
+            "xoxb-",
+            "OAuth & Permissions → Bot User OAuth Token",
+            required=oauth is None and not any(map(reader.get, OAUTH_SETTINGS)),
         )
         or "",
         slack_signing_secret=_signing_secret(reader, required=app_token is None),
@@ -122,6 +135,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         health_port=reader.integer("HEALTH_PORT", 0, 1, 65535) or None,
         log_format=_log_format(reader),
         inbox_retention_days=reader.integer("TOURISM_INBOX_RETENTION_DAYS", 30, 1, 3650),
+        **(oauth or {}),
     )
     if reader.problems:
         raise SettingsError(reader.problems)
@@ -135,6 +149,42 @@ def load_database_url(env: Mapping[str, str] | None = None) -> str:
     if reader.problems:
         raise SettingsError(reader.problems)
     return url
+
+
+OAUTH_SETTINGS = {
+    "SLACK_CLIENT_ID": "slack_client_id",
+    "SLACK_CLIENT_SECRET": "slack_client_secret",
+    "SLACK_STATE_SECRET": "slack_state_secret",
+}
+
+
+def _oauth_credentials(reader: _Reader, *, socket_mode: bool) -> dict[str, str] | None:
+    """The three OAuth settings, or None when the bot runs with one SLACK_BOT_TOKEN."""
+    values = {name: reader.get(name) for name in OAUTH_SETTINGS}
+    given = {name: value for name, value in values.items() if value is not None}
+    if not given:
+        return None
+    problems_before = len(reader.problems)
+    missing = [name for name in OAUTH_SETTINGS if name not in given]
+    for name in missing:
+        reader.fail(
+            name,
+            f"is missing: installing in many workspaces needs all of {', '.join(OAUTH_SETTINGS)} "
+            "(Basic Information → App Credentials; the state secret is any long random string), "
+            "or unset them all to use SLACK_BOT_TOKEN.",
+        )
+    secret = given.get("SLACK_STATE_SECRET")
+    if secret is not None and len(secret) < 16:
+        reader.fail("SLACK_STATE_SECRET", "is too short: use at least 16 random characters.")
+    if socket_mode:
+        reader.fail(
+            "SLACK_APP_TOKEN",
+            "selects Socket Mode, which cannot serve /slack/install: unset it to install the bot "
+            "in many workspaces over HTTP.",
+        )
+    if len(reader.problems) > problems_before:
+        return None
+    return {OAUTH_SETTINGS[name]: value for name, value in given.items()}
 
 
 def _signing_secret(reader: _Reader, *, required: bool) -> str | None:

@@ -153,13 +153,24 @@ class TourPlanner:
             with self._lock:
                 self._waiting.setdefault((tour.workspace_id, tour.id), set()).update(zones.unknown)
 
-    def catch_up(self, uow_factory: Callable[[], AbstractContextManager[Any]]) -> int:
+    def catch_up(
+        self,
+        uow_factory: Callable[[], AbstractContextManager[Any]],
+        only_workspace: str | None = None,
+    ) -> int:
         """Learns the missing zones from Slack, then re-plans their tours; returns how many.
+        `only_workspace`: only that workspace's tours (its people are asked with its token).
 
         A tour whose step was rolled back is not found (or is planned as it stands): harmless.
         """
         with self._lock:
-            waiting, self._waiting = self._waiting, {}
+            waiting = {
+                key: people
+                for key, people in self._waiting.items()
+                if only_workspace in (None, key[0])
+            }
+            for key in waiting:
+                del self._waiting[key]
         if not waiting:
             return 0
         self._zones.learn(set().union(*waiting.values()))

@@ -1,10 +1,70 @@
-"""The workspace the bot is installed in: registered on start, paused when Slack takes it away."""
+"""The workspaces the bot is installed in: registered on start (one token) or on install (OAuth),
+paused when Slack takes them away, each with its own settings over the environment's defaults."""
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class InstalledWorkspace:
+    """A workspace as the scheduler and the settings need it. Its own settings are None where it
+    keeps the environment's default."""
+
+    id: str
+    enterprise_id: str | None = None
+    is_enterprise_install: bool = False  # its bot token is the organisation's
+    organiser_ids: frozenset[str] | None = None
+    announcement_channel: str | None = None
+    timezone: str | None = None
+
+
+def settings_for(defaults: Settings, workspace: InstalledWorkspace | None) -> Settings:
+    """The settings that apply in `workspace`: its own organisers, channel and time zone where it
+    has them, TOURISM_ADMINS, TOURISM_CHANNEL and TOURISM_TIMEZONE otherwise."""
+    if workspace is None:
+        return defaults
+    zone = defaults.timezone
+    if workspace.timezone:
+        try:
+            zone = ZoneInfo(workspace.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            log.warning("workspace %s has an unknown time zone; using the default", workspace.id)
+    return dataclasses.replace(
+        defaults,
+        admin_user_ids=(
+            defaults.admin_user_ids if workspace.organiser_ids is None else workspace.organiser_ids
+        ),
+        announcement_channel=workspace.announcement_channel or defaults.announcement_channel,
+        timezone=zone,
+    )
+
+
+def register_installation(
+    uow_factory: UnitOfWorkFactory,
+    workspace: InstalledWorkspace,
+    *,
+    name: str,
+    bot_user_id: str | None,
+    installer_id: str | None,
+    now: datetime,
+) -> None:
+    """A (re)install: the workspace is active again; whoever installed it first is its organiser
+    unless it has organisers already."""
+    with uow_factory() as uow:
+        uow.workspaces.register(
+            workspace, name=name, bot_user_id=bot_user_id, installer_id=installer_id, now=now
+        )
+        uow.commit()
 
 
 def register_workspace(
