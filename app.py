@@ -107,7 +107,11 @@ def serve(settings: Settings) -> None:
     many = tourism.workspaces
     workspace_id = "" if many else register_this_workspace(tourism.bolt.client, tourism.deps)
     ticker = start_ticker(
-        settings, tourism.deps, workspace_id, tourism.tours, workspaces=many and many.active
+        settings,
+        tourism.deps,
+        workspace_id,
+        tourism.tours,
+        workspaces=many.active if many else None,
     )
     operations = operations_routes(tourism.deps, tourism.engine, ticker.heartbeat)
     health = None
@@ -231,7 +235,13 @@ def run_import_teams(path: Path, workspace_id: str | None) -> int:
 def run_serve(settings: Settings) -> int:
     configure_logging(
         settings.log_level,
-        secrets=(settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token),
+        secrets=(
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+            settings.slack_client_secret,
+            settings.slack_state_secret,
+        ),
         fmt=settings.log_format,
     )
     try:

@@ -42,7 +42,7 @@ def organisations_named(body: dict[str, Any], bolt_enterprise_id: str | None) ->
     """Every Enterprise Grid organisation a payload names (events list theirs under
     `authorizations`)."""
     enterprise = body.get("enterprise")
-    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    user: dict[str, Any] = body["user"] if isinstance(body.get("user"), dict) else {}
     authorizations = body.get("authorizations") or []
     named = (
         bolt_enterprise_id,

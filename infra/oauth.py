@@ -86,7 +86,7 @@ def acting_workspace(body: dict[str, Any], context: BoltContext) -> str | None:
     payload's team_id, team.id or user.team_id), which on an org-wide install is the person's
     own workspace."""
     team = body.get("team")
-    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    user: dict[str, Any] = body["user"] if isinstance(body.get("user"), dict) else {}
     for team_id in (
         body.get("team_id"),
         team.get("id") if isinstance(team, dict) else team,

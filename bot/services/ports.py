@@ -27,6 +27,8 @@ class Workspaces(Protocol):
 
     def active(self) -> list[Any]: ...
 
+    def served_org_wide(self, enterprise_id: str) -> dict[str, Any]: ...
+
 
 class Inbox(Protocol):
     def claim(

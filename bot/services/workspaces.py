@@ -7,6 +7,7 @@ import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.services.ports import UnitOfWork, UnitOfWorkFactory
@@ -75,19 +76,25 @@ def register_workspace(
         uow.commit()
 
 
-def mark_uninstalled(uow: UnitOfWork, workspace_id: str, now: datetime) -> None:
-    workspace = uow.workspaces.get(workspace_id)
-    if workspace is not None:
+def mark_uninstalled(
+    uow: UnitOfWork, workspace_id: str, now: datetime, organisation: str | None = None
+) -> None:
+    """`organisation`: an org-wide install was removed, so every workspace it served stops."""
+    for workspace in _served(uow, workspace_id, organisation):
         workspace.uninstalled_at = now
     uow.audit.record(workspace_id, action="app_uninstalled", actor_user_id=None, now=now)
 
 
 def mark_tokens_revoked(
-    uow: UnitOfWork, workspace_id: str, revoked_user_ids: list[str], now: datetime
+    uow: UnitOfWork,
+    workspace_id: str,
+    revoked_user_ids: list[str],
+    now: datetime,
+    organisation: str | None = None,
 ) -> None:
-    workspace = uow.workspaces.get(workspace_id)
-    if workspace is not None and workspace.bot_user_id in revoked_user_ids:
-        workspace.tokens_revoked_at = now
+    for workspace in _served(uow, workspace_id, organisation):
+        if workspace.bot_user_id in revoked_user_ids:
+            workspace.tokens_revoked_at = now
     uow.audit.record(
         workspace_id,
         action="tokens_revoked",
@@ -95,3 +102,12 @@ def mark_tokens_revoked(
         now=now,
         detail={"bot_user_ids": revoked_user_ids},
     )
+
+
+def _served(uow: UnitOfWork, workspace_id: str, organisation: str | None) -> list[Any]:
+    """The workspace, and with an org-wide install every workspace of its organisation."""
+    served = {} if organisation is None else uow.workspaces.served_org_wide(organisation)
+    workspace = uow.workspaces.get(workspace_id)
+    if workspace is not None:
+        served[workspace.id] = workspace
+    return list(served.values())

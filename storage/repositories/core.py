@@ -69,6 +69,15 @@ class WorkspaceRepository:
         )
         return [_installed(workspace) for workspace in rows]
 
+    def served_org_wide(self, enterprise_id: str) -> dict[str, Workspace]:
+        """The workspaces an org-wide install of `enterprise_id` serves, by id."""
+        rows = self.session.scalars(
+            select(Workspace).where(
+                Workspace.enterprise_id == enterprise_id, Workspace.is_enterprise_install
+            )
+        )
+        return {workspace.id: workspace for workspace in rows}
+
 
 def _installed(workspace: Workspace) -> InstalledWorkspace:
     return InstalledWorkspace(

@@ -281,6 +281,22 @@ def test_uninstalling_stops_that_workspaces_deliveries_and_no_other(many: ManyBo
     assert active_ids(many) == {"T1", "T2"}
 
 
+def test_removing_an_org_wide_install_stops_every_workspace_it_served(many: ManyBot):
+    many.install("T2", installer="U2ORG")  # installed on its own: not the organisation's
+    many.install(None, enterprise_id="E1", installer="W1ADMIN")
+    a = many.requests("T1A", enterprise_id="E1", enterprise_install=True)
+    b = many.requests("T1B", enterprise_id="E1", enterprise_install=True)
+    for requests in (a, b):
+        requests.slash_command("help", user_id="W1PERSON")
+    assert active_ids(many) == {"T1A", "T1B", "T2"}
+
+    a.event({"type": "app_uninstalled"})
+    deadline = time.monotonic() + 5
+    while active_ids(many) != {"T2"} and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert active_ids(many) == {"T2"}
+
+
 def active_ids(many: ManyBot) -> set[str]:
     return {scope.workspace_id for scope in many.tourism.workspaces.active()}  # type: ignore[union-attr]
 
