@@ -66,9 +66,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
     engine = create_db_engine(settings.database_url)
     sessions = session_factory(engine)
     client = build_web_client(settings, ScopedWebClient if settings.oauth else WebClient)
-    tours = TourPlanner(SlackTimeZones(client), settings.timezone)
+    # With many workspaces, each request and each scheduler step sees its own workspace's.
+    scoped = ScopedSettings.over(settings) if settings.oauth else settings
+    tours = TourPlanner(SlackTimeZones(client), lambda: scoped.timezone)
     deps = Deps(
-        settings=ScopedSettings.over(settings) if settings.oauth else settings,
+        settings=scoped,
         clock=clock,
         uow=lambda: SqlUnitOfWork(sessions),
         reader=lambda: SqlReader(sessions),

@@ -140,18 +140,25 @@ class TourPlanner:
     missing and plans those tours again.
     """
 
-    def __init__(self, zones: SlackZones, organisation_zone: ZoneInfo) -> None:
+    def __init__(
+        self, zones: SlackZones, organisation_zone: ZoneInfo | Callable[[], ZoneInfo]
+    ) -> None:
+        """`organisation_zone`, or a function answering it: with many workspaces, the zone of
+        the workspace being worked for."""
         self._zones = zones
-        self._organisation_zone = organisation_zone
+        self._zone = organisation_zone
         self._lock = threading.Lock()
         self._waiting: dict[tuple[str, int], set[str]] = {}  # (workspace, tour) → people
 
     def __call__(self, uow: Any, tour: Any) -> None:
         zones = _NotingZones(self._zones)
-        schedule_tour(uow, tour, zones, self._organisation_zone)
+        schedule_tour(uow, tour, zones, self._organisation_zone())
         if zones.unknown:
             with self._lock:
                 self._waiting.setdefault((tour.workspace_id, tour.id), set()).update(zones.unknown)
+
+    def _organisation_zone(self) -> ZoneInfo:
+        return self._zone if isinstance(self._zone, ZoneInfo) else self._zone()
 
     def catch_up(
         self,
@@ -178,7 +185,7 @@ class TourPlanner:
             for workspace_id, tour_id in waiting:
                 tour = uow.tours.get(workspace_id, tour_id)
                 if tour is not None:
-                    schedule_tour(uow, tour, self._zones, self._organisation_zone)
+                    schedule_tour(uow, tour, self._zones, self._organisation_zone())
             uow.commit()
         return len(waiting)
 
