@@ -44,9 +44,11 @@ from infra.health import OperationsRoutes, operations_routes, start_health_serve
 from infra.http import HttpServer, PortInUseError, slack_wsgi_app
 from infra.logs import ContextThreadPool, configure_logging
 from infra.metrics import ObservedApp
+from infra.oauth import MultiWorkspace
 from infra.scheduler import Ticker, build_ticker
 from infra.settings import Settings, SettingsError, load_database_url, load_settings
 from infra.slack_client import build_web_client
+from infra.workspace_scope import ScopedSettings, ScopedWebClient
 from storage import migrate
 from storage.db import create_db_engine, session_factory
 from storage.unit_of_work import SqlReader, SqlUnitOfWork
@@ -61,6 +63,7 @@ class TourismApp:
     engine: Engine
     listeners: ThreadPoolExecutor
     tours: TourPlanner
+    workspaces: MultiWorkspace | None = None  # many workspaces (OAuth); None: one bot token
 
     def close(self) -> None:
         """Waits for listeners still running after their acknowledgement, then lets go."""
@@ -73,10 +76,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
     clock = clock or clock_for(settings.clock_file)
     engine = create_db_engine(settings.database_url)
     sessions = session_factory(engine)
-    client = build_web_client(settings)
-    tours = TourPlanner(SlackTimeZones(client), settings.timezone)
+    client = build_web_client(settings, ScopedWebClient if settings.oauth else WebClient)
+    # With many workspaces, each request and each scheduler step sees its own workspace's.
+    scoped = ScopedSettings.over(settings) if settings.oauth else settings
+    tours = TourPlanner(SlackTimeZones(client), lambda: scoped.timezone)
     deps = Deps(
-        settings=settings,
+        settings=scoped,
         clock=clock,
         uow=lambda: SqlUnitOfWork(sessions),
         reader=lambda: SqlReader(sessions),
@@ -87,15 +92,26 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
     # thread per server thread, or Bolt's default of 5 would be the real limit. The pool carries
     # each request's id into its listener's log lines.
     listeners = ContextThreadPool(max_workers=settings.web.threads, thread_name_prefix="listener")
+    workspaces = MultiWorkspace(settings, engine, deps) if settings.oauth else None
     bolt = ObservedApp(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
         # Unhandled events get 404 and Slack retries them: keep the manifest's list in step.
         raise_error_for_unhandled_request=False,
         listener_executor=listeners,
+        **(workspaces.bolt_options() if workspaces else {}),
     )
     register_all(bolt, deps)
-    return TourismApp(bolt=bolt, deps=deps, engine=engine, listeners=listeners, tours=tours)
+    if workspaces:
+        workspaces.register(bolt)
+    return TourismApp(
+        bolt=bolt,
+        deps=deps,
+        engine=engine,
+        listeners=listeners,
+        tours=tours,
+        workspaces=workspaces,
+    )
 
 
 def register_this_workspace(client: WebClient, deps: Deps) -> str:
@@ -135,11 +151,18 @@ def serve(settings: Settings, roles: Roles) -> None:
     tourism = create_app(settings)
     stopping = threading.Event()
     try:
-        workspace_id = register_this_workspace(tourism.bolt.client, tourism.deps)
+        many = tourism.workspaces
+        workspace_id = "" if many else register_this_workspace(tourism.bolt.client, tourism.deps)
         # The front door opens (the port is bound) before the ticker starts, so a busy port
         # stops the start before anything is sent.
         ticker = (
-            build_ticker(settings, tourism.deps, workspace_id, tourism.tours)
+            build_ticker(
+                settings,
+                tourism.deps,
+                workspace_id,
+                tourism.tours,
+                workspaces=many.active if many else None,
+            )
             if roles.worker
             else None
         )
@@ -316,7 +339,13 @@ def run_import_teams(path: Path, workspace_id: str | None) -> int:
 def run_serve(settings: Settings, roles: Roles) -> int:
     configure_logging(
         settings.log_level,
-        secrets=(settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token),
+        secrets=(
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+            settings.slack_client_secret,
+            settings.slack_state_secret,
+        ),
         fmt=settings.log_format,
     )
     if settings.slack_app_token and not settings.socket_mode and roles.web:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.core.ports import UnitOfWork
@@ -42,10 +42,25 @@ def register(app: App, deps: Deps) -> None:
         )
 
     @app.event("app_uninstalled")
-    def app_uninstalled(body: dict[str, Any]) -> None:
-        once(body, lambda uow: mark_uninstalled(uow, body["team_id"], deps.clock.now()))
+    def app_uninstalled(body: dict[str, Any], context: BoltContext) -> None:
+        organisation = org_wide(context)
+        once(
+            body,
+            lambda uow: mark_uninstalled(uow, body["team_id"], deps.clock.now(), organisation),
+        )
 
     @app.event("tokens_revoked")
-    def tokens_revoked(body: dict[str, Any], event: dict[str, Any]) -> None:
+    def tokens_revoked(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
         bot_ids = list(event.get("tokens", {}).get("bot", []))
-        once(body, lambda uow: mark_tokens_revoked(uow, body["team_id"], bot_ids, deps.clock.now()))
+        organisation = org_wide(context)
+        once(
+            body,
+            lambda uow: mark_tokens_revoked(
+                uow, body["team_id"], bot_ids, deps.clock.now(), organisation
+            ),
+        )
+
+
+def org_wide(context: BoltContext) -> str | None:
+    """The organisation of an org-wide install (every workspace of it is served by one token)."""
+    return context.enterprise_id if context.is_enterprise_install else None

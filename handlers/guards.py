@@ -22,13 +22,36 @@ def register(app: App, deps: Deps) -> None:
         context: BoltContext, body: dict[str, Any], next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
         """Bolt does not compare the payload's workspace with the token's; every row the bot
-        writes is keyed by workspace, so a request from elsewhere is answered, not processed."""
-        installed = context.authorize_result.team_id if context.authorize_result else None
-        foreign = workspaces_named(body, context.team_id) - {installed}
-        if installed and foreign:
-            log.warning("refused a request from workspace %s", ", ".join(sorted(foreign)))
+        writes is keyed by workspace, so a request from elsewhere is answered, not processed.
+        An org-wide install (many workspaces only) serves every workspace of its organisation:
+        there the payload's organisation is compared instead."""
+        installed = context.authorize_result
+        if installed is None:
+            return next()
+        if deps.settings.oauth and context.is_enterprise_install:
+            foreign = organisations_named(body, context.enterprise_id) - {installed.enterprise_id}
+        else:
+            foreign = workspaces_named(body, context.team_id) - {installed.team_id}
+        if (installed.team_id or installed.enterprise_id) and foreign:
+            log.warning("refused a request from %s", ", ".join(sorted(foreign)))
             return foreign_answer(body)
         return next()
+
+
+def organisations_named(body: dict[str, Any], bolt_enterprise_id: str | None) -> set[str]:
+    """Every Enterprise Grid organisation a payload names (events list theirs under
+    `authorizations`)."""
+    enterprise = body.get("enterprise")
+    user: dict[str, Any] = body["user"] if isinstance(body.get("user"), dict) else {}
+    authorizations = body.get("authorizations") or []
+    named = (
+        bolt_enterprise_id,
+        body.get("enterprise_id"),
+        enterprise.get("id") if isinstance(enterprise, dict) else enterprise,
+        user.get("enterprise_id"),
+        *(item.get("enterprise_id") for item in authorizations if isinstance(item, dict)),
+    )
+    return {str(enterprise_id) for enterprise_id in named if enterprise_id}
 
 
 def workspaces_named(body: dict[str, Any], bolt_team_id: str | None) -> set[str]:

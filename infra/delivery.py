@@ -86,13 +86,13 @@ UNCERTAIN_EXCEPTIONS: tuple[type[BaseException], ...] = (OSError, http.client.HT
 
 
 def build_delivery_client(
-    settings: Settings, timeout: float = REQUEST_TIMEOUT_SECONDS
+    settings: Settings, timeout: float = REQUEST_TIMEOUT_SECONDS, *, token: str | None = None
 ) -> WebClient:
     """A client that retries nothing on its own: every resend is decided by the deliverer.
-    (SlackCallMetrics only counts errors and rate limits.)"""
+    (SlackCallMetrics only counts errors and rate limits.) `token`: a workspace's own, with many."""
     options: dict[str, Any] = {"base_url": settings.slack_api_url} if settings.slack_api_url else {}
     return WebClient(
-        token=settings.slack_bot_token,
+        token=token or settings.slack_bot_token,
         timeout=int(timeout),
         retry_handlers=[SlackCallMetrics()],
         **options,

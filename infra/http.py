@@ -25,6 +25,7 @@ from waitress.wasyncore import close_all
 
 from infra.logs import request_scope
 from infra.metrics import SLACK_REQUESTS, UNVERIFIED
+from infra.oauth import OAUTH_PATHS
 from infra.settings import WebServerSettings
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,9 @@ class SlackRequestGuard:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
+        if path in OAUTH_PATHS and environ.get("REQUEST_METHOD") == "GET":
+            # A person's browser, not Slack: Bolt's OAuth flow checks its state (404 without one).
+            return self.inner(environ, start_response)
         if path != EVENTS_PATH or environ.get("REQUEST_METHOD") != "POST":
             return _plain(start_response, "404 Not Found", "Not Found")
         with request_scope():  # Bolt's dispatch and its listeners keep this id

@@ -9,6 +9,7 @@ counted in the database at each scrape, so every process reports the same, true 
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import os
@@ -130,7 +131,9 @@ class ObservedApp(App):
             listener = listener_of(req.body)
             outcome = "error"
             try:
-                response = super().dispatch(req)
+                # A context of its own: what middleware sets for this request (its workspace's
+                # scope, infra/workspace_scope.py) ends with it.
+                response = contextvars.copy_context().run(super().dispatch, req)
                 outcome = outcome_of(response.status)
                 return response
             finally:

@@ -3,8 +3,10 @@
 A BackgroundScheduler in UTC with a memory job store (APScheduler's own stores cannot be shared
 by replicas and pickle their jobs: nothing of value is kept there, so a restart loses nothing):
 - every TOURISM_TICK_SECONDS, deliver the due outbox rows;
-- on Mondays at 10:00 organisation time (and once at start), plan the week's digest row;
-- every hour (and once at start), run the maintenance hooks (including pruning the event inbox);
+- every hour (and once at start), plan the week's digest row (due Monday 10:00 organisation
+  time) and run the maintenance hooks (including pruning the event inbox);
+- with many workspaces (OAuth), each job works through the installed, active workspaces, each
+  with its own settings and its own bot token;
 - every tick, beat the heartbeat that readiness (/readyz) reads.
 Every replica runs the same jobs: claims and unique keys make that safe.
 """
@@ -12,6 +14,7 @@ Every replica runs the same jobs: claims and unique keys make that safe.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -30,6 +33,7 @@ from infra.delivery import Deliverer, build_delivery_client
 from infra.deps import Deps
 from infra.health import Heartbeat
 from infra.settings import Settings
+from infra.workspace_scope import WorkspaceScope, workspace_scope
 
 log = logging.getLogger(__name__)
 
@@ -44,18 +48,71 @@ MaintenanceHook = Callable[[Any, str, date], object]
 MAINTENANCE_HOOKS: tuple[MaintenanceHook, ...] = (close_expired_openings, advance_tours)
 
 
+class Workspaces:
+    """The workspaces the ticker works for, each with its own deliverer (its own bot token).
+
+    `active` is asked on every tick: a workspace uninstalled or whose token was revoked drops out
+    of it, and its deliverer is stopped then; one whose settings or token changed gets a new one.
+    """
+
+    def __init__(
+        self,
+        active: Callable[[], Sequence[WorkspaceScope]],
+        deliverer_for: Callable[[WorkspaceScope], Deliverer],
+    ) -> None:
+        self._active = active
+        self._deliverer_for = deliverer_for
+        self._running: dict[str, tuple[WorkspaceScope, Deliverer]] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def one(cls, scope: WorkspaceScope, deliverer: Deliverer) -> Workspaces:
+        """One workspace, one token: the SLACK_BOT_TOKEN deployment."""
+        return cls(lambda: [scope], lambda _scope: deliverer)
+
+    def current(self) -> list[tuple[WorkspaceScope, Deliverer]]:
+        scopes = {scope.workspace_id: scope for scope in self._active()}
+        retired: list[Deliverer] = []
+        with self._lock:
+            for workspace_id, (scope, deliverer) in list(self._running.items()):
+                if scopes.get(workspace_id) != scope:
+                    retired.append(deliverer)
+                    del self._running[workspace_id]
+            for workspace_id, scope in scopes.items():
+                if workspace_id not in self._running:
+                    self._running[workspace_id] = (scope, self._deliverer_for(scope))
+            current = list(self._running.values())
+        for deliverer in retired:
+            log.info("deliveries stopped for a workspace that left or changed")
+            deliverer.stop()
+            deliverer.close()
+        return current
+
+    def stop(self) -> None:
+        with self._lock:
+            running = [deliverer for _scope, deliverer in self._running.values()]
+        for deliverer in running:
+            deliverer.stop()
+
+    def close(self) -> None:
+        with self._lock:
+            running, self._running = self._running, {}
+        for _scope, deliverer in running.values():
+            deliverer.close()
+
+
 class Ticker:
     def __init__(
         self,
         *,
         deps: Deps,
-        deliverer: Deliverer,
+        workspaces: Workspaces,
         tick_seconds: int,
         maintenance: Sequence[MaintenanceHook] = MAINTENANCE_HOOKS,
         tours: TourPlanner | None = None,
     ) -> None:
         self._deps = deps
-        self._deliverer = deliverer
+        self._workspaces = workspaces
         self._tours = tours
         self._maintenance = tuple(maintenance)
         self.heartbeat = Heartbeat(tick_seconds)
@@ -75,11 +132,10 @@ class Ticker:
         self._scheduler.add_job(
             self.heartbeat.beat, IntervalTrigger(seconds=tick_seconds), id="heartbeat"
         )
+        # Every hour: each workspace's digest is due on Monday 10:00 in its own time zone, and
+        # planning it again is harmless (a pending row is refreshed, a sent one stays).
         self._scheduler.add_job(
-            self.plan_digest,
-            CronTrigger(day_of_week="mon", hour=10, minute=0, timezone=deps.settings.timezone),
-            id="digest",
-            name="plan the weekly digest",
+            self.plan_digest, CronTrigger(minute=0), id="digest", name="plan the weekly digest"
         )
         self._scheduler.add_job(
             self.maintain,
@@ -87,10 +143,6 @@ class Ticker:
             id="maintenance",
             name="maintenance",
         )
-
-    @property
-    def workspace_id(self) -> str:
-        return self._deliverer.workspace_id
 
     def start(self) -> None:
         """Starts ticking; the first delivery, digest check and maintenance run right away."""
@@ -102,30 +154,32 @@ class Ticker:
 
     def stop(self) -> None:
         """Lets a running delivery give back what it has not sent, then stops."""
-        self._deliverer.stop()
+        self._workspaces.stop()
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
-        self._deliverer.close()
+        self._workspaces.close()
         log.info("scheduler stopped")
 
     # --- jobs -----------------------------------------------------------------------------------
 
     def deliver(self) -> None:
-        self.plan_tours_in_zones_learnt()
-        try:
-            report = self._deliverer.deliver_due()
-        except Exception:
-            log.exception("delivery tick failed; the rows stay in the outbox for the next one")
-            return
-        if report:
-            log.info("delivery tick: %s", dict(report))
+        for scope, deliverer in self._workspaces.current():
+            with workspace_scope(scope):
+                self.plan_tours_in_zones_learnt(scope.workspace_id)
+                try:
+                    report = deliverer.deliver_due()
+                except Exception:
+                    log.exception("delivery tick failed; its rows stay in the outbox for the next")
+                    continue
+            if report:
+                log.info("delivery tick for %s: %s", scope.workspace_id, dict(report))
 
-    def plan_tours_in_zones_learnt(self) -> None:
+    def plan_tours_in_zones_learnt(self, workspace_id: str) -> None:
         """Tours planned before their people's zones were known are planned again, now."""
         if self._tours is None:
             return
         try:
-            replanned = self._tours.catch_up(self._deps.uow)
+            replanned = self._tours.catch_up(self._deps.uow, workspace_id)
         except Exception:
             log.exception("re-planning tours in their people's time zones failed")
             return
@@ -133,59 +187,80 @@ class Ticker:
             log.info("re-planned %d tour(s) in their people's time zones", replanned)
 
     def plan_digest(self) -> None:
-        settings = self._deps.settings
-        try:
-            with self._deps.uow() as uow:
-                planned = schedule_digest(
-                    uow,
-                    self.workspace_id,
-                    settings.announcement_channel,
-                    self._deps.clock.now(),
-                    settings.timezone,
-                )
-                uow.commit()
-        except Exception:
-            log.exception("planning the weekly digest failed")
-            return
-        if planned:
-            log.info("weekly digest planned")
-
-    def maintain(self) -> None:
-        today = self._deps.today()
-        for hook in self._maintenance:
+        for scope, _deliverer in self._workspaces.current():
+            settings = scope.settings
             try:
                 with self._deps.uow() as uow:
-                    hook(uow, self.workspace_id, today)
+                    planned = schedule_digest(
+                        uow,
+                        scope.workspace_id,
+                        settings.announcement_channel,
+                        self._deps.clock.now(),
+                        settings.timezone,
+                    )
                     uow.commit()
             except Exception:
-                log.exception("maintenance hook %s failed", getattr(hook, "__name__", hook))
+                log.exception("planning the weekly digest failed")
+                continue
+            if planned:
+                log.info("weekly digest planned for %s", scope.workspace_id)
+
+    def maintain(self) -> None:
+        for scope, _deliverer in self._workspaces.current():
+            today = self._deps.clock.now().astimezone(scope.settings.timezone).date()
+            with workspace_scope(scope):
+                for hook in self._maintenance:
+                    try:
+                        with self._deps.uow() as uow:
+                            hook(uow, scope.workspace_id, today)
+                            uow.commit()
+                    except Exception:
+                        log.exception("maintenance hook %s failed", getattr(hook, "__name__", hook))
 
 
 def start_ticker(
-    settings: Settings, deps: Deps, workspace_id: str, tours: TourPlanner | None = None
+    settings: Settings,
+    deps: Deps,
+    workspace_id: str,
+    tours: TourPlanner | None = None,
+    *,
+    workspaces: Callable[[], Sequence[WorkspaceScope]] | None = None,
 ) -> Ticker:
     """A ticker built by `build_ticker`, ticking."""
-    ticker = build_ticker(settings, deps, workspace_id, tours)
+    ticker = build_ticker(settings, deps, workspace_id, tours, workspaces=workspaces)
     ticker.start()
     return ticker
 
 
 def build_ticker(
-    settings: Settings, deps: Deps, workspace_id: str, tours: TourPlanner | None = None
+    settings: Settings,
+    deps: Deps,
+    workspace_id: str,
+    tours: TourPlanner | None = None,
+    *,
+    workspaces: Callable[[], Sequence[WorkspaceScope]] | None = None,
 ) -> Ticker:
-    """A deliverer with its own client and the maintenance jobs, not yet ticking: the process
-    starts it once its front door is open."""
-    deliverer = Deliverer(
-        uow=deps.uow,
-        client=build_delivery_client(settings),
-        clock=deps.clock,
-        workspace_id=workspace_id,
-        organisers=settings.admin_user_ids,
-    )
+    """A deliverer per workspace, each with its own client, and the maintenance jobs, not yet
+    ticking: the process starts it once its front door is open. Without `workspaces`
+    (SLACK_BOT_TOKEN alone) it works for `workspace_id` only."""
 
+    def deliverer_for(scope: WorkspaceScope) -> Deliverer:
+        return Deliverer(
+            uow=deps.uow,
+            client=build_delivery_client(settings, token=scope.bot_token),
+            clock=deps.clock,
+            workspace_id=scope.workspace_id,
+            organisers=scope.settings.admin_user_ids,
+        )
+
+    def one_workspace() -> list[WorkspaceScope]:
+        return [WorkspaceScope(workspace_id, settings, settings.slack_bot_token)]
+
+    # Maintenance runs inside each workspace's scope: deps.settings is that workspace's there.
     def nudge_deciders(uow: Any, workspace_id: str, _today: date) -> None:
+        scoped = deps.settings
         plan_decision_nudges(
-            uow, workspace_id, deps.clock.now(), settings.timezone, settings.admin_user_ids
+            uow, workspace_id, deps.clock.now(), scoped.timezone, scoped.admin_user_ids
         )
 
     def prune_events(uow: Any, workspace_id: str, _today: date) -> None:
@@ -194,7 +269,7 @@ def build_ticker(
 
     return Ticker(
         deps=deps,
-        deliverer=deliverer,
+        workspaces=Workspaces(workspaces or one_workspace, deliverer_for),
         tick_seconds=settings.tick_seconds,
         maintenance=(*MAINTENANCE_HOOKS, nudge_deciders, prune_events),
         tours=tours,

@@ -6,6 +6,8 @@ the variable and says how to fix it, instead of a traceback minutes later.
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import os
 import re
 from collections.abc import Mapping
@@ -18,6 +20,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.core.clock import ClockFileError, read_clock_file
+from bot.workspaces.service import InstalledWorkspace
+
+log = logging.getLogger(__name__)
 
 DEFAULT_DATABASE_URL = "sqlite:///tourism.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -69,6 +74,15 @@ class Settings:
     socket_mode: bool = False
     web: WebServerSettings = field(default_factory=WebServerSettings)
     shutdown_seconds: int = 20
+    # Many workspaces (Slack's OAuth install flow): all three set, or none.
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_state_secret: str | None = None
+
+    @property
+    def oauth(self) -> bool:
+        """Installed through /slack/install in any number of workspaces, not with one token."""
+        return self.slack_client_id is not None
 
     def is_admin(self, user_id: str) -> bool:
         return user_id in self.admin_user_ids
@@ -140,9 +154,13 @@ def load_settings(env: Mapping[str, str] | None = None, *, socket_mode: bool = F
     app_token = reader.token(
         "SLACK_APP_TOKEN", "xapp-", "Basic Information → App-Level Tokens", required=socket_mode
     )
+    oauth = _oauth_credentials(reader, socket_mode=socket_mode)
     settings = Settings(
         slack_bot_token=reader.token(
-            "SLACK_BOT_TOKEN", "xoxb-", "OAuth & Permissions → Bot User OAuth Token", required=True
+            "SLACK_BOT_TOKEN",
+            "xoxb-",
+            "OAuth & Permissions → Bot User OAuth Token",
+            required=oauth is None and not any(map(reader.get, OAUTH_SETTINGS)),
         )
         or "",
         slack_signing_secret=_signing_secret(reader, required=not socket_mode),
@@ -171,6 +189,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, socket_mode: bool = F
             ),
         ),
         shutdown_seconds=reader.integer("SHUTDOWN_SECONDS", Settings.shutdown_seconds, 1, 600),
+        **(oauth or {}),
     )
     if reader.problems:
         raise SettingsError(reader.problems)
@@ -184,6 +203,42 @@ def load_database_url(env: Mapping[str, str] | None = None) -> str:
     if reader.problems:
         raise SettingsError(reader.problems)
     return url
+
+
+OAUTH_SETTINGS = {
+    "SLACK_CLIENT_ID": "slack_client_id",
+    "SLACK_CLIENT_SECRET": "slack_client_secret",
+    "SLACK_STATE_SECRET": "slack_state_secret",
+}
+
+
+def _oauth_credentials(reader: _Reader, *, socket_mode: bool) -> dict[str, str] | None:
+    """The three OAuth settings, or None when the bot runs with one SLACK_BOT_TOKEN."""
+    values = {name: reader.get(name) for name in OAUTH_SETTINGS}
+    given = {name: value for name, value in values.items() if value is not None}
+    if not given:
+        return None
+    problems_before = len(reader.problems)
+    missing = [name for name in OAUTH_SETTINGS if name not in given]
+    for name in missing:
+        reader.fail(
+            name,
+            f"is missing: installing in many workspaces needs all of {', '.join(OAUTH_SETTINGS)} "
+            "(Basic Information → App Credentials; the state secret is any long random string), "
+            "or unset them all to use SLACK_BOT_TOKEN.",
+        )
+    secret = given.get("SLACK_STATE_SECRET")
+    if secret is not None and len(secret) < 16:
+        reader.fail("SLACK_STATE_SECRET", "is too short: use at least 16 random characters.")
+    if socket_mode:
+        reader.fail(
+            "SOCKET_MODE",
+            "cannot serve /slack/install: leave Socket Mode off to install the bot in many "
+            "workspaces over HTTP.",
+        )
+    if len(reader.problems) > problems_before:
+        return None
+    return {OAUTH_SETTINGS[name]: value for name, value in given.items()}
 
 
 def _signing_secret(reader: _Reader, *, required: bool) -> str | None:
@@ -316,3 +371,24 @@ def _clock_file(reader: _Reader) -> Path | None:
 
 def _topics_file(reader: _Reader) -> Path | None:
     return _existing_file(reader, "TOURISM_TOPICS_FILE")
+
+
+def settings_for(defaults: Settings, workspace: InstalledWorkspace | None) -> Settings:
+    """The settings that apply in `workspace`: its own organisers, channel and time zone where it
+    has them, TOURISM_ADMINS, TOURISM_CHANNEL and TOURISM_TIMEZONE otherwise."""
+    if workspace is None:
+        return defaults
+    zone = defaults.timezone
+    if workspace.timezone:
+        try:
+            zone = ZoneInfo(workspace.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            log.warning("workspace %s has an unknown time zone; using the default", workspace.id)
+    return dataclasses.replace(
+        defaults,
+        admin_user_ids=(
+            defaults.admin_user_ids if workspace.organiser_ids is None else workspace.organiser_ids
+        ),
+        announcement_channel=workspace.announcement_channel or defaults.announcement_channel,
+        timezone=zone,
+    )

@@ -58,12 +58,12 @@ class IdempotentServerErrorRetryHandler(_IdempotentCallsOnly, ServerErrorRetryHa
     pass
 
 
-def build_web_client(settings: Settings) -> WebClient:
+def build_web_client(settings: Settings, client_class: type[WebClient] = WebClient) -> WebClient:
     options: dict[str, str] = {}
     if settings.slack_api_url:
         options["base_url"] = settings.slack_api_url
-    return WebClient(
-        token=settings.slack_bot_token,
+    return client_class(
+        token=settings.slack_bot_token or None,  # none with many workspaces: each has its own
         timeout=REQUEST_TIMEOUT_SECONDS,
         retry_handlers=[
             SlackCallMetrics(),  # first: it counts every answer and retries nothing

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -81,6 +83,15 @@ class Workspace(Base):
     installed_at: Mapped[datetime] = mapped_column(default=_utcnow)
     uninstalled_at: Mapped[datetime | None]
     tokens_revoked_at: Mapped[datetime | None]
+    # Many workspaces (OAuth): the Enterprise Grid organisation, and whether the bot was installed
+    # for the whole organisation (its token is then found by enterprise_id alone).
+    enterprise_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    is_enterprise_install: Mapped[bool] = mapped_column(default=False)
+    # This workspace's own settings; None means the environment's default (TOURISM_ADMINS,
+    # TOURISM_CHANNEL, TOURISM_TIMEZONE). See infra/workspace_settings.py.
+    organiser_ids: Mapped[list[str] | None]
+    announcement_channel: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
 
 class WorkspaceScoped:
@@ -483,3 +494,12 @@ class InboxEvent(Base):
     event_type: Mapped[str] = mapped_column(String(60))
     claimed_at: Mapped[datetime] = mapped_column(index=True)  # pruning
     processed_at: Mapped[datetime | None]
+
+
+# slack-sdk's installation and OAuth state stores (infra/oauth.py) own these tables and query them
+# through their own metadata; they are declared here too so that migrations create them.
+SLACK_STORE_TABLES = (
+    SQLAlchemyInstallationStore.build_installations_table(Base.metadata, "slack_installations"),
+    SQLAlchemyInstallationStore.build_bots_table(Base.metadata, "slack_bots"),
+    SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, "slack_oauth_states"),
+)

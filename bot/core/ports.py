@@ -13,6 +13,22 @@ class Workspaces(Protocol):
 
     def get(self, workspace_id: str) -> Any: ...
 
+    def register(
+        self,
+        workspace: Any,
+        *,
+        name: str,
+        bot_user_id: str | None,
+        installer_id: str | None,
+        now: datetime,
+    ) -> None: ...
+
+    def installed(self, workspace_id: str) -> Any: ...
+
+    def active(self) -> list[Any]: ...
+
+    def served_org_wide(self, enterprise_id: str) -> dict[str, Any]: ...
+
 
 class Inbox(Protocol):
     def claim(

@@ -140,26 +140,44 @@ class TourPlanner:
     missing and plans those tours again.
     """
 
-    def __init__(self, zones: SlackZones, organisation_zone: ZoneInfo) -> None:
+    def __init__(
+        self, zones: SlackZones, organisation_zone: ZoneInfo | Callable[[], ZoneInfo]
+    ) -> None:
+        """`organisation_zone`, or a function answering it: with many workspaces, the zone of
+        the workspace being worked for."""
         self._zones = zones
-        self._organisation_zone = organisation_zone
+        self._zone = organisation_zone
         self._lock = threading.Lock()
         self._waiting: dict[tuple[str, int], set[str]] = {}  # (workspace, tour) → people
 
     def __call__(self, uow: Any, tour: Any) -> None:
         zones = _NotingZones(self._zones)
-        schedule_tour(uow, tour, zones, self._organisation_zone)
+        schedule_tour(uow, tour, zones, self._organisation_zone())
         if zones.unknown:
             with self._lock:
                 self._waiting.setdefault((tour.workspace_id, tour.id), set()).update(zones.unknown)
 
-    def catch_up(self, uow_factory: Callable[[], AbstractContextManager[Any]]) -> int:
+    def _organisation_zone(self) -> ZoneInfo:
+        return self._zone if isinstance(self._zone, ZoneInfo) else self._zone()
+
+    def catch_up(
+        self,
+        uow_factory: Callable[[], AbstractContextManager[Any]],
+        only_workspace: str | None = None,
+    ) -> int:
         """Learns the missing zones from Slack, then re-plans their tours; returns how many.
+        `only_workspace`: only that workspace's tours (its people are asked with its token).
 
         A tour whose step was rolled back is not found (or is planned as it stands): harmless.
         """
         with self._lock:
-            waiting, self._waiting = self._waiting, {}
+            waiting = {
+                key: people
+                for key, people in self._waiting.items()
+                if only_workspace in (None, key[0])
+            }
+            for key in waiting:
+                del self._waiting[key]
         if not waiting:
             return 0
         self._zones.learn(set().union(*waiting.values()))
@@ -167,7 +185,7 @@ class TourPlanner:
             for workspace_id, tour_id in waiting:
                 tour = uow.tours.get(workspace_id, tour_id)
                 if tour is not None:
-                    schedule_tour(uow, tour, self._zones, self._organisation_zone)
+                    schedule_tour(uow, tour, self._zones, self._organisation_zone())
             uow.commit()
         return len(waiting)
 

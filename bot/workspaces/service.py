@@ -1,10 +1,47 @@
-"""The workspace the bot is installed in: registered on start, paused when Slack takes it away."""
+"""The workspaces the bot is installed in: registered on start (one token) or on install (OAuth),
+paused when Slack takes them away, each with its own settings over the environment's defaults."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.core.ports import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class InstalledWorkspace:
+    """A workspace as the scheduler and the settings need it. Its own settings are None where it
+    keeps the environment's default."""
+
+    id: str
+    enterprise_id: str | None = None
+    is_enterprise_install: bool = False  # its bot token is the organisation's
+    organiser_ids: frozenset[str] | None = None
+    announcement_channel: str | None = None
+    timezone: str | None = None
+
+
+def register_installation(
+    uow_factory: UnitOfWorkFactory,
+    workspace: InstalledWorkspace,
+    *,
+    name: str,
+    bot_user_id: str | None,
+    installer_id: str | None,
+    now: datetime,
+) -> None:
+    """A (re)install: the workspace is active again; whoever installed it first is its organiser
+    unless it has organisers already."""
+    with uow_factory() as uow:
+        uow.workspaces.register(
+            workspace, name=name, bot_user_id=bot_user_id, installer_id=installer_id, now=now
+        )
+        uow.commit()
 
 
 def register_workspace(
@@ -15,19 +52,25 @@ def register_workspace(
         uow.commit()
 
 
-def mark_uninstalled(uow: UnitOfWork, workspace_id: str, now: datetime) -> None:
-    workspace = uow.workspaces.get(workspace_id)
-    if workspace is not None:
+def mark_uninstalled(
+    uow: UnitOfWork, workspace_id: str, now: datetime, organisation: str | None = None
+) -> None:
+    """`organisation`: an org-wide install was removed, so every workspace it served stops."""
+    for workspace in _served(uow, workspace_id, organisation):
         workspace.uninstalled_at = now
     uow.audit.record(workspace_id, action="app_uninstalled", actor_user_id=None, now=now)
 
 
 def mark_tokens_revoked(
-    uow: UnitOfWork, workspace_id: str, revoked_user_ids: list[str], now: datetime
+    uow: UnitOfWork,
+    workspace_id: str,
+    revoked_user_ids: list[str],
+    now: datetime,
+    organisation: str | None = None,
 ) -> None:
-    workspace = uow.workspaces.get(workspace_id)
-    if workspace is not None and workspace.bot_user_id in revoked_user_ids:
-        workspace.tokens_revoked_at = now
+    for workspace in _served(uow, workspace_id, organisation):
+        if workspace.bot_user_id in revoked_user_ids:
+            workspace.tokens_revoked_at = now
     uow.audit.record(
         workspace_id,
         action="tokens_revoked",
@@ -35,3 +78,12 @@ def mark_tokens_revoked(
         now=now,
         detail={"bot_user_ids": revoked_user_ids},
     )
+
+
+def _served(uow: UnitOfWork, workspace_id: str, organisation: str | None) -> list[Any]:
+    """The workspace, and with an org-wide install every workspace of its organisation."""
+    served = {} if organisation is None else uow.workspaces.served_org_wide(organisation)
+    workspace = uow.workspaces.get(workspace_id)
+    if workspace is not None:
+        served[workspace.id] = workspace
+    return list(served.values())

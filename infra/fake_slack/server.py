@@ -11,6 +11,7 @@ refuses it.
 
 from __future__ import annotations
 
+import base64
 import copy
 import itertools
 import json
@@ -179,6 +180,33 @@ def _bearer_token(authorization: str | None) -> str | None:
     return token if scheme.lower() == "bearer" and token else None
 
 
+def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
+    """HTTP Basic credentials, as slack_sdk sends the app's client id and secret."""
+    scheme, _, encoded = (authorization or "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        client_id, _, secret = base64.b64decode(encoded).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return client_id, secret
+
+
+@dataclass(frozen=True)
+class Installation:
+    """A grant the fake hands out at oauth.v2.access: one workspace, or an org-wide install
+    (team_id None) that serves every workspace of its Enterprise Grid organisation."""
+
+    bot_token: str
+    team_id: str | None
+    team_name: str | None
+    enterprise_id: str | None
+    is_enterprise_install: bool
+    installer: str
+    bot_user_id: str
+    bot_id: str
+
+
 def _conversation_id(channel: str) -> str:
     """Posting to a user id lands in the DM with that user, as on Slack."""
     return f"D{channel}" if channel.startswith(("U", "W")) else channel
@@ -258,8 +286,16 @@ class FakeSlack:
         self.granted_scopes: list[str] = _manifest_bot_scopes()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        # OAuth: the app's credentials, codes not yet exchanged, tokens issued by oauth.v2.access
+        self.client_id, self.client_secret = "0000000001.0000000001", "fake-client-secret"
+        self._codes: dict[str, Installation] = {}
+        self._installations: dict[str, Installation] = {}
+        self._revoked: set[str] = set()
+        self._grant_numbers = itertools.count(1)
+        self._token: str | None = None  # the token of the request being answered
         self._methods: dict[str, Callable[[Json], Json]] = {
             "auth.test": self._auth_test,
+            "oauth.v2.access": self._oauth_v2_access,
             RESPONSE_URL_METHOD: self._response_url,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
@@ -316,6 +352,70 @@ class FakeSlack:
 
     def new_response_url(self) -> str:
         return f"{self.url}/response/{next(self._response_url_numbers)}"
+
+    # --- OAuth installs --------------------------------------------------------------------
+
+    def grant(
+        self,
+        *,
+        team_id: str | None,
+        team_name: str | None = None,
+        enterprise_id: str | None = None,
+        installer: str = "U0INSTALLER",
+        bot_user_id: str | None = None,
+    ) -> str:
+        """What Slack does when a person approves the install: a one-time code for the redirect.
+        `team_id=None` with an `enterprise_id` is an org-wide install."""
+        number = next(self._grant_numbers)
+        installation = Installation(
+            bot_token=f"xoxb-{team_id or enterprise_id}-{number}-fake",
+            team_id=team_id,
+            team_name=team_name or team_id,
+            enterprise_id=enterprise_id,
+            is_enterprise_install=team_id is None,
+            installer=installer,
+            bot_user_id=bot_user_id or f"U0BOT{number}",
+            bot_id=f"B0BOT{number}",
+        )
+        code = f"code-{number}"
+        with self._lock:
+            self._codes[code] = installation
+        return code
+
+    def revoke(self, token: str) -> None:
+        """Slack revoked the token (uninstall, tokens_revoked): every call with it fails."""
+        with self._lock:
+            self._revoked.add(token)
+
+    def _oauth_v2_access(self, params: Json) -> Json:
+        if params.get("client_id") != self.client_id:
+            return _error("invalid_client_id")
+        if params.get("client_secret") != self.client_secret:
+            return _error("bad_client_secret")
+        installed = self._codes.pop(str(params.get("code", "")), None)
+        if installed is None:  # unknown, or used already: codes are single-use
+            return _error("invalid_code")
+        self._installations[installed.bot_token] = installed
+        return {
+            "ok": True,
+            "access_token": installed.bot_token,
+            "token_type": "bot",
+            "scope": ",".join(self.granted_scopes),
+            "bot_user_id": installed.bot_user_id,
+            "app_id": self.app_id,
+            "team": (
+                {"id": installed.team_id, "name": installed.team_name}
+                if installed.team_id
+                else None
+            ),
+            "enterprise": (
+                {"id": installed.enterprise_id, "name": installed.enterprise_id}
+                if installed.enterprise_id
+                else None
+            ),
+            "is_enterprise_install": installed.is_enterprise_install,
+            "authed_user": {"id": installed.installer},
+        }
 
     # --- workspace -------------------------------------------------------------------------
 
@@ -473,7 +573,11 @@ class FakeSlack:
         except ValueError:
             params, malformed = {}, True
         token = None
-        if method != RESPONSE_URL_METHOD:
+        if method == "oauth.v2.access":
+            credentials = _basic_credentials(headers.get("Authorization"))
+            if credentials is not None:
+                params["client_id"], params["client_secret"] = credentials
+        elif method != RESPONSE_URL_METHOD:
             token = _bearer_token(headers.get("Authorization")) or params.pop("token", None)
         with self._lock:
             if malformed:
@@ -509,11 +613,14 @@ class FakeSlack:
         return fault.answer(), fault.delay
 
     def _perform(self, method: str, params: Json, token: str | None) -> Json:
-        if method != RESPONSE_URL_METHOD and token is None:
+        if method not in (RESPONSE_URL_METHOD, "oauth.v2.access") and token is None:
             return _error("not_authed")
+        if token in self._revoked:
+            return _error("token_revoked")
         if (method == "apps.connections.open") != (token or "").startswith("xapp-"):
             return _error("not_allowed_token_type")  # Socket Mode takes only app-level tokens
         perform = self._methods.get(method)
+        self._token = token
         return perform(params) if perform else {"ok": True}
 
     # --- Web API methods (called with the lock held) ---------------------------------------------
@@ -528,6 +635,20 @@ class FakeSlack:
         return f"{self._last_ts:.6f}"
 
     def _auth_test(self, _params: Json) -> Json:
+        installed = self._installations.get(self._token or "")
+        if installed is not None:
+            return {
+                "ok": True,
+                "url": f"https://{installed.team_id or installed.enterprise_id}.slack.com/",
+                "team": installed.team_name or "",
+                "user": "tourism",
+                # An org-wide token names its organisation, not one of its workspaces.
+                "team_id": installed.team_id or installed.enterprise_id,
+                "enterprise_id": installed.enterprise_id,
+                "user_id": installed.bot_user_id,
+                "bot_id": installed.bot_id,
+                "is_enterprise_install": installed.is_enterprise_install,
+            }
         return {
             "ok": True,
             "url": f"https://{self.team_domain}.slack.com/",

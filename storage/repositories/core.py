@@ -9,6 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.workspaces.service import InstalledWorkspace
 from storage.models import AuditEntry, InboxEvent, Workspace
 
 
@@ -30,6 +31,65 @@ class WorkspaceRepository:
         workspace.tokens_revoked_at = None
         self.session.flush()
         return workspace
+
+    def register(
+        self,
+        installed: InstalledWorkspace,
+        *,
+        name: str,
+        bot_user_id: str | None,
+        installer_id: str | None,
+        now: datetime,
+    ) -> None:
+        """Creates or reactivates an installed workspace; its own settings are kept."""
+        workspace = self.get(installed.id)
+        if workspace is None:
+            workspace = Workspace(id=installed.id, installed_at=now)
+            self.session.add(workspace)
+        workspace.name = name or workspace.name or ""
+        workspace.bot_user_id = bot_user_id or workspace.bot_user_id
+        workspace.enterprise_id = installed.enterprise_id
+        workspace.is_enterprise_install = installed.is_enterprise_install
+        if workspace.organiser_ids is None and installer_id:
+            workspace.organiser_ids = [installer_id]
+        workspace.uninstalled_at = None
+        workspace.tokens_revoked_at = None
+        self.session.flush()
+
+    def installed(self, workspace_id: str) -> InstalledWorkspace | None:
+        workspace = self.get(workspace_id)
+        return None if workspace is None else _installed(workspace)
+
+    def active(self) -> list[InstalledWorkspace]:
+        """Workspaces the bot is still installed in, with a token Slack has not revoked."""
+        rows = self.session.scalars(
+            select(Workspace)
+            .where(Workspace.uninstalled_at.is_(None), Workspace.tokens_revoked_at.is_(None))
+            .order_by(Workspace.id)
+        )
+        return [_installed(workspace) for workspace in rows]
+
+    def served_org_wide(self, enterprise_id: str) -> dict[str, Workspace]:
+        """The workspaces an org-wide install of `enterprise_id` serves, by id."""
+        rows = self.session.scalars(
+            select(Workspace).where(
+                Workspace.enterprise_id == enterprise_id, Workspace.is_enterprise_install
+            )
+        )
+        return {workspace.id: workspace for workspace in rows}
+
+
+def _installed(workspace: Workspace) -> InstalledWorkspace:
+    return InstalledWorkspace(
+        id=workspace.id,
+        enterprise_id=workspace.enterprise_id,
+        is_enterprise_install=workspace.is_enterprise_install,
+        organiser_ids=(
+            None if workspace.organiser_ids is None else frozenset(workspace.organiser_ids)
+        ),
+        announcement_channel=workspace.announcement_channel,
+        timezone=workspace.timezone,
+    )
 
 
 class InboxRepository:

@@ -6,8 +6,9 @@ from app import create_app
 from bot.core.clock import FixedClock
 from bot.scheduling.planning import Kind, PlannedMessage
 from infra.delivery import Deliverer, build_delivery_client
-from infra.scheduler import Ticker
-from tests.conftest import make_settings, settings_env
+from infra.scheduler import Ticker, Workspaces
+from infra.workspace_scope import WorkspaceScope
+from tests.conftest import BOT_TOKEN, make_settings, settings_env
 from tests.support.seed import WORKSPACE, seed_workspace
 
 NOW = datetime(2026, 3, 2, 9, 5, tzinfo=UTC)
@@ -52,7 +53,7 @@ def test_the_ticker_delivers_due_rows_and_runs_maintenance_then_stops(database_u
     )
     ticker = Ticker(
         deps=deps,
-        deliverer=deliverer,
+        workspaces=Workspaces.one(WorkspaceScope(WORKSPACE, settings, BOT_TOKEN), deliverer),
         tick_seconds=1,
         maintenance=[lambda uow, workspace, today: maintained.append((workspace, today))],
     )

@@ -133,9 +133,14 @@ class SlackRequests:
         verification_token: str = "verification-token",
         timeout: float = 10.0,
         installed_team_id: str | None = None,
+        enterprise_id: str | None = None,
+        enterprise_install: bool = False,
     ) -> None:
         """`installed_team_id` is the workspace that installed the app, which views name as
-        `app_installed_team_id`; another than `team_id` is a Slack Connect user's request."""
+        `app_installed_team_id`; another than `team_id` is a Slack Connect user's request.
+        `enterprise_id`: a workspace of an Enterprise Grid organisation; `enterprise_install`:
+        the app is installed org-wide there."""
+        self.enterprise_id, self.enterprise_install = enterprise_id, enterprise_install
         self.app_url, self.path, self.timeout = app_url.rstrip("/"), path, timeout
         self.signing_secret = signing_secret
         self.team_id, self.team_domain = team_id, team_domain
@@ -170,7 +175,8 @@ class SlackRequests:
             "command": command,
             "text": text,
             "api_app_id": self.api_app_id,
-            "is_enterprise_install": "false",
+            **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
+            "is_enterprise_install": "true" if self.enterprise_install else "false",
             "response_url": self.response_url(),
             "trigger_id": trigger_id or self.new_trigger_id(),
         }
@@ -300,11 +306,11 @@ class SlackRequests:
             "event_time": int(time.time()),
             "authorizations": [
                 {
-                    "enterprise_id": None,
-                    "team_id": self.team_id,
+                    "enterprise_id": self.enterprise_id,
+                    "team_id": None if self.enterprise_install else self.team_id,
                     "user_id": self.bot_user_id,
                     "is_bot": True,
-                    "is_enterprise_install": False,
+                    "is_enterprise_install": self.enterprise_install,
                 }
             ],
             "is_ext_shared_channel": False,
@@ -394,8 +400,8 @@ class SlackRequests:
             "api_app_id": self.api_app_id,
             "team": {"id": self.team_id, "domain": self.team_domain},
             "user": self._user(user_id),
-            "enterprise": None,
-            "is_enterprise_install": False,
+            "enterprise": {"id": self.enterprise_id} if self.enterprise_id else None,
+            "is_enterprise_install": self.enterprise_install,
             "trigger_id": self.new_trigger_id(),
         }
 

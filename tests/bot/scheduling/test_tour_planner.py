@@ -6,8 +6,9 @@ from app import create_app
 from bot.core.clock import FixedClock
 from bot.scheduling.service import TourPlanner
 from infra.delivery import Deliverer, SlackTimeZones, build_delivery_client
-from infra.scheduler import Ticker
-from tests.conftest import make_settings, settings_env
+from infra.scheduler import Ticker, Workspaces
+from infra.workspace_scope import WorkspaceScope
+from tests.conftest import BOT_TOKEN, make_settings, settings_env
 from tests.storage.test_outbox import WARSAW, seed_visit
 from tests.support.seed import WORKSPACE
 
@@ -61,7 +62,8 @@ def test_each_tick_plans_again_the_tours_whose_zones_were_missing(database_url, 
         organisers=(),
         rates={},
     )
-    ticker = Ticker(deps=deps, deliverer=deliverer, tick_seconds=60, tours=tourism.tours)
+    workspaces = Workspaces.one(WorkspaceScope(WORKSPACE, settings, BOT_TOKEN), deliverer)
+    ticker = Ticker(deps=deps, workspaces=workspaces, tick_seconds=60, tours=tourism.tours)
     try:
         ticker.deliver()
         with deps.reader() as uow:
