@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from handlers.deps import Deps
 from slack_bolt import BoltContext, BoltResponse
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
@@ -36,6 +35,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.workspaces.service import InstalledWorkspace, register_installation
+from infra.deps import Deps
 from infra.settings import Settings, settings_for
 from infra.workspace_scope import WorkspaceScope, enter_workspace
 
