@@ -41,6 +41,7 @@ from infra.scheduler import start_ticker
 from infra.slack_client import build_web_client
 from storage import migrate
 from storage.db import create_db_engine, session_factory
+from storage.matching_cache import MatchIndexes
 from storage.unit_of_work import SqlReader, SqlUnitOfWork
 
 log = logging.getLogger("tourism")
@@ -62,13 +63,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
     clock = clock or clock_for(settings.clock_file)
     engine = create_db_engine(settings.database_url)
     sessions = session_factory(engine)
+    indexes = MatchIndexes()  # this process's matching indexes, kept between requests
     client = build_web_client(settings)
     tours = TourPlanner(SlackTimeZones(client), settings.timezone)
     deps = Deps(
         settings=settings,
         clock=clock,
-        uow=lambda: SqlUnitOfWork(sessions),
-        reader=lambda: SqlReader(sessions),
+        uow=lambda: SqlUnitOfWork(sessions, indexes),
+        reader=lambda: SqlReader(sessions, indexes),
         vocabulary=load_vocabulary(settings.topics_file),
         on_tour=tours,
     )

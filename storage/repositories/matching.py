@@ -1,4 +1,5 @@
-"""The matcher's view of a workspace: an Organisation built from a handful of queries."""
+"""The matcher's view of a workspace: an Organisation built from a handful of queries, and its
+index, kept in process between requests while the workspace's matching stamp stays put."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.matching import Application as MatchApplication
+from bot.matching import MatchIndex, Organisation, Visitor
 from bot.matching import Opening as MatchOpening
-from bot.matching import Organisation, Visitor
 from bot.matching import Team as MatchTeam
 from bot.matching import Tour as MatchTour
+from storage.matching_cache import KeptMatching, MatchIndexes
 from storage.models import Application, Invitation, Opening, Person, Proposal, Team, Tour
 from storage.repositories.applications import LIVE_STATUSES
 
@@ -23,19 +25,37 @@ DEFAULT_AVAILABILITY = timedelta(days=365)
 
 
 class MatchingRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, indexes: MatchIndexes | None = None) -> None:
         self.session = session
+        self.indexes = indexes
 
     def organisation(
-        self,
-        workspace_id: str,
-        *,
-        today: date,
-        related_topics: Mapping[str, frozenset[str]],
-        only_visitor: str | None = None,
+        self, workspace_id: str, *, today: date, related_topics: Mapping[str, frozenset[str]]
     ) -> Organisation:
-        """Visitors are keyed by Slack user id; openings and teams by their database ids.
-        `only_visitor` leaves everyone else out: one person's suggestions need no one else."""
+        """Visitors are keyed by Slack user id; openings and teams by their database ids."""
+        return self._kept(workspace_id, today, related_topics).organisation
+
+    def index(
+        self, workspace_id: str, *, today: date, related_topics: Mapping[str, frozenset[str]]
+    ) -> MatchIndex:
+        """The organisation's matching index: the one kept in process while it is current."""
+        return self._kept(workspace_id, today, related_topics).index
+
+    def _kept(
+        self, workspace_id: str, today: date, related_topics: Mapping[str, frozenset[str]]
+    ) -> KeptMatching:
+        def load() -> Organisation:
+            return self._load(workspace_id, today, related_topics)
+
+        if self.indexes is None:
+            return KeptMatching(0, load())
+        return self.indexes.get(
+            self.session, workspace_id, today=today, related=related_topics, load=load
+        )
+
+    def _load(
+        self, workspace_id: str, today: date, related_topics: Mapping[str, frozenset[str]]
+    ) -> Organisation:
         teams = list(self.session.scalars(select(Team).where(Team.workspace_id == workspace_id)))
         hosted = dict(
             self.session.execute(
@@ -45,7 +65,7 @@ class MatchingRepository:
             ).all()
         )
         return Organisation(
-            visitors=tuple(self._visitors(workspace_id, today, only_visitor)),
+            visitors=tuple(self._visitors(workspace_id, today)),
             openings=tuple(self._openings(workspace_id)),
             teams=tuple(_team(team, hosted.get(team.id, 0)) for team in teams),
             today=today,
@@ -54,11 +74,8 @@ class MatchingRepository:
             related_topics=related_topics,
         )
 
-    def _visitors(self, workspace_id: str, today: date, only: str | None) -> list[Visitor]:
-        query = select(Person).where(Person.workspace_id == workspace_id)
-        if only is not None:
-            query = query.where(Person.user_id == only)
-        people = self.session.scalars(query)
+    def _visitors(self, workspace_id: str, today: date) -> list[Visitor]:
+        people = self.session.scalars(select(Person).where(Person.workspace_id == workspace_id))
         return [
             Visitor(
                 id=person.user_id,

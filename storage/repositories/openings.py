@@ -23,6 +23,13 @@ class OpeningRepository:
         opening = self._row(workspace_id, opening_id)
         return None if opening is None else posted_opening(opening)
 
+    def by_ids(self, workspace_id: str, opening_ids: Sequence[int]) -> dict[int, PostedOpening]:
+        """The workspace's openings among `opening_ids`, by id, in one query however many."""
+        query = select(Opening).where(
+            Opening.workspace_id == workspace_id, Opening.id.in_(opening_ids)
+        )
+        return {opening.id: posted_opening(opening) for opening in self.session.scalars(query)}
+
     def open(self, workspace_id: str, team_ids: Sequence[int] | None = None) -> list[PostedOpening]:
         """Open openings, soonest first; only those of `team_ids` when given."""
         query = select(Opening).where(
