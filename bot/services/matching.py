@@ -79,9 +79,9 @@ def my_matches(
     related: Mapping[str, frozenset[str]],
     limit: int = SUGGESTIONS,
 ) -> MyMatches:
-    if uow.people.get_by_user(workspace_id, user_id) is None:
-        return MyMatches(has_profile=False)
     index = _index(uow, workspace_id, today, related)
+    if user_id not in index.visitor_pos:  # every person with a profile is a visitor
+        return MyMatches(has_profile=False)
     suggestions = suggest_openings(index, user_id, limit)
     if not suggestions:
         return MyMatches(diagnosis=diagnose(index, user_id))

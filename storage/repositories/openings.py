@@ -4,11 +4,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defaultload
 
 from bot.openings import Announcement, OpeningDraft, PostedOpening, Status
 from bot.user_text import match_key
-from storage.models import Opening
+from storage.models import Opening, Team
 
 
 class OpeningRepository:
@@ -25,8 +25,10 @@ class OpeningRepository:
 
     def by_ids(self, workspace_id: str, opening_ids: Sequence[int]) -> dict[int, PostedOpening]:
         """The workspace's openings among `opening_ids`, by id, in one query however many."""
-        query = select(Opening).where(
-            Opening.workspace_id == workspace_id, Opening.id.in_(opening_ids)
+        query = (
+            select(Opening)
+            .where(Opening.workspace_id == workspace_id, Opening.id.in_(opening_ids))
+            .options(defaultload(Opening.host_team).lazyload(Team.blackouts))  # not shown
         )
         return {opening.id: posted_opening(opening) for opening in self.session.scalars(query)}
 
