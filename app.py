@@ -51,6 +51,7 @@ from infra.slack_client import build_web_client
 from infra.workspace_scope import ScopedSettings, ScopedWebClient
 from storage import migrate
 from storage.db import create_db_engine, session_factory
+from storage.matching_cache import MatchIndexes
 from storage.unit_of_work import SqlReader, SqlUnitOfWork
 
 log = logging.getLogger("tourism")
@@ -76,6 +77,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
     clock = clock or clock_for(settings.clock_file)
     engine = create_db_engine(settings.database_url)
     sessions = session_factory(engine)
+    indexes = MatchIndexes()  # this process's matching indexes, kept between requests
     client = build_web_client(settings, ScopedWebClient if settings.oauth else WebClient)
     # With many workspaces, each request and each scheduler step sees its own workspace's.
     scoped = ScopedSettings.over(settings) if settings.oauth else settings
@@ -83,8 +85,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
     deps = Deps(
         settings=scoped,
         clock=clock,
-        uow=lambda: SqlUnitOfWork(sessions),
-        reader=lambda: SqlReader(sessions),
+        uow=lambda: SqlUnitOfWork(sessions, indexes),
+        reader=lambda: SqlReader(sessions, indexes),
         vocabulary=load_vocabulary(settings.topics_file),
         on_tour=tours,
     )

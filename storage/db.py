@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.matching_stamp import keep_matching_stamps
+
 # Execution options of a read-only transaction: PostgreSQL refuses writes in it
 # (SET TRANSACTION READ ONLY), SQLite begins it deferred and in query_only mode.
 READ_ONLY_OPTION = "tourism_read_only"
@@ -56,4 +58,6 @@ def _sqlite_begin(connection: Connection) -> None:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    keep_matching_stamps(sessions)
+    return sessions

@@ -481,6 +481,17 @@ class AuditEntry(WorkspaceScoped, Base):
     at: Mapped[datetime] = mapped_column(default=_utcnow, index=True)
 
 
+class MatchingStamp(Base):
+    """A workspace's matching version: bumped in the same transaction as any change that moves
+    the matcher's answers (people, openings, teams, blackouts, visits, applications), so every
+    process keeping a matching index knows with one read whether its copy is still current."""
+
+    __tablename__ = "matching_stamps"
+
+    workspace_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+
+
 class InboxEvent(Base):
     """Events API deliveries claimed or processed, so a redelivery (X-Slack-Retry-Num) is a no-op.
 

@@ -9,6 +9,7 @@ from typing import ClassVar, Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import READ_ONLY
+from storage.matching_cache import MatchIndexes
 from storage.repositories import (
     ApplicationRepository,
     AuditRepository,
@@ -35,8 +36,11 @@ class SqlReader:
 
     _execution_options: ClassVar[Mapping[str, bool]] = READ_ONLY
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], indexes: MatchIndexes | None = None
+    ) -> None:
         self._sessions = sessions
+        self._indexes = indexes  # the process's kept matching indexes (None: built per use)
 
     def __enter__(self) -> Self:
         self.session = self._sessions()
@@ -52,7 +56,7 @@ class SqlReader:
         self.tours = TourRepository(self.session)
         self.extensions = ExtensionRepository(self.session)
         self.overview = OverviewRepository(self.session)
-        self.matching = MatchingRepository(self.session)
+        self.matching = MatchingRepository(self.session, self._indexes)
         self.proposals = ProposalRepository(self.session)
         self.stats = StatsRepository(self.session)
         self.outbox = OutboxRepository(self.session)

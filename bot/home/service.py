@@ -28,7 +28,7 @@ def load_home(
     return HomeData(
         user_id=user_id,
         today=today,
-        profile=uow.people.profile(workspace_id, user_id) if person is not None else None,
+        profile=uow.people.profile_of(person) if person is not None else None,
         home_team_name=person.home_team.name if person is not None and person.home_team else None,
         tours=overview.tours_of(workspace_id, user_id),
         applications=overview.applications_of(workspace_id, user_id),

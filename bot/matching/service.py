@@ -65,16 +65,9 @@ class RoundPreview:
 
 
 def _index(
-    uow: Any,
-    workspace_id: str,
-    today: date,
-    related: Mapping[str, frozenset[str]],
-    only_visitor: str | None = None,
+    uow: Any, workspace_id: str, today: date, related: Mapping[str, frozenset[str]]
 ) -> MatchIndex:
-    organisation = uow.matching.organisation(
-        workspace_id, today=today, related_topics=related, only_visitor=only_visitor
-    )
-    return MatchIndex(organisation)
+    return uow.matching.index(workspace_id, today=today, related_topics=related)
 
 
 def my_matches(
@@ -86,15 +79,18 @@ def my_matches(
     related: Mapping[str, frozenset[str]],
     limit: int = SUGGESTIONS,
 ) -> MyMatches:
-    if uow.people.get_by_user(workspace_id, user_id) is None:
+    index = _index(uow, workspace_id, today, related)
+    if user_id not in index.visitor_pos:  # every person with a profile is a visitor
         return MyMatches(has_profile=False)
-    index = _index(uow, workspace_id, today, related, only_visitor=user_id)
     suggestions = suggest_openings(index, user_id, limit)
     if not suggestions:
         return MyMatches(diagnosis=diagnose(index, user_id))
+    openings = uow.openings.by_ids(workspace_id, [int(s.opening_id) for s in suggestions])
     return MyMatches(
         matches=tuple(
-            Match(uow.openings.get(workspace_id, int(s.opening_id)), s) for s in suggestions
+            Match(openings[int(s.opening_id)], s)
+            for s in suggestions
+            if int(s.opening_id) in openings
         )
     )
 
@@ -267,7 +263,7 @@ def fit_explanation(
     related: Mapping[str, frozenset[str]],
 ) -> str:
     """Why this person and this opening fit, in the matcher's words ("" when they do not)."""
-    index = _index(uow, workspace_id, today, related, only_visitor=user_id)
+    index = _index(uow, workspace_id, today, related)
     try:
         return explanation_of(index, user_id, str(opening_id))
     except KeyError:  # not a visitor (no profile) or not an open opening

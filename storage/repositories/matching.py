@@ -1,7 +1,9 @@
-"""The matcher's view of a workspace: an Organisation built from a handful of queries."""
+"""The matcher's view of a workspace: an Organisation built from a handful of queries, and its
+index, kept in process between requests while the workspace's matching stamp stays put."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -11,11 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.matching import Application as MatchApplication
+from bot.matching import MatchIndex, Organisation, Visitor
 from bot.matching import Opening as MatchOpening
-from bot.matching import Organisation, Visitor
 from bot.matching import Team as MatchTeam
 from bot.matching import Tour as MatchTour
-from storage.models import Application, Invitation, Opening, Person, Proposal, Team, Tour
+from storage.matching_cache import KeptMatching, MatchIndexes
+from storage.models import Application, Blackout, Invitation, Opening, Person, Proposal, Team, Tour
 from storage.repositories.applications import LIVE_STATUSES
 
 # Someone who has not said when they are free is taken to be free for the coming year.
@@ -23,20 +26,49 @@ DEFAULT_AVAILABILITY = timedelta(days=365)
 
 
 class MatchingRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, indexes: MatchIndexes | None = None) -> None:
         self.session = session
+        self.indexes = indexes
 
     def organisation(
-        self,
-        workspace_id: str,
-        *,
-        today: date,
-        related_topics: Mapping[str, frozenset[str]],
-        only_visitor: str | None = None,
+        self, workspace_id: str, *, today: date, related_topics: Mapping[str, frozenset[str]]
     ) -> Organisation:
-        """Visitors are keyed by Slack user id; openings and teams by their database ids.
-        `only_visitor` leaves everyone else out: one person's suggestions need no one else."""
-        teams = list(self.session.scalars(select(Team).where(Team.workspace_id == workspace_id)))
+        """Visitors are keyed by Slack user id; openings and teams by their database ids."""
+        return self._kept(workspace_id, today, related_topics).organisation
+
+    def index(
+        self, workspace_id: str, *, today: date, related_topics: Mapping[str, frozenset[str]]
+    ) -> MatchIndex:
+        """The organisation's matching index: the one kept in process while it is current."""
+        return self._kept(workspace_id, today, related_topics).index
+
+    def _kept(
+        self, workspace_id: str, today: date, related_topics: Mapping[str, frozenset[str]]
+    ) -> KeptMatching:
+        def load() -> Organisation:
+            return self._load(workspace_id, today, related_topics)
+
+        if self.indexes is None:
+            return KeptMatching(0, load())
+        return self.indexes.get(
+            self.session, workspace_id, today=today, related=related_topics, load=load
+        )
+
+    def _load(
+        self, workspace_id: str, today: date, related_topics: Mapping[str, frozenset[str]]
+    ) -> Organisation:
+        return Organisation(
+            visitors=tuple(self._visitors(workspace_id, today)),
+            openings=tuple(self._openings(workspace_id)),
+            teams=tuple(self._teams(workspace_id)),
+            today=today,
+            tours=tuple(self._tours(workspace_id)),
+            applications=tuple(self._applications(workspace_id)),
+            related_topics=related_topics,
+        )
+
+    def _teams(self, workspace_id: str) -> list[MatchTeam]:
+        # Plain rows, not ORM objects: thousands of teams load in milliseconds.
         hosted = dict(
             self.session.execute(
                 select(Tour.host_team_id, func.count())
@@ -44,37 +76,82 @@ class MatchingRepository:
                 .group_by(Tour.host_team_id)
             ).all()
         )
-        return Organisation(
-            visitors=tuple(self._visitors(workspace_id, today, only_visitor)),
-            openings=tuple(self._openings(workspace_id)),
-            teams=tuple(_team(team, hosted.get(team.id, 0)) for team in teams),
-            today=today,
-            tours=tuple(self._tours(workspace_id)),
-            applications=tuple(self._applications(workspace_id)),
-            related_topics=related_topics,
+        blackouts: dict[int, list[tuple[date, date]]] = defaultdict(list)
+        for team_id, starts_on, ends_on in self.session.execute(
+            select(Blackout.team_id, Blackout.starts_on, Blackout.ends_on)
+            .where(Blackout.workspace_id == workspace_id)
+            .order_by(Blackout.id)
+        ):
+            blackouts[team_id].append((starts_on, ends_on))
+        rows = self.session.execute(
+            select(
+                Team.id,
+                Team.city,
+                Team.away_cap,
+                Team.visitors_per_quarter,
+                Team.rest_days_between_visitors,
+            ).where(Team.workspace_id == workspace_id)
         )
+        return [
+            MatchTeam(
+                id=str(team_id),
+                city=city,
+                away_cap=away_cap,
+                blackouts=tuple(blackouts[team_id]),
+                visitors_per_quarter=per_quarter,
+                rest_days=rest_days,
+                visitors_hosted=hosted.get(team_id, 0),
+            )
+            for team_id, city, away_cap, per_quarter, rest_days in rows
+        ]
 
-    def _visitors(self, workspace_id: str, today: date, only: str | None) -> list[Visitor]:
-        query = select(Person).where(Person.workspace_id == workspace_id)
-        if only is not None:
-            query = query.where(Person.user_id == only)
-        people = self.session.scalars(query)
+    def _visitors(self, workspace_id: str, today: date) -> list[Visitor]:
+        # Plain rows, not ORM objects: tens of thousands of people load in a fraction of a second.
+        rows = self.session.execute(
+            select(
+                Person.user_id,
+                Person.home_team_id,
+                Person.learn_topics,
+                Person.teach_topics,
+                Person.available_from,
+                Person.available_until,
+                Person.preferred_weeks,
+                Person.work_mode,
+                Person.city,
+                Person.willing_to_travel,
+                Person.looking,
+                Person.snoozed_until,
+            ).where(Person.workspace_id == workspace_id)
+        )
         return [
             Visitor(
-                id=person.user_id,
-                home_team_id=str(person.home_team_id) if person.home_team_id else None,
-                learn=frozenset(person.learn_topics),
-                teach=frozenset(person.teach_topics),
-                available_from=person.available_from or today,
-                available_until=person.available_until or today + DEFAULT_AVAILABILITY,
-                preferred_weeks=person.preferred_weeks,
-                work_mode=person.work_mode,  # type: ignore[arg-type]
-                city=person.city,
-                willing_to_travel=person.willing_to_travel,
-                looking=person.looking,
-                snoozed_until=person.snoozed_until,
+                id=user_id,
+                home_team_id=str(home_team_id) if home_team_id else None,
+                learn=frozenset(learn),
+                teach=frozenset(teach),
+                available_from=available_from or today,
+                available_until=available_until or today + DEFAULT_AVAILABILITY,
+                preferred_weeks=preferred_weeks,
+                work_mode=work_mode,
+                city=city,
+                willing_to_travel=willing_to_travel,
+                looking=looking,
+                snoozed_until=snoozed_until,
             )
-            for person in people
+            for (
+                user_id,
+                home_team_id,
+                learn,
+                teach,
+                available_from,
+                available_until,
+                preferred_weeks,
+                work_mode,
+                city,
+                willing_to_travel,
+                looking,
+                snoozed_until,
+            ) in rows
         ]
 
     def _openings(self, workspace_id: str) -> list[MatchOpening]:
@@ -196,15 +273,3 @@ class ProposalRepository:
         )
         proposal = self.session.get(Proposal, proposal_id)
         return proposal if proposal is not None and proposal.workspace_id == workspace_id else None
-
-
-def _team(team: Team, visitors_hosted: int) -> MatchTeam:
-    return MatchTeam(
-        id=str(team.id),
-        city=team.city,
-        away_cap=team.away_cap,
-        blackouts=tuple((b.starts_on, b.ends_on) for b in team.blackouts),
-        visitors_per_quarter=team.visitors_per_quarter,
-        rest_days=team.rest_days_between_visitors,
-        visitors_hosted=visitors_hosted,
-    )

@@ -4,11 +4,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defaultload
 
 from bot.core.user_text import match_key
 from bot.openings.model import Announcement, OpeningDraft, PostedOpening, Status
-from storage.models import Opening
+from storage.models import Opening, Team
 
 
 class OpeningRepository:
@@ -22,6 +22,15 @@ class OpeningRepository:
     def get(self, workspace_id: str, opening_id: int) -> PostedOpening | None:
         opening = self._row(workspace_id, opening_id)
         return None if opening is None else posted_opening(opening)
+
+    def by_ids(self, workspace_id: str, opening_ids: Sequence[int]) -> dict[int, PostedOpening]:
+        """The workspace's openings among `opening_ids`, by id, in one query however many."""
+        query = (
+            select(Opening)
+            .where(Opening.workspace_id == workspace_id, Opening.id.in_(opening_ids))
+            .options(defaultload(Opening.host_team).lazyload(Team.blackouts))  # not shown
+        )
+        return {opening.id: posted_opening(opening) for opening in self.session.scalars(query)}
 
     def open(self, workspace_id: str, team_ids: Sequence[int] | None = None) -> list[PostedOpening]:
         """Open openings, soonest first; only those of `team_ids` when given."""

@@ -22,6 +22,11 @@ class PeopleRepository:
         person = self.get_by_user(workspace_id, user_id)
         return None if person is None else profile_of(person)
 
+    @staticmethod
+    def profile_of(person: Person) -> Profile:
+        """The profile of a person already loaded (no second query)."""
+        return profile_of(person)
+
     def save(self, workspace_id: str, user_id: str, profile: Profile, *, now: datetime) -> Person:
         """Creates the person's row or overwrites its profile fields."""
         person = self.get_by_user(workspace_id, user_id)

@@ -1,0 +1,106 @@
+"""Kept matching indexes stay correct: a change committed through one app instance is seen by
+another on the same database, and nothing else makes an instance rebuild."""
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from app import TourismApp, create_app
+from bot.core.clock import FixedClock
+from bot.matching.service import my_matches
+from infra.fake_slack import FakeSlack
+from tests.conftest import NOW, make_settings, settings_env
+from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team
+
+VISITOR = "U0VISITOR"
+TODAY = NOW.date()
+RELATED: dict[str, frozenset[str]] = {}
+WINDOW = {"earliest_start": date(2027, 1, 4), "latest_end": date(2027, 3, 1)}
+
+
+@pytest.fixture
+def replicas(database_url: str, fake_slack: FakeSlack) -> Iterator[tuple[TourismApp, TourismApp]]:
+    """Two instances of the bot on one database, as two replicas behind a load balancer."""
+    settings = make_settings(
+        settings_env(DATABASE_URL=database_url, SLACK_API_URL=fake_slack.base_url)
+    )
+    first, second = (create_app(settings, FixedClock(NOW)) for _ in range(2))
+    with first.deps.uow() as uow:
+        team = seed_team(uow, "Streaming")
+        seed_person(uow, VISITOR, learn_topics=["kafka"], **_available())
+        seed_opening(uow, team, "Kafka internals", topics=["kafka"], work_mode="remote", **WINDOW)
+        seed_opening(uow, team, "React", topics=["react"], work_mode="remote", **WINDOW)
+        uow.commit()
+    yield first, second
+    first.close()
+    second.close()
+
+
+def _available() -> dict[str, date]:
+    return {"available_from": date(2027, 1, 1), "available_until": date(2027, 6, 30)}
+
+
+def suggested(app: TourismApp) -> list[str]:
+    with app.deps.reader() as uow:
+        mine = my_matches(uow, WORKSPACE, VISITOR, today=TODAY, related=RELATED)
+    return sorted(match.opening.title for match in mine.matches)
+
+
+def kept_index(app: TourismApp) -> object:
+    with app.deps.reader() as uow:
+        return uow.matching.index(WORKSPACE, today=TODAY, related_topics=RELATED)
+
+
+def test_a_new_opening_through_one_instance_is_suggested_by_the_other(replicas):
+    first, second = replicas
+    assert suggested(first) == ["Kafka internals"]
+    with second.deps.uow() as uow:
+        team = seed_team(uow, "Messaging")
+        seed_opening(uow, team, "Kafka streams", topics=["kafka"], work_mode="remote", **WINDOW)
+        uow.commit()
+    assert suggested(first) == ["Kafka internals", "Kafka streams"]
+
+
+def test_a_profile_change_through_one_instance_moves_the_others_suggestions(replicas):
+    first, second = replicas
+    assert suggested(first) == ["Kafka internals"]
+    with second.deps.uow() as uow:
+        uow.people.get_by_user(WORKSPACE, VISITOR).learn_topics = ["react"]
+        uow.commit()
+    assert suggested(first) == ["React"]
+
+
+def test_an_opening_closed_by_a_bulk_update_is_no_longer_suggested_by_the_other(replicas):
+    first, second = replicas
+    assert suggested(first) == ["Kafka internals"]
+    with second.deps.uow() as uow:
+        [kafka] = [o for o in uow.openings.open(WORKSPACE) if o.title == "Kafka internals"]
+        uow.openings.set_status(WORKSPACE, [kafka.id], "closed")
+        uow.commit()
+    assert suggested(first) == []
+
+
+def test_the_index_is_kept_while_nothing_the_matcher_reads_changes(replicas):
+    first, second = replicas
+    kept = kept_index(first)
+    assert kept_index(first) is kept
+    with second.deps.uow() as uow:  # a time zone is not matched on
+        uow.people.set_timezone(WORKSPACE, VISITOR, "Europe/Lisbon", now=NOW)
+        uow.commit()
+    with second.deps.uow() as uow:  # rolled back: nothing happened
+        uow.people.get_by_user(WORKSPACE, VISITOR).learn_topics = ["react"]
+    assert kept_index(first) is kept
+    with second.deps.uow() as uow:
+        uow.people.get_by_user(WORKSPACE, VISITOR).preferred_weeks = 3
+        uow.commit()
+    assert kept_index(first) is not kept
+
+
+def test_a_transactions_own_uncommitted_change_is_never_kept(replicas):
+    first, _ = replicas
+    with first.deps.uow() as uow:
+        uow.people.get_by_user(WORKSPACE, VISITOR).learn_topics = ["react"]
+        mine = my_matches(uow, WORKSPACE, VISITOR, today=TODAY, related=RELATED)
+        assert [match.opening.title for match in mine.matches] == ["React"]
+    assert suggested(first) == ["Kafka internals"]
