@@ -19,7 +19,9 @@ READ_ONLY: Mapping[str, bool] = MappingProxyType(
 )
 
 
-def create_db_engine(database_url: str) -> Engine:
+def create_db_engine(database_url: str, *, foreign_keys: bool = True) -> Engine:
+    """`foreign_keys=False` is for migrations only: SQLite alters a table by copying it, and
+    dropping the old copy would cascade-delete the rows of every table that refers to it."""
     if database_url.startswith("sqlite"):
         engine = create_engine(
             database_url,
@@ -27,6 +29,8 @@ def create_db_engine(database_url: str) -> Engine:
             connect_args={"check_same_thread": False, "timeout": 30},
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        if not foreign_keys:
+            event.listen(engine, "connect", _sqlite_without_foreign_keys)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(database_url, pool_pre_ping=True)
@@ -41,6 +45,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the one writer
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_without_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # outside any transaction, as it must
 
 
 def _sqlite_begin(connection: Connection) -> None:

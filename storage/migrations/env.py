@@ -37,7 +37,9 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    engine = create_db_engine(_database_url())
+    # Without foreign keys on SQLite: a batch migration copies a table and drops the old one,
+    # which would otherwise cascade-delete the rows that refer to it (every team, once).
+    engine = create_db_engine(_database_url(), foreign_keys=False)
     try:
         with engine.connect() as connection:
             context.configure(
