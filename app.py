@@ -134,7 +134,17 @@ def main(argv: list[str] | None = None) -> int:
         metavar="T0123ABCD",
         help="the Slack workspace ID; without it the bot's settings are used to ask Slack",
     )
+    demo = commands.add_parser(
+        "demo", help="play a whole programme against a local Slack stand-in, no Slack app needed"
+    )
+    demo.add_argument(
+        "--keep", type=Path, metavar="DIR", help="keep the database and write transcript.html"
+    )
     args = parser.parse_args(argv)
+    if args.command == "demo":
+        from infra.demo import run_demo  # noqa: PLC0415 - only this command needs it
+
+        return run_demo(args.keep)
 
     load_dotenv(Path.cwd() / ".env")
     try:

@@ -21,13 +21,13 @@ from bot.clock import Clock, FixedClock
 from bot.settings import Settings, load_database_url, load_settings
 from handlers.deps import Deps
 from infra.fake_slack import FakeSlack
+from infra.fake_slack.requests import SlackRequests
 from infra.http import HttpServer, slack_wsgi_app
 from storage import migrate
 from storage.db import create_db_engine, session_factory
 from storage.models import Base
 from storage.unit_of_work import SqlUnitOfWork
 from tests.support.fixtures import fake_slack  # noqa: F401 - a fixture
-from tests.support.slack_requests import SlackRequests
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-1234-5678-testtoken"

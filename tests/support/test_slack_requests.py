@@ -13,7 +13,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
 from infra.fake_slack import FakeSlack
-from tests.support.slack_requests import (
+from infra.fake_slack.requests import (
     SlackRequests,
     checkboxes,
     date,
