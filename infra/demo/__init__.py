@@ -12,7 +12,7 @@ from typing import TextIO
 
 from infra.demo.page import write_page
 from infra.demo.script import START, play
-from infra.demo.stage import DemoStepError, stage
+from infra.demo.stage import DemoStepError, staged
 from infra.demo.transcript import describe
 
 
@@ -23,7 +23,7 @@ def run_demo(keep: Path | None = None, out: TextIO = sys.stdout) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="tourism-demo-"))
     failure = None
     try:
-        with stage(workdir / "tourism.db", START) as demo:
+        with staged(workdir / "tourism.db", START) as demo:
             try:
                 play(demo, workdir)
             except (DemoStepError, ValueError) as error:

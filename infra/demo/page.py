@@ -28,6 +28,7 @@ margin:.15em .3em .15em 0;font-size:.9em;font-weight:600}.primary{background:#00
 .input span{display:block;border:1px solid #ccc;border-radius:4px;padding:.2em .5em;color:#616061}
 hr{border:0;border-top:1px solid #ddd}
 blockquote{border-left:4px solid #ddd;margin:0;padding-left:.6em}
+.input span.value{color:#1d1c1d;white-space:pre-wrap}.filled{background:#f4f8fc}
 pre{background:#1d1c1d;color:#fff;padding:.5em;border-radius:4px}
 """
 _BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
@@ -48,7 +49,7 @@ def write_page(stage: Stage, path: Path) -> None:
     chapters = dict(stage.chapter)
     for index, scene in enumerate(stage.scenes):
         if index in chapters:
-            parts.append(f"<h2>{escape(chapters[index])}</h2>")
+            parts.append(f"<h2 id='chapter-{index}'>{escape(chapters[index])}</h2>")
         parts.append(_scene(stage, scene))
     parts.append("</body></html>")
     path.write_text("\n".join(parts), encoding="utf-8")
@@ -68,7 +69,15 @@ def _surface(stage: Stage, surface: Surface) -> str:
     body: list[str] = []
     content = surface.content
     if surface.kind == "terminal":
-        body.append(f"<pre>$ {escape(content['text'])}</pre>")
+        body.append(
+            f"<pre>$ {escape(content['command'])}\ntourism: {escape(content['text'])}</pre>"
+        )
+    elif surface.kind == "filled":
+        body += [
+            f"<div class='input'><label>{escape(label)}</label>"
+            f"<span class='value'>{escape(value) or '&nbsp;'}</span></div>"
+            for label, value in content["fields"]
+        ]
     elif surface.kind == "errors":
         body += [f"<p>{escape(k)}: {escape(v)}</p>" for k, v in content["errors"].items()]
     else:

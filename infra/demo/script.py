@@ -346,6 +346,9 @@ def the_visits(stage: Stage, p: dict) -> None:
 def after_the_visits(stage: Stage, p: dict) -> None:
     stage.begin_chapter("Retro, share-back and the organiser's numbers")
     kuba = p["kuba"]
+    stage.travel_to(
+        datetime(2027, 1, 22, 10, 0, tzinfo=WARSAW), any_of("message", p["natalia"], "retro")
+    )
     stage.travel_to(datetime(2027, 2, 5, 10, 0, tzinfo=WARSAW), any_of("message", kuba, "retro"))
     stage.click(kuba, retros.RETRO_OPEN, expect=any_of("modal", kuba))
     stage.submit(

@@ -31,7 +31,7 @@ from storage import migrate
 
 Json = dict[str, Any]
 ANSWER_TIMEOUT = 10.0
-QUIET_SECONDS = 0.25  # no new Slack call for this long: the bot has finished answering
+QUIET_SECONDS = 0.2  # no new Slack call for this long: the bot has finished answering
 
 
 class DemoStepError(Exception):
@@ -50,7 +50,7 @@ class Surface:
     """Something a person saw: a message (in a DM, a channel, or only to them), a modal, a Home
     tab, an edited message, or a form's field errors."""
 
-    kind: str  # message | ephemeral | modal | home | edit | errors | terminal
+    kind: str  # message | ephemeral | modal | home | edit | errors | filled | terminal
     viewer: str  # a user id, or a channel id for channel messages
     content: Json  # a message's text/blocks, a view, or {"errors": {...}} / {"text": ...}
 
@@ -172,9 +172,10 @@ class Stage:
             kwargs["channel_id"] = channel
             kwargs["message"] = {"type": "message", "ts": "0.0", "text": "", **surface.content}
         shown = element.get("text", {}).get("text", action_id)
+        verb = f"picks “{shown}” in a menu" if choose is not None else f"clicks *{shown}*"
         scene = self._act(
             person,
-            f"clicks *{shown}*",
+            verb,
             lambda: self.requests.block_action(**kwargs),
             expect,
             f"an answer to the {shown!r} button",
@@ -196,6 +197,7 @@ class Stage:
         view = self._open_modal(person)
         title = view.get("title", {}).get("text", "the form")
         values = filled_state(view, answers)
+        filled = Surface("filled", person.user_id, {"fields": self._filled_in(view, values)})
         scene = self._act(
             person,
             f"fills in and submits “{title}”",
@@ -208,6 +210,7 @@ class Stage:
             ),
             expect,
             f"the {title!r} form to be accepted",
+            shown_first=[filled],
         )
         errors = [s for s in scene.surfaces if s.kind == "errors"]
         if errors:
@@ -216,7 +219,8 @@ class Stage:
 
     def terminal(self, person: Person, command: str, output: str) -> None:
         scene = Scene(self.clock.now(), person, f"runs `{command}`")
-        scene.surfaces.append(Surface("terminal", person.user_id, {"text": output}))
+        shown = {"command": command, "text": output}
+        scene.surfaces.append(Surface("terminal", person.user_id, shown))
         self.scenes.append(scene)
 
     # --- what people see -------------------------------------------------------------------
@@ -227,6 +231,28 @@ class Stage:
             for surface in reversed(scene.surfaces):
                 if surface.viewer == person.user_id:
                     yield surface
+
+    def _filled_in(self, view: Json, values: Json) -> list[list[str]]:
+        """Each field of the form as the person left it: [label, what it shows]."""
+        fields = []
+        for block in view.get("blocks", []):
+            if block["type"] != "input":
+                continue
+            [state] = values[block["block_id"]].values()
+            fields.append([block["label"]["text"], self._shown_value(state)])
+        return fields
+
+    def _shown_value(self, state: Json) -> str:
+        if state.get("selected_option"):
+            return str(state["selected_option"]["text"]["text"])
+        if "selected_options" in state:
+            return ", ".join(o["text"]["text"] for o in state["selected_options"])
+        if "selected_users" in state:
+            return ", ".join(map(self.name_of, state["selected_users"]))
+        for key in ("selected_user", "selected_conversation"):
+            if state.get(key):
+                return self.name_of(state[key])
+        return str(state.get("value") or state.get("selected_date") or "")
 
     def _open_modal(self, person: Person) -> Json:
         modal = next((s for s in self.seen_by(person) if s.kind == "modal"), None)
@@ -277,9 +303,11 @@ class Stage:
         send: Callable[[], Response | None],
         expect: Callable[[list[Surface]], bool],
         awaited: str,
+        *,
+        shown_first: list[Surface] | None = None,
     ) -> Scene:
         self._settle_previous()
-        scene = Scene(self.clock.now(), person, action)
+        scene = Scene(self.clock.now(), person, action, list(shown_first or []))
         self.scenes.append(scene)
         first_call, refused = len(self.fake.calls()), len(self.fake.refusals())
         try:
@@ -388,7 +416,7 @@ def all_of(*expectations: Callable[[list[Surface]], bool]) -> Callable:
 
 
 @contextmanager
-def stage(database: Path, start: datetime, workspace_id: str = "T0DEMO") -> Iterator[Stage]:
+def staged(database: Path, start: datetime, workspace_id: str = "T0DEMO") -> Iterator[Stage]:
     """Everything running, torn down afterwards whatever happened."""
     signing_secret = secrets.token_hex(16)
     with FakeSlack(team_id=workspace_id, team_name="Demo Marketplace") as fake:

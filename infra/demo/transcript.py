@@ -18,6 +18,7 @@ PLACES = {
     "home": "Home tab of",
     "edit": "message updated for",
     "errors": "form errors for",
+    "filled": "form as filled in by",
     "terminal": "terminal of",
 }
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
@@ -74,7 +75,12 @@ def surface_lines(stage: Stage, surface: Surface) -> Iterator[str]:
 
     content = surface.content
     if surface.kind == "terminal":
-        yield f"$ {content['text']}"
+        yield f"$ {content['command']}"
+        yield f"tourism: {content['text']}"
+        return
+    if surface.kind == "filled":
+        for label, value in content["fields"]:
+            yield f"  {label}: {value or '(left empty)'}"
         return
     if surface.kind == "errors":
         for field_id, error in content["errors"].items():
@@ -135,6 +141,8 @@ def input_shown(element: Json) -> str:
         return ", ".join(o["text"]["text"] for o in element["initial_options"])
     if element.get("initial_users"):
         return ", ".join(element["initial_users"])
+    if element["type"] in ("radio_buttons", "checkboxes"):
+        return "  ".join(f"○ {o['text']['text']}" for o in element.get("options", []))
     return f"…{element.get('placeholder', {}).get('text', '')}".rstrip("…") or "…"
 
 
