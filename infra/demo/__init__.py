@@ -7,16 +7,21 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from infra.demo.page import write_page
 from infra.demo.script import START, play
-from infra.demo.stage import DemoStepError, staged
+from infra.demo.stage import DemoStepError, Stage, staged
 from infra.demo.transcript import describe
 
 
-def run_demo(keep: Path | None = None, out: TextIO = sys.stdout) -> int:
+def run_demo(
+    keep: Path | None = None,
+    out: TextIO = sys.stdout,
+    programme: Callable[[Stage, Path], None] = play,
+) -> int:
     """0 when every step was answered as expected; 1 when one was not (printed, with why)."""
     logging.basicConfig(level=logging.ERROR)  # the transcript is the output; errors still show
     started = time.monotonic()
@@ -25,7 +30,7 @@ def run_demo(keep: Path | None = None, out: TextIO = sys.stdout) -> int:
     try:
         with staged(workdir / "tourism.db", START) as demo:
             try:
-                play(demo, workdir)
+                programme(demo, workdir)
             except (DemoStepError, ValueError) as error:
                 failure = error
             for line in describe(demo):

@@ -15,9 +15,10 @@ from bot.services.team_import import import_teams
 from bot.team_file import read_team_file
 from bot.views import applications, checkins, extensions, matching, retros
 from bot.views.openings import APPLY
-from infra.demo.stage import Stage, any_of
+from infra.demo.stage import Person, Stage, any_of
 
 PULLED_BACK = "Often"  # Piotr's home team keeps calling him back
+Cast = dict[str, Person]  # the people of the story by first name
 WARSAW = ZoneInfo("Europe/Warsaw")
 START = datetime(2026, 11, 23, 9, 0, tzinfo=WARSAW)  # a Monday in late November
 VISITS_START = date(2027, 1, 11)  # a Monday
@@ -70,7 +71,7 @@ def play(stage: Stage, workdir: Path) -> None:
     after_the_visits(stage, people)
 
 
-def cast(stage: Stage) -> dict[str, object]:
+def cast(stage: Stage) -> Cast:
     c = stage.cast
     return {
         "irena": c("U0ORGANISER", "Irena Wójcik", "organiser of the programme"),
@@ -90,7 +91,7 @@ def cast(stage: Stage) -> dict[str, object]:
     }
 
 
-def organiser_sets_up(stage: Stage, p: dict, workdir: Path) -> None:
+def organiser_sets_up(stage: Stage, p: Cast, workdir: Path) -> None:
     stage.begin_chapter("The organiser sets up the directory")
     teams_file = workdir / "teams.yaml"
     teams_file.write_text(TEAMS_FILE, encoding="utf-8")
@@ -109,7 +110,7 @@ def organiser_sets_up(stage: Stage, p: dict, workdir: Path) -> None:
     stage.command(p["irena"], "team list", any_of("ephemeral", p["irena"], "Hermes"))
 
 
-def leads_post_openings(stage: Stage, p: dict) -> None:
+def leads_post_openings(stage: Stage, p: Cast) -> None:
     stage.begin_chapter("Leads post openings")
     openings = [
         (
@@ -194,7 +195,7 @@ def leads_post_openings(stage: Stage, p: dict) -> None:
         stage.submit(lead, form, any_of("message", "C0TOURISM", form["title"]))
 
 
-def engineers_fill_profiles(stage: Stage, p: dict) -> None:
+def engineers_fill_profiles(stage: Stage, p: Cast) -> None:
     stage.begin_chapter("Engineers fill in their profiles")
     profiles = [
         (
@@ -250,7 +251,7 @@ def engineers_fill_profiles(stage: Stage, p: dict) -> None:
         )
 
 
-def kuba_matches_and_applies(stage: Stage, p: dict) -> None:
+def kuba_matches_and_applies(stage: Stage, p: Cast) -> None:
     stage.begin_chapter("An engineer finds an opening with /tourism match")
     kuba = p["kuba"]
     stage.command(kuba, "match", any_of("ephemeral", kuba, "Hermes"))
@@ -266,7 +267,7 @@ def kuba_matches_and_applies(stage: Stage, p: dict) -> None:
     )
 
 
-def organiser_runs_a_round(stage: Stage, p: dict) -> None:
+def organiser_runs_a_round(stage: Stage, p: Cast) -> None:
     stage.begin_chapter("An organisation-wide matching round")
     irena = p["irena"]
     stage.command(irena, "round", any_of(None, irena, matching.ROUND_SEND))
@@ -296,7 +297,7 @@ OVER_THE_CAP = {
 }
 
 
-def approvals(stage: Stage, p: dict) -> None:
+def approvals(stage: Stage, p: Cast) -> None:
     stage.begin_chapter("Leads decide: the host team first, then the home team")
     for host in ("konrad", "marta", "ewa", "pawel"):
         stage.click(p[host], applications.HOST_ACCEPT, expect=any_of("home", p[host]))
@@ -317,7 +318,7 @@ def approvals(stage: Stage, p: dict) -> None:
             stage.click(p[name], applications.CARD_CONFIRM, expect=any_of(None, p[name]))
 
 
-def the_visits(stage: Stage, p: dict) -> None:
+def the_visits(stage: Stage, p: Cast) -> None:
     stage.begin_chapter("Kickoff and weekly check-ins")
     stage.travel_to(datetime(2027, 1, 11, 10, 0, tzinfo=WARSAW), any_of("message", "U0KUBA"))
     stage.travel_to(datetime(2027, 1, 18, 10, 0, tzinfo=WARSAW), any_of("message", "U0KUBA"))
@@ -343,7 +344,7 @@ def the_visits(stage: Stage, p: dict) -> None:
     stage.submit(p["teresa"], {}, any_of("message", "U0PIOTR"))
 
 
-def after_the_visits(stage: Stage, p: dict) -> None:
+def after_the_visits(stage: Stage, p: Cast) -> None:
     stage.begin_chapter("Retro, share-back and the organiser's numbers")
     kuba = p["kuba"]
     stage.travel_to(

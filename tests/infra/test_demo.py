@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 
 from infra.demo import run_demo
+from infra.demo.stage import Stage, any_of
 
 
 def test_the_demo_plays_the_whole_programme_and_keeps_its_page(tmp_path: Path):
@@ -30,3 +31,19 @@ def test_the_demo_plays_the_whole_programme_and_keeps_its_page(tmp_path: Path):
         assert surface in page
     assert "class='button primary'" in page and "class='header'" in page
     assert (tmp_path / "tourism.db").stat().st_size > 0
+
+
+def test_a_step_the_bot_leaves_unanswered_stops_the_demo_with_why(tmp_path: Path):
+    def programme(stage: Stage, _workdir: Path) -> None:
+        organiser = stage.cast("U0ORGANISER", "Irena Wójcik", "organiser")
+        stage.command(organiser, "stats", any_of(None, organiser, "in numbers"))
+        stage.click(organiser, "no_such_button")
+
+    out = io.StringIO()
+    assert run_demo(keep=tmp_path, out=out, programme=programme) == 1
+    transcript = out.getvalue()
+    assert "Irena Wójcik (organiser) types `/tourism stats`" in transcript
+    assert "FAILED at the last step above: Irena Wójcik was never shown a 'no_such_button'" in (
+        transcript
+    )
+    assert (tmp_path / "transcript.html").exists()
