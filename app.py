@@ -241,19 +241,13 @@ def _stop(
 
 def run(args: argparse.Namespace) -> int:
     """Runs one parsed command line; every foreseeable failure is one line and exit code 2."""
+    if args.command == "demo":
+        from infra.demo import run_demo  # noqa: PLC0415 - only this command needs it
+
+        return run_demo(args.keep)
     load_dotenv(Path.cwd() / ".env")
     try:
-        if args.command == "migrate":
-            return run_migrate(load_database_url())
-        if args.command == "import-teams":
-            return run_import_teams(args.file, args.workspace)
-        if args.command == "doctor":
-            from infra.doctor import run_doctor  # noqa: PLC0415 - only this command needs it
-
-            return run_doctor()
-        command = args.command or "serve"
-        settings = load_settings(socket_mode=getattr(args, "socket_mode", False))
-        return run_serve(settings, ROLES[command])
+        return _dispatch(args)
     except SettingsError as error:
         for problem in error.problems:
             _fail(problem)
@@ -280,6 +274,20 @@ def run(args: argparse.Namespace) -> int:
         print("tourism: interrupted.", file=sys.stderr)
         return 130
     return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "migrate":
+        return run_migrate(load_database_url())
+    if args.command == "import-teams":
+        return run_import_teams(args.file, args.workspace)
+    if args.command == "doctor":
+        from infra.doctor import run_doctor  # noqa: PLC0415 - only this command needs it
+
+        return run_doctor()
+    command = args.command or "serve"
+    settings = load_settings(socket_mode=getattr(args, "socket_mode", False))
+    return run_serve(settings, ROLES[command])
 
 
 def run_migrate(database_url: str) -> int:

@@ -31,6 +31,12 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "doctor", help="check settings, Slack token, scopes, channel and database, one line each"
     )
+    demo = commands.add_parser(
+        "demo", help="play a whole programme against a local Slack stand-in, no Slack app needed"
+    )
+    demo.add_argument(
+        "--keep", type=Path, metavar="DIR", help="keep the database and write transcript.html"
+    )
     teams_import = commands.add_parser(
         "import-teams", help="add or update teams of the directory from a CSV or YAML file"
     )

@@ -20,6 +20,7 @@ from app import create_app
 from bot.core.clock import Clock, FixedClock
 from infra.deps import Deps
 from infra.fake_slack import FakeSlack
+from infra.fake_slack.requests import SlackRequests
 from infra.http import HttpServer, slack_wsgi_app
 from infra.settings import Settings, load_database_url, load_settings
 from storage import migrate
@@ -27,7 +28,6 @@ from storage.db import create_db_engine, session_factory
 from storage.models import Base
 from storage.unit_of_work import SqlUnitOfWork
 from tests.support.fixtures import fake_slack  # noqa: F401 - a fixture
-from tests.support.slack_requests import SlackRequests
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-1234-5678-testtoken"

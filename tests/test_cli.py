@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from infra.fake_slack.requests import SlackRequests
 from tests.conftest import SIGNING_SECRET
-from tests.support.slack_requests import SlackRequests
 
 ROOT = Path(__file__).resolve().parents[1]
 

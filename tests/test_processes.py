@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from infra.fake_slack.requests import SlackRequests
 from tests.conftest import SIGNING_SECRET
-from tests.support.slack_requests import SlackRequests
 from tests.test_cli import ROOT, free_port, run_tourism
 
 

@@ -7,11 +7,11 @@ import pytest
 
 from bot.applications import views
 from bot.openings.views import APPLY
+from infra.fake_slack.requests import date as date_value
+from infra.fake_slack.requests import plain
 from storage.models import Application, Opening, TeamLead, Tour
 from tests.conftest import ORGANISER, RunningBot
 from tests.support.seed import seed_opening, seed_person, seed_team
-from tests.support.slack_requests import date as date_value
-from tests.support.slack_requests import plain
 
 VISITOR, HOST_LEAD, HOME_LEAD, BUDDY = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD", "U0BUDDY"
 WINDOW_START = date(2027, 1, 4)  # a Monday

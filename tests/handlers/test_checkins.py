@@ -11,10 +11,10 @@ from bot.checkins import views
 from bot.checkins.service import shipped_during
 from bot.scheduling.service import schedule_tour
 from infra.delivery import Deliverer, SlackTimeZones, build_delivery_client
+from infra.fake_slack.requests import plain
 from storage.models import CheckinAnswer, OutboxMessage, TeamLead
 from tests.conftest import ORGANISER, RunningBot
 from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team, seed_tour
-from tests.support.slack_requests import plain
 
 VISITOR, BUDDY, LEAD, STRANGER = "U0VISITOR", "U0BUDDY", "U0LEAD", "U0STRANGER"
 DM = f"D{VISITOR}"

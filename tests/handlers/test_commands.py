@@ -1,6 +1,6 @@
 from handlers.guards import OTHER_WORKSPACE
+from infra.fake_slack.requests import SlackRequests
 from tests.conftest import ORGANISER, SIGNING_SECRET, RunningBot
-from tests.support.slack_requests import SlackRequests
 
 
 def all_text(blocks: list[dict]) -> str:

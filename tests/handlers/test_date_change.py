@@ -7,12 +7,12 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from bot.applications import views
+from infra.fake_slack.requests import date as date_value
+from infra.fake_slack.requests import plain
 from storage.models import Application, CardConfirmation, Opening, Tour
 from tests.conftest import NOW, RunningBot
 from tests.handlers.test_applications import button_value, dms_to, messages_titled
 from tests.support.seed import seed_opening, seed_person, seed_team
-from tests.support.slack_requests import date as date_value
-from tests.support.slack_requests import plain
 
 VISITOR, HOST_LEAD, HOME_LEAD, BUDDY = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD", "U0BUDDY"
 START = date(2027, 1, 4)  # a Monday

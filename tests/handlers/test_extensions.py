@@ -8,11 +8,11 @@ import pytest
 
 from bot.applications import extension_views as views
 from bot.applications.extensions import JUST_DECIDED
+from infra.fake_slack.requests import plain, radio
 from storage.models import Application, TeamLead, Tour, TourExtension
 from tests.conftest import NOW, ORGANISER, RunningBot
 from tests.handlers.test_applications import button_value, dms_to, messages_titled
 from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour
-from tests.support.slack_requests import plain, radio
 
 VISITOR, HOST_LEAD, HOME_LEAD, BUDDY = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD", "U0BUDDY"
 STARTS, ENDS = date(2026, 11, 16), date(2026, 12, 13)  # NOW (23 Nov) is in the second week

@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from bot.home.views import PROFILE_EDIT
 from bot.openings.views import SHORTCUT
 from handlers.guards import OTHER_WORKSPACE
+from infra.fake_slack.requests import Response, SlackRequests, plain, radio, static, users
+from infra.fake_slack.requests import date as picked_date
 from storage.models import Person, Team
 from tests.conftest import ORGANISER, SIGNING_SECRET, RunningBot
 from tests.support.seed import WORKSPACE, seed_team, seed_workspace
-from tests.support.slack_requests import Response, SlackRequests, plain, radio, static, users
-from tests.support.slack_requests import date as picked_date
 
 ALICE = "U0ALICE"
 ELSEWHERE = "T0ELSEWHERE"

@@ -10,9 +10,9 @@ import pytest
 
 from bot.applications import views as application_views
 from bot.openings.views import APPLY, HOST_CALLBACK
+from infra.fake_slack.requests import plain
 from tests.conftest import ORGANISER, RunningBot
 from tests.support.seed import seed_workspace
-from tests.support.slack_requests import plain
 
 ALICE = "U0ALICE"
 HUGE = "9" * 30

@@ -6,11 +6,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from infra.fake_slack.requests import checkboxes, multi_static, option, plain, radio, static
+from infra.fake_slack.requests import date as picked_date
 from storage.models import AuditEntry, Person
 from tests.conftest import ORGANISER, RunningBot
 from tests.support.seed import WORKSPACE, seed_person, seed_team, seed_workspace
-from tests.support.slack_requests import checkboxes, multi_static, option, plain, radio, static
-from tests.support.slack_requests import date as picked_date
 
 ALICE = "U0ALICE"
 ESCAPED = "&lt;!channel&gt; &amp; &lt;@U123&gt;"

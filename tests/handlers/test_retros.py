@@ -13,12 +13,12 @@ import tests.conftest
 from bot.retros import views
 from bot.scheduling.service import schedule_tour
 from infra.delivery import Deliverer, SlackTimeZones, build_delivery_client
+from infra.fake_slack.requests import checkboxes, conversation, plain, radio
+from infra.fake_slack.requests import date as date_value
 from infra.settings import load_settings
 from storage.models import OutboxMessage, Retro, ShareBack
 from tests.conftest import RunningBot
 from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team, seed_tour
-from tests.support.slack_requests import checkboxes, conversation, plain, radio
-from tests.support.slack_requests import date as date_value
 
 VISITOR, LEAD, STRANGER = "U0VISITOR", "U0LEAD", "U0STRANGER"
 DM = f"D{VISITOR}"

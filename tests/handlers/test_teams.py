@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from infra.fake_slack.requests import conversation, number, plain, users
+from infra.fake_slack.requests import date as picked_date
 from storage.models import (
     Application,
     AuditEntry,
@@ -22,8 +24,6 @@ from storage.models import (
 )
 from tests.conftest import ORGANISER, RunningBot
 from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team, seed_workspace
-from tests.support.slack_requests import conversation, number, plain, users
-from tests.support.slack_requests import date as picked_date
 
 ALICE = "U0ALICE"
 ESCAPED = "&lt;!channel&gt; &amp; &lt;@U123&gt;"

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.user_text import BIDI_CONTROLS, ZERO_WIDTH
+from infra.fake_slack.requests import plain, users
 from storage.models import Person, Team
 from tests.conftest import ORGANISER, RunningBot
 from tests.handlers.test_profile import GOOD_FORM as PROFILE_FORM
 from tests.handlers.test_profile import state_values as profile_values
 from tests.support.openings import LEAD, dms, openings, seed_openings, seed_teams, submit
 from tests.support.seed import seed_team, seed_workspace
-from tests.support.slack_requests import plain, users
 
 SPOOFED_TITLE = "\u202eTune\u202c the se\u200barch \u2066ranking\u2069\u200f"
 SPOOFERS = BIDI_CONTROLS | ZERO_WIDTH

@@ -2,9 +2,9 @@ import json
 import time
 from urllib.parse import urlencode
 
+from infra.fake_slack.requests import sign
 from infra.http import MAX_BODY_BYTES
 from tests.conftest import RunningBot
-from tests.support.slack_requests import sign
 
 FORM = "application/x-www-form-urlencoded"
 

@@ -4,11 +4,11 @@ import logging
 import pytest
 
 from app import create_app
+from infra.fake_slack.requests import SlackRequests
 from infra.http import HttpServer, slack_wsgi_app
 from infra.logs import REDACTED, RedactingFilter, configure_logging, request_scope
 from infra.settings import SettingsError, load_settings
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings, settings_env
-from tests.support.slack_requests import SlackRequests
 
 
 @pytest.fixture(autouse=True)

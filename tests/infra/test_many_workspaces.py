@@ -19,13 +19,13 @@ from bot.core.clock import FixedClock
 from bot.home.views import PROFILE_EDIT
 from bot.scheduling.planning import Kind, PlannedMessage
 from infra.fake_slack import FakeSlack
+from infra.fake_slack.requests import SlackRequests
 from infra.http import HttpServer, slack_wsgi_app
 from infra.oauth import REDIRECT_URI_PATH
 from infra.scheduler import Ticker, start_ticker
 from infra.settings import SettingsError, load_settings
 from tests.conftest import SIGNING_SECRET, make_settings, settings_env
 from tests.support.seed import seed_team
-from tests.support.slack_requests import SlackRequests
 
 NOW = datetime(2026, 3, 2, 9, 5, tzinfo=UTC)
 STATE_SECRET = "a-long-random-state-secret"

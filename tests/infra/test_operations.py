@@ -20,6 +20,7 @@ from bot.core.clock import FixedClock
 from bot.scheduling.planning import Kind, PlannedMessage
 from infra.deps import Deps
 from infra.fake_slack import FakeSlack
+from infra.fake_slack.requests import SlackRequests
 from infra.health import Heartbeat, operations_routes, start_health_server
 from infra.http import HttpServer, slack_wsgi_app
 from infra.settings import SettingsError, load_settings
@@ -27,7 +28,6 @@ from infra.slack_client import build_web_client
 from storage.db import create_db_engine
 from tests.conftest import NOW, SIGNING_SECRET, make_settings, settings_env
 from tests.support.seed import WORKSPACE, seed_workspace
-from tests.support.slack_requests import SlackRequests
 from tests.test_cli import free_port
 
 ROOT = Path(__file__).resolve().parents[2]

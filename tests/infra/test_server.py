@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from infra.fake_slack.requests import SlackRequests
 from infra.http import HttpServer, PortInUseError
 from infra.settings import WebServerSettings
 from tests.conftest import SIGNING_SECRET, RunningBot
-from tests.support.slack_requests import SlackRequests
 
 SLACK_DEADLINE_SECONDS = 3  # Slack gives up on an answer after 3 s
 

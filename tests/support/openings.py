@@ -7,10 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from storage.models import Opening
-from tests.conftest import RunningBot
-from tests.support.seed import seed_opening, seed_team, seed_workspace
-from tests.support.slack_requests import (
+from infra.fake_slack.requests import (
     checkboxes,
     multi_static,
     number,
@@ -19,7 +16,10 @@ from tests.support.slack_requests import (
     static,
     user,
 )
-from tests.support.slack_requests import date as picked_date
+from infra.fake_slack.requests import date as picked_date
+from storage.models import Opening
+from tests.conftest import RunningBot
+from tests.support.seed import seed_opening, seed_team, seed_workspace
 
 LEAD = "U0LEAD"
 OTHER_LEAD = "U0OTHERLEAD"

@@ -1,4 +1,5 @@
-"""Sends correctly signed Slack requests (commands, interactions, events) to the app over HTTP.
+"""Sends correctly signed Slack requests (commands, interactions, events) to the app over HTTP:
+the tests and `tourism demo` drive the real app with it.
 
 Payload shapes follow what Slack sends: slash commands and interactions as form bodies
 (interactions as `payload=<json>`), Events API callbacks as JSON. Block-action payloads carry
@@ -449,3 +450,76 @@ class SlackRequests:
     def _post_payload(self, payload: Json, timestamp: int | None) -> Response:
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self.post(body, FORM, timestamp=timestamp)
+
+
+# --- a modal filled in as a person would -----------------------------------------------------
+
+_SINGLE_CHOICE = ("static_select", "external_select", "radio_buttons")
+_MULTI_CHOICE = ("multi_static_select", "checkboxes")
+
+
+def filled_state(view: Json, answers: Json) -> Json:
+    """The state.values Slack sends when `view` is submitted: each input keeps what the modal
+    offered (its initial value) unless `answers` (by block_id) says otherwise. Choices are
+    answered by option value or by the option's text. A field the modal lacks: ValueError."""
+    blocks = view.get("blocks", [])
+    inputs = {block["block_id"]: block for block in blocks if block["type"] == "input"}
+    unknown = set(answers) - set(inputs)
+    if unknown:
+        raise ValueError(f"the modal has no field {sorted(unknown)}; it has {sorted(inputs)}")
+    return {
+        block_id: {
+            block["element"]["action_id"]: _element_state(
+                block["element"], answers.get(block_id, _UNANSWERED)
+            )
+        }
+        for block_id, block in inputs.items()
+    }
+
+
+_UNANSWERED = object()
+
+
+# Inputs answered with one value: the key of their initial value and the state they send.
+_SIMPLE_INPUTS: dict[str, tuple[str, Any]] = {
+    "plain_text_input": ("initial_value", lambda v: plain(v or None)),
+    "number_input": ("initial_value", number),
+    "datepicker": ("initial_date", date),
+    "users_select": ("initial_user", user),
+    "multi_users_select": ("initial_users", users),
+    "conversations_select": ("initial_conversation", conversation),
+}
+
+
+def _element_state(element: Json, answer: Any) -> Json:
+    kind = element["type"]
+    kept = answer is _UNANSWERED
+    if kind in _SIMPLE_INPUTS:
+        initial, state = _SIMPLE_INPUTS[kind]
+        return state(element.get(initial) if kept else answer)
+    if kind in _SINGLE_CHOICE:
+        chosen = element.get("initial_option") if kept else _offered(element, [answer])[0]
+        return {"type": kind, "selected_option": chosen}
+    if kind in _MULTI_CHOICE:
+        chosen = element.get("initial_options", []) if kept else _offered(element, answer)
+        return {"type": kind, "selected_options": chosen}
+    raise ValueError(f"no way yet to fill in a {kind}")
+
+
+def _offered(element: Json, values: Iterable[str | None]) -> list[Json]:
+    """The options the element offers with these values (as Slack sends them back)."""
+    options = [
+        *element.get("options", []),
+        *(o for group in element.get("option_groups", []) for o in group["options"]),
+    ]
+    by_value = {o["text"]["text"]: o for o in options} | {o["value"]: o for o in options}
+    found = []
+    for value in values:
+        if value is None:
+            return [None]  # type: ignore[list-item]
+        if value not in by_value and element["type"] != "external_select":
+            raise ValueError(
+                f"{element['action_id']} offers no {value!r}; it has {sorted(by_value)}"
+            )
+        found.append(by_value.get(value) or option(value))
+    return found

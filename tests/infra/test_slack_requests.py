@@ -13,10 +13,11 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
 from infra.fake_slack import FakeSlack
-from tests.support.slack_requests import (
+from infra.fake_slack.requests import (
     SlackRequests,
     checkboxes,
     date,
+    filled_state,
     multi_static,
     plain,
     sign,
@@ -230,3 +231,53 @@ def test_raw_sends_unsigned_bodies_as_given(slack):
     tampered = slack.raw(body + b"x", slack.signed_headers(body))
 
     assert (unsigned.status, tampered.status) == (401, 401)
+
+
+# --- filled_state: a modal filled in as a person would ------------------------------------------
+
+FORM_VIEW = {
+    "type": "modal",
+    "blocks": [
+        {"type": "section", "text": {"type": "mrkdwn", "text": "Tell us more"}},
+        {
+            "type": "input",
+            "block_id": "title",
+            "label": {"type": "plain_text", "text": "Title"},
+            "element": {"type": "plain_text_input", "action_id": "title", "initial_value": "Old"},
+        },
+        {
+            "type": "input",
+            "block_id": "team",
+            "label": {"type": "plain_text", "text": "Team"},
+            "element": {
+                "type": "static_select",
+                "action_id": "team",
+                "options": [
+                    {"text": {"type": "plain_text", "text": "Hermes"}, "value": "7"},
+                    {"text": {"type": "plain_text", "text": "SEO"}, "value": "9"},
+                ],
+            },
+        },
+        {
+            "type": "input",
+            "block_id": "start",
+            "label": {"type": "plain_text", "text": "Start"},
+            "element": {"type": "datepicker", "action_id": "start", "initial_date": "2027-01-11"},
+        },
+    ],
+}
+
+
+def test_a_filled_form_keeps_what_the_modal_offered_unless_answered():
+    values = filled_state(FORM_VIEW, {"team": "SEO"})
+    assert values["title"]["title"] == plain("Old")
+    assert values["start"]["start"] == date("2027-01-11")
+    assert values["team"]["team"]["selected_option"]["value"] == "9"
+    assert filled_state(FORM_VIEW, {"team": "7"})["team"]["team"]["selected_option"]["value"] == "7"
+
+
+def test_a_field_or_a_choice_the_modal_lacks_is_refused():
+    with pytest.raises(ValueError, match="no field"):
+        filled_state(FORM_VIEW, {"colour": "red"})
+    with pytest.raises(ValueError, match="offers no"):
+        filled_state(FORM_VIEW, {"team": "Payments"})
