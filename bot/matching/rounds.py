@@ -580,29 +580,107 @@ def calendar_aware(
     return Assignment(best.rows[order], best.start_weeks[order], max(int(upper), lower))
 
 
+class _Spans:
+    """One family of capacity constraints priced by the Lagrangian round: each row belongs to an
+    entity (a home team, a host), each start option uses `length` consecutive slots of it from
+    its position (weeks, or the quarter it starts in), and a capped entity has `capacity` per
+    slot."""
+
+    def __init__(
+        self,
+        entity: np.ndarray,
+        capacity: np.ndarray,
+        *,
+        capped: np.ndarray,
+        position: np.ndarray,
+        length: np.ndarray,
+        options: tuple[np.ndarray, np.ndarray],
+    ) -> None:
+        self.entity, self.position, self.length = entity, position, length
+        self.capped = capped
+        self.capacity = np.where(capped[:, None], capacity, 0).astype(float)
+        self.width = capacity.shape[1]
+        option_row, option_week = options
+        base = entity[option_row] * (self.width + 1)
+        first = position[option_week] if position is not None else option_week
+        self.option_start = base + first
+        self.option_end = base + np.minimum(first + length[option_row], self.width)
+        self.prices = np.zeros(capacity.shape)
+
+    def cost(self) -> np.ndarray:
+        """The price of each start option."""
+        prefix = np.zeros((len(self.prices), self.width + 1))
+        np.cumsum(self.prices, axis=1, out=prefix[:, 1:])
+        flat = prefix.ravel()
+        return flat[self.option_end] - flat[self.option_start]
+
+    def excess(self, rows: np.ndarray, start: np.ndarray) -> np.ndarray:
+        """Use beyond capacity per (entity, slot) of a priced solution (its subgradient)."""
+        first = self.position[start[rows]] if self.position is not None else start[rows]
+        used = np.zeros((len(self.prices), self.width + 1))
+        np.add.at(used, (self.entity[rows], first), 1)
+        np.add.at(used, (self.entity[rows], np.minimum(first + self.length[rows], self.width)), -1)
+        excess = np.cumsum(used, axis=1)[:, :-1] - self.capacity
+        excess[~self.capped] = 0
+        excess[(self.prices <= 0) & (excess < 0)] = 0
+        return excess
+
+
 class _Pricing:
-    """Prices of away weeks per home team, and what they make of each pair."""
+    """Prices of the constraints that tie pairs together beyond seats and visitors: home teams'
+    away weeks, and hosts' rest weeks and quarters; and what the prices make of each pair."""
 
     def __init__(self, index: MatchIndex, pairs: PairTable) -> None:
         self.pairs = pairs
-        self.weeks = index.weeks[pairs.opening].astype(np.int64)
-        teams, self.team_at = np.unique(index.home[pairs.visitor], return_inverse=True)
-        self.capped = teams != index.no_team
-        self.capacity = np.where(self.capped[:, None], index.cap_left[teams], 0).astype(float)
-        self.option_row, self.option_week = start_options(pairs.starts)
-        base = self.team_at[self.option_row] * (HORIZON_WEEKS + 1)
-        self.option_start = base + self.option_week
-        self.option_end = self.option_start + self.weeks[self.option_row]
+        options = self.option_row, self.option_week = start_options(pairs.starts)
+        weeks = index.weeks[pairs.opening].astype(np.int64)
+        teams, team_at = np.unique(index.home[pairs.visitor], return_inverse=True)
+        hosts_of_rows = index.host[pairs.opening]
+        book = HostBook(index)
+        hosts, host_at = np.unique(hosts_of_rows, return_inverse=True)
+        rest = book.rest[hosts]
+        quarters = np.array(book.quarter_of_week)
+        self.families = [
+            _Spans(
+                team_at,
+                index.cap_left[teams],
+                capped=teams != index.no_team,
+                position=None,
+                length=weeks,
+                options=options,
+            ),
+            _Spans(
+                host_at,
+                np.ones((len(hosts), HORIZON_WEEKS)),
+                capped=rest >= 0,
+                position=None,
+                length=weeks + np.maximum(rest, 0)[host_at],
+                options=options,
+            ),
+            _Spans(
+                host_at,
+                book.left[hosts].astype(float),
+                capped=(book.left[hosts] < len(index.visitors)).any(axis=1),
+                position=quarters,
+                length=np.ones(len(pairs), dtype=np.int64),
+                options=options,
+            ),
+        ]
         self.row_first = np.searchsorted(self.option_row, np.arange(len(pairs)))
-        self.prices = np.zeros((len(teams), HORIZON_WEEKS))
+
+    @property
+    def prices(self) -> list[np.ndarray]:
+        return [family.prices for family in self.families]
+
+    @prices.setter
+    def prices(self, prices: list[np.ndarray]) -> None:
+        for family, these in zip(self.families, prices, strict=True):
+            family.prices = these
 
     def priced_gains(self) -> tuple[np.ndarray, np.ndarray]:
         """Each row's score minus the price of its cheapest start week (rounded up, so bounds
         stay valid), and that week."""
-        prefix = np.zeros((len(self.prices), HORIZON_WEEKS + 1))
-        np.cumsum(self.prices, axis=1, out=prefix[:, 1:])
-        flat = prefix.ravel()
-        cost = flat[self.option_end] - flat[self.option_start]
+        cost = sum(family.cost() for family in self.families)
         row_cost = np.minimum.reduceat(cost, self.row_first)
         cheapest = np.flatnonzero(cost == row_cost[self.option_row])
         first = np.unique(self.option_row[cheapest], return_index=True)[1]
@@ -610,20 +688,19 @@ class _Pricing:
         return gains, self.option_week[cheapest[first]]
 
     def capacity_value(self) -> float:
-        return float((self.prices * self.capacity).sum())
+        return float(sum((f.prices * f.capacity).sum() for f in self.families))
 
     def excess(self, rows: np.ndarray, start: np.ndarray) -> np.ndarray:
-        """People away beyond the cap per (team, week) in a priced solution (the subgradient)."""
-        away = np.zeros((len(self.prices), HORIZON_WEEKS + 1))
-        np.add.at(away, (self.team_at[rows], start[rows]), 1)
-        np.add.at(away, (self.team_at[rows], start[rows] + self.weeks[rows]), -1)
-        excess = np.cumsum(away, axis=1)[:, :-1] - self.capacity
-        excess[~self.capped] = 0
-        excess[(self.prices <= 0) & (excess < 0)] = 0
-        return excess
+        """Every family's excess, flattened into one subgradient."""
+        return np.concatenate([f.excess(rows, start).ravel() for f in self.families])
 
     def step(self, change: np.ndarray) -> None:
-        self.prices = np.maximum(self.prices + change, 0)
+        sizes = np.cumsum([f.prices.size for f in self.families])[:-1]
+        parts = np.split(change, sizes)
+        self.prices = [
+            np.maximum(f.prices + part.reshape(f.prices.shape), 0)
+            for f, part in zip(self.families, parts, strict=True)
+        ]
 
 
 def _fix_and_resolve(
