@@ -259,12 +259,9 @@ class MatchIndex:
                 resting |= self._shifted_mask(around)
         full = 0
         if team.visitors_per_quarter is not None:
-            per_quarter = Counter(_quarter(tour.start) for tour in hosted)
+            per_quarter = Counter(quarter(tour.start) for tour in hosted)
             for week in range(HORIZON_WEEKS):
-                if (
-                    per_quarter[_quarter(monday(self.base_week + week))]
-                    >= team.visitors_per_quarter
-                ):
+                if per_quarter[quarter(monday(self.base_week + week))] >= team.visitors_per_quarter:
                     full |= 1 << week
         return resting, full
 
@@ -549,5 +546,5 @@ def _milli(points: np.ndarray) -> np.ndarray:
     return np.rint(np.asarray(points, dtype=np.float64) * MILLI).astype(np.int32)
 
 
-def _quarter(day: date) -> tuple[int, int]:
+def quarter(day: date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3

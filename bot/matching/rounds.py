@@ -16,7 +16,6 @@ Constraints, by mode:
 from __future__ import annotations
 
 import heapq
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +25,7 @@ import numpy as np
 from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 from ortools.sat.python import cp_model
 
+from bot.matching.bookings import HostBook
 from bot.matching.calendar import HORIZON_WEEKS, friday, lowest_week, monday
 from bot.matching.index import MatchIndex, PairTable
 from bot.matching.model import MAX_TOUR_WEEKS
@@ -34,6 +34,7 @@ from bot.matching.weights import MILLI
 # Sorted pairs are checked against the live state in slices this long: a vectorised pre-filter
 # drops pairs that can no longer be taken, so the Python loop only sees plausible ones.
 _GREEDY_SLICE = 20_000
+_NO_LIMIT = 1 << 30
 
 
 class RoundMode(StrEnum):
@@ -108,11 +109,6 @@ def _earliest(pairs: PairTable, rows: np.ndarray) -> np.ndarray:
     return lowest_week(pairs.starts[rows]) if len(rows) else np.empty(0, np.int64)
 
 
-def _exact(pairs: PairTable, rows: np.ndarray) -> Assignment:
-    rows = np.sort(rows)
-    return Assignment(rows, _earliest(pairs, rows), int(pairs.points[rows].sum()))
-
-
 # ------------------------------------------------------------------------------------ flows
 
 
@@ -121,12 +117,12 @@ def best_assignment(
     pairs: PairTable,
     gains: np.ndarray,
     *,
-    per_round_cap: bool,
+    caps: np.ndarray | None,
     seats: np.ndarray | None = None,
 ) -> np.ndarray:
     """Rows maximising the sum of integer `gains` (rows with gains <= 0 are never chosen) with
-    one opening per visitor, `seats` per opening (default: the seats left) and, with
-    `per_round_cap`, at most `round_cap` visitors of each home team, by min-cost flow:
+    one opening per visitor, `seats` per opening (default: the seats left) and, given `caps`, at
+    most that many visitors of each home team (by team position), by min-cost flow:
     source -> home team -> visitor -> opening -> sink, plus a free source -> sink arc for the flow
     nobody uses. The pair arcs come straight from the table's arrays: memory follows the pairs."""
     positive = gains > 0
@@ -134,8 +130,8 @@ def best_assignment(
         return np.empty(0, dtype=np.int64)
     use = None if positive.all() else np.flatnonzero(positive)
     n_v, n_o = len(index.visitors), len(index.openings)
-    if per_round_cap:
-        team_of, limits = index.home, np.minimum(index.round_cap, n_v)
+    if caps is not None:
+        team_of, limits = index.home, np.minimum(caps, n_v)
     else:
         team_of, limits = np.zeros(n_v, dtype=np.int32), np.array([n_v])
     first_v = 1 + len(limits)
@@ -179,10 +175,17 @@ def best_assignment(
 
 
 def best_total_fit(index: MatchIndex, pairs: PairTable) -> Assignment:
-    """The exact maximum total score under seats, one opening per visitor and the per-round cap
-    of people from one home team (`round_cap`)."""
-    rows = best_assignment(index, pairs, pairs.points, per_round_cap=True)
-    return _exact(pairs, rows)
+    """The maximum total score under seats, one opening per visitor and the per-round cap of
+    people from one home team (`round_cap`), by min-cost flow, which is exact and the upper bound.
+    The flow knows nothing of the hosts' limits between the round's own tours (quarters, rest
+    days): when its tours do not all fit them, the rest is re-planned around those that do
+    (`_fix_and_resolve`), keeping the greedy assignment if that is better."""
+    rows = best_assignment(index, pairs, pairs.points, caps=index.round_cap)
+    bound = int(pairs.points[rows].sum())
+    fitted = _fix_and_resolve(index, pairs, pairs.points, None, away=False, first=rows)
+    if fitted.total(pairs) < bound:
+        fitted = max(fitted, greedy(index, pairs), key=lambda a: a.total(pairs))
+    return Assignment(fitted.rows, fitted.start_weeks, bound)
 
 
 # ------------------------------------------------------------------------------------ greedy
@@ -203,25 +206,56 @@ def _slices(
         yield rows.tolist()
 
 
+def _sorted_assignment(rows: list[int], weeks: list[int], bound: int | None) -> Assignment:
+    chosen, at = np.array(rows, dtype=np.int64), np.array(weeks, dtype=np.int64)
+    order = np.argsort(chosen)
+    return Assignment(chosen[order], at[order], bound)
+
+
 def greedy(index: MatchIndex, pairs: PairTable) -> Assignment:
-    """Take pairs best-first while seats, the visitor and the per-round home-team cap allow."""
+    """Take pairs best-first, each at its earliest start week, while seats, the visitor, the
+    per-round home-team cap and the host's limits allow."""
+    return _fill(index, pairs, _by_points(pairs), {}, away=False)
+
+
+def calendar_greedy(
+    index: MatchIndex,
+    pairs: PairTable,
+    order: np.ndarray | None = None,
+    preferred: dict[int, int] | None = None,
+) -> Assignment:
+    """Take pairs in `order` (default best-first), each at its `preferred` start week if that
+    still fits the home team's weekly cap and the host's limits, else at the earliest week that
+    does."""
+    order = _by_points(pairs) if order is None else order
+    return _fill(index, pairs, order, preferred or {}, away=True)
+
+
+def _fill(
+    index: MatchIndex, pairs: PairTable, order: np.ndarray, preferred: dict[int, int], *, away: bool
+) -> Assignment:
+    """The greedy pass of both baselines: per-round caps unless `away` (weekly caps) counts."""
     placed = np.zeros(len(index.visitors), dtype=bool)
     seats = index.seats.copy()
-    team_left = index.round_cap.copy()
+    team_left = np.full(index.no_team + 1, _NO_LIMIT) if away else index.round_cap.copy()
+    bookings = _Bookings(index, pairs, away=away)
     visitor, opening, home = pairs.visitor, pairs.opening, index.home
-    chosen = []
-    for rows in _slices(pairs, _by_points(pairs), placed, seats):
+    chosen, starts_at = [], []
+    for rows in _slices(pairs, order, placed, seats):
         for row in rows:
             v, o = visitor[row], opening[row]
             t = home[v]
             if placed[v] or seats[o] == 0 or team_left[t] == 0:
                 continue
+            week = bookings.place(row, preferred.get(row, -1))
+            if week < 0:
+                continue
             placed[v] = True
             seats[o] -= 1
             team_left[t] -= 1
             chosen.append(row)
-    rows = np.sort(np.array(chosen, dtype=np.int64))
-    return Assignment(rows, _earliest(pairs, rows), None)
+            starts_at.append(week)
+    return _sorted_assignment(chosen, starts_at, None)
 
 
 class _AwayCalendar:
@@ -262,39 +296,53 @@ class _AwayCalendar:
         return pairs.starts[rows] & ~touching[team, weeks]
 
 
-def calendar_greedy(
-    index: MatchIndex,
-    pairs: PairTable,
-    order: np.ndarray | None = None,
-    preferred: dict[int, int] | None = None,
-) -> Assignment:
-    """Take pairs in `order` (default best-first), each at its `preferred` start week if that
-    still fits the home team's weekly cap, else at the earliest week that does."""
-    order = _by_points(pairs) if order is None else order
-    preferred = preferred or {}
-    placed = np.zeros(len(index.visitors), dtype=bool)
-    seats = index.seats.copy()
-    calendar = _AwayCalendar(index)
-    weeks_of = index.weeks
-    chosen, starts_at = [], []
-    for rows in _slices(pairs, order, placed, seats):
-        for row in rows:
-            v, o = pairs.visitor[row], pairs.opening[row]
-            if placed[v] or seats[o] == 0:
-                continue
-            t, weeks = int(index.home[v]), int(weeks_of[o])
-            fitting = calendar.fitting_starts(t, int(pairs.starts[row]), weeks)
-            if not fitting:
-                continue
-            week = preferred.get(row, -1)
-            if week < 0 or not fitting >> week & 1:
-                week = (fitting & -fitting).bit_length() - 1
-            calendar.book(t, week, weeks)
-            placed[v] = True
-            seats[o] -= 1
-            chosen.append(row)
-            starts_at.append(week)
-    return Assignment(np.array(chosen, np.int64), np.array(starts_at, np.int64), None)
+class _Bookings:
+    """The tours a round has booked so far, as they constrain its next ones: the hosts' limits in
+    every mode and, in the calendar-aware round (`away`), the home teams' weekly away caps."""
+
+    def __init__(self, index: MatchIndex, pairs: PairTable, *, away: bool) -> None:
+        self.index, self.pairs = index, pairs
+        self.hosts = HostBook(index)
+        self.away = _AwayCalendar(index) if away else None
+
+    def _where(self, row: int) -> tuple[int, int, int]:
+        """(home team, host team, weeks) of a pair row."""
+        o = int(self.pairs.opening[row])
+        home = int(self.index.home[self.pairs.visitor[row]])
+        return home, int(self.index.host[o]), int(self.index.weeks[o])
+
+    def fitting_starts(self, row: int) -> int:
+        home, host, weeks = self._where(row)
+        starts = self.hosts.fitting_starts(host, int(self.pairs.starts[row]), weeks)
+        if self.away is not None and starts:
+            starts = self.away.fitting_starts(home, starts, weeks)
+        return starts
+
+    def place(self, row: int, preferred: int = -1) -> int:
+        """Book `row` at the `preferred` week if it fits, else at the earliest week that does;
+        the week booked, or -1 when none fits."""
+        fitting = self.fitting_starts(row)
+        if not fitting:
+            return -1
+        if preferred < 0 or not fitting >> preferred & 1:
+            preferred = (fitting & -fitting).bit_length() - 1
+        home, host, weeks = self._where(row)
+        self.hosts.book(host, preferred, weeks)
+        if self.away is not None:
+            self.away.book(home, preferred, weeks)
+        return preferred
+
+    def unbook(self, row: int, week: int) -> None:
+        """Take back a tour booked by `place` (host limits only: the fair round's evictions)."""
+        _, host, weeks = self._where(row)
+        self.hosts.unbook(host, week, weeks)
+
+    def fitting_starts_of(self, rows: np.ndarray) -> np.ndarray:
+        """`fitting_starts` for many rows at once."""
+        fitting = self.hosts.fitting_starts_of(self.pairs, self.index, rows)
+        if self.away is not None:
+            fitting &= self.away.fitting_starts_of(self.pairs, self.index, rows)
+        return fitting
 
 
 # ------------------------------------------------------------------------------------ fair
@@ -313,20 +361,20 @@ def fair(index: MatchIndex, pairs: PairTable) -> Assignment:
     """Visitor-proposing deferred acceptance: visitors propose in order of their scores, each
     opening holds its best-ranked proposers up to its seats. The home-team cap is honoured by
     letting a team's members in one at a time, in order of their best score, while fewer than
-    `round_cap` of them are placed; the result has no blocking pair (see `blocking_pairs`)."""
-    visitor_key, host_key = _preference_keys(pairs, index)
-    prefs = np.lexsort((-visitor_key, pairs.visitor))
-    bounds = np.searchsorted(pairs.visitor[prefs], np.arange(len(index.visitors) + 1))
-    prefs_list, keys = prefs.tolist(), host_key.tolist()
+    `round_cap` of them are placed. A host with limits holds a proposer only if the tour fits its
+    calendar next to the tours it already holds (after letting go of the one the proposer
+    displaces). The result has no blocking pair (see `blocking_pairs`) when no host limit binds."""
+    prefs_list, next_pref, end, keys = _proposals(index, pairs)
     visitor_of, opening_of = pairs.visitor.tolist(), pairs.opening.tolist()
-    home = index.home.tolist()
-    seats = index.seats.tolist()
-    next_pref, end = bounds[:-1].tolist(), bounds[1:].tolist()
+    home, seats = index.home.tolist(), index.seats.tolist()
     waiting = _members_by_best_score(index, pairs)
     placed_count = [0] * (index.no_team + 1)
     cap = index.round_cap.tolist()
     held: list[list[tuple[int, int]]] = [[] for _ in seats]
     held_row = [-1] * len(index.visitors)
+    held_week = [-1] * len(index.visitors)
+    bookings = _Bookings(index, pairs, away=False)
+    limited = [bookings.hosts.limited[h] for h in index.host.tolist()]
     needs_members = set(waiting)
     while needs_members:
         free = [
@@ -342,28 +390,53 @@ def fair(index: MatchIndex, pairs: PairTable) -> Assignment:
                 next_pref[v] += 1
                 o, key = opening_of[row], keys[row]
                 heap = held[o]
+                week = -1
                 if len(heap) < seats[o]:
+                    if limited[o] and (week := bookings.place(row)) < 0:
+                        continue
                     heapq.heappush(heap, (key, row))
                 elif key > heap[0][0]:
-                    out = visitor_of[heapq.heapreplace(heap, (key, row))[1]]
+                    out_row = heap[0][1]
+                    out = visitor_of[out_row]
+                    if limited[o]:
+                        bookings.unbook(out_row, held_week[out])
+                        if (week := bookings.place(row)) < 0:
+                            bookings.place(out_row, held_week[out])
+                            continue
+                    heapq.heapreplace(heap, (key, row))
                     held_row[out] = -1
                     placed_count[home[out]] -= 1
                     needs_members.add(home[out])
                     free.append(out)
                 else:
                     continue
-                held_row[v] = row
+                held_row[v], held_week[v] = row, week
                 placed_count[home[v]] += 1
                 break
             else:  # v ran out of openings: its team may let the next member try
                 needs_members.add(home[v])
         needs_members = {t for t in needs_members if waiting.get(t) and placed_count[t] < cap[t]}
-    return _exact_rows(pairs, [r for r in held_row if r >= 0])
+    return _held(pairs, held_row, held_week)
 
 
-def _exact_rows(pairs: PairTable, rows: list[int]) -> Assignment:
-    chosen = np.sort(np.array(rows, dtype=np.int64))
-    return Assignment(chosen, _earliest(pairs, chosen), None)
+def _proposals(
+    index: MatchIndex, pairs: PairTable
+) -> tuple[list[int], list[int], list[int], list[int]]:
+    """(rows in each visitor's order of preference, where each visitor's run starts and ends in
+    it, the host's key of each row)."""
+    visitor_key, host_key = _preference_keys(pairs, index)
+    prefs = np.lexsort((-visitor_key, pairs.visitor))
+    bounds = np.searchsorted(pairs.visitor[prefs], np.arange(len(index.visitors) + 1))
+    return prefs.tolist(), bounds[:-1].tolist(), bounds[1:].tolist(), host_key.tolist()
+
+
+def _held(pairs: PairTable, held_row: list[int], held_week: list[int]) -> Assignment:
+    """The rows held at the end of deferred acceptance; unbooked ones start at their earliest."""
+    placed = [v for v, row in enumerate(held_row) if row >= 0]
+    rows = np.array([held_row[v] for v in placed], dtype=np.int64)
+    weeks = np.array([held_week[v] for v in placed], dtype=np.int64)
+    weeks = np.where(weeks >= 0, weeks, _earliest(pairs, rows))
+    return _sorted_assignment(rows.tolist(), weeks.tolist(), None)
 
 
 def _members_by_best_score(index: MatchIndex, pairs: PairTable) -> dict[int, list[int]]:
@@ -398,7 +471,39 @@ def blocking_pairs(index: MatchIndex, pairs: PairTable, assignment: Assignment) 
         host_key > worst_held[pairs.opening]
     )
     may_go = placed[pairs.visitor] | (team_placed[team] < index.round_cap[team])
-    return np.flatnonzero(wants & would_take & may_go)
+    blocking = np.flatnonzero(wants & would_take & may_go)
+    return blocking[_host_would_fit(index, pairs, assignment, blocking, host_key)]
+
+
+def _host_would_fit(
+    index: MatchIndex,
+    pairs: PairTable,
+    assignment: Assignment,
+    rows: np.ndarray,
+    host_key: np.ndarray,
+) -> np.ndarray:
+    """For each row: would the host's limits let the visitor in next to the round's other tours
+    (without the opening's lowest-ranked visitor when it has no free seat)?"""
+    bookings = _Bookings(index, pairs, away=False)
+    for row, week in zip(assignment.rows.tolist(), assignment.start_weeks.tolist(), strict=True):
+        bookings.place(row, week)
+    holders: dict[int, list[tuple[int, int, int]]] = {}
+    for row, week in zip(assignment.rows.tolist(), assignment.start_weeks.tolist(), strict=True):
+        holders.setdefault(int(pairs.opening[row]), []).append((int(host_key[row]), row, week))
+    fits = np.ones(len(rows), dtype=bool)
+    for i, row in enumerate(rows.tolist()):
+        o = int(pairs.opening[row])
+        if not bookings.hosts.limited[int(index.host[o])]:
+            continue
+        held = holders.get(o, [])
+        if len(held) < index.seats[o]:
+            fits[i] = bookings.fitting_starts(row) != 0
+            continue
+        _, out_row, out_week = min(held)
+        bookings.unbook(out_row, out_week)
+        fits[i] = bookings.fitting_starts(row) != 0
+        bookings.place(out_row, out_week)
+    return fits
 
 
 # ------------------------------------------------------------------------------------ calendar
@@ -425,28 +530,29 @@ def calendar_aware(
     *,
     iterations: int = 150,
     gap: float = 0.002,
-    seconds: float = 40.0,
 ) -> Assignment:
     """Maximise the total score with at most `away_cap` people of one home team away in any week
-    (counting agreed tours) and start weeks chosen inside each pair's allowed weeks.
+    (counting agreed tours), start weeks chosen inside each pair's allowed weeks and the hosts'
+    limits counting the round's own tours.
 
     Lagrangian relaxation: the weekly caps move into the objective with prices lambda[team, week];
     for given prices each pair takes its cheapest start week and an exact min-cost flow solves the
     rest, which yields a proven upper bound. Prices follow subgradient steps (Polyak's rule, the
-    step halved when the bound stalls). The priced solutions are made feasible by `_fix_and_resolve`
-    (cheaply, by a greedy fill, during the steps). Stops when the best feasible total is within
-    `gap` of the bound, after `iterations` steps or after `seconds` of steps (the final repair
-    and polish come on top); the bound is reported either way."""
+    step halved when the bound stalls). The priced solutions are made feasible by
+    `_fix_and_resolve` (cheaply, by a greedy fill, during the steps). Stops when the best
+    feasible total is within `gap` of the bound or after `iterations` steps (the final repair and
+    polish come on top): the work, and so the result, never depends on the machine's speed. The
+    hosts' limits between the round's own tours are not priced (the bound stays valid: it relaxes
+    them); every feasible candidate respects them. The bound is reported either way."""
     best = calendar_greedy(index, pairs)
     if not len(pairs):
         return Assignment(best.rows, best.start_weeks, 0)
     pricing = _Pricing(index, pairs)
     lower, upper, theta, stalled = best.total(pairs), np.inf, 1.0, 0
     best_prices = pricing.prices
-    deadline = time.monotonic() + seconds
     for _ in range(iterations):
         gains, start = pricing.priced_gains()
-        rows = best_assignment(index, pairs, gains, per_round_cap=False)
+        rows = best_assignment(index, pairs, gains, caps=None)
         bound = float(gains[rows].sum()) + pricing.capacity_value()
         if bound < upper - 1e-9:
             upper, stalled, best_prices = bound, 0, pricing.prices
@@ -461,11 +567,11 @@ def calendar_aware(
         if candidate.total(pairs) > lower:
             best, lower = candidate, candidate.total(pairs)
         excess = pricing.excess(rows, start)
-        if upper - lower <= gap * upper or not excess.any() or time.monotonic() > deadline:
+        if upper - lower <= gap * upper or not excess.any():
             break
         pricing.step(theta * (bound - lower) / float((excess**2).sum()) * excess)
     pricing.prices = best_prices
-    candidate = _fix_and_resolve(index, pairs, *pricing.priced_gains())
+    candidate = _fix_and_resolve(index, pairs, *pricing.priced_gains(), away=True)
     if candidate.total(pairs) > lower:
         best, lower = candidate, candidate.total(pairs)
     best = improve_by_teams(index, pairs, best)
@@ -474,29 +580,107 @@ def calendar_aware(
     return Assignment(best.rows[order], best.start_weeks[order], max(int(upper), lower))
 
 
+class _Spans:
+    """One family of capacity constraints priced by the Lagrangian round: each row belongs to an
+    entity (a home team, a host), each start option uses `length` consecutive slots of it from
+    its position (weeks, or the quarter it starts in), and a capped entity has `capacity` per
+    slot."""
+
+    def __init__(
+        self,
+        entity: np.ndarray,
+        capacity: np.ndarray,
+        *,
+        capped: np.ndarray,
+        position: np.ndarray,
+        length: np.ndarray,
+        options: tuple[np.ndarray, np.ndarray],
+    ) -> None:
+        self.entity, self.position, self.length = entity, position, length
+        self.capped = capped
+        self.capacity = np.where(capped[:, None], capacity, 0).astype(float)
+        self.width = capacity.shape[1]
+        option_row, option_week = options
+        base = entity[option_row] * (self.width + 1)
+        first = position[option_week] if position is not None else option_week
+        self.option_start = base + first
+        self.option_end = base + np.minimum(first + length[option_row], self.width)
+        self.prices = np.zeros(capacity.shape)
+
+    def cost(self) -> np.ndarray:
+        """The price of each start option."""
+        prefix = np.zeros((len(self.prices), self.width + 1))
+        np.cumsum(self.prices, axis=1, out=prefix[:, 1:])
+        flat = prefix.ravel()
+        return flat[self.option_end] - flat[self.option_start]
+
+    def excess(self, rows: np.ndarray, start: np.ndarray) -> np.ndarray:
+        """Use beyond capacity per (entity, slot) of a priced solution (its subgradient)."""
+        first = self.position[start[rows]] if self.position is not None else start[rows]
+        used = np.zeros((len(self.prices), self.width + 1))
+        np.add.at(used, (self.entity[rows], first), 1)
+        np.add.at(used, (self.entity[rows], np.minimum(first + self.length[rows], self.width)), -1)
+        excess = np.cumsum(used, axis=1)[:, :-1] - self.capacity
+        excess[~self.capped] = 0
+        excess[(self.prices <= 0) & (excess < 0)] = 0
+        return excess
+
+
 class _Pricing:
-    """Prices of away weeks per home team, and what they make of each pair."""
+    """Prices of the constraints that tie pairs together beyond seats and visitors: home teams'
+    away weeks, and hosts' rest weeks and quarters; and what the prices make of each pair."""
 
     def __init__(self, index: MatchIndex, pairs: PairTable) -> None:
         self.pairs = pairs
-        self.weeks = index.weeks[pairs.opening].astype(np.int64)
-        teams, self.team_at = np.unique(index.home[pairs.visitor], return_inverse=True)
-        self.capped = teams != index.no_team
-        self.capacity = np.where(self.capped[:, None], index.cap_left[teams], 0).astype(float)
-        self.option_row, self.option_week = start_options(pairs.starts)
-        base = self.team_at[self.option_row] * (HORIZON_WEEKS + 1)
-        self.option_start = base + self.option_week
-        self.option_end = self.option_start + self.weeks[self.option_row]
+        options = self.option_row, self.option_week = start_options(pairs.starts)
+        weeks = index.weeks[pairs.opening].astype(np.int64)
+        teams, team_at = np.unique(index.home[pairs.visitor], return_inverse=True)
+        hosts_of_rows = index.host[pairs.opening]
+        book = HostBook(index)
+        hosts, host_at = np.unique(hosts_of_rows, return_inverse=True)
+        rest = book.rest[hosts]
+        quarters = np.array(book.quarter_of_week)
+        self.families = [
+            _Spans(
+                team_at,
+                index.cap_left[teams],
+                capped=teams != index.no_team,
+                position=None,
+                length=weeks,
+                options=options,
+            ),
+            _Spans(
+                host_at,
+                np.ones((len(hosts), HORIZON_WEEKS)),
+                capped=rest >= 0,
+                position=None,
+                length=weeks + np.maximum(rest, 0)[host_at],
+                options=options,
+            ),
+            _Spans(
+                host_at,
+                book.left[hosts].astype(float),
+                capped=(book.left[hosts] < len(index.visitors)).any(axis=1),
+                position=quarters,
+                length=np.ones(len(pairs), dtype=np.int64),
+                options=options,
+            ),
+        ]
         self.row_first = np.searchsorted(self.option_row, np.arange(len(pairs)))
-        self.prices = np.zeros((len(teams), HORIZON_WEEKS))
+
+    @property
+    def prices(self) -> list[np.ndarray]:
+        return [family.prices for family in self.families]
+
+    @prices.setter
+    def prices(self, prices: list[np.ndarray]) -> None:
+        for family, these in zip(self.families, prices, strict=True):
+            family.prices = these
 
     def priced_gains(self) -> tuple[np.ndarray, np.ndarray]:
         """Each row's score minus the price of its cheapest start week (rounded up, so bounds
         stay valid), and that week."""
-        prefix = np.zeros((len(self.prices), HORIZON_WEEKS + 1))
-        np.cumsum(self.prices, axis=1, out=prefix[:, 1:])
-        flat = prefix.ravel()
-        cost = flat[self.option_end] - flat[self.option_start]
+        cost = sum(family.cost() for family in self.families)
         row_cost = np.minimum.reduceat(cost, self.row_first)
         cheapest = np.flatnonzero(cost == row_cost[self.option_row])
         first = np.unique(self.option_row[cheapest], return_index=True)[1]
@@ -504,58 +688,62 @@ class _Pricing:
         return gains, self.option_week[cheapest[first]]
 
     def capacity_value(self) -> float:
-        return float((self.prices * self.capacity).sum())
+        return float(sum((f.prices * f.capacity).sum() for f in self.families))
 
     def excess(self, rows: np.ndarray, start: np.ndarray) -> np.ndarray:
-        """People away beyond the cap per (team, week) in a priced solution (the subgradient)."""
-        away = np.zeros((len(self.prices), HORIZON_WEEKS + 1))
-        np.add.at(away, (self.team_at[rows], start[rows]), 1)
-        np.add.at(away, (self.team_at[rows], start[rows] + self.weeks[rows]), -1)
-        excess = np.cumsum(away, axis=1)[:, :-1] - self.capacity
-        excess[~self.capped] = 0
-        excess[(self.prices <= 0) & (excess < 0)] = 0
-        return excess
+        """Every family's excess, flattened into one subgradient."""
+        return np.concatenate([f.excess(rows, start).ravel() for f in self.families])
 
     def step(self, change: np.ndarray) -> None:
-        self.prices = np.maximum(self.prices + change, 0)
+        sizes = np.cumsum([f.prices.size for f in self.families])[:-1]
+        parts = np.split(change, sizes)
+        self.prices = [
+            np.maximum(f.prices + part.reshape(f.prices.shape), 0)
+            for f, part in zip(self.families, parts, strict=True)
+        ]
 
 
 def _fix_and_resolve(
-    index: MatchIndex, pairs: PairTable, gains: np.ndarray, start: np.ndarray
+    index: MatchIndex,
+    pairs: PairTable,
+    gains: np.ndarray,
+    start: np.ndarray | None,
+    *,
+    away: bool,
+    first: np.ndarray | None = None,
 ) -> Assignment:
-    """Turn priced gains into a feasible assignment: solve the flow over the pairs that still fit,
-    keep its pairs (best gain first, at their priced week when it fits) while the weekly caps
-    allow, and solve again for whoever and whatever is left, until nothing more fits."""
-    calendar = _AwayCalendar(index)
+    """Turn gains into a feasible assignment: solve the flow (or start from its solution `first`),
+    keep its pairs (best gain first, at their `start` week when it fits, else the earliest that
+    does) while the bookings allow (host limits; weekly away caps if `away`, else per-round caps),
+    and solve again for whoever and whatever is left, until every pair the flow picks fits."""
+    bookings = _Bookings(index, pairs, away=away)
     seats = index.seats.copy()
+    team_left = None if away else index.round_cap.copy()
     placed = np.zeros(len(index.visitors), dtype=bool)
     alive = np.ones(len(pairs), dtype=bool)
     chosen, weeks_at = [], []
-    while True:
-        alive &= ~placed[pairs.visitor] & (seats[pairs.opening] > 0)
-        candidates = np.flatnonzero(alive)
-        fitting = calendar.fitting_starts_of(pairs, index, candidates)
-        alive[candidates[fitting == 0]] = False
-        rows = best_assignment(
-            index, pairs, np.where(alive, gains, 0), per_round_cap=False, seats=seats
-        )
-        if not len(rows):
-            break
+    rows = best_assignment(index, pairs, gains, caps=team_left) if first is None else first
+    while len(rows):
+        refused = False
         for row in rows[np.argsort(-gains[rows], kind="stable")].tolist():
-            v, o = int(pairs.visitor[row]), int(pairs.opening[row])
-            team, weeks = int(index.home[v]), int(index.weeks[o])
-            fits = calendar.fitting_starts(team, int(pairs.starts[row]), weeks)
-            if not fits:
+            week = bookings.place(row, -1 if start is None else int(start[row]))
+            if week < 0:
+                refused = True
                 continue
-            week = (
-                int(start[row]) if fits >> int(start[row]) & 1 else (fits & -fits).bit_length() - 1
-            )
-            calendar.book(team, week, weeks)
+            v, o = int(pairs.visitor[row]), int(pairs.opening[row])
             placed[v] = True
             seats[o] -= 1
+            if team_left is not None:
+                team_left[index.home[v]] -= 1
             chosen.append(row)
             weeks_at.append(week)
-    return Assignment(np.array(chosen, np.int64), np.array(weeks_at, np.int64), None)
+        if not refused:  # the flow's whole answer fits: nothing left gains anything
+            break
+        alive &= ~placed[pairs.visitor] & (seats[pairs.opening] > 0)
+        candidates = np.flatnonzero(alive)
+        alive[candidates[bookings.fitting_starts_of(candidates) == 0]] = False
+        rows = best_assignment(index, pairs, np.where(alive, gains, 0), caps=team_left, seats=seats)
+    return _sorted_assignment(chosen, weeks_at, None)
 
 
 def improve_by_teams(
@@ -565,14 +753,16 @@ def improve_by_teams(
     *,
     teams_per_group: int = 1,
     passes: int = 1,
-    seconds_per_group: float = 2.0,
+    work_per_group: float = 2.0,
     seed: int = 0,
 ) -> Assignment:
     """Large-neighbourhood search: re-plan all members of a few home teams at a time exactly
     (CP-SAT) with everyone else fixed: each member takes at most one pair and start week, the
-    openings offer the seats nobody else uses, and each team's weekly cap holds. A group's plan
-    only changes when its total rises, so the total never falls. Groups are drawn at random
-    (seeded) so that teams competing for the same seats meet."""
+    openings offer the seats nobody else uses, each team's weekly cap holds and the hosts' limits
+    hold next to everyone else's tours. A group's plan only changes when its total rises, so the
+    total never falls. Groups are drawn at random (seeded) so that teams competing for the same
+    seats meet; CP-SAT runs single-threaded with a deterministic work limit (`work_per_group`,
+    its deterministic seconds), so the result does not depend on the machine's speed."""
     placed_row = np.full(len(index.visitors), -1, dtype=np.int64)
     placed_week = np.full(len(index.visitors), -1, dtype=np.int64)
     placed_row[pairs.visitor[assignment.rows]] = assignment.rows
@@ -580,6 +770,9 @@ def improve_by_teams(
     seats_left = index.seats - np.bincount(
         pairs.opening[assignment.rows], minlength=len(index.seats)
     )
+    bookings = _Bookings(index, pairs, away=False)
+    for row, week in zip(assignment.rows.tolist(), assignment.start_weeks.tolist(), strict=True):
+        bookings.place(row, week)
     order = np.lexsort((np.arange(len(pairs)), pairs.visitor))
     bounds = np.searchsorted(pairs.visitor[order], np.arange(len(index.visitors) + 1))
     members_of = _members_by_best_score(index, pairs)
@@ -589,9 +782,12 @@ def improve_by_teams(
         shuffled = rng.permutation(teams)
         for first in range(0, len(shuffled), teams_per_group):
             members = [v for t in shuffled[first : first + teams_per_group] for v in members_of[t]]
-            current = placed_row[members]
+            current = [(int(placed_row[v]), int(placed_week[v])) for v in members]
+            current = [(row, week) for row, week in current if row >= 0]
+            for row, week in current:
+                bookings.unbook(row, week)
             available = seats_left.copy()
-            np.add.at(available, pairs.opening[current[current >= 0]], 1)
+            np.add.at(available, pairs.opening[[row for row, _ in current]], 1)
             rows = np.concatenate([order[bounds[v] : bounds[v + 1]] for v in members])
             rows = rows[available[pairs.opening[rows]] > 0]
             plan = _plan(
@@ -599,18 +795,22 @@ def improve_by_teams(
                 pairs,
                 rows,
                 available,
+                bookings.hosts,
                 placed_row=placed_row,
                 placed_week=placed_week,
-                seconds=seconds_per_group,
+                work=work_per_group,
             )
             if plan is None:
-                continue
-            seats_left = available
-            placed_row[members] = -1
+                plan = current
+            else:
+                seats_left = available
+                placed_row[members] = -1
+                for row, _ in plan:
+                    seats_left[pairs.opening[row]] -= 1
             for row, week in plan:
                 v = int(pairs.visitor[row])
                 placed_row[v], placed_week[v] = row, week
-                seats_left[pairs.opening[row]] -= 1
+                bookings.place(row, week)
     placed = np.flatnonzero(placed_row >= 0)
     rows_out = placed_row[placed]
     by_row = np.argsort(rows_out)
@@ -622,50 +822,61 @@ def _plan(
     pairs: PairTable,
     rows: np.ndarray,
     available: np.ndarray,
+    hosts: HostBook,
     *,
     placed_row: np.ndarray,
     placed_week: np.ndarray,
-    seconds: float,
+    work: float,
 ) -> list[tuple[int, int]] | None:
     """The best plan (a list of (row, start week)) for the visitors of `rows`, or None if it does
-    not beat their current one."""
+    not beat their current one. `hosts` holds everyone else's tours."""
     option_row, option_week = start_options(pairs.starts[rows])
     option_row = rows[option_row]
     model = cp_model.CpModel()
-    take = [model.new_bool_var("") for _ in range(len(option_row))]
-    by_visitor: dict[int, list] = {}
-    by_opening: dict[int, list] = {}
-    by_week: dict[tuple[int, int], list] = {}
-    for var, row, week in zip(take, option_row.tolist(), option_week.tolist(), strict=True):
+    options, take = [], []
+    groups: dict[tuple[str, int, int], list] = {}
+    for row, week in zip(option_row.tolist(), option_week.tolist(), strict=True):
         visitor, opening = int(pairs.visitor[row]), int(pairs.opening[row])
-        by_visitor.setdefault(visitor, []).append(var)
-        by_opening.setdefault(opening, []).append(var)
+        host, weeks = int(index.host[opening]), int(index.weeks[opening])
+        if not hosts.fitting_starts(host, 1 << week, weeks):
+            continue
+        var = model.new_bool_var("")
+        options.append((row, week))
+        take.append(var)
+        groups.setdefault(("visitor", visitor, 0), []).append(var)
+        groups.setdefault(("opening", opening, 0), []).append(var)
         team = int(index.home[visitor])
         if team != index.no_team:
-            for w in range(week, week + int(index.weeks[opening])):
-                by_week.setdefault((team, w), []).append(var)
+            for w in range(week, week + weeks):
+                groups.setdefault(("away", team, w), []).append(var)
+        if hosts.limited[host]:
+            groups.setdefault(("quarter", host, hosts.quarter_of_week[week]), []).append(var)
+            if hosts.rest[host] >= 0:
+                for w in range(week, min(week + weeks + int(hosts.rest[host]), HORIZON_WEEKS)):
+                    groups.setdefault(("rest", host, w), []).append(var)
         if placed_row[visitor] == row and placed_week[visitor] == week:
             model.add_hint(var, 1)
-    for chosen in by_visitor.values():
-        model.add_at_most_one(chosen)
-    for opening, chosen in by_opening.items():
-        model.add(sum(chosen) <= int(available[opening]))
-    for (team, week), chosen in by_week.items():
-        model.add(sum(chosen) <= int(index.cap_left[team, week]))
-    model.maximize(sum(int(p) * var for p, var in zip(pairs.points[option_row], take, strict=True)))
-    current = sum(int(pairs.points[placed_row[v]]) for v in by_visitor if placed_row[v] >= 0)
+    limits = {
+        "visitor": lambda _k, _w: 1,
+        "opening": lambda o, _w: int(available[o]),
+        "away": lambda t, w: int(index.cap_left[t, w]),
+        "quarter": lambda h, q: int(hosts.left[h, q]),
+        "rest": lambda _h, _w: 1,
+    }
+    for (kind, key, at), chosen in groups.items():
+        model.add(sum(chosen) <= limits[kind](key, at))
+    points = pairs.points[[row for row, _ in options]]
+    model.maximize(sum(int(p) * var for p, var in zip(points, take, strict=True)))
+    visitors = {key for kind, key, _ in groups if kind == "visitor"}
+    current = sum(int(pairs.points[placed_row[v]]) for v in visitors if placed_row[v] >= 0)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.max_deterministic_time = work
     solver.parameters.num_workers = 1
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     if solver.objective_value <= current:
         return None
-    return [
-        (int(row), int(week))
-        for var, row, week in zip(take, option_row.tolist(), option_week.tolist(), strict=True)
-        if solver.value(var)
-    ]
+    return [option for option, var in zip(options, take, strict=True) if solver.value(var)]
 
 
 # ------------------------------------------------------------------------------------ results
