@@ -156,7 +156,7 @@ def _write(
     if team_id is None:
         team = uow.teams.create(workspace_id, entry)
         uow.teams.flush()
-        return team.id
+        return int(team.id)
     uow.teams.update(workspace_id, team_id, entry)
     uow.teams.flush()
     return team_id
