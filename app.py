@@ -211,7 +211,7 @@ def _health_server(
 def _socket_mode(tourism: TourismApp, settings: Settings) -> SocketModeHandler:
     handler = SocketModeHandler(tourism.bolt, settings.slack_app_token)
     try:
-        handler.connect()
+        handler.connect()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
     except SlackApiError as error:
         raise AppTokenRefusedError(error.response.get("error", str(error))) from error
     log.info("Team tourism bot connected through Socket Mode")
@@ -232,7 +232,7 @@ def _stop(
     socket: SocketModeHandler | None, ticker: Ticker | None, health: HttpServer | None
 ) -> None:
     if socket is not None:
-        socket.close()
+        socket.close()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
     if health is not None:
         health.stop()
     if ticker is not None:

@@ -10,7 +10,7 @@ from bot.core.user_text import clean_user_text
 
 class FormValues:
     def __init__(self, view: dict[str, Any]) -> None:
-        self._values: dict[str, dict[str, Any]] = view.get("state", {}).get("values", {})
+        self._values: dict[str, dict[str, dict[str, Any]]] = view.get("state", {}).get("values", {})
 
     def _element(self, name: str) -> dict[str, Any]:
         return self._values.get(name, {}).get(name, {})

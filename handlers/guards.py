@@ -60,8 +60,8 @@ def workspaces_named(body: dict[str, Any], bolt_team_id: str | None) -> set[str]
     `view.app_installed_team_id` first, which in a Slack Connect channel is ours even when the
     person submitting, and so `team.id`, belongs to another workspace."""
     team = body.get("team")
-    view = body.get("view") if isinstance(body.get("view"), dict) else {}
-    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    view: dict[str, Any] = body["view"] if isinstance(body.get("view"), dict) else {}
+    user: dict[str, Any] = body["user"] if isinstance(body.get("user"), dict) else {}
     named = (
         bolt_team_id,
         body.get("team_id"),

@@ -62,4 +62,4 @@ def tell(client: WebClient, body: dict[str, Any], text: str) -> None:
 
 
 def workspace_of(body: dict[str, Any]) -> str:
-    return (body.get("team") or {}).get("id") or body["user"]["team_id"]
+    return str((body.get("team") or {}).get("id") or body["user"]["team_id"])

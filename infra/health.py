@@ -150,7 +150,7 @@ def operations_routes(deps: Deps, engine: Engine, heartbeat: Heartbeat | None) -
 
     def count_outbox() -> dict[str, int]:
         with deps.uow() as uow:
-            return uow.outbox.operational_counts(deps.clock.now())  # type: ignore[attr-defined]
+            return uow.outbox.operational_counts(deps.clock.now())
 
     metrics = MetricsExposition([OutboxCollector(count_outbox)])
     return OperationsRoutes(None, Readiness(engine, heartbeat), metrics)

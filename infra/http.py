@@ -11,16 +11,20 @@ import errno
 import io
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from types import ModuleType
+from typing import Any, Protocol, cast
 from urllib.parse import parse_qs
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
+from waitress.task import ThreadedTaskDispatcher
 from waitress.wasyncore import close_all
 
 from infra.logs import request_scope
@@ -110,6 +114,20 @@ class PortInUseError(Exception):
         self.port = port
 
 
+class _ListeningServer(Protocol):
+    """What is used of the server waitress makes for one host and port (a TcpWSGIServer): its
+    stubs type create_server's result as a union that names none of these."""
+
+    effective_host: str
+    effective_port: int
+    accepting: bool
+    socket: socket.socket
+    task_dispatcher: ThreadedTaskDispatcher
+    asyncore: ModuleType
+    _map: dict[int, Any]
+    active_channels: dict[int, HTTPChannel]
+
+
 class HttpServer:
     """Waitress serving a WSGI app; port 0 picks a free port (tests).
 
@@ -124,19 +142,22 @@ class HttpServer:
     ) -> None:
         limits = limits or WebServerSettings()
         try:
-            self._server = create_server(
-                app,
-                host=host,
-                port=port,
-                threads=limits.threads,
-                connection_limit=limits.max_connections,
-                channel_timeout=limits.request_timeout,
-                cleanup_interval=max(1, min(30, limits.request_timeout // 2)),
-                # The guard answers 413 above MAX_BODY_BYTES; this only bounds buffering.
-                max_request_body_size=4 * MAX_BODY_BYTES,
-                asyncore_use_poll=True,  # select() cannot watch more than 1024 sockets
-                expose_tracebacks=False,
-                ident="team-tourism",
+            self._server = cast(
+                _ListeningServer,
+                create_server(
+                    app,
+                    host=host,
+                    port=port,
+                    threads=limits.threads,
+                    connection_limit=limits.max_connections,
+                    channel_timeout=limits.request_timeout,
+                    cleanup_interval=max(1, min(30, limits.request_timeout // 2)),
+                    # The guard answers 413 above MAX_BODY_BYTES; this only bounds buffering.
+                    max_request_body_size=4 * MAX_BODY_BYTES,
+                    asyncore_use_poll=True,  # select() cannot watch more than 1024 sockets
+                    expose_tracebacks=False,
+                    ident="team-tourism",
+                ),
             )
         except OSError as error:
             if error.errno == errno.EADDRINUSE:

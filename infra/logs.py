@@ -48,9 +48,7 @@ class ContextThreadPool(ThreadPoolExecutor):
     """A pool whose tasks see the submitter's context variables (the request id): Bolt runs
     listeners in a pool, where the id set for the request would otherwise be lost."""
 
-    def submit(  # type: ignore[override]
-        self, fn: Any, /, *args: Any, **kwargs: Any
-    ) -> Future[Any]:
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
         return super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
 
 

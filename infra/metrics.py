@@ -229,7 +229,8 @@ class MetricsExposition:
     def render(self) -> tuple[bytes, str]:
         if os.environ.get(MULTIPROCESS_DIR_VARIABLE):
             shared = CollectorRegistry()
-            multiprocess.MultiProcessCollector(shared)
+            # prometheus_client.multiprocess is unannotated.
+            multiprocess.MultiProcessCollector(shared)  # type: ignore[no-untyped-call]
         else:
             shared = REGISTRY
         return generate_latest(shared) + generate_latest(self._extra), CONTENT_TYPE_LATEST
@@ -238,4 +239,4 @@ class MetricsExposition:
 def process_exited(pid: int) -> None:
     """For a pre-forking server's child-exit hook: drops a dead worker's live gauges."""
     if os.environ.get(MULTIPROCESS_DIR_VARIABLE):
-        multiprocess.mark_process_dead(pid)
+        multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]

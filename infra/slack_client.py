@@ -10,6 +10,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
@@ -32,7 +33,7 @@ def api_method(request: HttpRequest) -> str:
     return urlsplit(request.url).path.rsplit("/", 1)[-1]
 
 
-class _IdempotentCallsOnly:
+class _IdempotentCallsOnly(RetryHandler):
     """Mixed into a retry handler: it never resends a call that may already have had effect."""
 
     def _can_retry(
@@ -45,9 +46,7 @@ class _IdempotentCallsOnly:
     ) -> bool:
         if api_method(request) in NOT_IDEMPOTENT:
             return False
-        return super()._can_retry(  # type: ignore[misc]
-            state=state, request=request, response=response, error=error
-        )
+        return super()._can_retry(state=state, request=request, response=response, error=error)
 
 
 class IdempotentConnectionErrorRetryHandler(_IdempotentCallsOnly, ConnectionErrorRetryHandler):
@@ -59,11 +58,9 @@ class IdempotentServerErrorRetryHandler(_IdempotentCallsOnly, ServerErrorRetryHa
 
 
 def build_web_client(settings: Settings, client_class: type[WebClient] = WebClient) -> WebClient:
-    options: dict[str, str] = {}
-    if settings.slack_api_url:
-        options["base_url"] = settings.slack_api_url
     return client_class(
         token=settings.slack_bot_token or None,  # none with many workspaces: each has its own
+        base_url=settings.slack_api_url or WebClient.BASE_URL,
         timeout=REQUEST_TIMEOUT_SECONDS,
         retry_handlers=[
             SlackCallMetrics(),  # first: it counts every answer and retries nothing
@@ -71,5 +68,4 @@ def build_web_client(settings: Settings, client_class: type[WebClient] = WebClie
             RateLimitErrorRetryHandler(max_retry_count=3),  # sleeps for Retry-After
             IdempotentServerErrorRetryHandler(max_retry_count=2),
         ],
-        **options,
     )

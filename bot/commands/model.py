@@ -94,8 +94,8 @@ def find_subcommand(name: str) -> Subcommand | None:
 
 
 def closest_subcommands(name: str, limit: int = 2) -> list[Subcommand]:
-    names = [command.name for command in CATALOGUE]
+    by_name = {command.name: command for command in CATALOGUE}
     return [
-        find_subcommand(match)
-        for match in difflib.get_close_matches(name, names, n=limit, cutoff=0.5)
-    ]  # type: ignore[misc]
+        by_name[match]
+        for match in difflib.get_close_matches(name, list(by_name), n=limit, cutoff=0.5)
+    ]

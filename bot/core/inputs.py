@@ -133,7 +133,7 @@ def multi_select_groups(
     hint: str | None = None,
 ) -> dict[str, Any]:
     """A multi-select of values in labelled groups (e.g. topics by category)."""
-    option_groups = [
+    option_groups: list[dict[str, Any]] = [
         {"label": plain(title, OPTION_TEXT_LIMIT), "options": [option(v) for v in values]}
         for title, values in groups
         if values
@@ -164,7 +164,7 @@ def team_select(
             name,
             label,
             options,
-            initial=initial_option and initial_option["value"],
+            initial=initial_option["value"] if initial_option else None,
             optional=optional,
             hint=hint,
         )

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    # Annotations only: each feature owns the protocol of its repository.
+    from bot.directory.ports import Teams
+    from bot.openings.service import Openings
+    from bot.profiles.service import People
+    from bot.scheduling.ports import Outbox
+    from bot.stats.ports import Stats
 
 
 class Workspaces(Protocol):
@@ -62,11 +70,27 @@ class Audit(Protocol):
 
 
 class ReadOnlyUnitOfWork(Protocol):
-    """A read-only transaction: what the Home tab, lists and previews read from."""
+    """A read-only transaction: what the Home tab, lists and previews read from.
 
-    workspaces: Workspaces
-    inbox: Inbox
-    audit: Audit
+    Repositories are read-only properties, so that a feature's narrower protocol (which names
+    only what it uses) accepts this one."""
+
+    @property
+    def workspaces(self) -> Workspaces: ...
+    @property
+    def inbox(self) -> Inbox: ...
+    @property
+    def audit(self) -> Audit: ...
+    @property
+    def teams(self) -> Teams: ...
+    @property
+    def openings(self) -> Openings: ...
+    @property
+    def people(self) -> People: ...
+    @property
+    def stats(self) -> Stats: ...
+    @property
+    def outbox(self) -> Outbox: ...
 
 
 class UnitOfWork(ReadOnlyUnitOfWork, Protocol):

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import cast
 
 import yaml
 
@@ -199,19 +200,19 @@ class _Reader:
     def pairs(self, node: yaml.Node, what: str, expected: str) -> list[tuple[yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
             raise self.error(node, f"{what} should hold {expected}, not {_describe(node)}")
-        return node.value
+        return cast(list[tuple[yaml.Node, yaml.Node]], node.value)
 
     def items(self, node: yaml.Node, what: str, expected: str) -> list[yaml.Node]:
         if not isinstance(node, yaml.SequenceNode):
             raise self.error(node, f"{what} should be a list of {expected}, not {_describe(node)}")
-        return node.value
+        return cast(list[yaml.Node], node.value)
 
     def text(self, node: yaml.Node, what: str) -> str:
         if not isinstance(node, yaml.ScalarNode) or node.tag != _YAML_STR:
             raise self.error(
                 node, f"expected {what} as text, got {_describe(node)}; put it in quotes"
             )
-        return node.value
+        return cast(str, node.value)
 
     def topic(self, node: yaml.Node, what: str) -> str:
         written = self.text(node, what)

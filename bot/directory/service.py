@@ -24,11 +24,16 @@ TEAMS_PER_PAGE = 45
 
 
 class Commitments(Protocol):
-    open_openings: int
-    live_tours: int
-    members: int
-    past_openings: int
-    past_tours: int
+    @property
+    def open_openings(self) -> int: ...
+    @property
+    def live_tours(self) -> int: ...
+    @property
+    def members(self) -> int: ...
+    @property
+    def past_openings(self) -> int: ...
+    @property
+    def past_tours(self) -> int: ...
 
     @property
     def blocks_removal(self) -> bool: ...
@@ -59,8 +64,10 @@ class DirectoryTeams(Protocol):
 
 
 class DirectoryReader(Protocol):
-    teams: DirectoryTeams
-    audit: Audit
+    @property
+    def teams(self) -> DirectoryTeams: ...
+    @property
+    def audit(self) -> Audit: ...
 
 
 class DirectoryUnitOfWork(DirectoryReader, Protocol):
@@ -149,7 +156,7 @@ def _write(
     if team_id is None:
         team = uow.teams.create(workspace_id, entry)
         uow.teams.flush()
-        return team.id
+        return int(team.id)
     uow.teams.update(workspace_id, team_id, entry)
     uow.teams.flush()
     return team_id

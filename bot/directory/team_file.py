@@ -94,7 +94,7 @@ def _check_header(header: list[str], source: str) -> None:
 
 
 def _csv_row(line: int, header: list[str], cells: list[str]) -> TeamRow:
-    problems = ()
+    problems: tuple[str, ...] = ()
     if len(cells) > len(header):
         problems = (f"it has {len(cells)} cells but the header names {len(header)} columns.",)
     values = dict(zip(header, cells, strict=False))
@@ -167,4 +167,5 @@ def _scalar(node: yaml.Node) -> str:
 def _draft(values: dict[str, str]) -> TeamDraft:
     """The draft of a row; blackouts keep the file's `;` separators (read_team splits them)."""
     text = {name: clean_user_text(values.get(name) or "").strip() for name in COLUMNS}
-    return TeamDraft(**{**text, "leads": split_leads(text["leads"])})
+    leads = split_leads(text.pop("leads"))
+    return TeamDraft(**text, leads=leads)

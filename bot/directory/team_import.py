@@ -26,9 +26,12 @@ class Workspaces(Protocol):
 
 
 class ImportUnitOfWork(Protocol):
-    workspaces: Workspaces
-    teams: DirectoryTeams
-    audit: Audit
+    @property
+    def workspaces(self) -> Workspaces: ...
+    @property
+    def teams(self) -> DirectoryTeams: ...
+    @property
+    def audit(self) -> Audit: ...
 
     def commit(self) -> None: ...
 

@@ -248,7 +248,7 @@ def _lead(
     today = index.org.today
     if not visitor.looking:
         return "you are not marked as looking for a tour"
-    if visitor.snoozed_on(today):
+    if visitor.snoozed_until is not None and visitor.snoozed_on(today):
         return f"you have snoozed suggestions until {day_month(visitor.snoozed_until, today)}"
     if not open_.any():
         return "there is no open opening you could join right now"

@@ -83,7 +83,10 @@ def matches_message(mine: MyMatches) -> dict[str, Any]:
             ],
         }
     if mine.diagnosis is not None:
-        blocks = [header("Nothing fits you right now"), section(escape(mine.diagnosis.sentence))]
+        blocks: list[Block] = [
+            header("Nothing fits you right now"),
+            section(escape(mine.diagnosis.sentence)),
+        ]
         blocks.append(
             context(
                 "Change your dates or topics with `/tourism profile`, or browse every open "
@@ -91,7 +94,7 @@ def matches_message(mine: MyMatches) -> dict[str, Any]:
             )
         )
         return {"text": "No opening fits you right now", "blocks": blocks}
-    blocks: list[Block] = [header("Openings that fit you")]
+    blocks = [header("Openings that fit you")]
     for match in mine.matches:
         block = section(
             f"{_opening_line(match.opening)}\n{escape(match.suggestion.explanation.text)}"

@@ -61,9 +61,12 @@ class Teams(Protocol):
 
 
 class OpeningReader(Protocol):
-    openings: Openings
-    teams: Teams
-    audit: Audit
+    @property
+    def openings(self) -> Openings: ...
+    @property
+    def teams(self) -> Teams: ...
+    @property
+    def audit(self) -> Audit: ...
 
 
 class OpeningUnitOfWork(OpeningReader, Protocol):

@@ -30,9 +30,12 @@ class Teams(Protocol):
 
 
 class ProfileReader(Protocol):
-    people: People
-    teams: Teams
-    audit: Audit
+    @property
+    def people(self) -> People: ...
+    @property
+    def teams(self) -> Teams: ...
+    @property
+    def audit(self) -> Audit: ...
 
 
 class ProfileUnitOfWork(ProfileReader, Protocol):

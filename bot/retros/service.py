@@ -359,5 +359,6 @@ def mark_item_stuck(uow: Any, ctx: Context, tour_id: int, index: int) -> FollowU
 def advance_tours(uow: Any, workspace_id: str, today: date) -> int:
     """A maintenance hook: scheduled tours that have started become active, and those whose
     last day has passed completed. Returns how many tours moved; the caller commits."""
-    completed, activated = uow.tours.advance_by_date(workspace_id, today)
+    moved: tuple[int, int] = uow.tours.advance_by_date(workspace_id, today)
+    completed, activated = moved
     return completed + activated

@@ -101,7 +101,8 @@ def stale_cutoffs(now: datetime) -> dict[str, datetime]:
 
 def retry_delay(attempts: int) -> timedelta:
     """Doubling from a minute after the first attempt, at most an hour."""
-    return min(FIRST_RETRY_DELAY * 2 ** max(attempts - 1, 0), LONGEST_RETRY_DELAY)
+    doubled: timedelta = FIRST_RETRY_DELAY * 2 ** max(attempts - 1, 0)
+    return min(doubled, LONGEST_RETRY_DELAY)
 
 
 # --- outcomes of one attempt ----------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -11,6 +12,7 @@ from bot.applications import service as workflow
 from bot.applications import views
 from bot.applications.model import Status
 from bot.applications.service import Context, Outcome
+from bot.applications.visit import VisitSnapshot
 from bot.core.ids import parse_id
 from bot.openings.views import APPLY
 from handlers.notices import deliver
@@ -18,7 +20,8 @@ from handlers.replies import tell, workspace_of
 from infra.deps import Deps
 
 # Buttons that open a modal first: (target status, expected status, modal builder).
-MODAL_STEPS = {
+# action id: (the status the step leads to, the status it starts from, the modal asking for it)
+MODAL_STEPS: dict[str, tuple[Status, Status | None, Callable[[VisitSnapshot], dict[str, Any]]]] = {
     views.HOST_DECLINE: (
         Status.DECLINED,
         Status.SUBMITTED,

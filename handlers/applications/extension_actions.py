@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -11,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.applications import extension_views as views
 from bot.applications import extensions as service
+from bot.applications.changes import ExtensionSnapshot
 from bot.applications.extension_views import (
     notice_message,
     settled_message,
@@ -33,7 +35,8 @@ from infra.deps import Deps
 log = logging.getLogger(__name__)
 
 # Buttons that open a modal first: (decided as host?, modal builder).
-MODAL_STEPS = {
+# action id: (whether the host decides, the modal asking for the decision)
+MODAL_STEPS: dict[str, tuple[bool, Callable[[ExtensionSnapshot], dict[str, Any]]]] = {
     views.HOST_DECLINE: (True, lambda v: views.host_decline_modal(v.extension_id)),
     views.HOME_AGREE: (False, views.home_agree_modal),
     views.HOME_DECLINE: (False, lambda v: views.home_decline_modal(v.extension_id)),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -62,11 +63,11 @@ def _attempt(
     return AnnouncementOutcome(posted_in=channel, channel_id=channel)
 
 
-def post_in_channel(client: WebClient, channel: str, message: dict) -> str:
+def post_in_channel(client: WebClient, channel: str, message: dict[str, Any]) -> str:
     """Posts; when not in the channel, joins a public one and posts again (a private one raises:
     someone must invite the bot)."""
     try:
-        return client.chat_postMessage(channel=channel, **message)["ts"]
+        return str(client.chat_postMessage(channel=channel, **message)["ts"])
     except SlackApiError as error:
         if _code(error) != "not_in_channel":
             raise
@@ -76,7 +77,7 @@ def post_in_channel(client: WebClient, channel: str, message: dict) -> str:
         ):
             raise
     client.conversations_join(channel=channel)
-    return client.chat_postMessage(channel=channel, **message)["ts"]
+    return str(client.chat_postMessage(channel=channel, **message)["ts"])
 
 
 def _is_private(client: WebClient, channel: str) -> bool | None:

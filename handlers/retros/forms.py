@@ -46,12 +46,14 @@ def show_highlight(
     tour_id = highlight.visit.tour_id
     try:
         if step is HighlightStep.REMOVE:
+            assert ts is not None  # only a posted highlight is removed or updated
             client.chat_delete(channel=channel, ts=ts)
             with deps.uow() as uow:
                 retros.place_highlight(uow, ctx, tour_id, None, None)
             return None, None
         message = views.highlight_message(highlight)
         if step is HighlightStep.UPDATE:
+            assert ts is not None
             client.chat_update(channel=channel, ts=ts, **message)
             return channel, None
         posted = post_in_channel(client, channel, message)

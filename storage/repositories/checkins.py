@@ -122,7 +122,7 @@ class CheckinRepository:
         return list(self.session.scalars(query))
 
 
-def _fresh(query: Select[tuple[CheckinAnswer]]) -> Select[tuple[CheckinAnswer]]:
+def _fresh(query: Select[CheckinAnswer]) -> Select[CheckinAnswer]:
     return query.execution_options(populate_existing=True)
 
 

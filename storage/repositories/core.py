@@ -134,7 +134,8 @@ class InboxRepository:
             )
             .values(claimed_at=now)
         )
-        return taken.rowcount == 1
+        # Session.execute types every result as Result; an UPDATE gives a CursorResult.
+        return int(taken.rowcount) == 1  # type: ignore[attr-defined]
 
     def complete(self, event_id: str, *, now: datetime) -> None:
         """Marks a claimed event processed: its redeliveries are no-ops from now on."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
+from typing import TypeVarTuple
+
+from sqlalchemy import ColumnElement, Row, Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.home.model import (
@@ -14,10 +16,14 @@ from bot.home.model import (
     OrganiserCounts,
     PendingDecision,
 )
-from storage.models import Application, Opening, Person, Team, TeamLead, Tour
+from storage.models import Application, Opening, Person, Team, TeamLead, Tour, WorkspaceScoped
+
+Columns = TypeVarTuple("Columns")
 
 
-def _counted(session: Session, query: Select, limit: int = SHOWN_PER_LIST) -> tuple[list, int]:
+def _counted(
+    session: Session, query: Select[*Columns], limit: int = SHOWN_PER_LIST
+) -> tuple[list[Row[*Columns]], int]:
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     return list(session.execute(query.limit(limit))), total
 
@@ -128,13 +134,13 @@ class OverviewRepository:
         return Counted([PendingDecision(*row) for row in rows], total)
 
     def organiser_counts(self, workspace_id: str) -> OrganiserCounts:
-        def count(model: type, *conditions: object) -> int:
+        def count(model: type[WorkspaceScoped], *conditions: ColumnElement[bool]) -> int:
             query = (
                 select(func.count())
                 .select_from(model)
                 .where(
                     model.workspace_id == workspace_id,
-                    *conditions,  # type: ignore[attr-defined]
+                    *conditions,
                 )
             )
             return self.session.scalar(query) or 0

@@ -99,9 +99,9 @@ class RetroRepository:
                 self.session.add(row)
             return row
         except IntegrityError:  # the other click won: use its row
-            row = self.share_back(tour_id)
-            assert row is not None
-            return row
+            theirs = self.share_back(tour_id)
+            assert theirs is not None
+            return theirs
 
     def mark_shared(self, workspace_id: str, tour_id: int, *, by: str, now: datetime) -> bool:
         """Records that the visitor shared back; False if that was recorded already."""

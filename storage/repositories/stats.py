@@ -2,33 +2,48 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.stats.model import ProgrammeStats
-from storage.models import Application, Opening, Person, Retro, ShareBack, Team, Tour
+from storage.models import (
+    Application,
+    Opening,
+    Person,
+    Retro,
+    ShareBack,
+    Team,
+    Tour,
+    WorkspaceScoped,
+)
 
 
 class StatsRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _count(self, model: type, workspace_id: str, *conditions: object) -> int:
+    def _count(
+        self, model: type[WorkspaceScoped], workspace_id: str, *conditions: ColumnElement[bool]
+    ) -> int:
         query = (
             select(func.count())
             .select_from(model)
             .where(
-                model.workspace_id == workspace_id,  # type: ignore[attr-defined]
+                model.workspace_id == workspace_id,
                 *conditions,
             )
         )
         return self.session.scalar(query) or 0
 
-    def _by(self, column: object, model: type, workspace_id: str) -> dict[str, int]:
+    def _by(
+        self, column: InstrumentedAttribute[Any], model: type[WorkspaceScoped], workspace_id: str
+    ) -> dict[str, int]:
         query = (
             select(column, func.count())
             .select_from(model)
-            .where(model.workspace_id == workspace_id)  # type: ignore[attr-defined]
+            .where(model.workspace_id == workspace_id)
             .group_by(column)
         )
         return {str(key): count for key, count in self.session.execute(query)}

@@ -1,0 +1,13 @@
+"""The one teams repository every feature reads, as the union of what each feature needs."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from bot.directory.service import DirectoryTeams
+from bot.openings.service import Teams as OpeningTeams
+from bot.profiles.service import Teams as ProfileTeams
+
+
+class Teams(DirectoryTeams, OpeningTeams, ProfileTeams, Protocol):
+    def search(self, workspace_id: str, text: str, limit: int) -> list[Any]: ...

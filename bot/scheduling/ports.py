@@ -1,0 +1,21 @@
+"""The outbox the ticker delivers from: claims with a lease, expiry of what is too late."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+
+class Outbox(Protocol):
+    def claim_due(
+        self, workspace_id: str, *, now: datetime, owner: str, lease_until: datetime, limit: int
+    ) -> list[Any]: ...
+
+    def expire_stale(
+        self, workspace_id: str, stale_before: Mapping[str, datetime], reason: str
+    ) -> int: ...
+
+    def note_doubt(self, outbox_id: int, owner: str, now: datetime) -> bool: ...
+
+    def operational_counts(self, now: datetime) -> dict[str, int]: ...
