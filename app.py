@@ -315,6 +315,13 @@ def run_import_teams(path: Path, workspace_id: str | None) -> int:
     try:
         if workspace_id is None:
             settings = load_settings()
+            if settings.oauth:
+                print(
+                    "tourism: cannot import: the bot serves many workspaces; name one with "
+                    "--workspace T0123ABCD.",
+                    file=sys.stderr,
+                )
+                return 2
             deps = Deps(
                 settings=settings,
                 clock=clock,

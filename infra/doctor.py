@@ -69,6 +69,15 @@ def diagnose(env: Mapping[str, str] | None, manifest: Path = MANIFEST) -> Iterat
         for check in ("token", "scopes", "channel"):
             yield Finding(SKIP, check, "fix the settings above first")
         return
+    if settings.oauth:
+        for check in ("token", "scopes", "channel"):
+            yield Finding(
+                SKIP,
+                check,
+                "many workspaces: each installation has its own token, checked when it is "
+                "installed at /slack/install",
+            )
+        return
     yield from _slack(settings, build_web_client(settings), manifest)
 
 

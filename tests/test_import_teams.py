@@ -227,6 +227,18 @@ def test_without_a_workspace_slack_says_which_it_is(
     assert owners == {fake_slack.team_id}
 
 
+def test_with_many_workspaces_the_workspace_must_be_named(
+    run, uow, monkeypatch, fake_slack: FakeSlack, capsys
+):
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("SLACK_CLIENT_ID", "1234.5678")
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "client-secret-for-tests")
+    monkeypatch.setenv("SLACK_STATE_SECRET", "a-state-secret-long-enough")
+    assert run(EXAMPLE_YAML) == 2
+    assert "name one with --workspace" in capsys.readouterr().err
+    assert fake_slack.calls("auth.test") == [] and snapshot(uow) == []
+
+
 def test_the_console_command_exits_with_the_status(database_url: str, tmp_path: Path, uow):
     path = tmp_path / "teams.csv"
     path.write_text(HEADER + "Search,U0A,,,,,,,,\nMobile,nobody,,,,,,,,\n")

@@ -102,3 +102,20 @@ def test_tourism_doctor_exits_non_zero_and_prints_no_secret(tmp_path: Path, fake
     assert result.returncode == 1, result.stdout + result.stderr  # never migrated
     assert "FAIL database:" in result.stdout and "ok   token:" in result.stdout
     assert BOT_TOKEN not in result.stdout + result.stderr
+
+
+def test_with_many_workspaces_the_token_checks_are_skipped_not_failed(database_url, fake_slack):
+    env = good_env(database_url, fake_slack) | {
+        "SLACK_BOT_TOKEN": "",
+        "SLACK_CLIENT_ID": "1234.5678",
+        "SLACK_CLIENT_SECRET": "client-secret-for-tests",
+        "SLACK_STATE_SECRET": "a-state-secret-long-enough",
+    }
+    status, lines = doctor(env)
+    assert status == 0, lines
+    assert [line.split(":")[0] for line in lines[3:]] == [
+        "skip token",
+        "skip scopes",
+        "skip channel",
+    ]
+    assert "each installation has its own token" in lines[3]
