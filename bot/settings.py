@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,6 +24,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_RATE = re.compile(r"^([a-z]+\.[A-Za-z]+(?:\.per_conversation)?)=(\d+(?:\.\d+)?)$")
 
 
 class SettingsError(Exception):
@@ -52,6 +53,8 @@ class Settings:
     health_port: int | None = None
     log_format: str = "text"
     inbox_retention_days: int = 30
+    # Calls a minute by Slack method, replacing Slack's published limits the bot paces at.
+    slack_rates: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def socket_mode(self) -> bool:
@@ -122,6 +125,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         health_port=reader.integer("HEALTH_PORT", 0, 1, 65535) or None,
         log_format=_log_format(reader),
         inbox_retention_days=reader.integer("TOURISM_INBOX_RETENTION_DAYS", 30, 1, 3650),
+        slack_rates=_slack_rates(reader),
     )
     if reader.problems:
         raise SettingsError(reader.problems)
@@ -264,3 +268,19 @@ def _clock_file(reader: _Reader) -> Path | None:
 
 def _topics_file(reader: _Reader) -> Path | None:
     return _existing_file(reader, "TOURISM_TOPICS_FILE")
+
+
+def _slack_rates(reader: _Reader) -> dict[str, float]:
+    raw = reader.get("SLACK_RATE_LIMITS") or ""
+    rates: dict[str, float] = {}
+    for part in filter(None, (part.strip() for part in raw.split(","))):
+        matched = _RATE.fullmatch(part)
+        if matched is None or float(matched[2]) <= 0:
+            reader.fail(
+                "SLACK_RATE_LIMITS",
+                "must list Slack methods with calls a minute separated by commas, like "
+                f"chat.postMessage=600,conversations.open=100, not {part!r}.",
+            )
+            continue
+        rates[matched[1]] = float(matched[2])
+    return rates

@@ -28,7 +28,7 @@ from bot.services.openings import close_expired_openings
 from bot.services.retros import advance_tours
 from bot.settings import Settings
 from handlers.deps import Deps
-from infra.delivery import Deliverer, build_delivery_client
+from infra.delivery import Deliverer, build_deliverer
 from infra.health import Heartbeat
 
 log = logging.getLogger(__name__)
@@ -165,13 +165,7 @@ def start_ticker(
     settings: Settings, deps: Deps, workspace_id: str, tours: TourPlanner | None = None
 ) -> Ticker:
     """The composition root's one call: a deliverer with its own client, ticking."""
-    deliverer = Deliverer(
-        uow=deps.uow,
-        client=build_delivery_client(settings),
-        clock=deps.clock,
-        workspace_id=workspace_id,
-        organisers=settings.admin_user_ids,
-    )
+    deliverer = build_deliverer(settings, uow=deps.uow, clock=deps.clock, workspace_id=workspace_id)
 
     def nudge_deciders(uow: Any, workspace_id: str, _today: date) -> None:
         plan_decision_nudges(
