@@ -37,6 +37,16 @@ TS_STEP = Decimal("0.000001")
 DEFAULT_FAULT_ERRORS = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}
 DIRECT_MESSAGE_PREFIXES = ("D", "U", "W")
 MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
+# Slack's published limits (docs.slack.dev/apis/web-api/rate-limits, each method's page), in
+# calls a minute: tier 3 is "50+", tier 4 "100+"; chat.postMessage is limited apart.
+TIER_LIMITS_PER_MINUTE = {
+    "conversations.open": 50,
+    "conversations.history": 50,
+    "conversations.join": 50,
+    "conversations.info": 50,
+    "users.info": 100,
+}
+TIER_BURST = 2
 
 Json = dict[str, Any]
 
@@ -421,6 +431,16 @@ class FakeSlack:
         has on Slack (a user id and the DM with that user are one conversation)."""
         with self._lock:
             self._rate_limits[method, per_channel] = _RateLimit(per_second, per_channel, burst)
+
+    def limit_like_slack(self, posts_per_minute: float = 300) -> None:
+        """Slack's published limits: chat.postMessage one a second per conversation and
+        `posts_per_minute` in the workspace ("several hundred messages per minute"), with short
+        bursts; the tier 3 and 4 methods the bot uses at their tier's rate."""
+        posts_per_second = posts_per_minute / 60
+        self.rate_limit("chat.postMessage", posts_per_second, burst=int(posts_per_second))
+        self.rate_limit("chat.postMessage", 1, per_channel=True, burst=1)
+        for method, per_minute in TIER_LIMITS_PER_MINUTE.items():
+            self.rate_limit(method, per_minute / 60, burst=TIER_BURST)
 
     # --- recorded calls ----------------------------------------------------------------------
 
