@@ -354,6 +354,18 @@ def test_the_pacer_holds_back_a_caller_whose_slot_came_before_a_retry_after():
     assert now[0] == pytest.approx(3.0)
 
 
+def test_the_pacer_spaces_posts_in_the_workspace_and_each_conversation():
+    now = [0.0]
+    rates = {"chat.postMessage": 10, "chat.postMessage.per_conversation": 1}
+    pacer = Pacer(rates, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
+    started = []
+    for conversation in ("U1", "U2", "U1", "U3"):
+        pacer.wait("chat.postMessage", conversation)
+        started.append(round(now[0], 3))
+    # U2 a tenth of a second after U1; U1 again a second after its first; U3 0.1 s after that.
+    assert started == [0.0, 0.1, 1.0, 1.1]
+
+
 class FastClock:
     """Business time running `speed` times faster than the real one, from `start`."""
 
