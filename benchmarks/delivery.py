@@ -42,7 +42,7 @@ from infra.pace import configured_rates
 from storage import migrate
 from storage.db import create_db_engine, session_factory
 from storage.models import OutboxMessage, SlackPace, Workspace
-from storage.unit_of_work import SqlUnitOfWork
+from storage.unit_of_work import SqlReader, SqlUnitOfWork
 
 WORKSPACE = "T0TEST"
 SLACK_POSTS_PER_MINUTE = 300  # Slack: "several hundred messages per minute" in a workspace
@@ -126,6 +126,7 @@ def replica(env: dict[str, str], start: Event, pipe: Connection) -> None:
     deliverer = build_deliverer(
         settings,
         uow=lambda: SqlUnitOfWork(sessions),
+        reader=lambda: SqlReader(sessions),
         clock=SystemClock(),
         workspace_id=WORKSPACE,
     )

@@ -28,9 +28,9 @@ import socket
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -60,7 +60,7 @@ from bot.scheduling.service import (
     record_outcome,
     resume_deliveries,
 )
-from bot.services.ports import UnitOfWorkFactory
+from bot.services.ports import ReaderFactory, UnitOfWorkFactory
 from bot.settings import Settings
 from bot.views.scheduled import ScheduledMessage, render
 from infra.metrics import SlackCallMetrics
@@ -99,11 +99,17 @@ def build_delivery_client(
 
 
 def build_deliverer(
-    settings: Settings, *, uow: UnitOfWorkFactory, clock: Clock, workspace_id: str
+    settings: Settings,
+    *,
+    uow: UnitOfWorkFactory,
+    reader: ReaderFactory,
+    clock: Clock,
+    workspace_id: str,
 ) -> Deliverer:
     """The deliverer as the bot runs it: its own client, the configured pace, shared."""
     return Deliverer(
         uow=uow,
+        reader=reader,
         client=build_delivery_client(settings),
         clock=clock,
         workspace_id=workspace_id,
@@ -187,15 +193,17 @@ class Deliverer:
         batch_size: int | None = None,
         request_timeout: float = REQUEST_TIMEOUT_SECONDS,
         pace: PaceStore | None = None,
+        reader: ReaderFactory | None = None,
     ) -> None:
         """`rates`: calls a second by method; `pace`: where slots are kept (default: the
-        database, shared by every replica)."""
+        database, shared by every replica); `reader`: for what is only read."""
         self._uow = uow
+        self._reader = reader or uow
         self._client = client
         self._clock = clock
         self.workspace_id = workspace_id
         self._organisers = frozenset(organisers)
-        self._pace = pace or DatabasePace(uow, workspace_id)
+        self._pace = pace or DatabasePace(uow, workspace_id, self._reader)
         self._pacer = Pacer(rates, self._pace)
         self._lease = lease
         # A claimed row must be sent well within its lease, so a batch is what the posting pace
@@ -204,6 +212,7 @@ class Deliverer:
         self._batch_size = batch_size or max(1, min(MAX_BATCH, paced))
         self._margin = timedelta(seconds=2 * request_timeout)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._threads = threads
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="delivery")
         self._paused = threading.Event()
         self._stopping = threading.Event()
@@ -218,13 +227,23 @@ class Deliverer:
         if not self._ready():
             report["paused"] += 1
             return report
+        in_flight: deque[Future[str]] = deque()
         while not self._stopping.is_set() and not self._paused.is_set():
             if expired := self._expire_stale():
                 report["expired"] += expired
             rows = self._claim()
             if not rows:
-                break
-            report.update(self._pool.map(self._deliver, rows))
+                if not in_flight:
+                    break
+                # A row still being sent may be given back (its lease running out): due again.
+                report[in_flight.popleft().result()] += 1
+                continue
+            in_flight.extend(self._pool.submit(self._deliver, row) for row in rows)
+            # The next batch is claimed while the last rows of this one are being sent, so
+            # no paced slot goes by unused while claiming.
+            while len(in_flight) > self._threads:
+                report[in_flight.popleft().result()] += 1
+        report.update(future.result() for future in in_flight)
         self._pace.prune(time.time())
         return report
 
@@ -321,8 +340,8 @@ class Deliverer:
         return self._post(row, channel or row.recipient, may_join=True)
 
     def _message(self, row: Any) -> ScheduledMessage:
-        with self._uow() as uow:
-            payload = payload_to_send(uow, row)
+        with self._reader() as reader:
+            payload = payload_to_send(reader, row)
         return render(row.content_key, payload)
 
     def _post(self, row: Any, channel: str, *, may_join: bool) -> Outcome:

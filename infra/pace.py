@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
-from bot.services.ports import UnitOfWorkFactory
+from bot.services.ports import ReaderFactory, UnitOfWorkFactory
 
 # The rates in calls a minute, keyed by method; "<method>.per_conversation" paces each
 # conversation (a user id and the DM with that user are one).
@@ -84,8 +84,11 @@ class MemoryPace:
 class DatabasePace:
     """The pace of one workspace, shared through the database by every replica."""
 
-    def __init__(self, uow: UnitOfWorkFactory, workspace_id: str) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, workspace_id: str, reader: ReaderFactory | None = None
+    ) -> None:
         self._uow = uow
+        self._reader = reader or uow  # looking takes no write lock
         self._workspace_id = workspace_id
 
     def reserve(self, spacings: Mapping[str, float | None], now: float) -> float:
@@ -102,8 +105,8 @@ class DatabasePace:
             uow.commit()
 
     def blocked_until(self, bucket: str) -> float:
-        with self._uow() as uow:
-            return float(uow.pace.blocked_until(self._workspace_id, bucket))  # type: ignore[attr-defined]
+        with self._reader() as reader:
+            return float(reader.pace.blocked_until(self._workspace_id, bucket))  # type: ignore[attr-defined]
 
     def prune(self, now: float) -> None:
         with self._uow() as uow:

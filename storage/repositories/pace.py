@@ -26,14 +26,10 @@ class PaceRepository:
         each `spacing` seconds after the last slot reserved in it); each bucket's next slot
         moves past it. None when another writer changed a bucket meanwhile: call again."""
         buckets = sorted(spacings)
-        self._create_missing(workspace_id, buckets)
-        rows = self.session.scalars(
-            select(SlackPace)
-            .where(SlackPace.workspace_id == workspace_id, SlackPace.bucket.in_(buckets))
-            .order_by(SlackPace.bucket)
-            .with_for_update()
-        ).all()
-        seen = {row.bucket: (row.next_slot, row.blocked_until) for row in rows}
+        seen = self._locked(workspace_id, buckets)
+        if len(seen) < len(buckets):  # a bucket's first use (each conversation has one)
+            self._create_missing(workspace_id, [b for b in buckets if b not in seen])
+            seen = self._locked(workspace_id, buckets)
         slot = max([now, *(max(pair) for pair in seen.values())])
         for bucket in buckets:
             spacing = spacings[bucket]
@@ -81,6 +77,16 @@ class PaceRepository:
             )
         )
         return int(pruned.rowcount)  # type: ignore[attr-defined]
+
+    def _locked(self, workspace_id: str, buckets: list[str]) -> dict[str, tuple[float, float]]:
+        """(next slot, blocked until) of each bucket that exists, locked in bucket order."""
+        rows = self.session.execute(
+            select(SlackPace.bucket, SlackPace.next_slot, SlackPace.blocked_until)
+            .where(SlackPace.workspace_id == workspace_id, SlackPace.bucket.in_(buckets))
+            .order_by(SlackPace.bucket)
+            .with_for_update()
+        ).all()
+        return {bucket: (next_slot, blocked) for bucket, next_slot, blocked in rows}
 
     def _create_missing(self, workspace_id: str, buckets: list[str]) -> None:
         dialect = self.session.get_bind().dialect.name
