@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Protocol
 
 from bot.services.ports import ReaderFactory, UnitOfWorkFactory
+from storage.repositories.pace import first_free
 
 # The rates in calls a minute, keyed by method; "<method>.per_conversation" paces each
 # conversation (a user id and the DM with that user are one).
@@ -29,13 +30,17 @@ SLACK_PUBLISHED_RATES: Mapping[str, float] = {
     "conversations.history": 50,  # tier 3
     "conversations.join": 50,  # tier 3
 }
+# A pace that fell behind (no caller ready at its slot) may catch up this much at once: a short
+# burst, which Slack allows, instead of losing the slots for good.
+CATCH_UP_SECONDS = 0.5
 # Unused buckets (one per conversation) are forgotten this long after their last slot.
 PRUNE_AFTER_SECONDS = 3600.0
 
 
 class PaceStore(Protocol):
     def reserve(self, spacings: Mapping[str, float | None], now: float) -> float:
-        """The first slot from `now` free in every bucket; each bucket's next moves past it."""
+        """The first slot free in every bucket (storage's first_free, with CATCH_UP_SECONDS);
+        each bucket's next slot moves past it."""
         ...
 
     def hold(self, bucket: str, until: float) -> None: ...
@@ -57,8 +62,10 @@ class MemoryPace:
 
     def reserve(self, spacings: Mapping[str, float | None], now: float) -> float:
         with self._lock:
-            slot = max(
-                [now, *(max(self._next.get(b, now), self.blocked_until(b)) for b in spacings)]
+            slot = first_free(
+                ((self._next.get(b, 0.0), self.blocked_until(b)) for b in spacings),
+                now,
+                CATCH_UP_SECONDS,
             )
             for bucket, spacing in spacings.items():
                 if spacing is not None:
@@ -94,7 +101,9 @@ class DatabasePace:
     def reserve(self, spacings: Mapping[str, float | None], now: float) -> float:
         while True:
             with self._uow() as uow:
-                slot: float | None = uow.pace.reserve(self._workspace_id, spacings, now)  # type: ignore[attr-defined]
+                slot: float | None = uow.pace.reserve(
+                    self._workspace_id, spacings, now, CATCH_UP_SECONDS
+                )  # type: ignore[attr-defined]
                 if slot is not None:
                     uow.commit()
                     return slot

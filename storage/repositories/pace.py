@@ -6,7 +6,7 @@ update is conditional on the value read all the same, so a reservation can never
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import and_, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -15,22 +15,35 @@ from sqlalchemy.orm import Session
 from storage.models import SlackPace
 
 
+def first_free(buckets: Iterable[tuple[float, float]], now: float, catch_up: float) -> float:
+    """The slot for a call: see PaceRepository.reserve. `buckets`: (next slot, blocked until)."""
+    buckets = list(buckets)
+    active = [next_slot for next_slot, _ in buckets if next_slot >= now - catch_up]
+    return max([max(active, default=now), *(blocked for _, blocked in buckets)])
+
+
 class PaceRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def reserve(
-        self, workspace_id: str, spacings: Mapping[str, float | None], now: float
+        self,
+        workspace_id: str,
+        spacings: Mapping[str, float | None],
+        now: float,
+        catch_up: float,
     ) -> float | None:
-        """The first time, from `now`, free in every bucket (none held back by a Retry-After,
-        each `spacing` seconds after the last slot reserved in it); each bucket's next slot
-        moves past it. None when another writer changed a bucket meanwhile: call again."""
+        """The first time free in every bucket: none held back by a Retry-After, each
+        `spacing` seconds after the last slot reserved in it. A bucket that fell behind by less
+        than `catch_up` seconds gives its past slot (a short burst to catch up); one idle longer
+        does not count. Each bucket's next slot moves past it. None when another writer changed
+        a bucket meanwhile: call again."""
         buckets = sorted(spacings)
         seen = self._locked(workspace_id, buckets)
         if len(seen) < len(buckets):  # a bucket's first use (each conversation has one)
             self._create_missing(workspace_id, [b for b in buckets if b not in seen])
             seen = self._locked(workspace_id, buckets)
-        slot = max([now, *(max(pair) for pair in seen.values())])
+        slot = first_free(seen.values(), now, catch_up)
         for bucket in buckets:
             spacing = spacings[bucket]
             if spacing is None:
