@@ -165,7 +165,9 @@ def start_ticker(
     settings: Settings, deps: Deps, workspace_id: str, tours: TourPlanner | None = None
 ) -> Ticker:
     """The composition root's one call: a deliverer with its own client, ticking."""
-    deliverer = build_deliverer(settings, uow=deps.uow, clock=deps.clock, workspace_id=workspace_id)
+    deliverer = build_deliverer(
+        settings, uow=deps.uow, reader=deps.reader, clock=deps.clock, workspace_id=workspace_id
+    )
 
     def nudge_deciders(uow: Any, workspace_id: str, _today: date) -> None:
         plan_decision_nudges(
