@@ -11,8 +11,12 @@ Exactly once, through crashes, timeouts and several replicas:
   before anything is claimed, so today's messages never wait behind it;
 - the Web API client retries nothing by itself (slack-sdk's ServerErrorRetryHandler would resend
   blindly): 429 is waited out here and does not count as an attempt.
-Calls are paced per method (a token spacing just under the rate limit) from a small pool of
-threads; claims come in small batches, so memory does not grow with the size of the queue.
+Calls are paced per method and per conversation at Slack's published limits (settings can change
+them), through the database so that replicas share one pace (infra/pace.py), from a small pool
+of threads; claims come in small batches, so memory does not grow with the size of the queue.
+A direct message is posted to the person's user id, which Slack turns into the app's DM with
+them: no conversations.open per message. A refused DM asks conversations.open, which tells a
+deactivated person (user_disabled) from other refusals.
 """
 
 from __future__ import annotations
@@ -24,9 +28,9 @@ import socket
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -35,7 +39,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.core.clock import Clock
-from bot.core.ports import UnitOfWorkFactory
+from bot.core.ports import ReaderFactory, UnitOfWorkFactory
 from bot.scheduling.delivery import (
     TOO_LATE,
     Expired,
@@ -59,6 +63,7 @@ from bot.scheduling.service import (
 )
 from bot.scheduling.views import ScheduledMessage, render
 from infra.metrics import SlackCallMetrics
+from infra.pace import POST, DatabasePace, Pacer, PaceStore, configured_rates
 from infra.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -73,14 +78,8 @@ HISTORY_SLACK = timedelta(hours=1)
 LONGEST_RATE_LIMIT_WAIT = 60.0
 MAX_BATCH = 200
 THREADS = 4
-# Slack's published limits: chat.postMessage about one a second per channel with short bursts;
-# conversations.* Tier 3 (50+ a minute). The deliverer stays under them instead of hitting 429s.
-DEFAULT_RATES: Mapping[str, float] = {
-    "chat.postMessage": 1.0,
-    "conversations.open": 0.8,
-    "conversations.history": 0.8,
-    "conversations.join": 0.3,
-}
+# Calls a second: Slack's published limits, which the deliverer keeps to instead of hitting 429s.
+DEFAULT_RATES: Mapping[str, float] = configured_rates({})
 # A failure that happens before Slack could have acted is just transient; these may hide a post.
 UNCERTAIN_EXCEPTIONS: tuple[type[BaseException], ...] = (OSError, http.client.HTTPException)
 
@@ -99,54 +98,26 @@ def build_delivery_client(
     )
 
 
-class Pacer:
-    """Spaces the calls of each method evenly at its rate; a 429 holds that method back.
-
-    A Retry-After holds back every caller from the moment it arrives, those already waiting for
-    a slot reserved before it included: after its wait, a caller looks again.
-    """
-
-    def __init__(
-        self,
-        rates: Mapping[str, float],
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._spacing = {method: 1.0 / rate for method, rate in rates.items() if rate > 0}
-        self._next: dict[str, float] = {}
-        self._blocked_until: dict[str, float] = {}
-        self._lock = threading.Lock()
-        self._clock = clock
-        self._sleep = sleep
-
-    def wait(self, method: str) -> None:
-        while (delay := self._reserve(method)) > 0:
-            self._sleep(delay)
-            if self.blocked_for(method) == 0:
-                return
-
-    def _reserve(self, method: str) -> float:
-        """Reserves the method's next free slot: the seconds until it (0: call right away)."""
-        spacing = self._spacing.get(method)
-        with self._lock:
-            now = self._clock()
-            free = max(now, self._blocked_until.get(method, now))
-            slot = max(free, self._next.get(method, free))
-            if spacing is not None:
-                self._next[method] = slot + spacing
-        return max(slot - now, 0.0)
-
-    def hold(self, method: str, seconds: float) -> None:
-        with self._lock:
-            until = self._clock() + seconds
-            self._blocked_until[method] = max(self._blocked_until.get(method, until), until)
-            self._next[method] = max(self._next.get(method, until), until)
-
-    def blocked_for(self, method: str) -> float:
-        """Seconds until a Retry-After for `method` ends (0 if none holds it back)."""
-        with self._lock:
-            return max(self._blocked_until.get(method, 0.0) - self._clock(), 0.0)
+def build_deliverer(
+    settings: Settings,
+    *,
+    uow: UnitOfWorkFactory,
+    reader: ReaderFactory,
+    clock: Clock,
+    workspace_id: str,
+    token: str | None = None,
+) -> Deliverer:
+    """The deliverer as the bot runs it: its own client (with the workspace's own token when
+    there are many), the configured pace, shared."""
+    return Deliverer(
+        uow=uow,
+        reader=reader,
+        client=build_delivery_client(settings, token=token),
+        clock=clock,
+        workspace_id=workspace_id,
+        organisers=settings.admin_user_ids,
+        rates=configured_rates(settings.slack_rates),
+    )
 
 
 class SlackTimeZones:
@@ -223,21 +194,27 @@ class Deliverer:
         lease: timedelta = LEASE,
         batch_size: int | None = None,
         request_timeout: float = REQUEST_TIMEOUT_SECONDS,
+        pace: PaceStore | None = None,
+        reader: ReaderFactory | None = None,
     ) -> None:
+        """`rates`: calls a second by method; `pace`: where slots are kept (default: the
+        database, shared by every replica); `reader`: for what is only read."""
         self._uow = uow
+        self._reader = reader or uow
         self._client = client
         self._clock = clock
         self.workspace_id = workspace_id
         self._organisers = frozenset(organisers)
-        self._pacer = Pacer(rates)
+        self._pace = pace or DatabasePace(uow, workspace_id, self._reader)
+        self._pacer = Pacer(rates, self._pace)
         self._lease = lease
-        # A claimed row must be sent well within its lease, so a batch is what the slowest
-        # paced call gets through in a quarter of the lease.
-        per_message = [rates[m] for m in ("chat.postMessage", "conversations.open") if m in rates]
-        paced = int(min(per_message) * lease.total_seconds() / 4) if per_message else MAX_BATCH
+        # A claimed row must be sent well within its lease, so a batch is what the posting pace
+        # gets through in a quarter of the lease.
+        paced = int(rates[POST] * lease.total_seconds() / 4) if POST in rates else MAX_BATCH
         self._batch_size = batch_size or max(1, min(MAX_BATCH, paced))
         self._margin = timedelta(seconds=2 * request_timeout)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._threads = threads
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="delivery")
         self._paused = threading.Event()
         self._stopping = threading.Event()
@@ -252,13 +229,24 @@ class Deliverer:
         if not self._ready():
             report["paused"] += 1
             return report
+        in_flight: deque[Future[str]] = deque()
         while not self._stopping.is_set() and not self._paused.is_set():
             if expired := self._expire_stale():
                 report["expired"] += expired
             rows = self._claim()
             if not rows:
-                break
-            report.update(self._pool.map(self._deliver, rows))
+                if not in_flight:
+                    break
+                # A row still being sent may be given back (its lease running out): due again.
+                report[in_flight.popleft().result()] += 1
+                continue
+            in_flight.extend(self._pool.submit(self._deliver, row) for row in rows)
+            # The next batch is claimed while the last rows of this one are being sent, so
+            # no paced slot goes by unused while claiming.
+            while len(in_flight) > self._threads:
+                report[in_flight.popleft().result()] += 1
+        report.update(future.result() for future in in_flight)
+        self._pace.prune(time.time())
         return report
 
     def stop(self) -> None:
@@ -351,11 +339,11 @@ class Deliverer:
             return Sent(channel, ts)
         if is_stale(row.kind, row.due_at, self._clock.now()):
             return Expired(f"{TOO_LATE} (due {row.due_at:%Y-%m-%d %H:%M} UTC)")
-        return self._post(row, channel or self._conversation(row.recipient), may_join=True)
+        return self._post(row, channel or row.recipient, may_join=True)
 
     def _message(self, row: Any) -> ScheduledMessage:
-        with self._uow() as uow:
-            payload = payload_to_send(uow, row)
+        with self._reader() as reader:
+            payload = payload_to_send(reader, row)
         return render(row.content_key, payload)
 
     def _post(self, row: Any, channel: str, *, may_join: bool) -> Outcome:
@@ -369,8 +357,9 @@ class Deliverer:
 
         try:
             response = self._call(
-                "chat.postMessage",
+                POST,
                 post_while_claimed,
+                conversation=row.recipient,
                 channel=channel,
                 text=message.text,
                 blocks=message.blocks,
@@ -388,10 +377,25 @@ class Deliverer:
             if problem is Problem.NOT_IN_CHANNEL and may_join:
                 self._call("conversations.join", self._client.conversations_join, channel=channel)
                 return self._post(row, channel, may_join=False)
+            if problem is Problem.PERMANENT and _is_direct(row.recipient):
+                return self._refused_dm(row, error)
             return self._outcome_of(row, error)
         except UNCERTAIN_EXCEPTIONS as error:
             return self._settle_doubt(row, channel, f"no answer from Slack: {error}")
         return Sent(str(response["channel"]), str(response["ts"]))
+
+    def _refused_dm(self, row: Any, error: SlackApiError) -> Outcome:
+        """Slack names no error of its own for a DM to a deactivated person: conversations.open
+        does (user_disabled), so it is asked before the refusal is taken as it came."""
+        try:
+            self._conversation(row.recipient)
+        except SlackApiError as opening:
+            if classify(_error_code(opening), opening.response.status_code) in (
+                Problem.RECIPIENT_GONE,
+                Problem.TOKEN_DEAD,
+            ):
+                return self._outcome_of(row, opening)
+        return self._outcome_of(row, error)
 
     def _settle_doubt(self, row: Any, channel: str, reason: str) -> Outcome:
         """Slack may have posted: if the message is there, it was sent; if not, retry later.
@@ -421,14 +425,22 @@ class Deliverer:
 
     # --- Slack calls ------------------------------------------------------------------------
 
-    def _call(self, method: str, function: Callable[..., SlackResponse], **params: Any) -> Any:
-        """Paced; a 429 waits for Retry-After and tries the same call again (no attempt used).
+    def _call(
+        self,
+        method: str,
+        function: Callable[..., SlackResponse],
+        conversation: str | None = None,
+        **params: Any,
+    ) -> Any:
+        """Paced (per `conversation` too, if given); a 429 waits for Retry-After and tries the
+        same call again (no attempt used).
 
-        Every thread honours a Retry-After; one too long to wait out gives the row back."""
+        Every thread and replica honours a Retry-After; one too long to wait out gives the row
+        back."""
         while True:
             if (blocked := self._pacer.blocked_for(method)) > LONGEST_RATE_LIMIT_WAIT:
                 raise _RateLimitTooLongError(method, blocked)
-            self._pacer.wait(method)
+            self._pacer.wait(method, conversation)
             try:
                 return function(**params)
             except SlackApiError as error:
@@ -443,7 +455,8 @@ class Deliverer:
                 log.info("%s rate limited: waiting %.1fs", method, wait)
 
     def _conversation(self, recipient: str) -> str:
-        """The channel to post in: a user's DM is opened (which also tells a deactivated user)."""
+        """The channel whose history to read: a user's DM is opened (which also tells a
+        deactivated user)."""
         if not _is_direct(recipient):
             return recipient
         opened = self._call("conversations.open", self._client.conversations_open, users=recipient)

@@ -29,7 +29,7 @@ from bot.openings.service import close_expired_openings
 from bot.retros.service import advance_tours
 from bot.scheduling.service import TourPlanner, schedule_digest
 from bot.workspaces.inbox import prune_inbox
-from infra.delivery import Deliverer, build_delivery_client
+from infra.delivery import Deliverer, build_deliverer
 from infra.deps import Deps
 from infra.health import Heartbeat
 from infra.settings import Settings
@@ -245,12 +245,13 @@ def build_ticker(
     (SLACK_BOT_TOKEN alone) it works for `workspace_id` only."""
 
     def deliverer_for(scope: WorkspaceScope) -> Deliverer:
-        return Deliverer(
+        return build_deliverer(
+            scope.settings,
             uow=deps.uow,
-            client=build_delivery_client(settings, token=scope.bot_token),
+            reader=deps.reader,
             clock=deps.clock,
             workspace_id=scope.workspace_id,
-            organisers=scope.settings.admin_user_ids,
+            token=scope.bot_token,
         )
 
     def one_workspace() -> list[WorkspaceScope]:

@@ -34,6 +34,7 @@ _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 _PLACEHOLDER = re.compile(r"(^|[-_])your[-_]", re.IGNORECASE)
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
+_RATE = re.compile(r"^([a-z]+\.[A-Za-z]+(?:\.per_conversation)?)=(\d+(?:\.\d+)?)$")
 
 
 class SettingsError(Exception):
@@ -78,6 +79,8 @@ class Settings:
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
     slack_state_secret: str | None = None
+    # Calls a minute by Slack method, replacing Slack's published limits the bot paces at.
+    slack_rates: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def oauth(self) -> bool:
@@ -190,6 +193,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, socket_mode: bool = F
         ),
         shutdown_seconds=reader.integer("SHUTDOWN_SECONDS", Settings.shutdown_seconds, 1, 600),
         **(oauth or {}),
+        slack_rates=_slack_rates(reader),
     )
     if reader.problems:
         raise SettingsError(reader.problems)
@@ -392,3 +396,19 @@ def settings_for(defaults: Settings, workspace: InstalledWorkspace | None) -> Se
         announcement_channel=workspace.announcement_channel or defaults.announcement_channel,
         timezone=zone,
     )
+
+
+def _slack_rates(reader: _Reader) -> dict[str, float]:
+    raw = reader.get("SLACK_RATE_LIMITS") or ""
+    rates: dict[str, float] = {}
+    for part in filter(None, (part.strip() for part in raw.split(","))):
+        matched = _RATE.fullmatch(part)
+        if matched is None or float(matched[2]) <= 0:
+            reader.fail(
+                "SLACK_RATE_LIMITS",
+                "must list Slack methods with calls a minute separated by commas, like "
+                f"chat.postMessage=600,conversations.open=100, not {part!r}.",
+            )
+            continue
+        rates[matched[1]] = float(matched[2])
+    return rates

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     MetaData,
@@ -514,3 +515,17 @@ SLACK_STORE_TABLES = (
     SQLAlchemyInstallationStore.build_bots_table(Base.metadata, "slack_bots"),
     SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, "slack_oauth_states"),
 )
+
+
+class SlackPace(Base):
+    """When each paced kind of Slack call may next be made, shared by every replica.
+
+    One row per workspace and bucket (a method, or a method in one conversation); times are Unix
+    seconds, as replicas share no monotonic clock. Rows are tiny and pruned once long past."""
+
+    __tablename__ = "slack_pace"
+
+    workspace_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(120), primary_key=True)
+    next_slot: Mapped[float] = mapped_column(Float, default=0.0)
+    blocked_until: Mapped[float] = mapped_column(Float, default=0.0)

@@ -20,6 +20,7 @@ from storage.repositories import (
     OpeningRepository,
     OutboxRepository,
     OverviewRepository,
+    PaceRepository,
     PeopleRepository,
     ProposalRepository,
     RetroRepository,
@@ -62,6 +63,7 @@ class SqlReader:
         self.outbox = OutboxRepository(self.session)
         self.checkins = CheckinRepository(self.session)
         self.retros = RetroRepository(self.session)
+        self.pace = PaceRepository(self.session)
         return self
 
     def __exit__(

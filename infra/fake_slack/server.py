@@ -38,6 +38,16 @@ TS_STEP = Decimal("0.000001")
 DEFAULT_FAULT_ERRORS = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}
 DIRECT_MESSAGE_PREFIXES = ("D", "U", "W")
 MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
+# Slack's published limits (docs.slack.dev/apis/web-api/rate-limits, each method's page), in
+# calls a minute: tier 3 is "50+", tier 4 "100+"; chat.postMessage is limited apart.
+TIER_LIMITS_PER_MINUTE = {
+    "conversations.open": 50,
+    "conversations.history": 50,
+    "conversations.join": 50,
+    "conversations.info": 50,
+    "users.info": 100,
+}
+TIER_BURST = 2
 
 Json = dict[str, Any]
 
@@ -103,19 +113,24 @@ class _Fault:
 
 @dataclass
 class _RateLimit:
-    per_second: int
+    """Slack's limits as a token bucket: `per_second` sustained, `per_second + burst` at once
+    (Slack allows short bursts), counted per method or per method and conversation."""
+
+    per_second: float
     per_channel: bool
-    accepted: dict[str, deque[float]] = field(default_factory=dict)
+    burst: int = 0
+    # The time each bucket is empty again, in the "theoretical arrival time" form of GCRA.
+    full_at: dict[str, float] = field(default_factory=dict)
 
     def exceeded(self, params: Json, now: float) -> bool:
-        """Counts the call against the last second's window; True when over the limit."""
-        key = str(params.get("channel", "")) if self.per_channel else ""
-        window = self.accepted.setdefault(key, deque())
-        while window and now - window[0] >= 1.0:
-            window.popleft()
-        if len(window) >= self.per_second:
+        """Counts the call against its bucket; True (and not counted) when over the limit."""
+        key = _conversation_id(str(params.get("channel", ""))) if self.per_channel else ""
+        spacing = 1.0 / self.per_second
+        capacity = max(self.per_second, 1.0) + self.burst
+        full_at = max(self.full_at.get(key, now), now)
+        if full_at + spacing - now > capacity * spacing + 1e-9:
             return True
-        window.append(now)
+        self.full_at[key] = full_at + spacing
         return False
 
 
@@ -273,7 +288,7 @@ class FakeSlack:
         self._calls: list[RecordedCall] = []
         self._refusals: list[tuple[str, Refusal]] = []
         self._faults: dict[str, deque[_Fault]] = {}
-        self._rate_limits: dict[str, _RateLimit] = {}
+        self._rate_limits: dict[tuple[str, bool], _RateLimit] = {}
         self._users: dict[str, Json] = {}
         self._channels: dict[str, _Channel] = {}
         self._messages: dict[str, list[Json]] = {}
@@ -507,11 +522,25 @@ class FakeSlack:
         with self._lock:
             self._faults.setdefault(method, deque()).extend([fault] * times)
 
-    def rate_limit(self, method: str, per_second: int, *, per_channel: bool = False) -> None:
-        """Answers 429 (Retry-After: 1) to calls beyond `per_second` in any one-second window,
-        counted per method, or per method and `channel` param when per_channel is True."""
+    def rate_limit(
+        self, method: str, per_second: float, *, per_channel: bool = False, burst: int = 0
+    ) -> None:
+        """Answers 429 (Retry-After: 1) to calls beyond `per_second` sustained, with bursts of up
+        to `per_second + burst` at once. Counted per method (a workspace-wide limit) or, with
+        per_channel, per method and conversation; a method can have both, as chat.postMessage
+        has on Slack (a user id and the DM with that user are one conversation)."""
         with self._lock:
-            self._rate_limits[method] = _RateLimit(per_second, per_channel)
+            self._rate_limits[method, per_channel] = _RateLimit(per_second, per_channel, burst)
+
+    def limit_like_slack(self, posts_per_minute: float = 300) -> None:
+        """Slack's published limits: chat.postMessage one a second per conversation and
+        `posts_per_minute` in the workspace ("several hundred messages per minute"), with short
+        bursts; the tier 3 and 4 methods the bot uses at their tier's rate."""
+        posts_per_second = posts_per_minute / 60
+        self.rate_limit("chat.postMessage", posts_per_second, burst=int(posts_per_second))
+        self.rate_limit("chat.postMessage", 1, per_channel=True, burst=1)
+        for method, per_minute in TIER_LIMITS_PER_MINUTE.items():
+            self.rate_limit(method, per_minute / 60, burst=TIER_BURST)
 
     # --- recorded calls ----------------------------------------------------------------------
 
@@ -602,8 +631,8 @@ class FakeSlack:
         queued = self._faults.get(method)
         fault = queued.popleft() if queued else None
         if fault is None:
-            limit = self._rate_limits.get(method)
-            if limit and limit.exceeded(params, now):
+            limits = [self._rate_limits.get((method, by_channel)) for by_channel in (True, False)]
+            if any(limit and limit.exceeded(params, now) for limit in limits):
                 return _Answer.of_json(_error("ratelimited"), 429, {"Retry-After": "1"}), 0.0
             return _Answer.of_json(self._perform(method, params, token)), 0.0
         if not fault.fails:
@@ -663,7 +692,12 @@ class FakeSlack:
     def _post_problem(self, channel_id: str) -> str | None:
         channel = self._channels.get(channel_id)
         if channel is None:
-            return None if channel_id.startswith(DIRECT_MESSAGE_PREFIXES) else "channel_not_found"
+            if not channel_id.startswith(DIRECT_MESSAGE_PREFIXES):
+                return "channel_not_found"
+            # Slack documents no error of its own for a DM with a deactivated person:
+            # channel_not_found is what it answers when the app may not enter a DM.
+            user = _conversation_id(channel_id)[1:]
+            return "channel_not_found" if self._users.get(user, {}).get("deleted") else None
         if channel.is_archived:
             return "is_archived"
         if not channel.is_member:

@@ -11,6 +11,7 @@ from storage.repositories.matching import MatchingRepository, ProposalRepository
 from storage.repositories.openings import OpeningRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.overview import OverviewRepository
+from storage.repositories.pace import PaceRepository
 from storage.repositories.people import PeopleRepository
 from storage.repositories.retros import RetroRepository
 from storage.repositories.stats import StatsRepository
@@ -26,6 +27,7 @@ __all__ = [
     "OpeningRepository",
     "OutboxRepository",
     "OverviewRepository",
+    "PaceRepository",
     "PeopleRepository",
     "ProposalRepository",
     "RetroRepository",

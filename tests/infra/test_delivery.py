@@ -20,12 +20,13 @@ import pytest
 from bot.core.clock import FixedClock
 from bot.scheduling.planning import Kind, PlannedMessage
 from bot.scheduling.service import schedule_digest, schedule_tour
-from infra.delivery import Deliverer, Pacer, SlackTimeZones, build_delivery_client
+from infra.delivery import Deliverer, SlackTimeZones, build_delivery_client
 from infra.fake_slack import FakeSlack
+from infra.pace import MemoryPace, Pacer
 from infra.settings import Settings
 from storage.db import create_db_engine, session_factory
 from storage.models import OutboxMessage, Workspace
-from storage.unit_of_work import SqlUnitOfWork
+from storage.unit_of_work import SqlReader, SqlUnitOfWork
 from tests.conftest import make_settings, settings_env
 from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team, seed_tour
 
@@ -46,15 +47,20 @@ class World:
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions)  # type: ignore[arg-type]
 
-    def deliverer(self, *, timeout: float = 5, rates=None, threads: int = 2) -> Deliverer:
+    def deliverer(
+        self, *, timeout: float = 5, rates=None, threads: int = 2, pace=None, batch_size=None
+    ) -> Deliverer:
         return Deliverer(
             uow=self.uow,
+            reader=lambda: SqlReader(self.sessions),  # type: ignore[arg-type]
             client=build_delivery_client(self.settings, timeout),
             clock=self.clock,
             workspace_id=WORKSPACE,
             organisers=self.settings.admin_user_ids,
             rates=rates or {},
             threads=threads,
+            pace=pace,
+            batch_size=batch_size,
         )
 
     def deliver(self, **options) -> Counter[str]:
@@ -315,8 +321,9 @@ def test_a_post_in_doubt_is_looked_for_after_a_release_and_a_restart(
 
     world.clock.move_to(world.clock.now() + later)  # stale by then or not, it may be in Slack
     world.slack.reset()
-    # A new deliverer (as after a restart) still knows the post is in doubt: it looks first.
-    assert world.deliver() == Counter(sent=1)
+    # A new deliverer (as after a restart, the Retry-After over) still knows the post is in
+    # doubt: it looks first.
+    assert world.deliver(pace=MemoryPace()) == Counter(sent=1)
     assert "conversations.history" in [call.method for call in world.slack.calls()]
     assert world.slack.calls("chat.postMessage") == []
     [message] = world.slack.messages(VISITOR)
@@ -325,10 +332,10 @@ def test_a_post_in_doubt_is_looked_for_after_a_release_and_a_restart(
 
 def test_a_retry_after_holds_back_every_sending_thread_from_when_it_arrives(world: World):
     world.plan(3)
-    world.slack.inject("conversations.open", retry_after=1)
+    world.slack.inject("chat.postMessage", retry_after=1)
     # At 4 a second, the other two threads have slots 0.25 s and 0.5 s after the first call.
-    assert world.deliver(threads=3, rates={"conversations.open": 4}) == Counter(sent=3)
-    [limited, *after] = world.slack.calls("conversations.open")
+    assert world.deliver(threads=3, rates={"chat.postMessage": 4}) == Counter(sent=3)
+    [limited, *after] = world.slack.calls("chat.postMessage")
     assert limited.status == 429 and len(after) == 3
     assert [call.at - limited.at >= 1.0 for call in after] == [True] * 3
 
@@ -345,6 +352,18 @@ def test_the_pacer_holds_back_a_caller_whose_slot_came_before_a_retry_after():
     pacer.wait("conversations.open")  # the first call, at once
     pacer.wait("conversations.open")  # its slot was 1.25 s later, but the 429 came first
     assert now[0] == pytest.approx(3.0)
+
+
+def test_the_pacer_spaces_posts_in_the_workspace_and_each_conversation():
+    now = [0.0]
+    rates = {"chat.postMessage": 10, "chat.postMessage.per_conversation": 1}
+    pacer = Pacer(rates, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
+    started = []
+    for conversation in ("U1", "U2", "U1", "U3"):
+        pacer.wait("chat.postMessage", conversation)
+        started.append(round(now[0], 3))
+    # U2 a tenth of a second after U1; U1 again a second after its first; U3 0.1 s after that.
+    assert started == [0.0, 0.1, 1.0, 1.1]
 
 
 class FastClock:
@@ -373,8 +392,8 @@ def test_after_days_of_downtime_stale_check_ins_expire_without_touching_slack(wo
     world.plan(15, due=three_days_ago, kind=Kind.CHECKIN)
     world.plan(5, kind=Kind.CHECKIN, first=15)
     assert world.deliver() == Counter(expired=15, sent=5)
-    opened = [call.params["users"] for call in world.slack.calls("conversations.open")]
-    assert sorted(opened) == [f"U{n:06d}" for n in range(15, 20)]
+    posted_to = [call.params["channel"] for call in world.slack.calls()]
+    assert sorted(posted_to) == [f"U{n:06d}" for n in range(15, 20)]
     stale = [row for key, row in world.rows().items() if int(key.split(":")[1]) < 15]
     assert {(row["status"], row["attempts"]) for row in stale} == {("expired", 0)}
 
@@ -457,7 +476,7 @@ def test_a_deactivated_visitor_stops_the_tour_and_the_host_lead_is_told(world: W
 @pytest.mark.parametrize("error", ["invalid_auth", "token_revoked", "account_inactive"])
 def test_a_dead_token_pauses_deliveries_until_it_works_again(world: World, error):
     world.plan(3)
-    world.slack.inject("conversations.open", error=error)
+    world.slack.inject("chat.postMessage", error=error)
     world.deliver(threads=1)
     assert {row["status"] for row in world.rows().values()} == {"pending"}
     assert {row["attempts"] for row in world.rows().values()} == {0}
@@ -499,7 +518,7 @@ CRASHING_DELIVERER = textwrap.dedent(
     from bot.core.clock import FixedClock
     from infra.delivery import Deliverer, build_delivery_client
     from storage.db import create_db_engine, session_factory
-    from storage.unit_of_work import SqlUnitOfWork
+    from storage.unit_of_work import SqlReader, SqlUnitOfWork
     from tests.conftest import make_settings, settings_env
 
     database_url, api_url, now = sys.argv[1:4]
@@ -567,3 +586,75 @@ def test_two_deliverers_at_once_send_every_message_once(world: World):
     ids = {row["id"] for row in world.rows().values()}
     assert world.posted_ids() == Counter(dict.fromkeys(ids, 1))
     assert world.in_slack() == Counter(dict.fromkeys(ids, 1))
+
+
+def most_in_one_second(calls) -> int:
+    """The most calls that arrived within any one second."""
+    times = sorted(call.at for call in calls)
+    return max(
+        (sum(1 for later in times[i:] if later - start < 1.0) for i, start in enumerate(times)),
+        default=0,
+    )
+
+
+def run_replicas(world: World, count: int, **options) -> Counter[str]:
+    """`count` deliverers at once, each with its own connection pool, as replicas would be;
+    small batches, so that each claims its share of the rows."""
+    engines = [create_db_engine(world.settings.database_url) for _ in range(count)]
+    replicas = [
+        World(world.settings, world.slack, world.clock, session_factory(e)) for e in engines
+    ]
+    reports: list[Counter[str]] = []
+    threads = [
+        threading.Thread(
+            target=lambda r=replica: reports.append(r.deliver(batch_size=3, **options))
+        )
+        for replica in replicas
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for engine in engines:
+        engine.dispose()
+    return sum(reports, Counter())
+
+
+def test_two_replicas_share_one_pace_and_send_every_message_once(world: World):
+    world.plan(30)
+    world.slack.rate_limit("chat.postMessage", per_second=10, burst=5)
+    # Each replica alone would post at 10 a second: together they still do, not at 20.
+    assert run_replicas(world, 2, threads=3, rates={"chat.postMessage": 10}) == Counter(sent=30)
+    posts = world.slack.calls("chat.postMessage")
+    assert [call.status for call in posts] == [200] * 30  # never a 429
+    # A pace that fell behind catches up in a short burst (half a second's worth, and one).
+    assert most_in_one_second(posts) <= 10 + 6
+    ids = {row["id"] for row in world.rows().values()}
+    assert world.posted_ids() == Counter(dict.fromkeys(ids, 1))
+
+
+def test_one_conversation_gets_a_message_a_second_across_replicas(world: World):
+    world.plan(4, recipient=VISITOR)
+    world.plan(4, first=4)  # to four other people
+    world.slack.rate_limit("chat.postMessage", per_second=1, per_channel=True, burst=1)
+    rates = {"chat.postMessage": 50, "chat.postMessage.per_conversation": 1}
+    assert run_replicas(world, 2, threads=2, rates=rates) == Counter(sent=8)
+    to_visitor = [call for call in world.slack.calls() if call.params["channel"] == VISITOR]
+    assert [call.status for call in world.slack.calls()] == [200] * 8
+    assert len(to_visitor) == 4
+    assert most_in_one_second(to_visitor) <= 2  # a second apart, give or take a late one
+
+
+def test_a_retry_after_met_by_one_replica_holds_back_the_other(world: World):
+    world.plan(1)
+    world.slack.inject("chat.postMessage", retry_after=120)  # too long to wait: rows go back
+    assert world.deliver() == Counter(released=1)
+    world.plan(2, first=1)
+    engine = create_db_engine(world.settings.database_url)  # another replica, its own pool
+    other = World(world.settings, world.slack, world.clock, session_factory(engine))
+    try:
+        # It never met the 429, yet it posts nothing while Slack's Retry-After lasts.
+        assert other.deliver() == Counter(released=2)
+    finally:
+        engine.dispose()
+    assert [call.status for call in world.slack.calls("chat.postMessage")] == [429]

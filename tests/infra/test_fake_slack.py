@@ -188,6 +188,35 @@ def test_rate_limit_answers_429_beyond_the_allowed_rate(fake_slack, client):
     assert len(fake_slack.messages("U0ALICE")) == 2
 
 
+def test_limited_like_slack_posts_once_a_second_per_conversation_with_a_short_burst(
+    fake_slack, client
+):
+    fake_slack.limit_like_slack()  # the workspace allows 300 a minute, bursts of 10
+    client.chat_postMessage(channel="U0ALICE", text="1")
+    client.chat_postMessage(channel="DU0ALICE", text="a burst of 2 in one conversation")
+    with pytest.raises(SlackApiError) as same_conversation:
+        client.chat_postMessage(channel="U0ALICE", text="3")  # the same DM, within the second
+    for n in range(5):
+        client.chat_postMessage(channel=f"U0PERSON{n}", text="others are not held up")
+
+    assert same_conversation.value.response.status_code == 429
+    assert len(fake_slack.messages("U0ALICE")) == 2
+    assert [call.status for call in fake_slack.calls()].count(429) == 1
+
+
+def test_a_dm_with_a_deactivated_person_is_refused_but_conversations_open_says_why(
+    fake_slack, client
+):
+    fake_slack.add_user("U0GONE", deleted=True)
+    with pytest.raises(SlackApiError) as posting:
+        client.chat_postMessage(channel="U0GONE", text="hello")
+    with pytest.raises(SlackApiError) as opening:
+        client.conversations_open(users="U0GONE")
+
+    assert posting.value.response["error"] == "channel_not_found"
+    assert opening.value.response["error"] == "user_disabled"
+
+
 def test_injected_error_surfaces_as_slack_api_error_once(fake_slack, client):
     fake_slack.inject("chat.postMessage", error="account_inactive")
 

@@ -111,6 +111,8 @@ def test_web_server_limits_default_and_can_be_set():
         ({"TOURISM_CLOCK_FILE": "/nonexistent/now.txt"}, "TOURISM_CLOCK_FILE", "not a readable"),
         ({"TOURISM_TICK_SECONDS": "0"}, "TOURISM_TICK_SECONDS", "from 1 to 3600"),
         ({"TOURISM_TOPICS_FILE": "/nonexistent.yml"}, "TOURISM_TOPICS_FILE", "not a readable"),
+        ({"SLACK_RATE_LIMITS": "chat.postMessage:600"}, "SLACK_RATE_LIMITS", "calls a minute"),
+        ({"SLACK_RATE_LIMITS": "chat.postMessage=0"}, "SLACK_RATE_LIMITS", "=600"),
     ],
 )
 def test_each_bad_setting_is_named_with_a_fix(env, name, hint):
@@ -164,3 +166,17 @@ def test_values_are_parsed():
 def test_plain_postgresql_urls_use_psycopg_3():
     url = load_database_url({"DATABASE_URL": "postgresql://u:p%40ss@db:5432/tourism"})
     assert url == "postgresql+psycopg://u:p%40ss@db:5432/tourism"
+
+
+def test_slack_rates_are_calls_a_minute_by_method():
+    settings = load_settings(
+        {
+            **GOOD,
+            "SLACK_RATE_LIMITS": "chat.postMessage=600, chat.postMessage.per_conversation=90",
+        }
+    )
+    assert settings.slack_rates == {
+        "chat.postMessage": 600,
+        "chat.postMessage.per_conversation": 90,
+    }
+    assert load_settings(GOOD).slack_rates == {}
