@@ -233,3 +233,37 @@ def test_dates_changed_by_someone_else_meanwhile_are_refused(uow):
     uow.applications.someone_else_moves = True
     outcome = change_dates(uow, context(VISITOR), app.id, date(2026, 12, 14))
     assert "Nothing changed" in refusal(outcome) and uow.commits == 0
+
+
+def test_the_last_confirmation_racing_another_is_refused(uow):
+    app = application(uow, status="home_agreed")
+    confirm_all(uow, app, (VISITOR, HOST_LEAD, HOME_LEAD))
+    uow.applications.someone_else_moves = True
+    last = confirm_card(uow, context(BUDDY), app.id)
+    assert "just been confirmed" in refusal(last) and uow.tours.rows == []
+
+
+def test_a_booked_visit_with_new_dates_is_reconfirmed_without_a_second_tour(uow):
+    app = application(uow, status="home_agreed")
+    confirm_all(uow, app)
+    [tour] = uow.tours.rows
+    assert (tour.person_id, tour.opening_id, tour.buddy_user_id) == (
+        app.person_id,
+        app.opening_id,
+        BUDDY,
+    )
+    assert (tour.starts_on, tour.ends_on) == (app.starts_on, app.ends_on)
+    assert change_dates(uow, context(VISITOR), app.id, date(2026, 12, 14)).ok
+    waiting = confirm_card(uow, context(VISITOR), app.id)
+    assert waiting.ok and waiting.visit is not None and waiting.notices == ()
+    confirm_card(uow, context(HOST_LEAD), app.id)
+    last = confirm_card(uow, context(HOME_LEAD), app.id)
+    assert last.ok and {notice for notice, _ in last.notices} == {Notice.CONFIRMED}
+    assert app.status == Status.CONFIRMED and len(uow.tours.rows) == 1
+    assert tour.starts_on == date(2026, 12, 14)
+
+
+def test_a_withdrawal_keeps_its_reason(uow):
+    app = application(uow)
+    withdraw(uow, context(VISITOR), app.id, reason="Plans changed")
+    assert app.decision_reason == "Plans changed"
