@@ -127,6 +127,40 @@ class FakeApplications:
             None,
         )
 
+    confirmations: dict[int, set[str]] = field(default_factory=dict)
+    # Someone else moves the application between the step's read and its compare-and-set write.
+    someone_else_moves: bool = False
+
+    def get(self, workspace_id: str, application_id: int, *, lock: bool = False) -> Any:
+        return next((a for a in ours(workspace_id, self.rows) if a.id == application_id), None)
+
+    def move(self, application: Any, current: str, target: str, _now: Any, **changes: Any) -> bool:
+        if self.someone_else_moves or application.status != current:
+            return False
+        application.status = target
+        for name, value in changes.items():
+            setattr(application, name, value)
+        return True
+
+    def confirm_card(self, application: Any, role: str, _user: str, _now: Any) -> bool:
+        confirmed = self.confirmations.setdefault(application.id, set())
+        if role in confirmed:
+            return False
+        confirmed.add(role)
+        return True
+
+    def confirmed_roles(self, application_id: int) -> set[str]:
+        return self.confirmations.get(application_id, set())
+
+    def clear_confirmations(self, application_id: int, roles: Any) -> None:
+        self.confirmations[application_id] = self.confirmed_roles(application_id) - set(roles)
+
+    def reschedule(self, application: Any, current: str, **dates: Any) -> bool:
+        if self.someone_else_moves or application.starts_on != dates["expected_start"]:
+            return False
+        application.starts_on, application.ends_on = dates["starts_on"], dates["ends_on"]
+        return True
+
     def create(self, **fields: Any) -> SimpleNamespace:
         defaults = {"status": "submitted", "covering_home_duties": False, "decision_reason": ""}
         application = SimpleNamespace(id=next(_ids), **(defaults | fields))
@@ -139,6 +173,7 @@ class FakeApplications:
 @dataclass
 class FakeTours:
     people: FakePeople
+    openings: list[SimpleNamespace]
     rows: list[SimpleNamespace] = field(default_factory=list)
 
     def get(self, workspace_id: str, tour_id: int, *, lock: bool = False) -> Any:
@@ -152,6 +187,26 @@ class FakeTours:
 
     def absences_from_team(self, workspace_id: str, team_id: int, **_: Any) -> list[Any]:
         return []
+
+    def take_seat(self, opening_id: int) -> bool:
+        opening = next(o for o in self.openings if o.id == opening_id)
+        if opening.open_seats <= 0:
+            return False
+        opening.open_seats -= 1
+        return True
+
+    def free_seat(self, opening_id: int) -> None:
+        next(o for o in self.openings if o.id == opening_id).open_seats += 1
+
+    def create(self, **fields: Any) -> SimpleNamespace:
+        tour = SimpleNamespace(id=next(_ids), status="planned", **fields)
+        self.rows.append(tour)
+        return tour
+
+    def of_application(self, application_id: int) -> Any:
+        return next(
+            (t for t in self.rows if getattr(t, "application_id", None) == application_id), None
+        )
 
 
 @dataclass
@@ -207,7 +262,7 @@ class FakeUnitOfWork:
         self.people = FakePeople()
         self.teams = FakeTeams()
         self.applications = FakeApplications(self.people)
-        self.tours = FakeTours(self.people)
+        self.tours = FakeTours(self.people, self.applications.openings)
         self.extensions = FakeExtensions()
         self.proposals = FakeProposals()
         self.audit = FakeAudit()
@@ -230,6 +285,18 @@ class FakeUnitOfWork:
         row = opening(host, **fields)
         self.applications.openings.append(row)
         return row
+
+    def add_application(self, visitor: SimpleNamespace, to: SimpleNamespace, **fields: Any) -> Any:
+        values = {
+            "workspace_id": WORKSPACE,
+            "person_id": visitor.id,
+            "opening_id": to.id,
+            "motivation": "I want to learn it.",
+            "learning_goal": "",
+            "starts_on": date(2026, 12, 7),
+            "ends_on": date(2027, 1, 3),
+        }
+        return self.applications.create(**(values | fields))
 
     def add_tour(self, visitor: SimpleNamespace, at: SimpleNamespace, **fields: Any) -> Any:
         values = {

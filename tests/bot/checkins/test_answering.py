@@ -1,0 +1,148 @@
+"""Who may answer a weekly check-in, and once: every refusal on in-memory fakes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from bot.checkins.model import CheckinRef, Mood, Question
+from bot.checkins.service import ask_for_help, log_shipped, prepare, record_answer
+from tests.bot.applications.fakes import ORGANISER, WORKSPACE, context
+
+VISITOR, BUDDY, HOST_LEAD, STRANGER = "U0VISITOR", "U0BUDDY", "U0HOSTLEAD", "U0STRANGER"
+TOUR = 7
+
+
+@dataclass
+class FakeCheckins:
+    rows: dict[int, SimpleNamespace] = field(default_factory=dict)
+    shipped_items: list[str] = field(default_factory=list)
+
+    def lock_tour(self, workspace_id: str, tour_id: int) -> Any:
+        found = workspace_id == WORKSPACE and tour_id == TOUR
+        return SimpleNamespace(id=TOUR) if found else None
+
+    def answer_of_week(self, _tour_id: int, week: int) -> Any:
+        return self.rows.get(week)
+
+    def answers(self, _tour_id: int) -> list[Any]:
+        return list(self.rows.values())
+
+    def shipped(self, _tour_id: int) -> list[str]:
+        return self.shipped_items
+
+    def record(
+        self, _w: str, _tour: int, week: int, question: str, value: str, **more: Any
+    ) -> bool:
+        row = self.rows.setdefault(week, _empty_week(week))
+        if getattr(row, question) is not None:
+            return False
+        setattr(row, question, value)
+        row.details = more.get("details", row.details)
+        return True
+
+    def claim_alert(self, *_: Any) -> bool:
+        return True
+
+    def add_shipped(self, _w: str, _tour: int, items: list[str], **_: Any) -> None:
+        self.shipped_items += items
+
+
+def _empty_week(week: int) -> SimpleNamespace:
+    return SimpleNamespace(
+        week=week,
+        mood=None,
+        meetings_share=None,
+        pulled_back=None,
+        details="",
+        low_mood_alerted_at=None,
+        meetings_alerted_at=None,
+    )
+
+
+class FakeUnitOfWork:
+    def __init__(self) -> None:
+        self.checkins = FakeCheckins()
+        self.planned: list[Any] = []
+        self.commits = 0
+        tour = SimpleNamespace(
+            id=TOUR, starts_on=date(2026, 11, 16), ends_on=date(2026, 12, 13), buddy_user_id=BUDDY
+        )
+        host = SimpleNamespace(name="Search", leads=[SimpleNamespace(user_id=HOST_LEAD)])
+        parts = (tour, SimpleNamespace(user_id=VISITOR), SimpleNamespace(title="Tune"), host, None)
+        self.outbox = SimpleNamespace(
+            tour_parts=lambda tour_id: parts if tour_id == TOUR else None,
+            upsert=lambda _w, messages: self.planned.extend(messages),
+        )
+        self.audit = SimpleNamespace(record=lambda *_a, **_k: None)
+
+    def commit(self) -> None:
+        self.commits += 1
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork()
+
+
+WEEK_1 = CheckinRef(TOUR, 1)
+
+
+def test_the_visitor_answers_each_question_once(uow):
+    outcome = record_answer(uow, context(VISITOR), WEEK_1, Question.MOOD, "going_well")
+    assert outcome.ok and outcome.state.answer.mood is Mood.GOING_WELL and uow.commits == 1
+    again = record_answer(uow, context(VISITOR), WEEK_1, Question.MOOD, "so_so")
+    assert "first answer stands" in again.refusal and uow.commits == 1
+    assert uow.checkins.rows[1].mood == "going_well"
+
+
+@pytest.mark.parametrize("who", [BUDDY, HOST_LEAD, STRANGER, ORGANISER])
+def test_only_the_visitor_answers(uow, who):
+    refusal = record_answer(uow, context(who), WEEK_1, Question.MOOD, "going_well").refusal
+    assert "Only the visitor" in refusal
+    assert "Only the visitor" in prepare(uow, context(who), WEEK_1).refusal
+    assert "Only the visitor" in ask_for_help(uow, context(who), WEEK_1, "Stuck").refusal
+    assert "Only the visitor" in log_shipped(uow, context(who), WEEK_1, "A fix").refusal
+    assert uow.checkins.rows == {} and uow.checkins.shipped_items == [] and uow.commits == 0
+
+
+@pytest.mark.parametrize("week, allowed", [(0, False), (1, True), (4, True), (5, False)])
+def test_only_the_weeks_of_the_visit_are_answered(uow, week, allowed):
+    outcome = record_answer(uow, context(VISITOR), CheckinRef(TOUR, week), Question.MOOD, "so_so")
+    assert outcome.ok is allowed
+    assert (week in uow.checkins.rows) is allowed
+
+
+def test_a_check_in_of_a_visit_gone_or_an_answer_not_offered_is_refused(uow):
+    gone = record_answer(uow, context(VISITOR), CheckinRef(999, 1), Question.MOOD, "so_so")
+    assert "no longer exists" in gone.refusal
+    for raw in ("great", "need_help"):
+        offered = record_answer(uow, context(VISITOR), WEEK_1, Question.MOOD, raw)
+        assert "not one of the answers" in offered.refusal
+    assert uow.checkins.rows == {} and uow.commits == 0
+
+
+def test_help_is_asked_once_and_reaches_the_buddy_and_host_lead(uow):
+    assert "details" in ask_for_help(uow, context(VISITOR), WEEK_1, "").errors
+    outcome = ask_for_help(uow, context(VISITOR), WEEK_1, "Stuck on access")
+    assert outcome.ok and uow.checkins.rows[1].mood == "need_help" and uow.commits == 1
+    assert uow.planned
+    again = ask_for_help(uow, context(VISITOR), WEEK_1, "Still stuck")
+    assert "first answer stands" in again.refusal and uow.commits == 1
+
+
+def test_a_modal_for_a_question_already_answered_is_not_opened(uow):
+    record_answer(uow, context(VISITOR), WEEK_1, Question.MOOD, "so_so")
+    assert "first answer stands" in prepare(uow, context(VISITOR), WEEK_1, Question.MOOD).refusal
+    state = prepare(uow, context(VISITOR), WEEK_1, Question.MEETINGS)
+    assert state.answer.mood is Mood.SO_SO
+
+
+def test_shipped_items_are_logged_by_the_visitor(uow):
+    assert "items" in log_shipped(uow, context(VISITOR), WEEK_1, "  ").errors
+    outcome = log_shipped(uow, context(VISITOR), WEEK_1, "A fix\nA doc")
+    assert outcome.ok and uow.checkins.shipped_items == ["A fix", "A doc"] and uow.commits == 1

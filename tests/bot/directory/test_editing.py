@@ -1,0 +1,175 @@
+"""The organisers' directory: what is refused when adding, editing and removing a team, on
+in-memory fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from bot.directory.model import TeamDraft, TeamEntry
+from bot.directory.service import (
+    EditableTeam,
+    RemovalCheck,
+    TeamNotFound,
+    check_removal,
+    find_for_editing,
+    remove_team,
+    save_team,
+)
+
+
+@dataclass(frozen=True)
+class Commitments:
+    open_openings: int = 0
+    live_tours: int = 0
+    members: int = 3
+    past_openings: int = 1
+    past_tours: int = 1
+
+    @property
+    def blocks_removal(self) -> bool:
+        return self.open_openings > 0 or self.live_tours > 0
+
+
+WORKSPACE, ORGANISER, NOW = "T0TEST", "U0ORG", datetime(2026, 11, 23, 10, 0)
+SEARCH = TeamDraft(name="Search", leads=("U0LEAD",))
+FREE = Commitments()
+
+
+class FakeTeams:
+    def __init__(self) -> None:
+        self.rows: dict[int, TeamEntry] = {}
+        self.busy: dict[int, Commitments] = {}
+        self.audited: list[str] = []
+        self.commits = 0
+
+    def by_name(self, workspace_id: str, name: str) -> Any:
+        found = [i for i, e in self.entries(workspace_id) if e.name.casefold() == name.casefold()]
+        return SimpleNamespace(id=found[0]) if found else None
+
+    def entry(self, workspace_id: str, team_id: int) -> TeamEntry | None:
+        return dict(self.entries(workspace_id)).get(team_id)
+
+    def entries(self, workspace_id: str) -> list[tuple[int, TeamEntry]]:
+        return list(self.rows.items()) if workspace_id == WORKSPACE else []
+
+    def names(self, workspace_id: str) -> list[str]:
+        return [entry.name for _, entry in self.entries(workspace_id)]
+
+    def create(self, _workspace_id: str, entry: TeamEntry) -> Any:
+        team_id = len(self.rows) + 1
+        self.rows[team_id] = entry
+        return SimpleNamespace(id=team_id)
+
+    def update(self, _workspace_id: str, team_id: int, entry: TeamEntry) -> bool:
+        self.rows[team_id] = entry
+        return True
+
+    def remove(self, _workspace_id: str, team_id: int) -> bool:
+        return self.rows.pop(team_id, None) is not None
+
+    def flush(self) -> None:
+        return None
+
+    def commitments(self, _workspace_id: str, team_id: int) -> Commitments:
+        return self.busy.get(team_id, FREE)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Any]:
+        audit = SimpleNamespace(record=lambda _w, *, action, **_: self.audited.append(action))
+        yield SimpleNamespace(teams=self, audit=audit, commit=self._commit)
+
+    def _commit(self) -> None:
+        self.commits += 1
+
+
+@pytest.fixture
+def teams() -> FakeTeams:
+    return FakeTeams()
+
+
+def save(teams: FakeTeams, draft: TeamDraft, team_id: int | None = None):
+    return save_team(
+        teams.unit_of_work,
+        workspace_id=WORKSPACE,
+        actor=ORGANISER,
+        team_id=team_id,
+        draft=draft,
+        now=NOW,
+    )
+
+
+def test_a_team_is_added_then_edited(teams):
+    added = save(teams, SEARCH)
+    assert added.errors == {} and added.added and teams.names(WORKSPACE) == ["Search"]
+    found = find_for_editing(teams.unit_of_work, WORKSPACE, "search")
+    assert found == EditableTeam(1, found.draft) and found.draft.name == "Search"
+    edited = save(teams, replace(SEARCH, city="Lyon"), team_id=1)
+    assert edited.errors == {} and not edited.added and teams.rows[1].city == "Lyon"
+    assert teams.audited == ["team_added", "team_updated"] and teams.commits == 2
+
+
+def test_a_second_team_with_the_same_name_is_refused(teams):
+    save(teams, SEARCH)
+    assert "name" in save(teams, replace(SEARCH, name=" search ")).errors
+    assert len(teams.rows) == 1 and teams.commits == 1
+
+
+def test_a_team_keeps_its_own_name_when_edited(teams):
+    save(teams, SEARCH)
+    save(teams, replace(SEARCH, name="Ads"))
+    assert save(teams, replace(SEARCH, city="Lyon"), team_id=1).errors == {}
+    assert "name" in save(teams, replace(SEARCH, name="Ads"), team_id=1).errors
+
+
+def test_a_team_removed_while_being_edited_is_not_written_back(teams):
+    result = save(teams, SEARCH, team_id=7)
+    assert "removed from the directory" in result.errors["name"]
+    assert teams.rows == {} and teams.commits == 0
+
+
+def test_a_mistaken_draft_saves_nothing(teams):
+    assert save(teams, TeamDraft(name="", leads=())).errors
+    assert teams.rows == {} and teams.commits == 0
+
+
+def test_an_unknown_or_another_workspaces_team_is_not_found_with_suggestions(teams):
+    save(teams, SEARCH)
+    missing = find_for_editing(teams.unit_of_work, WORKSPACE, "Serch")
+    assert isinstance(missing, TeamNotFound) and missing.suggestions == ["Search"]
+    assert isinstance(find_for_editing(teams.unit_of_work, "T0OTHER", "Search"), TeamNotFound)
+    assert isinstance(check_removal(teams.unit_of_work, WORKSPACE, "Serch"), TeamNotFound)
+
+
+def remove(teams: FakeTeams, team_id: int):
+    return remove_team(
+        teams.unit_of_work, workspace_id=WORKSPACE, actor=ORGANISER, team_id=team_id, now=NOW
+    )
+
+
+def test_a_team_nothing_depends_on_is_removed(teams):
+    save(teams, SEARCH)
+    assert isinstance(check_removal(teams.unit_of_work, WORKSPACE, "Search"), RemovalCheck)
+    removal = remove(teams, 1)
+    assert removal.removed and removal.name == "Search" and teams.rows == {}
+    assert teams.audited[-1] == "team_removed" and teams.commits == 2
+
+
+@pytest.mark.parametrize("busy", [{"open_openings": 1}, {"live_tours": 1}])
+def test_a_team_with_an_open_opening_or_a_live_visit_stays(teams, busy):
+    save(teams, SEARCH)
+    teams.busy[1] = replace(FREE, **busy)
+    removal = remove(teams, 1)
+    assert not removal.removed and removal.refused is not None
+    assert removal.refused.commitments.blocks_removal and 1 in teams.rows and teams.commits == 1
+
+
+def test_removing_a_team_already_gone_says_so(teams):
+    removal = remove(teams, 7)
+    assert removal.name is None and not removal.removed and teams.commits == 0

@@ -1,0 +1,107 @@
+"""Saving a profile and a time zone: what is refused stores nothing, on in-memory fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from bot.profiles.model import Profile
+from bot.profiles.service import record_timezone, save_profile
+
+WORKSPACE, USER = "T0TEST", "U0ENGINEER"
+TODAY, NOW = date(2026, 11, 23), datetime(2026, 11, 23, 10, 0)
+VALID = Profile(
+    learn_topics=("kubernetes",),
+    learning_goal="Run a service on Kubernetes myself",
+    available_from=date(2026, 12, 7),
+    available_until=date(2027, 1, 3),
+)
+
+
+@dataclass
+class FakeStore:
+    teams: list[SimpleNamespace] = field(
+        default_factory=lambda: [SimpleNamespace(id=1, name="Ads")]
+    )
+    profiles: dict[tuple[str, str], Profile] = field(default_factory=dict)
+    timezones: dict[str, str] = field(default_factory=dict)
+    audited: list[str] = field(default_factory=list)
+    commits: int = 0
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Any]:
+        people = SimpleNamespace(
+            profile=lambda workspace_id, user_id: self.profiles.get((workspace_id, user_id)),
+            save=self._save,
+            set_timezone=lambda _w, user_id, zone, now: self.timezones.__setitem__(user_id, zone),
+        )
+        teams = SimpleNamespace(
+            get=lambda workspace_id, team_id: next(
+                (t for t in self.teams if t.id == team_id and workspace_id == WORKSPACE), None
+            ),
+            all=lambda _workspace_id: self.teams,
+        )
+        audit = SimpleNamespace(record=lambda _w, *, action, **_: self.audited.append(action))
+        yield SimpleNamespace(people=people, teams=teams, audit=audit, commit=self._commit)
+
+    def _save(self, workspace_id: str, user_id: str, profile: Profile, *, now: datetime) -> None:
+        self.profiles[(workspace_id, user_id)] = profile
+
+    def _commit(self) -> None:
+        self.commits += 1
+
+
+def save(store: FakeStore, profile: Profile):
+    return save_profile(
+        store.unit_of_work,
+        workspace_id=WORKSPACE,
+        user_id=USER,
+        profile=profile,
+        today=TODAY,
+        now=NOW,
+    )
+
+
+def test_a_valid_profile_is_saved_then_updated_with_its_home_team():
+    store = FakeStore()
+    assert save(store, replace(VALID, home_team_id=1)).home_team_name == "Ads"
+    assert save(store, VALID).home_team_name is None
+    assert store.profiles[(WORKSPACE, USER)] == VALID and store.commits == 2
+    assert store.audited == ["profile_created", "profile_updated"]
+
+
+def test_a_home_team_gone_from_the_directory_stores_nothing():
+    store = FakeStore()
+    result = save(store, replace(VALID, home_team_id=99))
+    assert "not in the directory" in result.errors["home_team"]
+    assert store.profiles == {} and store.commits == 0 and store.audited == []
+
+
+def test_a_mistaken_profile_stores_nothing():
+    store = FakeStore()
+    assert "learning_goal" in save(store, replace(VALID, learning_goal=" ")).errors
+    assert store.profiles == {} and store.commits == 0
+
+
+@pytest.mark.parametrize("zone", [None, "", "Mars/Olympus", "../etc"])
+def test_an_unknown_time_zone_is_not_kept(zone):
+    store = FakeStore()
+    kept = record_timezone(
+        store.unit_of_work, workspace_id=WORKSPACE, user_id=USER, timezone=zone, now=NOW
+    )
+    assert not kept and store.timezones == {} and store.commits == 0
+
+
+def test_a_known_time_zone_is_kept():
+    store = FakeStore()
+    zone = "Europe/Paris"
+    assert record_timezone(
+        store.unit_of_work, workspace_id=WORKSPACE, user_id=USER, timezone=zone, now=NOW
+    )
+    assert store.timezones == {USER: zone} and store.commits == 1
