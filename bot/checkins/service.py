@@ -60,11 +60,7 @@ class _Visit:
 def _load(uow: Any, ctx: Context, ref: CheckinRef, *, lock: bool = True) -> _Visit | CheckinOutcome:
     # Answers of one visit are recorded one after the other (locked); a look before a modal
     # opens only reads.
-    tour = (
-        uow.checkins.lock_tour(ctx.workspace_id, ref.tour_id)
-        if lock
-        else uow.tours.get(ctx.workspace_id, ref.tour_id)
-    )
+    tour = uow.checkins.tour(ctx.workspace_id, ref.tour_id, lock=lock)
     parts = uow.outbox.tour_parts(tour.id) if tour is not None else None
     if parts is None:
         return refused("This check-in belongs to a visit that no longer exists.")

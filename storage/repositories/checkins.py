@@ -26,10 +26,12 @@ class CheckinRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def lock_tour(self, workspace_id: str, tour_id: int) -> Tour | None:
-        """The tour, locked until the transaction ends (PostgreSQL), so that answers of one visit
-        are recorded one after the other and every alert rule sees all earlier answers."""
-        self.session.execute(select(Tour.id).where(Tour.id == tour_id).with_for_update())
+    def tour(self, workspace_id: str, tour_id: int, *, lock: bool) -> Tour | None:
+        """The tour; with `lock`, locked until the transaction ends (PostgreSQL), so that answers
+        of one visit are recorded one after the other and every alert rule sees all earlier
+        answers."""
+        if lock:
+            self.session.execute(select(Tour.id).where(Tour.id == tour_id).with_for_update())
         tour = self.session.get(Tour, tour_id)
         return tour if tour is not None and tour.workspace_id == workspace_id else None
 

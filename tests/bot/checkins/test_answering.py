@@ -22,7 +22,7 @@ class FakeCheckins:
     rows: dict[int, SimpleNamespace] = field(default_factory=dict)
     shipped_items: list[str] = field(default_factory=list)
 
-    def lock_tour(self, workspace_id: str, tour_id: int) -> Any:
+    def tour(self, workspace_id: str, tour_id: int, *, lock: bool) -> Any:
         found = workspace_id == WORKSPACE and tour_id == TOUR
         return SimpleNamespace(id=TOUR) if found else None
 
