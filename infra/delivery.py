@@ -82,6 +82,8 @@ THREADS = 4
 DEFAULT_RATES: Mapping[str, float] = configured_rates({})
 # A failure that happens before Slack could have acted is just transient; these may hide a post.
 UNCERTAIN_EXCEPTIONS: tuple[type[BaseException], ...] = (OSError, http.client.HTTPException)
+# While deliveries are paused, auth.test failing either way keeps them paused.
+PAUSE_CHECK_FAILURES: tuple[type[BaseException], ...] = (SlackApiError, *UNCERTAIN_EXCEPTIONS)
 
 
 def build_delivery_client(
@@ -265,7 +267,7 @@ class Deliverer:
                 return True
         try:
             self._client.auth_test()
-        except (SlackApiError, *UNCERTAIN_EXCEPTIONS) as error:
+        except PAUSE_CHECK_FAILURES as error:
             log.warning("deliveries stay paused: auth.test still fails (%s)", error)
             return False
         with self._uow() as uow:

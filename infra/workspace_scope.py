@@ -74,7 +74,7 @@ class ScopedWebClient(WebClient):
     """A Web API client that calls with the current workspace's bot token (its own outside any
     scope), for the few parts built once for the whole process (learning people's time zones)."""
 
-    @property  # type: ignore[override]
+    @property
     def token(self) -> str | None:
         scope = _current.get()
         if scope is not None and scope.bot_token:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
+from typing import cast
 
 import numpy as np
 
@@ -60,7 +61,7 @@ class HostBook:
             sum(1 << w for w, q in enumerate(self.quarter_of_week) if q == k)
             for k in range(len(keys))
         ]
-        hosted: dict[str, Counter] = {}
+        hosted: dict[str, Counter[tuple[int, int]]] = {}
         for tour in index.org.tours:
             hosted.setdefault(tour.host_team_id, Counter())[quarter(tour.start)] += 1
         self.left = np.full((n, len(keys)), _UNLIMITED, dtype=np.int64)
@@ -127,4 +128,4 @@ class HostBook:
             touching[:, length] = touching[:, length - 1] | (busy >> shift)
         resting = self.rest[host] >= 0
         length = np.minimum(weeks + np.maximum(self.rest[host], 0), widest)
-        return np.where(resting, starts & ~touching[host, length], starts)
+        return cast(np.ndarray, np.where(resting, starts & ~touching[host, length], starts))

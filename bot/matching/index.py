@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import numpy as np
 
@@ -111,7 +112,7 @@ class Fit:
 
     def points(self, w: ScoreWeights) -> np.ndarray:
         """The score in milli-points."""
-        return _milli(sum(self.parts(w).values()))
+        return _milli(cast(np.ndarray, sum(self.parts(w).values())))
 
     def host_points(self, w: ScoreWeights) -> np.ndarray:
         """The host's ranking of the visitor (stable round) in milli-points."""
@@ -210,15 +211,15 @@ class MatchIndex:
             if home is not None and home != self.no_team:
                 if host is not None:
                     self.visited[home, host] = True
-                weeks = self._relative(working_weeks(tour.start, tour.end))
-                self.cap_left[home, weeks.start : weeks.stop] -= 1
+                away = self._relative(working_weeks(tour.start, tour.end))
+                self.cap_left[home, away.start : away.stop] -= 1
         self.cap_left = np.maximum(self.cap_left, 0)
         self.blackout_ok = np.empty((n, MAX_TOUR_WEEKS + 1), dtype=np.uint64)
         self.host_ok = np.empty_like(self.blackout_ok)
         for k in range(n):
-            team = self.teams[k] if k < len(self.teams) else None
-            blackout = self._blackout_weeks(team)
-            resting, full_quarters = self._host_limit_weeks(team, hosted_tours[k])
+            maybe_team = self.teams[k] if k < len(self.teams) else None
+            blackout = self._blackout_weeks(maybe_team)
+            resting, full_quarters = self._host_limit_weeks(maybe_team, hosted_tours[k])
             for weeks in range(MAX_TOUR_WEEKS + 1):
                 free = start_mask(blackout, max(weeks, 1))
                 self.blackout_ok[k, weeks] = free
@@ -353,10 +354,10 @@ class MatchIndex:
     # v and o are arrays of positions that broadcast against each other.
 
     def own_team_ok(self, v: np.ndarray, o: np.ndarray) -> np.ndarray:
-        return self.home[v] != self.host[o]
+        return cast(np.ndarray, self.home[v] != self.host[o])
 
     def work_mode_ok(self, v: np.ndarray, o: np.ndarray) -> np.ndarray:
-        return self.mode_table[self.visitor_kind[v], o]
+        return cast(np.ndarray, self.mode_table[self.visitor_kind[v], o])
 
     def _compile_work_modes(self) -> None:
         """The work-mode rule as a table: visitor kind (accepted modes, travels, city) x opening."""
@@ -373,10 +374,11 @@ class MatchIndex:
     def windows_overlap(self, v: np.ndarray, o: np.ndarray) -> np.ndarray:
         """Do both windows share enough weeks for the tour? The same test as `window_masks` != 0,
         written as three comparisons so that it is cheap on big blocks."""
-        return (
+        return cast(
+            np.ndarray,
             (self.visitor_first[v] <= self.opening_last_start[o])
             & (self.opening_first_end[o] <= self.visitor_last[v])
-            & (self.visitor_weeks[v] >= self.weeks[o])
+            & (self.visitor_weeks[v] >= self.weeks[o]),
         )
 
     def window_masks(self, v: np.ndarray, o: np.ndarray) -> np.ndarray:
@@ -390,7 +392,9 @@ class MatchIndex:
         of the host's limits."""
         weeks = self.weeks[o]
         host = (self.host_ok if host_limits else self.blackout_ok)[self.host[o], weeks]
-        return self.window_masks(v, o) & host & self.blackout_ok[self.home[v], weeks]
+        return cast(
+            np.ndarray, self.window_masks(v, o) & host & self.blackout_ok[self.home[v], weeks]
+        )
 
     def own_first_starts(self, visitor: int, o: np.ndarray) -> np.ndarray:
         """First start week of each opening in `o` ignoring the visitor's dates (but not the
@@ -408,7 +412,7 @@ class MatchIndex:
         if not len(keys):
             return np.zeros(np.shape(wanted), dtype=bool)
         found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-        return keys[found] == wanted
+        return cast(np.ndarray, keys[found] == wanted)
 
     def already_applied(self, v: np.ndarray, o: np.ndarray) -> np.ndarray:
         return self._has_key(self.applied_keys, v, o)

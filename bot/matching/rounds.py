@@ -16,10 +16,11 @@ Constraints, by mode:
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import cast
 
 import numpy as np
 from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
@@ -138,7 +139,10 @@ def best_assignment(
     first_o = first_v + n_v
     sink = first_o + n_o
     flow = SimpleMinCostFlow()
-    selected = (lambda a: a) if use is None else (lambda a: a[use])
+
+    def selected(values: np.ndarray) -> np.ndarray:
+        return values if use is None else values[use]
+
     flow.add_arcs_with_capacity_and_unit_cost(
         (selected(pairs.visitor) + first_v).astype(np.int32),
         (selected(pairs.opening) + first_o).astype(np.int32),
@@ -293,7 +297,7 @@ class _AwayCalendar:
             touching[:, weeks] = touching[:, weeks - 1] | (full >> np.uint64(weeks - 1))
         team = index.home[pairs.visitor[rows]]
         weeks = index.weeks[pairs.opening[rows]]
-        return pairs.starts[rows] & ~touching[team, weeks]
+        return cast(np.ndarray, pairs.starts[rows] & ~touching[team, weeks])
 
 
 class _Bookings:
@@ -472,7 +476,7 @@ def blocking_pairs(index: MatchIndex, pairs: PairTable, assignment: Assignment) 
     )
     may_go = placed[pairs.visitor] | (team_placed[team] < index.round_cap[team])
     blocking = np.flatnonzero(wants & would_take & may_go)
-    return blocking[_host_would_fit(index, pairs, assignment, blocking, host_key)]
+    return cast(np.ndarray, blocking[_host_would_fit(index, pairs, assignment, blocking, host_key)])
 
 
 def _host_would_fit(
@@ -592,7 +596,7 @@ class _Spans:
         capacity: np.ndarray,
         *,
         capped: np.ndarray,
-        position: np.ndarray,
+        position: np.ndarray | None,
         length: np.ndarray,
         options: tuple[np.ndarray, np.ndarray],
     ) -> None:
@@ -612,7 +616,7 @@ class _Spans:
         prefix = np.zeros((len(self.prices), self.width + 1))
         np.cumsum(self.prices, axis=1, out=prefix[:, 1:])
         flat = prefix.ravel()
-        return flat[self.option_end] - flat[self.option_start]
+        return cast(np.ndarray, flat[self.option_end] - flat[self.option_start])
 
     def excess(self, rows: np.ndarray, start: np.ndarray) -> np.ndarray:
         """Use beyond capacity per (entity, slot) of a priced solution (its subgradient)."""
@@ -620,7 +624,7 @@ class _Spans:
         used = np.zeros((len(self.prices), self.width + 1))
         np.add.at(used, (self.entity[rows], first), 1)
         np.add.at(used, (self.entity[rows], np.minimum(first + self.length[rows], self.width)), -1)
-        excess = np.cumsum(used, axis=1)[:, :-1] - self.capacity
+        excess: np.ndarray = np.cumsum(used, axis=1)[:, :-1] - self.capacity
         excess[~self.capped] = 0
         excess[(self.prices <= 0) & (excess < 0)] = 0
         return excess
@@ -834,7 +838,7 @@ def _plan(
     option_row = rows[option_row]
     model = cp_model.CpModel()
     options, take = [], []
-    groups: dict[tuple[str, int, int], list] = {}
+    groups: dict[tuple[str, int, int], list[cp_model.IntVar]] = {}
     for row, week in zip(option_row.tolist(), option_week.tolist(), strict=True):
         visitor, opening = int(pairs.visitor[row]), int(pairs.opening[row])
         host, weeks = int(index.host[opening]), int(index.weeks[opening])
@@ -856,7 +860,7 @@ def _plan(
                     groups.setdefault(("rest", host, w), []).append(var)
         if placed_row[visitor] == row and placed_week[visitor] == week:
             model.add_hint(var, 1)
-    limits = {
+    limits: dict[str, Callable[[int, int], int]] = {
         "visitor": lambda _k, _w: 1,
         "opening": lambda o, _w: int(available[o]),
         "away": lambda t, w: int(index.cap_left[t, w]),

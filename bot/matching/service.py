@@ -67,7 +67,8 @@ class RoundPreview:
 def _index(
     uow: Any, workspace_id: str, today: date, related: Mapping[str, frozenset[str]]
 ) -> MatchIndex:
-    return uow.matching.index(workspace_id, today=today, related_topics=related)
+    index: MatchIndex = uow.matching.index(workspace_id, today=today, related_topics=related)
+    return index
 
 
 def my_matches(

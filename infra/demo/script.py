@@ -19,7 +19,7 @@ from bot.directory.team_import import import_teams
 from bot.matching import views as matching
 from bot.openings.views import APPLY
 from bot.retros import views as retros
-from infra.demo.stage import Person, Stage, any_of
+from infra.demo.stage import Json, Person, Stage, any_of
 
 PULLED_BACK = "Often"  # Piotr's home team keeps calling him back
 Cast = dict[str, Person]  # the people of the story by first name
@@ -116,7 +116,7 @@ def organiser_sets_up(stage: Stage, p: Cast, workdir: Path) -> None:
 
 def leads_post_openings(stage: Stage, p: Cast) -> None:
     stage.begin_chapter("Leads post openings")
-    openings = [
+    openings: list[tuple[Person, Json]] = [
         (
             p["konrad"],
             {

@@ -62,6 +62,10 @@ class Surface:
         return list(self.content.get("blocks") or [])
 
 
+# What a step waits for: true once the surfaces seen so far include the answer it expects.
+Expectation = Callable[[list[Surface]], bool]
+
+
 @dataclass
 class Scene:
     """One act of one person and everything the bot showed because of it."""
@@ -110,7 +114,7 @@ class Stage:
 
     # --- time ------------------------------------------------------------------------------
 
-    def travel_to(self, instant: datetime, expect: Callable[[list[Surface]], bool]) -> Scene:
+    def travel_to(self, instant: datetime, expect: Expectation) -> Scene:
         """Moves the business clock; the scheduler's upkeep and deliveries run at the new time."""
         self.clock.move_to(instant)
         label = instant.astimezone(self.tourism.deps.settings.timezone)
@@ -124,9 +128,7 @@ class Stage:
 
     # --- acts ------------------------------------------------------------------------------
 
-    def command(
-        self, person: Person, text: str, expect: Callable[[list[Surface]], bool] = bool
-    ) -> Scene:
+    def command(self, person: Person, text: str, expect: Expectation = bool) -> Scene:
         return self._act(
             person,
             f"types `/tourism {text}`".rstrip(),
@@ -153,7 +155,7 @@ class Stage:
         where: str | None = None,
         about: str | None = None,
         choose: str | None = None,
-        expect: Callable[[list[Surface]], bool] = bool,
+        expect: Expectation = bool,
     ) -> Scene:
         """Clicks the newest button `action_id` shown to the person (under a text mentioning
         `about`): in a message they were sent, in a channel `where`, in a message only they
@@ -191,7 +193,7 @@ class Stage:
         self,
         person: Person,
         answers: Json,
-        expect: Callable[[list[Surface]], bool] = bool,
+        expect: Expectation = bool,
     ) -> Scene:
         """Fills in the modal open in front of the person (`answers` by block id; the rest as
         the modal offered it) and submits it. Field errors stop the demo."""
@@ -302,7 +304,7 @@ class Stage:
         person: Person | None,
         action: str,
         send: Callable[[], Response | None],
-        expect: Callable[[list[Surface]], bool],
+        expect: Expectation,
         awaited: str,
         *,
         shown_first: list[Surface] | None = None,
@@ -336,8 +338,8 @@ class Stage:
             raise DemoStepError(f"Slack refused {method}: {refusal.error} {refusal.messages}")
         failed = [c for c in calls if c.response and not c.response.get("ok")]
         if failed:
-            error = failed[0].response.get("error") if failed[0].response else failed[0].status
-            raise DemoStepError(f"{awaited}: Slack answered {failed[0].method} with {error}")
+            reason = failed[0].response.get("error") if failed[0].response else failed[0].status
+            raise DemoStepError(f"{awaited}: Slack answered {failed[0].method} with {reason}")
         scene.surfaces = seen
         self._calls_seen = first_call + len(calls)
         return scene
@@ -396,7 +398,7 @@ class Stage:
         return None
 
 
-def any_of(kind: str | None, viewer: Person | str | None = None, text: str = "") -> Callable:
+def any_of(kind: str | None, viewer: Person | str | None = None, text: str = "") -> Expectation:
     """An expectation: a surface of `kind` (any if None) seen by `viewer` (anyone if None),
     mentioning `text` (a word, or a button's action_id) was shown."""
     who = viewer.user_id if isinstance(viewer, Person) else viewer
@@ -412,8 +414,11 @@ def any_of(kind: str | None, viewer: Person | str | None = None, text: str = "")
     return met
 
 
-def all_of(*expectations: Callable[[list[Surface]], bool]) -> Callable:
-    return lambda seen: all(expect(seen) for expect in expectations)
+def all_of(*expectations: Expectation) -> Expectation:
+    def met(seen: list[Surface]) -> bool:
+        return all(expect(seen) for expect in expectations)
+
+    return met
 
 
 @contextmanager

@@ -136,7 +136,7 @@ def input_shown(element: Json) -> str:
         if element.get(key):
             return str(element[key])
     if element.get("initial_option"):
-        return element["initial_option"]["text"]["text"]
+        return str(element["initial_option"]["text"]["text"])
     if element.get("initial_options"):
         return ", ".join(o["text"]["text"] for o in element["initial_options"])
     if element.get("initial_users"):

@@ -16,7 +16,7 @@ import itertools
 import json
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.client import HTTPConnection, HTTPSConnection
 from typing import Any
@@ -481,7 +481,7 @@ _UNANSWERED = object()
 
 
 # Inputs answered with one value: the key of their initial value and the state they send.
-_SIMPLE_INPUTS: dict[str, tuple[str, Any]] = {
+_SIMPLE_INPUTS: dict[str, tuple[str, Callable[[Any], Json]]] = {
     "plain_text_input": ("initial_value", lambda v: plain(v or None)),
     "number_input": ("initial_value", number),
     "datepicker": ("initial_date", date),

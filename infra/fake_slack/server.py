@@ -83,9 +83,10 @@ class _Answer:
 
     def parsed(self) -> Json | None:
         try:
-            return json.loads(self.body)
+            document: Json = json.loads(self.body)
         except ValueError:
             return None
+        return document
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +17,7 @@ from bot.matching import MatchIndex, Organisation, Visitor
 from bot.matching import Opening as MatchOpening
 from bot.matching import Team as MatchTeam
 from bot.matching import Tour as MatchTour
+from bot.matching.model import OpeningMode, WorkMode
 from storage.matching_cache import KeptMatching, MatchIndexes
 from storage.models import Application, Blackout, Invitation, Opening, Person, Proposal, Team, Tour
 from storage.repositories.applications import LIVE_STATUSES
@@ -132,7 +133,7 @@ class MatchingRepository:
                 available_from=available_from or today,
                 available_until=available_until or today + DEFAULT_AVAILABILITY,
                 preferred_weeks=preferred_weeks,
-                work_mode=work_mode,
+                work_mode=cast(WorkMode, work_mode),
                 city=city,
                 willing_to_travel=willing_to_travel,
                 looking=looking,
@@ -179,7 +180,7 @@ class MatchingRepository:
                 latest_end=row[5],
                 weeks=row[6],
                 seats_left=max(row[7], 0),
-                mode=row[8],
+                mode=cast(OpeningMode, row[8]),
                 status=row[9],
             )
             for row in rows
