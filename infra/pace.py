@@ -103,23 +103,23 @@ class DatabasePace:
             with self._uow() as uow:
                 slot: float | None = uow.pace.reserve(
                     self._workspace_id, spacings, now, CATCH_UP_SECONDS
-                )  # type: ignore[attr-defined]
+                )
                 if slot is not None:
                     uow.commit()
                     return slot
 
     def hold(self, bucket: str, until: float) -> None:
         with self._uow() as uow:
-            uow.pace.hold(self._workspace_id, bucket, until)  # type: ignore[attr-defined]
+            uow.pace.hold(self._workspace_id, bucket, until)
             uow.commit()
 
     def blocked_until(self, bucket: str) -> float:
         with self._reader() as reader:
-            return float(reader.pace.blocked_until(self._workspace_id, bucket))  # type: ignore[attr-defined]
+            return float(reader.pace.blocked_until(self._workspace_id, bucket))
 
     def prune(self, now: float) -> None:
         with self._uow() as uow:
-            uow.pace.prune(self._workspace_id, now - PRUNE_AFTER_SECONDS)  # type: ignore[attr-defined]
+            uow.pace.prune(self._workspace_id, now - PRUNE_AFTER_SECONDS)
             uow.commit()
 
 

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from bot.directory.ports import Teams
     from bot.openings.service import Openings
     from bot.profiles.service import People
-    from bot.scheduling.ports import Outbox
+    from bot.scheduling.ports import Outbox, Pace
     from bot.stats.ports import Stats
 
 
@@ -91,6 +91,8 @@ class ReadOnlyUnitOfWork(Protocol):
     def stats(self) -> Stats: ...
     @property
     def outbox(self) -> Outbox: ...
+    @property
+    def pace(self) -> Pace: ...
 
 
 class UnitOfWork(ReadOnlyUnitOfWork, Protocol):

@@ -19,3 +19,21 @@ class Outbox(Protocol):
     def note_doubt(self, outbox_id: int, owner: str, now: datetime) -> bool: ...
 
     def operational_counts(self, now: datetime) -> dict[str, int]: ...
+
+
+class Pace(Protocol):
+    """When each kind of Slack call may next be made, shared by every replica."""
+
+    def reserve(
+        self,
+        workspace_id: str,
+        spacings: Mapping[str, float | None],
+        now: float,
+        catch_up: float,
+    ) -> float | None: ...
+
+    def hold(self, workspace_id: str, bucket: str, until: float) -> None: ...
+
+    def blocked_until(self, workspace_id: str, bucket: str) -> float: ...
+
+    def prune(self, workspace_id: str, before: float) -> int: ...
