@@ -510,7 +510,7 @@ class InboxEvent(Base):
 
 # slack-sdk's installation and OAuth state stores (infra/oauth.py) own these tables and query them
 # through their own metadata; they are declared here too so that migrations create them.
-SLACK_STORE_TABLES = (
+OAUTH_STORE_TABLES = (
     SQLAlchemyInstallationStore.build_installations_table(Base.metadata, "slack_installations"),
     SQLAlchemyInstallationStore.build_bots_table(Base.metadata, "slack_bots"),
     SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, "slack_oauth_states"),
