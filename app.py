@@ -38,6 +38,7 @@ from bot.directory.team_import import UnknownWorkspaceError, import_teams
 from bot.scheduling.service import TourPlanner
 from bot.workspaces.service import register_workspace
 from handlers import register_all
+from handlers.openings.announcements import update_announcements
 from infra.delivery import SlackTimeZones
 from infra.deps import Deps
 from infra.health import OperationsRoutes, operations_routes, start_health_server
@@ -45,7 +46,7 @@ from infra.http import HttpServer, PortInUseError, slack_wsgi_app
 from infra.logs import ContextThreadPool, configure_logging
 from infra.metrics import ObservedApp
 from infra.oauth import MultiWorkspace
-from infra.scheduler import Ticker, build_ticker
+from infra.scheduler import ClosedAnnouncer, Ticker, build_ticker
 from infra.settings import Settings, SettingsError, load_database_url, load_settings
 from infra.slack_client import build_web_client
 from infra.workspace_scope import ScopedSettings, ScopedWebClient
@@ -64,6 +65,7 @@ class TourismApp:
     engine: Engine
     listeners: ThreadPoolExecutor
     tours: TourPlanner
+    announce_closed: ClosedAnnouncer  # for the ticker: openings it closed, as a manual close
     workspaces: MultiWorkspace | None = None  # many workspaces (OAuth); None: one bot token
 
     def close(self) -> None:
@@ -112,6 +114,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
         engine=engine,
         listeners=listeners,
         tours=tours,
+        announce_closed=lambda client, openings: update_announcements(client, deps, openings),
         workspaces=workspaces,
     )
 
@@ -164,6 +167,7 @@ def serve(settings: Settings, roles: Roles) -> None:
                 workspace_id,
                 tourism.tours,
                 workspaces=many.active if many else None,
+                announce_closed=tourism.announce_closed,
             )
             if roles.worker
             else None

@@ -223,6 +223,11 @@ class Deliverer:
 
     # --- the tick ---------------------------------------------------------------------------
 
+    @property
+    def client(self) -> WebClient:
+        """The workspace's own client (its token), for the ticker's other Slack calls."""
+        return self._client
+
     def deliver_due(self) -> Counter[str]:
         """Sends everything due now, batch by batch; returns how many rows ended how."""
         report: Counter[str] = Counter()

@@ -3,8 +3,11 @@
 A BackgroundScheduler in UTC with a memory job store (APScheduler's own stores cannot be shared
 by replicas and pickle their jobs: nothing of value is kept there, so a restart loses nothing):
 - every TOURISM_TICK_SECONDS, deliver the due outbox rows;
-- every hour (and once at start), plan the week's digest row (due Monday 10:00 organisation
-  time) and run the maintenance hooks (including pruning the event inbox);
+- every tick, when the business clock (`TOURISM_CLOCK_FILE` or real time) has entered another
+  hour since the last upkeep (and once at start), plan the week's digest row (due Monday 10:00
+  organisation time), close expired openings (updating their channel announcements as a manual
+  close does) and run the maintenance hooks (visits' states, reminders, pruning the event inbox):
+  moving the clock file forward advances them all at the next tick, without a restart;
 - with many workspaces (OAuth), each job works through the installed, active workspaces, each
   with its own settings and its own bot token;
 - every tick, beat the heartbeat that readiness (/readyz) reads.
@@ -21,10 +24,11 @@ from typing import Any
 
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from slack_sdk import WebClient
 
 from bot.applications.service import plan_decision_nudges
+from bot.openings.model import PostedOpening
 from bot.openings.service import close_expired_openings
 from bot.retros.service import advance_tours
 from bot.scheduling.service import TourPlanner, schedule_digest
@@ -40,12 +44,16 @@ log = logging.getLogger(__name__)
 # A tick delayed by a long delivery or a busy machine still runs (coalesced into one) rather
 # than being skipped after APScheduler's default of one second.
 MISFIRE_GRACE_SECONDS = 3600
-MAINTENANCE_HOURS = 1
 
 # Periodic upkeep: each is called as hook(uow, workspace_id, today) in its own unit of work,
 # which is committed after it. Add new hooks here.
 MaintenanceHook = Callable[[Any, str, date], object]
-MAINTENANCE_HOOKS: tuple[MaintenanceHook, ...] = (close_expired_openings, advance_tours)
+MAINTENANCE_HOOKS: tuple[MaintenanceHook, ...] = (advance_tours,)
+
+# Brings the channel announcements of openings the upkeep closed up to date, with the
+# workspace's own client, after the closing is committed (the composition root provides it:
+# the announcement code belongs to the listeners).
+ClosedAnnouncer = Callable[[WebClient, Sequence[PostedOpening]], object]
 
 
 class Workspaces:
@@ -110,11 +118,14 @@ class Ticker:
         tick_seconds: int,
         maintenance: Sequence[MaintenanceHook] = MAINTENANCE_HOOKS,
         tours: TourPlanner | None = None,
+        announce_closed: ClosedAnnouncer | None = None,
     ) -> None:
         self._deps = deps
         self._workspaces = workspaces
         self._tours = tours
         self._maintenance = tuple(maintenance)
+        self._announce_closed = announce_closed
+        self._upkept_hour: datetime | None = None  # the business hour of the last upkeep
         self.heartbeat = Heartbeat(tick_seconds)
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
@@ -132,23 +143,17 @@ class Ticker:
         self._scheduler.add_job(
             self.heartbeat.beat, IntervalTrigger(seconds=tick_seconds), id="heartbeat"
         )
-        # Every hour: each workspace's digest is due on Monday 10:00 in its own time zone, and
-        # planning it again is harmless (a pending row is refreshed, a sent one stays).
+        # Asked every tick, done once per business hour: APScheduler runs on real time, so an
+        # hourly job would not see the business clock jump (a demo's or a test's clock file).
         self._scheduler.add_job(
-            self.plan_digest, CronTrigger(minute=0), id="digest", name="plan the weekly digest"
-        )
-        self._scheduler.add_job(
-            self.maintain,
-            IntervalTrigger(hours=MAINTENANCE_HOURS),
-            id="maintenance",
-            name="maintenance",
+            self.upkeep, IntervalTrigger(seconds=tick_seconds), id="upkeep", name="upkeep"
         )
 
     def start(self) -> None:
         """Starts ticking; the first delivery, digest check and maintenance run right away."""
         self._scheduler.start()
         now = datetime.now(UTC)  # APScheduler runs on real time, whatever the business clock says
-        for job_id in ("heartbeat", "maintenance", "digest", "deliver"):
+        for job_id in ("heartbeat", "upkeep", "deliver"):
             self._scheduler.modify_job(job_id, next_run_time=now)
         log.info("scheduler started")
 
@@ -186,6 +191,16 @@ class Ticker:
         if replanned:
             log.info("re-planned %d tour(s) in their people's time zones", replanned)
 
+    def upkeep(self) -> None:
+        """Plans the digest and maintains each workspace when the business clock has entered
+        another hour since the last time (the first call always does)."""
+        hour = self._deps.clock.now().replace(minute=0, second=0, microsecond=0)
+        if hour == self._upkept_hour:
+            return
+        self._upkept_hour = hour
+        self.plan_digest()
+        self.maintain()
+
     def plan_digest(self) -> None:
         for scope, _deliverer in self._workspaces.current():
             settings = scope.settings
@@ -206,9 +221,10 @@ class Ticker:
                 log.info("weekly digest planned for %s", scope.workspace_id)
 
     def maintain(self) -> None:
-        for scope, _deliverer in self._workspaces.current():
+        for scope, deliverer in self._workspaces.current():
             today = self._deps.clock.now().astimezone(scope.settings.timezone).date()
             with workspace_scope(scope):
+                self.close_expired(scope.workspace_id, today, deliverer.client)
                 for hook in self._maintenance:
                     try:
                         with self._deps.uow() as uow:
@@ -216,6 +232,24 @@ class Ticker:
                             uow.commit()
                     except Exception:
                         log.exception("maintenance hook %s failed", getattr(hook, "__name__", hook))
+
+    def close_expired(self, workspace_id: str, today: date, client: WebClient) -> None:
+        """Closes the openings past their last day to apply, commits, then updates their
+        announcements (no Slack call inside the unit of work)."""
+        try:
+            with self._deps.uow() as uow:
+                closed = close_expired_openings(uow, workspace_id, today)
+                uow.commit()
+        except Exception:
+            log.exception("closing expired openings failed")
+            return
+        if closed:
+            log.info("closed %d expired opening(s)", len(closed))
+        if closed and self._announce_closed is not None:
+            try:
+                self._announce_closed(client, closed)
+            except Exception:
+                log.exception("updating the announcements of expired openings failed")
 
 
 def start_ticker(
@@ -225,9 +259,17 @@ def start_ticker(
     tours: TourPlanner | None = None,
     *,
     workspaces: Callable[[], Sequence[WorkspaceScope]] | None = None,
+    announce_closed: ClosedAnnouncer | None = None,
 ) -> Ticker:
     """A ticker built by `build_ticker`, ticking."""
-    ticker = build_ticker(settings, deps, workspace_id, tours, workspaces=workspaces)
+    ticker = build_ticker(
+        settings,
+        deps,
+        workspace_id,
+        tours,
+        workspaces=workspaces,
+        announce_closed=announce_closed,
+    )
     ticker.start()
     return ticker
 
@@ -239,6 +281,7 @@ def build_ticker(
     tours: TourPlanner | None = None,
     *,
     workspaces: Callable[[], Sequence[WorkspaceScope]] | None = None,
+    announce_closed: ClosedAnnouncer | None = None,
 ) -> Ticker:
     """A deliverer per workspace, each with its own client, and the maintenance jobs, not yet
     ticking: the process starts it once its front door is open. Without `workspaces`
@@ -274,4 +317,5 @@ def build_ticker(
         tick_seconds=settings.tick_seconds,
         maintenance=(*MAINTENANCE_HOOKS, nudge_deciders, prune_events),
         tours=tours,
+        announce_closed=announce_closed,
     )

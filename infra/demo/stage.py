@@ -468,6 +468,7 @@ def staged(database: Path, start: datetime, workspace_id: str = "T0DEMO") -> Ite
             tick_seconds=settings.tick_seconds,
             maintenance=MAINTENANCE_HOOKS,
             tours=tourism.tours,
+            announce_closed=tourism.announce_closed,
         )
         ticker.start()
         requests = SlackRequests(server.url, signing_secret, team_id=workspace_id, fake_slack=fake)
