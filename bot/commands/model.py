@@ -41,6 +41,12 @@ CATALOGUE: tuple[Subcommand, ...] = (
     ),
     Subcommand("profile", "profile", "What you want to learn and teach, and when you are free."),
     Subcommand("match", "match", "Your five best-fitting openings, each with the reasons."),
+    Subcommand(
+        "pause",
+        "pause [until DATE]",
+        "Stop being suggested for visits, until you resume or until a date (2027-01-15, 15 Jan).",
+    ),
+    Subcommand("resume", "resume", "Be suggested for visits again after a pause."),
     Subcommand("status", "status", "Your profile, visits, applications and what waits for you."),
     Subcommand(
         "extend", "extend", "During your visit: ask both team leads for one or two more weeks."

@@ -247,9 +247,9 @@ def _lead(
 ) -> str:
     today = index.org.today
     if not visitor.looking:
-        return "you are not marked as looking for a tour"
+        return "you have paused visits (`/tourism resume` to be suggested again)"
     if visitor.snoozed_until is not None and visitor.snoozed_on(today):
-        return f"you have snoozed suggestions until {day_month(visitor.snoozed_until, today)}"
+        return f"you have paused visits until {day_month(visitor.snoozed_until, today)}"
     if not open_.any():
         return "there is no open opening you could join right now"
     main = max(_ACTIONABLE, key=lambda rule: int((blocked[rule] & open_).sum()))

@@ -279,7 +279,7 @@ class MatchIndex:
         )
         self.not_looking = np.array([not v.looking for v in vs], dtype=bool)
         self.snoozed = np.array([v.snoozed_on(org.today) for v in vs], dtype=bool)
-        self.eligible = ~(self.not_looking | self.snoozed)
+        self.eligible = ~np.array([v.paused_on(org.today) for v in vs], dtype=bool)
         self.accepted_modes = np.array([_ACCEPTED_MODES[v.work_mode] for v in vs], dtype=np.uint8)
         self.visitor_city = _codes([v.city for v in vs], self._cities, -1)
         self.travels = np.array([v.willing_to_travel for v in vs], dtype=bool)

@@ -15,6 +15,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Literal
 
+from bot.core.pause import pause_running, paused_on
+
 WorkMode = Literal["onsite", "remote", "either"]
 OpeningMode = Literal["onsite", "remote", "hybrid"]
 WORK_MODES: tuple[WorkMode, ...] = ("onsite", "remote", "either")
@@ -30,9 +32,10 @@ class Visitor:
     `learn` and `teach` are normalised topics. The visitor is available from `available_from` to
     `available_until` (both inclusive) and would like a tour of `preferred_weeks` (1..8) weeks.
     `work_mode` says how they like to work; `city` is where they are; `willing_to_travel` lets
-    on-site and hybrid openings in other cities fit. Only visitors who are `looking` and not snoozed
-    (a snooze lasts until the day before `snoozed_until`) are matched. `home_team_id` is None for
-    people without a team; they have no home-team cap and no home-team blackouts.
+    on-site and hybrid openings in other cities fit. Only visitors who are not paused are matched
+    (`looking`, and a dated pause lasts until the day before `snoozed_until`: bot.core.pause).
+    `home_team_id` is None for people without a team; they have no home-team cap and no
+    home-team blackouts.
     """
 
     id: str
@@ -49,7 +52,10 @@ class Visitor:
     snoozed_until: date | None = None
 
     def snoozed_on(self, today: date) -> bool:
-        return self.snoozed_until is not None and today < self.snoozed_until
+        return pause_running(self.snoozed_until, today)
+
+    def paused_on(self, today: date) -> bool:
+        return paused_on(looking=self.looking, paused_until=self.snoozed_until, today=today)
 
 
 @dataclass(frozen=True, slots=True)

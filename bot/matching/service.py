@@ -11,6 +11,8 @@ from typing import Any
 
 from bot.applications.model import Status
 from bot.applications.service import Context, Notice, Outcome, refused, snapshot
+from bot.core.blocks import user_mention
+from bot.core.pause import paused_on
 from bot.matching import (
     Diagnosis,
     MatchIndex,
@@ -132,6 +134,14 @@ def invite(
     if opening is None or not (ctx.actor in opening.team_lead_ids or is_organiser):
         return InviteOutcome(
             refusal="Only a lead of the host team (or an organiser) can invite to it."
+        )
+    visitor = uow.people.profile(ctx.workspace_id, visitor_id)
+    if visitor is None:
+        return InviteOutcome(refusal="That person has no profile: they cannot be invited.")
+    if paused_on(looking=visitor.looking, paused_until=visitor.snoozed_until, today=ctx.today):
+        # An Invite button shown before the person paused: no nudge reaches them while paused.
+        return InviteOutcome(
+            refusal=f"{user_mention(visitor_id)} has paused visits: they cannot be invited now."
         )
     if not uow.proposals.invite_once(ctx.workspace_id, opening_id, visitor_id, ctx.actor, ctx.now):
         return InviteOutcome(opening=opening, already=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.pause import RESUMED, PauseState, paused_on
 from bot.core.ports import Audit
 from bot.profiles.model import Profile, changed_fields, for_editing, validate_profile
 
@@ -113,6 +114,47 @@ def save_profile(
         )
         uow.commit()
         return SaveResult({}, home_team.name if home_team is not None else None)
+
+
+@dataclass(frozen=True)
+class PauseOutcome:
+    """After `/tourism pause` or `/tourism resume`: no profile, or what holds now and before."""
+
+    has_profile: bool
+    now: PauseState = RESUMED
+    was_paused: bool = False
+
+
+def set_pause(
+    uow_factory: ProfileUnitOfWorkFactory,
+    *,
+    workspace_id: str,
+    user_id: str,
+    state: PauseState,
+    today: date,
+    now: datetime,
+) -> PauseOutcome:
+    """Pauses or resumes through the same two profile fields the form's checkbox and date set
+    (`looking`, `snoozed_until`), so both always agree."""
+    with uow_factory() as uow:
+        profile = uow.people.profile(workspace_id, user_id)
+        if profile is None:
+            return PauseOutcome(has_profile=False)
+        was_paused = paused_on(
+            looking=profile.looking, paused_until=profile.snoozed_until, today=today
+        )
+        changed = replace(profile, looking=state.looking, snoozed_until=state.paused_until)
+        uow.people.save(workspace_id, user_id, changed, now=now)
+        uow.audit.record(
+            workspace_id,
+            action="profile_paused" if state != RESUMED else "profile_resumed",
+            actor_user_id=user_id,
+            now=now,
+            subject=f"person:{user_id}",
+            detail={"paused_until": state.paused_until.isoformat() if state.paused_until else None},
+        )
+        uow.commit()
+    return PauseOutcome(has_profile=True, now=state, was_paused=was_paused)
 
 
 def record_timezone(

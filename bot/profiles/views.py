@@ -27,6 +27,7 @@ from bot.core.inputs import (
     text_input,
     topic_inputs,
 )
+from bot.core.pause import PauseProblem, UnreadablePause
 from bot.core.topics import TopicVocabulary
 from bot.profiles.model import (
     CITY_LIMIT,
@@ -37,7 +38,7 @@ from bot.profiles.model import (
     Profile,
     WorkMode,
 )
-from bot.profiles.service import ProfileEditor
+from bot.profiles.service import PauseOutcome, ProfileEditor
 
 PROFILE_CALLBACK = "profile"
 YES = "yes"
@@ -112,10 +113,11 @@ def profile_modal(
         ),
         date_input(
             "snoozed_until",
-            "Snooze suggestions until",
+            "Pause until",
             initial=profile.snoozed_until,
             optional=True,
-            hint="No suggestions until this date; you stay open to a visit after it.",
+            hint="Not suggested for visits until this date, then open again (as /tourism "
+            "pause until DATE). Unticking the box above pauses you until /tourism resume.",
         ),
         text_input(
             "note",
@@ -218,10 +220,53 @@ def _where(profile: Profile) -> str:
 
 def _looking(profile: Profile) -> str:
     if not profile.looking:
-        return "no"
+        return "no, paused until you run `/tourism resume`"
     if profile.snoozed_until:
-        return f"yes, snoozed until {day(profile.snoozed_until)}"
+        return f"yes, paused until {day(profile.snoozed_until)}"
     return "yes"
+
+
+PAUSE_USAGE = (
+    "Use `/tourism pause` to pause until you run `/tourism resume`, or `/tourism pause until "
+    "DATE` with a date such as 2027-01-15 or 15 Jan."
+)
+NO_PROFILE_TO_PAUSE = (
+    "You have no profile yet, so nobody suggests you for a visit: `/tourism profile` creates one."
+)
+_WHILE_PAUSED = (
+    "you are not suggested for visits, not offered to host teams and left out of matching "
+    "rounds. A visit of yours that is booked or under way goes on as planned."
+)
+
+
+def unreadable_pause_answer(unreadable: UnreadablePause) -> str:
+    typed = escape(unreadable.typed)
+    problem = {
+        PauseProblem.NO_DATE: "Until when?",
+        PauseProblem.NOT_A_DATE: f"I could not read “{typed}” as a date.",
+        PauseProblem.NOT_AHEAD: f"“{typed}” is not after today.",
+    }[unreadable.problem]
+    return f"{problem} {PAUSE_USAGE}"
+
+
+def pause_answer(outcome: PauseOutcome) -> str:
+    if not outcome.has_profile:
+        return NO_PROFILE_TO_PAUSE
+    until = outcome.now.paused_until
+    if until is None:
+        return f"Paused until you run `/tourism resume`: {_WHILE_PAUSED}"
+    return (
+        f"Paused until {day(until)}, when you are suggested again on your own "
+        f"(or run `/tourism resume` sooner). Until then {_WHILE_PAUSED}"
+    )
+
+
+def resume_answer(outcome: PauseOutcome) -> str:
+    if not outcome.has_profile:
+        return NO_PROFILE_TO_PAUSE
+    if not outcome.was_paused:
+        return "You were not paused: you are already suggested for visits that fit you."
+    return "Welcome back: you are suggested again for visits that fit you (`/tourism match`)."
 
 
 def _escaped_within(text: str, limit: int) -> str:

@@ -269,7 +269,7 @@ def test_saving_a_profile_sends_it_back_and_the_form_reopens_with_it(bot: Runnin
     assert "*Home team:* Payments" in text
     assert "machine learning, go, kubernetes, quantum basket weaving" in text
     assert "Mon 7 Dec 2026 to Fri 26 Feb 2027" in text
-    assert "snoozed until Tue 1 Dec 2026" in text
+    assert "paused until Tue 1 Dec 2026" in text
     assert "`/tourism match`" in text
     assert "`/tourism openings`" in text
 

@@ -71,7 +71,7 @@ def test_diagnosis_suggests_travel_for_onsite_openings_elsewhere():
 
 def test_diagnosis_of_someone_not_looking():
     diagnosis = diagnose(MatchIndex(org([visitor("ana", looking=False)], [opening("o1")])), "ana")
-    assert diagnosis.sentence == "You are not marked as looking for a tour."
+    assert diagnosis.sentence == "You have paused visits (`/tourism resume` to be suggested again)."
 
 
 def test_diagnosis_with_no_openings_at_all():
