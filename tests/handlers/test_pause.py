@@ -13,6 +13,7 @@ import pytest
 from bot.matching import views
 from storage.models import Person
 from tests.conftest import ORGANISER, RunningBot
+from tests.handlers.test_checkins import checkin, tour_id  # noqa: F401 - tour_id is a fixture
 from tests.handlers.test_profile import initial, open_form, state_values
 from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team
 
@@ -226,3 +227,8 @@ def test_a_dated_pause_ends_by_itself_on_the_business_clock(bot: RunningBot, wor
     assert f"<@{VISITOR}>" in candidates_shown(bot)  # Tue 1 Dec: back, with nothing to do
     with bot.deps.uow() as uow:
         assert uow.session.query(Person).filter_by(user_id=VISITOR).one().looking
+
+
+def test_a_paused_visitors_visit_goes_on_with_its_check_ins(bot: RunningBot, tour_id: int):  # noqa: F811
+    assert "Paused until you run `/tourism resume`" in answer(bot, "pause")["text"]
+    assert checkin(bot, 1)["text"] == "How did week 1 of your visit go?"

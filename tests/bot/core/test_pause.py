@@ -68,8 +68,6 @@ def test_pause_arguments():
     assert read_pause_args("15 Jan", TODAY) == PauseState(True, date(2027, 1, 15))
     assert read_pause_args("until", TODAY) == UnreadablePause(PauseProblem.NO_DATE)
     assert read_pause_args("until soon", TODAY) == UnreadablePause(PauseProblem.NOT_A_DATE, "soon")
-    assert read_pause_args("until 3 Dec", TODAY) == UnreadablePause(
-        PauseProblem.NOT_AHEAD, "3 Dec"
-    )
+    assert read_pause_args("until 3 Dec", TODAY) == UnreadablePause(PauseProblem.NOT_AHEAD, "3 Dec")
     assert read_pause_args("4 Dec", TODAY) == PauseState(True, date(2026, 12, 4))
-    assert RESUMED == PauseState(looking=True, paused_until=None)
+    assert PauseState(looking=True, paused_until=None) == RESUMED
