@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
+from bot.core.pause import RESUMED, PauseState, pause_state
 from bot.profiles.model import Profile
-from bot.profiles.service import record_timezone, save_profile
+from bot.profiles.service import PauseOutcome, record_timezone, save_profile, set_pause
 
 WORKSPACE, USER = "T0TEST", "U0ENGINEER"
 TODAY, NOW = date(2026, 11, 23), datetime(2026, 11, 23, 10, 0)
@@ -105,3 +106,39 @@ def test_a_known_time_zone_is_kept():
         store.unit_of_work, workspace_id=WORKSPACE, user_id=USER, timezone=zone, now=NOW
     )
     assert store.timezones == {USER: zone} and store.commits == 1
+
+
+def set_pause_of(store: FakeStore, state: PauseState, today: date = TODAY) -> PauseOutcome:
+    return set_pause(
+        store.unit_of_work,
+        workspace_id=WORKSPACE,
+        user_id=USER,
+        state=state,
+        today=today,
+        now=NOW,
+    )
+
+
+def test_pausing_without_a_profile_stores_nothing():
+    store = FakeStore()
+    assert set_pause_of(store, pause_state(None)) == PauseOutcome(has_profile=False)
+    assert store.profiles == {} and store.commits == 0 and store.audited == []
+
+
+def test_pause_and_resume_set_the_forms_two_fields_and_nothing_else():
+    store = FakeStore(profiles={(WORKSPACE, USER): replace(VALID, snoozed_until=date(2027, 1, 1))})
+    until = date(2027, 2, 1)
+    assert set_pause_of(store, pause_state(until)).was_paused
+    assert store.profiles[(WORKSPACE, USER)] == replace(VALID, snoozed_until=until)
+    set_pause_of(store, pause_state(None))
+    assert store.profiles[(WORKSPACE, USER)] == replace(VALID, looking=False)
+    resumed = set_pause_of(store, RESUMED)
+    assert resumed.was_paused and store.profiles[(WORKSPACE, USER)] == VALID
+    assert not set_pause_of(store, RESUMED).was_paused
+    assert store.audited == ["profile_paused"] * 2 + ["profile_resumed"] * 2
+    assert store.commits == 4
+
+
+def test_a_dated_pause_that_ended_is_no_pause_to_resume_from():
+    store = FakeStore(profiles={(WORKSPACE, USER): replace(VALID, snoozed_until=TODAY)})
+    assert not set_pause_of(store, RESUMED).was_paused
