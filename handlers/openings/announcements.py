@@ -1,7 +1,8 @@
 """Carrying out what bot.openings.service decided about an opening's channel announcement.
 
-Shared by the modal submission (post or update) and the buttons (close); the periodic tick can
-use `update_announcements` for the openings `close_expired_openings` closed.
+Shared by the modal submission (post or update) and the buttons (close); the ticker's upkeep
+calls `update_announcements` (handed to it by app.py) for the openings `close_expired_openings`
+closed, as a manual close does.
 """
 
 from __future__ import annotations
