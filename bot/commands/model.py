@@ -65,8 +65,7 @@ CATALOGUE: tuple[Subcommand, ...] = (
     Subcommand(
         "stats",
         "stats",
-        "The programme in numbers: openings, visits, retros, share-backs.",
-        Audience.ORGANISERS,
+        "Your visits (and your teams' visitors); organisers: the programme's figures and charts.",
     ),
 )
 

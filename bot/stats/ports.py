@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.stats.model import ProgrammeStats
+from bot.stats.model import ProgrammeFacts
 
 
 class Stats(Protocol):
-    def programme(self, workspace_id: str) -> ProgrammeStats: ...
+    def programme(self, workspace_id: str) -> ProgrammeFacts: ...
