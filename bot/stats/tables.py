@@ -122,17 +122,18 @@ def checkins_table(report: ProgrammeReport) -> Table:
 
 
 def rates_lines(report: ProgrammeReport) -> list[str]:
+    visits = ("completed visit", "completed visits")
+    items = ("item brought home", "items brought home")
     return [
-        f"Shared back at home: {rate_text(report.share_back, 'completed visit')}",
-        f"What stuck after 90 days: {rate_text(report.what_stuck, 'item brought home')}",
+        f"Shared back at home: {rate_text(report.share_back, *visits)}",
+        f"What stuck after 90 days: {rate_text(report.what_stuck, *items)}",
     ]
 
 
-def rate_text(rate: Rate, of_what: str) -> str:
+def rate_text(rate: Rate, one: str, many: str) -> str:
     if rate.share is None:
-        return f"no {of_what}s yet"
-    plural = of_what if rate.out_of == 1 else f"{of_what}s"
-    return f"{rate.count} of {rate.out_of} {plural} ({rate.share:.0%})"
+        return f"no {many} yet"
+    return f"{rate.count} of {rate.out_of} {one if rate.out_of == 1 else many} ({rate.share:.0%})"
 
 
 def rating(value: float | None) -> str:
