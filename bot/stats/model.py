@@ -127,6 +127,18 @@ def quarter_and_year(today: date) -> tuple[Period, Period]:
     )
 
 
+def report_periods(today: date, since: date | None, until: date | None) -> list[Period] | None:
+    """This quarter and year, or the days chosen (from the start of the year, up to today);
+    None when they are the wrong way round."""
+    if since is None and until is None:
+        return list(quarter_and_year(today))
+    last = until or today
+    first = since or date(last.year, 1, 1)
+    if first > last:
+        return None
+    return [Period(f"{first.isoformat()} – {last.isoformat()}", first, last)]
+
+
 @dataclass(frozen=True)
 class Rate:
     count: int

@@ -47,6 +47,28 @@ def report_tables(report: ProgrammeReport, limit: int | None = None) -> list[Tab
     return [table for table in tables if table.rows]
 
 
+def report_text(report: ProgrammeReport, today: date) -> str:
+    """The whole report for a terminal: every table in full, then the rates and the lists."""
+    periods = " and ".join(period.label for period in report.periods)
+    parts = [f"Team tourism in numbers: {periods}, as of {today.isoformat()}"]
+    parts += [f"{table.title}\n{table.render()}" for table in report_tables(report)]
+    parts.append("\n".join(rates_lines(report)))
+    idle = report.idle_openings
+    parts.append(
+        f"Openings nobody applied to ({len(idle)}):" + "".join(f"\n  {title}" for title in idle)
+    )
+    overdue = report.overdue_decisions
+    parts.append(
+        f"Decisions waiting over a week ({len(overdue)}):"
+        + "".join(
+            f"\n  {decision.visitor_id} for {decision.opening_title}: {decision.status} "
+            f"since {decision.waiting_since.isoformat()}"
+            for decision in overdue
+        )
+    )
+    return "\n\n".join(parts)
+
+
 def visits_table(report: ProgrammeReport) -> Table:
     labels = ("started", "completed", "cancelled", "distinct visitors", "distinct host teams")
     figures = [
