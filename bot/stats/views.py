@@ -57,11 +57,14 @@ def personal_message(report: PersonalReport) -> dict[str, Any]:
     return {"text": "Your team tourism", "blocks": blocks}
 
 
+def _top(items: Sequence[str], separator: str = "\n") -> str:
+    """The first TOP items, then how many more there are (Slack's section holds 3000 chars)."""
+    more = [f"… and {len(items) - TOP} more"] if len(items) > TOP else []
+    return separator.join([*items[:TOP], *more])
+
+
 def _visit_lines(shown: Sequence[PersonalVisit], *, visitor: bool) -> str:
-    lines = [_visit_line(item, visitor=visitor) for item in shown[:TOP]]
-    if len(shown) > TOP:
-        lines.append(f"… and {len(shown) - TOP} more")
-    return "\n".join(lines)
+    return _top([_visit_line(item, visitor=visitor) for item in shown])
 
 
 def _visit_line(item: PersonalVisit, *, visitor: bool) -> str:
@@ -82,9 +85,8 @@ def _visit_line(item: PersonalVisit, *, visitor: bool) -> str:
 def _idle_openings(titles: Sequence[str]) -> str:
     if not titles:
         return "*Openings nobody applied to:* none"
-    shown = ", ".join(escape(title) for title in titles[:TOP])
-    more = f" and {len(titles) - TOP} more" if len(titles) > TOP else ""
-    return f"*Openings nobody applied to ({len(titles)}):* {shown}{more}"
+    shown = _top([escape(title) for title in titles], ", ")
+    return f"*Openings nobody applied to ({len(titles)}):* {shown}"
 
 
 def _overdue(decisions: Sequence[PendingDecision]) -> str:
@@ -93,8 +95,6 @@ def _overdue(decisions: Sequence[PendingDecision]) -> str:
     lines = [
         f"• {user_mention(decision.visitor_id)} for *{escape(decision.opening_title)}*: "
         f"waiting for {WAITING_FOR[decision.status]} since {day(decision.waiting_since)}"
-        for decision in decisions[:TOP]
+        for decision in decisions
     ]
-    if len(decisions) > TOP:
-        lines.append(f"… and {len(decisions) - TOP} more")
-    return f"*Decisions waiting over a week ({len(decisions)}):*\n" + "\n".join(lines)
+    return f"*Decisions waiting over a week ({len(decisions)}):*\n" + _top(lines)

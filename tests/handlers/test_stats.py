@@ -7,6 +7,7 @@ from tests.conftest import ORGANISER, RunningBot
 from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour
 from tests.support.stats import STREAMING_LEAD, seed_programme
 
+END = date(2026, 12, 31)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 VISITS_TABLE = """*Visits*
 ```                     Q4 2026  2026
@@ -112,12 +113,16 @@ def test_many_host_teams_show_the_busiest_and_how_many_more(bot: RunningBot):
             for visitor in range(number % 3 + 1):
                 person = seed_person(uow, f"U0V{number:02d}{visitor}")
                 seed_tour(uow, person, opening, starts_on=start, ends_on=start + timedelta(days=11))
+            if number < 12:
+                seed_opening(uow, team, f"Idle {number:02d}", earliest_start=start, latest_end=END)
         uow.commit()
     answer = bot.requests.slash_command("stats", user_id=ORGANISER).json()
     [table] = [text for text in texts(answer) if text.startswith("*Host teams")]
     rows = table.split("\n")[2:]
     assert len(rows) == 11 and rows[-1] == "… and 15 more```"
     assert rows[0].startswith("Team &lt;02&gt; &amp; co ")  # three visitors, escaped
+    idle = ", ".join(f"Idle {number:02d}" for number in range(10))
+    assert f"*Openings nobody applied to (12):* {idle}, … and 2 more" in texts(answer)
     bot.slack.wait_for("files.completeUploadExternal", timeout=30)
 
 
