@@ -64,8 +64,9 @@ CATALOGUE: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         "stats",
-        "stats",
-        "Your visits (and your teams' visitors); organisers: the programme's figures and charts.",
+        "stats [channel]",
+        "Your visits (and your teams' visitors); organisers: the programme's figures and charts "
+        "(to your DM, or to the announcement channel).",
     ),
 )
 

@@ -20,7 +20,7 @@ from bot.profiles.views import profile_modal
 from bot.stats.service import organiser_report
 from bot.stats.views import stats_message
 from handlers.replies import workspace_of
-from handlers.stats.commands import send_charts
+from handlers.stats.commands import direct_message, send_charts
 from infra.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -90,4 +90,4 @@ def register(app: App, deps: Deps) -> None:
         with deps.reader() as uow:
             report = organiser_report(uow, workspace_of(body), deps.today())
         client.chat_postMessage(channel=user_id, **stats_message(report, deps.today()))
-        send_charts(client, user_id, report)
+        send_charts(client, direct_message(client, user_id), report)

@@ -2,7 +2,11 @@
 
 from datetime import date, timedelta
 
+import pytest
+
+import tests.conftest
 from bot.home.views import ROUND_FROM_HOME, STATS_FROM_HOME
+from infra.settings import load_settings
 from tests.conftest import ORGANISER, RunningBot
 from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour
 from tests.support.stats import STREAMING_LEAD, seed_programme
@@ -75,6 +79,43 @@ def test_the_charts_reach_the_organisers_dm_as_png_images(bot: RunningBot):
     assert shared[0]["comment"].startswith("Team tourism charts, 2026")
     assert "Feb 2026 1, Mar 2026 0" in shared[0]["alt_txt"]
     assert "Streaming 3, Payments 2" in shared[2]["alt_txt"]
+
+
+@pytest.fixture
+def announcement_channel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """TOURISM_CHANNEL for the bot of the test asking for this before `bot`."""
+    monkeypatch.setattr(
+        tests.conftest,
+        "make_settings",
+        lambda env: load_settings({**env, "TOURISM_CHANNEL": "C0TOURISM"}),
+    )
+
+
+def test_organisers_may_send_the_charts_to_the_announcement_channel(
+    announcement_channel, bot: RunningBot
+):
+    seeded(bot).slack.add_channel("C0TOURISM", "team-tourism")
+    answer = bot.requests.slash_command("stats Channel", user_id=ORGANISER).json()
+    assert texts(answer)[0] == "Team tourism in numbers"
+    bot.slack.wait_for("files.completeUploadExternal", timeout=30)
+    assert {file["channels"][0] for file in bot.slack.shared_files()} == {"C0TOURISM"}
+    assert not bot.slack.calls("conversations.open")
+
+
+def test_sharing_needs_an_organiser_and_a_channel_and_other_words_get_the_usage(bot: RunningBot):
+    seeded(bot)
+    answers = {
+        (user, text): bot.requests.slash_command(text, user_id=user).text
+        for user, text in (
+            (ORGANISER, "stats channel"),
+            ("U0ANA", "stats channel"),
+            (ORGANISER, "stats everything"),
+        )
+    }
+    assert "No announcement channel is set (TOURISM_CHANNEL)" in answers[ORGANISER, "stats channel"]
+    assert f"for organisers (<@{ORGANISER}>)" in answers["U0ANA", "stats channel"]
+    assert "Usage: `/tourism stats`" in answers[ORGANISER, "stats everything"]
+    assert not bot.slack.calls("files.getUploadURLExternal")
 
 
 def test_a_visitor_sees_their_own_visits_and_no_programme_figures(bot: RunningBot):
