@@ -387,12 +387,13 @@ def run_report(since: date | None, until: date | None, workspace_ids: list[str] 
                 )
                 return 2
             for workspace_id in workspace_ids or sorted(installed):
-                today = now.astimezone(_zone_of(installed[workspace_id], zone)).date()
+                local = _zone_of(installed[workspace_id], zone)
+                today = now.astimezone(local).date()
                 periods = report_periods(today, since, until)
                 if periods is None:
                     print("tourism: --since must not be after --until.", file=sys.stderr)
                     return 2
-                report = organiser_report(uow, workspace_id, today, periods)
+                report = organiser_report(uow, workspace_id, today, local, periods)
                 print(f"== {workspace_id} ==\n{report_text(report, today)}\n")
     finally:
         engine.dispose()

@@ -88,6 +88,6 @@ def register(app: App, deps: Deps) -> None:
         if not deps.settings.is_admin(user_id):
             return
         with deps.reader() as uow:
-            report = organiser_report(uow, workspace_of(body), deps.today())
+            report = organiser_report(uow, workspace_of(body), deps.today(), deps.settings.timezone)
         client.chat_postMessage(channel=user_id, **stats_message(report, deps.today()))
         send_charts(client, direct_message(client, user_id), report)

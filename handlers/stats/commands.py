@@ -31,10 +31,12 @@ def show_stats(request: CommandRequest, deps: Deps) -> None:
         return
     with deps.reader() as uow:
         if not organiser:
-            mine = own_report(uow, request.workspace_id, request.user_id, deps.today())
+            mine = own_report(
+                uow, request.workspace_id, request.user_id, deps.today(), deps.settings.timezone
+            )
             request.ack(**personal_message(mine))
             return
-        report = organiser_report(uow, request.workspace_id, deps.today())
+        report = organiser_report(uow, request.workspace_id, deps.today(), deps.settings.timezone)
     request.ack(**stats_message(report, deps.today()))
     send_charts(request.client, channel or direct_message(request.client, request.user_id), report)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import tzinfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,13 +36,13 @@ class StatsRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def programme(self, workspace_id: str) -> ProgrammeFacts:
+    def programme(self, workspace_id: str, zone: tzinfo) -> ProgrammeFacts:
         return ProgrammeFacts(
             teams=self._teams(workspace_id),
             visits=self._visits(workspace_id),
-            checkins=self._checkins(workspace_id),
+            checkins=self._checkins(workspace_id, zone),
             open_openings=self._open_openings(workspace_id),
-            pending_decisions=self._pending_decisions(workspace_id),
+            pending_decisions=self._pending_decisions(workspace_id, zone),
         )
 
     def _teams(self, workspace_id: str) -> list[HostTeam]:
@@ -107,7 +108,7 @@ class StatsRepository:
             ) in self.session.execute(query)
         ]
 
-    def _checkins(self, workspace_id: str) -> list[CheckinAnswer]:
+    def _checkins(self, workspace_id: str, zone: tzinfo) -> list[CheckinAnswer]:
         query = select(
             CheckinRow.answered_at,
             CheckinRow.mood,
@@ -115,7 +116,7 @@ class StatsRepository:
             CheckinRow.pulled_back,
         ).where(CheckinRow.workspace_id == workspace_id)
         return [
-            CheckinAnswer(answered_at.date(), mood, meetings, pulled)
+            CheckinAnswer(answered_at.astimezone(zone).date(), mood, meetings, pulled)
             for answered_at, mood, meetings, pulled in self.session.execute(query)
         ]
 
@@ -134,7 +135,7 @@ class StatsRepository:
             for title, team_id, count in self.session.execute(query)
         ]
 
-    def _pending_decisions(self, workspace_id: str) -> list[PendingDecision]:
+    def _pending_decisions(self, workspace_id: str, zone: tzinfo) -> list[PendingDecision]:
         query = (
             select(Person.user_id, Opening.title, Application.status, Application.updated_at)
             .join(Person, Person.id == Application.person_id)
@@ -145,6 +146,6 @@ class StatsRepository:
             )
         )
         return [
-            PendingDecision(user_id, title, status, updated_at.date())
+            PendingDecision(user_id, title, status, updated_at.astimezone(zone).date())
             for user_id, title, status, updated_at in self.session.execute(query)
         ]

@@ -1,7 +1,10 @@
 """Every figure of `/tourism stats`, read from a real database, on a programme with known
 answers (tests/support/stats.py explains each one)."""
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
 
 from bot.stats.model import (
     CheckinMonth,
@@ -14,9 +17,11 @@ from bot.stats.model import (
     VisitCounts,
 )
 from bot.stats.service import organiser_report
+from storage.models import CheckinAnswer
 from tests.support.stats import seed_programme
 
 TODAY = date(2026, 11, 23)
+WARSAW = ZoneInfo("Europe/Warsaw")
 Q4 = Period("Q4 2026", date(2026, 10, 1), date(2026, 12, 31))
 YEAR = Period("2026", date(2026, 1, 1), date(2026, 12, 31))
 
@@ -25,7 +30,7 @@ def report_of(uow_factory, periods=None):
     with uow_factory() as uow:
         seed_programme(uow)
     with uow_factory() as uow:
-        return organiser_report(uow, "T0TEST", TODAY, periods)
+        return organiser_report(uow, "T0TEST", TODAY, WARSAW, periods)
 
 
 def test_each_figure_of_the_quarter_and_the_year(uow_factory):
@@ -71,3 +76,15 @@ def test_figures_over_chosen_dates(uow_factory):
         HostLoad("Streaming", 2, hosted=(1,), average_rating=None, busiest_buddy=1),
     )
     assert report.share_back == Rate(0, 1)
+
+
+def test_moments_count_on_the_day_they_were_in_the_business_time_zone(uow_factory):
+    """Half past midnight in Warsaw on 1 Nov is still 31 Oct in UTC: it counts in November."""
+    with uow_factory() as uow:
+        seed_programme(uow)
+        answer = uow.session.scalars(select(CheckinAnswer).where(CheckinAnswer.week == 2)).one()
+        answer.answered_at = datetime(2026, 10, 31, 23, 30, tzinfo=UTC)
+        uow.commit()
+    with uow_factory() as uow:
+        months = organiser_report(uow, "T0TEST", TODAY, WARSAW).checkins_by_month
+    assert [(row.month.month, row.answers) for row in months] == [(2, 1), (10, 1), (11, 2)]
