@@ -74,7 +74,10 @@ def test_the_charts_reach_the_organisers_dm_as_png_images(bot: RunningBot):
         "rating-by-length.png",
         "host-load.png",
     ]
-    assert all(file["content"].startswith(PNG_SIGNATURE) for file in shared)
+    for file in shared:  # a real PNG: its signature, then the header chunk with its size
+        png = file["content"]
+        assert png[:8] == PNG_SIGNATURE and png[12:16] == b"IHDR"
+        assert (int.from_bytes(png[16:20]), int.from_bytes(png[20:24])) == (800, 450)
     assert {file["channels"][0] for file in shared} == {f"D{ORGANISER}"}
     assert shared[0]["comment"].startswith("Team tourism charts, 2026")
     assert "Feb 2026 1, Mar 2026 0" in shared[0]["alt_txt"]
