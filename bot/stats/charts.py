@@ -11,13 +11,18 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bot.stats.model import VERDICTS, ProgrammeReport
+from bot.retros.model import LengthVerdict
+from bot.stats.model import ProgrammeReport
 from bot.stats.tables import month_label
 
 SIZE_INCHES = (8.0, 4.5)
 DPI = 100
 HOST_TEAMS_SHOWN = 12
-VERDICT_LABELS = {"too_short": "too short", "right": "right", "too_long": "too long"}
+VERDICT_LABELS = {
+    LengthVerdict.TOO_SHORT: "too short",
+    LengthVerdict.RIGHT: "right",
+    LengthVerdict.TOO_LONG: "too long",
+}
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ def length_chart(report: ProgrammeReport) -> Chart:
     ratings.set_ylim(0, 5)
     ratings.set_title("average rating")
     bottom = [0] * len(lengths)
-    for verdict in VERDICTS:
+    for verdict in LengthVerdict:
         counts = [row.verdicts[verdict] for row in report.by_length]
         verdicts.bar(lengths, counts, bottom=bottom, label=VERDICT_LABELS[verdict])
         bottom = [below + count for below, count in zip(bottom, counts, strict=True)]

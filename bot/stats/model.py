@@ -12,16 +12,24 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from bot.applications.model import Status
+from bot.checkins.model import LOW_MOODS, MeetingsShare, PulledBack
+from bot.retros.model import LengthVerdict
+
 WAITING_TOO_LONG = timedelta(days=7)  # a decision older than this is overdue
 WHAT_STUCK_AFTER = timedelta(days=90)  # the follow-up asks what stuck 90 days after the return
-CANCELLED = "cancelled"
-COMPLETED = "completed"
-# Decisions that wait for a lead (bot.applications.model.Status.SUBMITTED and HOST_ACCEPTED).
-WAITING_STATUSES = frozenset({"submitted", "host_accepted"})
-LOW_MOODS = frozenset({"so_so", "need_help"})
-HEAVY_MEETINGS = frozenset({"half", "over_half"})
-PULLED_HOME = frozenset({"once_or_twice", "often"})
-VERDICTS = ("too_short", "right", "too_long")
+WAITING_STATUSES = frozenset({Status.SUBMITTED, Status.HOST_ACCEPTED})  # a lead's decision
+HEAVY_MEETINGS = frozenset({MeetingsShare.HALF, MeetingsShare.OVER_HALF})
+PULLED_HOME = frozenset({PulledBack.ONCE_OR_TWICE, PulledBack.OFTEN})
+
+
+class TourStatus(StrEnum):
+    """A visit's life as the tours table keeps it."""
+
+    SCHEDULED = "scheduled"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
 
 
 class LengthBucket(StrEnum):
@@ -50,9 +58,9 @@ class Visit:
     buddy_id: str | None
     starts_on: date
     ends_on: date
-    status: str  # scheduled|active|completed|cancelled
+    status: TourStatus
     rating: int | None = None
-    length_verdict: str | None = None  # too_short|right|too_long
+    length_verdict: LengthVerdict | None = None
     shared_back: bool = False
     brought_back: int = 0  # items the retro said to bring home
     stuck: int = 0  # of them, those the 90-day follow-up says stuck
@@ -69,7 +77,7 @@ class Visit:
 
     @property
     def held(self) -> bool:
-        return self.status != CANCELLED
+        return self.status != TourStatus.CANCELLED
 
 
 @dataclass(frozen=True)
@@ -91,7 +99,7 @@ class OpenOpening:
 class PendingDecision:
     visitor_id: str
     opening_title: str
-    status: str
+    status: Status
     waiting_since: date
 
 
@@ -172,7 +180,7 @@ class LengthFigures:
     length: LengthBucket
     retros: int
     average_rating: float | None
-    verdicts: dict[str, int]  # too_short|right|too_long → retros saying so
+    verdicts: dict[LengthVerdict, int]  # retros saying so
 
 
 @dataclass(frozen=True)
@@ -225,7 +233,7 @@ def programme_report(
 def visit_counts(visits: Iterable[Visit], period: Period, today: date) -> VisitCounts:
     starting = [visit for visit in visits if visit.starts_on in period]
     started = [visit for visit in starting if visit.held and visit.starts_on <= today]
-    completed = [v for v in visits if v.status == COMPLETED and v.ends_on in period]
+    completed = [v for v in visits if v.status == TourStatus.COMPLETED and v.ends_on in period]
     return VisitCounts(
         started=len(started),
         completed=len(completed),
@@ -270,7 +278,7 @@ def by_length(visits: Iterable[Visit]) -> tuple[LengthFigures, ...]:
                 length=length,
                 retros=len(of_length),
                 average_rating=_average(visit.rating for visit in of_length),
-                verdicts={verdict: verdicts[verdict] for verdict in VERDICTS},
+                verdicts={verdict: verdicts[verdict] for verdict in LengthVerdict},
             )
         )
     return tuple(rows)
@@ -298,7 +306,7 @@ def checkins_by_month(answers: Iterable[CheckinAnswer]) -> tuple[CheckinMonth, .
 
 
 def share_back_rate(visits: Iterable[Visit]) -> Rate:
-    completed = [visit for visit in visits if visit.status == COMPLETED]
+    completed = [visit for visit in visits if visit.status == TourStatus.COMPLETED]
     return Rate(sum(1 for visit in completed if visit.shared_back), len(completed))
 
 
@@ -307,7 +315,7 @@ def what_stuck_rate(visits: Iterable[Visit], today: date) -> Rate:
     followed = [
         visit
         for visit in visits
-        if visit.status == COMPLETED and visit.ends_on + WHAT_STUCK_AFTER <= today
+        if visit.status == TourStatus.COMPLETED and visit.ends_on + WHAT_STUCK_AFTER <= today
     ]
     return Rate(sum(visit.stuck for visit in followed), sum(v.brought_back for v in followed))
 

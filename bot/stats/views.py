@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from bot.applications.model import Status
 from bot.core.blocks import context, day, escape, header, section, user_mention
 from bot.stats.model import PendingDecision, PersonalReport, PersonalVisit, ProgrammeReport
 from bot.stats.tables import rates_lines, report_tables
 
 TOP = 10  # rows of a long list shown in Slack; the rest are counted ("and N more")
-WAITING_FOR = {"submitted": "the host team lead", "host_accepted": "the home team lead"}
+WAITING_FOR = {Status.SUBMITTED: "the host team lead", Status.HOST_ACCEPTED: "the home team lead"}
 TITLE = "Team tourism in numbers"
 CHARTS_TITLE = "Team tourism charts"
 
@@ -70,7 +71,7 @@ def _visit_lines(shown: Sequence[PersonalVisit], *, visitor: bool) -> str:
 def _visit_line(item: PersonalVisit, *, visitor: bool) -> str:
     visit = item.visit
     who = f"{user_mention(visit.visitor_id)} at " if visitor else ""
-    details = [visit.status]
+    details: list[str] = [visit.status.value]
     if visit.rating is not None:
         details.append(f"rated {visit.rating}/5")
     if visit.shared_back:

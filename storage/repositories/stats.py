@@ -8,6 +8,8 @@ from datetime import tzinfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.applications.model import Status
+from bot.retros.model import LengthVerdict
 from bot.stats.model import (
     WAITING_STATUSES,
     CheckinAnswer,
@@ -15,6 +17,7 @@ from bot.stats.model import (
     OpenOpening,
     PendingDecision,
     ProgrammeFacts,
+    TourStatus,
     Visit,
 )
 from storage.models import (
@@ -86,9 +89,9 @@ class StatsRepository:
                 buddy_id=buddy,
                 starts_on=starts_on,
                 ends_on=ends_on,
-                status=status,
+                status=TourStatus(status),
                 rating=rating,
-                length_verdict=verdict,
+                length_verdict=LengthVerdict(verdict) if verdict else None,
                 shared_back=share_back is not None,
                 brought_back=len(bring_back or ()),
                 stuck=len(stuck or ()),
@@ -146,6 +149,6 @@ class StatsRepository:
             )
         )
         return [
-            PendingDecision(user_id, title, status, updated_at.astimezone(zone).date())
+            PendingDecision(user_id, title, Status(status), updated_at.astimezone(zone).date())
             for user_id, title, status, updated_at in self.session.execute(query)
         ]
