@@ -6,7 +6,10 @@ slack_sdk's WebClient sends every method as a POST: JSON bodies for the methods 
 The fake also takes GET query strings. Form values arrive as strings ("1"/"0" for booleans);
 `blocks`, `view`, `metadata` and `attachments` sent as JSON strings are decoded.
 Every message and view is checked by Slack's Block Kit rules (block_kit.py) and refused as Slack
-refuses it.
+refuses it. Files go up as with Slack's external upload (what files_upload_v2 does):
+files.getUploadURLExternal hands out an upload URL on this server (`/upload/F…`, recorded as
+"upload_url"), the bytes are POSTed there, files.completeUploadExternal shares them
+(`shared_files()`).
 """
 
 from __future__ import annotations
