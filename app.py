@@ -19,8 +19,10 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.error import URLError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 from slack_bolt import App
@@ -36,7 +38,10 @@ from bot.core.topics import VocabularyError, load_vocabulary
 from bot.directory.team_file import TeamFileError, read_team_file
 from bot.directory.team_import import UnknownWorkspaceError, import_teams
 from bot.scheduling.service import TourPlanner
-from bot.workspaces.service import register_workspace
+from bot.stats.model import report_periods
+from bot.stats.service import organiser_report
+from bot.stats.tables import report_text
+from bot.workspaces.service import InstalledWorkspace, register_workspace
 from handlers import register_all
 from handlers.openings.announcements import update_announcements
 from infra.delivery import SlackTimeZones
@@ -47,7 +52,13 @@ from infra.logs import ContextThreadPool, configure_logging
 from infra.metrics import ObservedApp
 from infra.oauth import MultiWorkspace
 from infra.scheduler import ClosedAnnouncer, Ticker, build_ticker
-from infra.settings import Settings, SettingsError, load_database_url, load_settings
+from infra.settings import (
+    Settings,
+    SettingsError,
+    load_business_time,
+    load_database_url,
+    load_settings,
+)
 from infra.slack_client import build_web_client
 from infra.workspace_scope import ScopedSettings, ScopedWebClient
 from storage import migrate
@@ -285,6 +296,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_migrate(load_database_url())
     if args.command == "import-teams":
         return run_import_teams(args.file, args.workspace)
+    if args.command == "report":
+        return run_report(args.since, args.until, args.workspace)
     if args.command == "doctor":
         from infra.doctor import run_doctor  # noqa: PLC0415 - only this command needs it
 
@@ -355,6 +368,47 @@ def run_import_teams(path: Path, workspace_id: str | None) -> int:
         print(f"tourism: {path} line {row.line} ({name}): {' '.join(row.reasons)}", file=sys.stderr)
     print(f"tourism: {path}: {report.summary()}.")
     return 1 if report.rejected else 0
+
+
+def run_report(since: date | None, until: date | None, workspace_ids: list[str] | None) -> int:
+    """The organisers' figures in the terminal, per workspace: this quarter and year, or the
+    days from `since` to `until` (by default the start of its year and today)."""
+    zone, clock_file = load_business_time()
+    now = clock_for(clock_file).now()
+    database_url = load_database_url()
+    migrate.upgrade(database_url)
+    engine = create_db_engine(database_url)
+    try:
+        with SqlReader(session_factory(engine)) as uow:
+            installed = {workspace.id: workspace for workspace in uow.workspaces.active()}
+            unknown = sorted(set(workspace_ids or ()) - set(installed))
+            if unknown or not installed:
+                print(
+                    f"tourism: no such workspace installed: {', '.join(unknown)}."
+                    if unknown
+                    else "tourism: no workspace in the database yet: start the bot once.",
+                    file=sys.stderr,
+                )
+                return 2
+            for workspace_id in workspace_ids or sorted(installed):
+                local = _zone_of(installed[workspace_id], zone)
+                today = now.astimezone(local).date()
+                periods = report_periods(today, since, until)
+                if periods is None:
+                    print("tourism: --since must not be after --until.", file=sys.stderr)
+                    return 2
+                report = organiser_report(uow, workspace_id, today, local, periods)
+                print(f"== {workspace_id} ==\n{report_text(report, today)}\n")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _zone_of(workspace: InstalledWorkspace, default: ZoneInfo) -> ZoneInfo:
+    try:
+        return ZoneInfo(workspace.timezone) if workspace.timezone else default
+    except (ZoneInfoNotFoundError, ValueError):
+        return default
 
 
 def run_serve(settings: Settings, roles: Roles) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 
@@ -46,7 +47,32 @@ def parser() -> argparse.ArgumentParser:
         metavar="T0123ABCD",
         help="the Slack workspace ID; without it the bot's settings are used to ask Slack",
     )
+    report = commands.add_parser(
+        "report", help="print the programme's figures as tables (organisers; needs DATABASE_URL)"
+    )
+    report.add_argument(
+        "--since",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="first day (default: this quarter and year)",
+    )
+    report.add_argument(
+        "--until", type=_day, metavar="YYYY-MM-DD", help="last day (default: today with --since)"
+    )
+    report.add_argument(
+        "--workspace",
+        action="append",
+        metavar="T0123ABCD",
+        help="a Slack workspace ID, repeatable (default: every workspace the bot is installed in)",
+    )
     return root
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-10-01") from None
 
 
 def main(argv: list[str] | None = None) -> int:

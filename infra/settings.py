@@ -209,6 +209,16 @@ def load_database_url(env: Mapping[str, str] | None = None) -> str:
     return url
 
 
+def load_business_time(env: Mapping[str, str] | None = None) -> tuple[ZoneInfo, Path | None]:
+    """TOURISM_TIMEZONE and TOURISM_CLOCK_FILE: what a report needs besides the database, so
+    `tourism report` runs without Slack credentials."""
+    reader = _Reader(os.environ if env is None else env)
+    zone, clock_file = _timezone(reader), _clock_file(reader)
+    if reader.problems:
+        raise SettingsError(reader.problems)
+    return zone, clock_file
+
+
 OAUTH_SETTINGS = {
     "SLACK_CLIENT_ID": "slack_client_id",
     "SLACK_CLIENT_SECRET": "slack_client_secret",

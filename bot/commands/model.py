@@ -70,9 +70,9 @@ CATALOGUE: tuple[Subcommand, ...] = (
     ),
     Subcommand(
         "stats",
-        "stats",
-        "The programme in numbers: openings, visits, retros, share-backs.",
-        Audience.ORGANISERS,
+        "stats [channel]",
+        "Your visits (and your teams' visitors); organisers: the programme's figures and charts "
+        "(to your DM, or to the announcement channel).",
     ),
 )
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Protocol
 
-from bot.stats.model import ProgrammeStats
+from bot.stats.model import ProgrammeFacts
 
 
 class Stats(Protocol):
-    def programme(self, workspace_id: str) -> ProgrammeStats: ...
+    def programme(self, workspace_id: str, zone: tzinfo) -> ProgrammeFacts:
+        """Every fact of the workspace; moments become days in `zone`, the business's."""
+        ...

@@ -1,48 +1,101 @@
-"""`/tourism stats` and the organisers' "Programme stats" button."""
+"""`/tourism stats`: the organisers' figures (charts follow as files) and everyone's own view."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from bot.core.blocks import context, header, section
-from bot.stats.model import ProgrammeStats
+from bot.applications.model import Status
+from bot.core.blocks import context, day, escape, header, section, user_mention
+from bot.stats.model import PendingDecision, PersonalReport, PersonalVisit, ProgrammeReport
+from bot.stats.tables import rates_lines, report_tables
 
-VERDICTS = {"too_short": "too short", "right": "right", "too_long": "too long"}
+TOP = 10  # rows of a long list shown in Slack; the rest are counted ("and N more")
+WAITING_FOR = {Status.SUBMITTED: "the host team lead", Status.HOST_ACCEPTED: "the home team lead"}
+TITLE = "Team tourism in numbers"
+CHARTS_TITLE = "Team tourism charts"
 
 
-def _counts(counts: Mapping[str, int]) -> str:
-    shown = [f"{count} {status.replace('_', ' ')}" for status, count in sorted(counts.items())]
-    return ", ".join(shown) or "none yet"
-
-
-def stats_message(stats: ProgrammeStats) -> dict[str, Any]:
-    rating = (
-        f"{stats.average_rating:.1f} / 5" if stats.average_rating is not None else "no retros yet"
-    )
-    verdicts = ", ".join(
-        f"{stats.length_verdicts.get(key, 0)} {label}" for key, label in VERDICTS.items()
-    )
-    rate = stats.share_back_rate
-    shared = (
-        f"{stats.shared_back} ({rate:.0%} of completed visits)"
-        if rate is not None
-        else str(stats.shared_back)
-    )
+def stats_message(report: ProgrammeReport, today: date) -> dict[str, Any]:
+    periods = " and ".join(period.label for period in report.periods)
     blocks = [
-        header("Team tourism in numbers"),
-        section(
-            f"*Teams:* {stats.teams} · *People with a profile:* {stats.people} "
-            f"({stats.looking} open to a visit)\n"
-            f"*Openings:* {_counts(stats.openings)}\n"
-            f"*Applications:* {_counts(stats.applications)}\n"
-            f"*Visits:* {_counts(stats.tours)}"
+        header(TITLE),
+        context(f"{escape(periods)}, as of {day(today)}. Charts follow in a direct message."),
+        *(
+            section(f"*{table.title}*\n```{escape(table.render())}```")
+            for table in report_tables(report, limit=TOP)
         ),
-        section(
-            f"*Retros:* {stats.retros} · *average rating:* {rating}\n"
-            f"*Was the length right?* {verdicts}\n"
-            f"*Shared back at home:* {shared}"
-        ),
-        context("The practice found four weeks work better than two; the length answers tell."),
+        section("\n".join(rates_lines(report))),
+        section(_idle_openings(report.idle_openings)),
+        section(_overdue(report.overdue_decisions)),
     ]
-    return {"text": "Team tourism in numbers", "blocks": blocks}
+    return {"text": TITLE, "blocks": blocks}
+
+
+def charts_comment(report: ProgrammeReport) -> str:
+    return (
+        f"{CHARTS_TITLE}, {report.periods[-1].label}: visits per month, "
+        "rating and length verdict by visit length, host load."
+    )
+
+
+def personal_message(report: PersonalReport) -> dict[str, Any]:
+    own = (
+        "*Your visits*\n" + _visit_lines(report.own, visitor=False)
+        if report.own
+        else "You have not visited another team yet: `/tourism openings` shows where you could go."
+    )
+    blocks = [header("Your team tourism"), section(own)]
+    if report.leads:
+        hosted = (
+            _visit_lines(report.hosted, visitor=True)
+            if report.hosted
+            else "No visitors this year yet."
+        )
+        blocks.append(section(f"*Visitors your teams host this year*\n{hosted}"))
+    blocks.append(context("The programme's figures are for organisers."))
+    return {"text": "Your team tourism", "blocks": blocks}
+
+
+def _top(items: Sequence[str], separator: str = "\n") -> str:
+    """The first TOP items, then how many more there are (Slack's section holds 3000 chars)."""
+    more = [f"… and {len(items) - TOP} more"] if len(items) > TOP else []
+    return separator.join([*items[:TOP], *more])
+
+
+def _visit_lines(shown: Sequence[PersonalVisit], *, visitor: bool) -> str:
+    return _top([_visit_line(item, visitor=visitor) for item in shown])
+
+
+def _visit_line(item: PersonalVisit, *, visitor: bool) -> str:
+    visit = item.visit
+    who = f"{user_mention(visit.visitor_id)} at " if visitor else ""
+    details: list[str] = [visit.status.value]
+    if visit.rating is not None:
+        details.append(f"rated {visit.rating}/5")
+    if visit.shared_back:
+        details.append("shared back")
+    weeks = f"{visit.weeks} week" if visit.weeks == 1 else f"{visit.weeks} weeks"
+    return (
+        f"• {who}*{escape(item.host_team)}*: {day(visit.starts_on)} – {day(visit.ends_on)} "
+        f"({weeks}), {', '.join(details)}"
+    )
+
+
+def _idle_openings(titles: Sequence[str]) -> str:
+    if not titles:
+        return "*Openings nobody applied to:* none"
+    shown = _top([escape(title) for title in titles], ", ")
+    return f"*Openings nobody applied to ({len(titles)}):* {shown}"
+
+
+def _overdue(decisions: Sequence[PendingDecision]) -> str:
+    if not decisions:
+        return "*Decisions waiting over a week:* none"
+    lines = [
+        f"• {user_mention(decision.visitor_id)} for *{escape(decision.opening_title)}*: "
+        f"waiting for {WAITING_FOR[decision.status]} since {day(decision.waiting_since)}"
+        for decision in decisions
+    ]
+    return f"*Decisions waiting over a week ({len(decisions)}):*\n" + _top(lines)

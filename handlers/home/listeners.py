@@ -17,8 +17,10 @@ from bot.matching.service import preview_round
 from bot.matching.views import round_preview_message
 from bot.profiles.service import profile_editor
 from bot.profiles.views import profile_modal
+from bot.stats.service import organiser_report
 from bot.stats.views import stats_message
 from handlers.replies import workspace_of
+from handlers.stats.commands import direct_message, send_charts
 from infra.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -86,5 +88,6 @@ def register(app: App, deps: Deps) -> None:
         if not deps.settings.is_admin(user_id):
             return
         with deps.reader() as uow:
-            stats = uow.stats.programme(workspace_of(body))
-        client.chat_postMessage(channel=user_id, **stats_message(stats))
+            report = organiser_report(uow, workspace_of(body), deps.today(), deps.settings.timezone)
+        client.chat_postMessage(channel=user_id, **stats_message(report, deps.today()))
+        send_charts(client, direct_message(client, user_id), report)

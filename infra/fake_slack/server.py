@@ -6,7 +6,10 @@ slack_sdk's WebClient sends every method as a POST: JSON bodies for the methods 
 The fake also takes GET query strings. Form values arrive as strings ("1"/"0" for booleans);
 `blocks`, `view`, `metadata` and `attachments` sent as JSON strings are decoded.
 Every message and view is checked by Slack's Block Kit rules (block_kit.py) and refused as Slack
-refuses it.
+refuses it. Files go up as with Slack's external upload (what files_upload_v2 does):
+files.getUploadURLExternal hands out an upload URL on this server (`/upload/F…`, recorded as
+"upload_url"), the bytes are POSTed there, files.completeUploadExternal shares them
+(`shared_files()`).
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ import yaml
 from infra.fake_slack.block_kit import Refusal, message_refusal, view_refusal
 
 RESPONSE_URL_METHOD = "response_url"
+UPLOAD_URL_METHOD = "upload_url"  # the URL files.getUploadURLExternal hands out (files.slack.com)
+ALT_TEXT_LIMIT = 1000  # files.getUploadURLExternal: alt_txt_too_large beyond
+FILES_SCOPE = "files:write"
 JSON_ENCODED_FIELDS = frozenset({"blocks", "view", "metadata", "attachments"})
 TS_STEP = Decimal("0.000001")
 DEFAULT_FAULT_ERRORS = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}
@@ -133,6 +139,32 @@ class _RateLimit:
             return True
         self.full_at[key] = full_at + spacing
         return False
+
+
+@dataclass
+class _File:
+    """A file from files.getUploadURLExternal: uploaded to its URL, then shared (or kept private)
+    by files.completeUploadExternal."""
+
+    id: str
+    filename: str
+    length: int
+    alt_txt: str
+    content: bytes | None = None
+    title: str = ""
+    channel: str | None = None
+    initial_comment: str = ""
+    completed: bool = False
+
+    def as_slack(self) -> Json:
+        return {
+            "id": self.id,
+            "name": self.filename,
+            "title": self.title or self.filename,
+            "size": len(self.content or b""),
+            "alt_txt": self.alt_txt,
+            "channels": [self.channel] if self.channel else [],
+        }
 
 
 @dataclass
@@ -294,6 +326,8 @@ class FakeSlack:
         self._channels: dict[str, _Channel] = {}
         self._messages: dict[str, list[Json]] = {}
         self._views: dict[str, Json] = {}
+        self._files: dict[str, _File] = {}
+        self._file_numbers = itertools.count(1)
         self._home_view_ids: dict[str, str] = {}
         self._last_ts = Decimal(0)
         self._view_numbers = itertools.count(1)
@@ -328,6 +362,8 @@ class FakeSlack:
             "conversations.info": self._conversations_info,
             "conversations.history": self._conversations_history,
             "conversations.members": self._conversations_members,
+            "files.getUploadURLExternal": self._files_get_upload_url_external,
+            "files.completeUploadExternal": self._files_complete_upload_external,
         }
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -491,6 +527,15 @@ class FakeSlack:
         with self._lock:
             return copy.deepcopy(self._messages.get(_conversation_id(channel), []))
 
+    def shared_files(self) -> list[Json]:
+        """Files shared by files.completeUploadExternal, oldest first, with their bytes."""
+        with self._lock:
+            return [
+                {**file.as_slack(), "content": file.content, "comment": file.initial_comment}
+                for file in self._files.values()
+                if file.completed
+            ]
+
     # --- faults ----------------------------------------------------------------------------
 
     def inject(
@@ -595,6 +640,8 @@ class FakeSlack:
             method = url.path.removeprefix("/api/")
         elif url.path.startswith("/response/"):
             method = RESPONSE_URL_METHOD
+        elif url.path.startswith("/upload/"):
+            return self._receive_upload(url.path, body, arrived)
         else:
             return _Answer(404, b"not found")
         try:
@@ -624,6 +671,26 @@ class FakeSlack:
                 scopes = {"X-OAuth-Scopes": ",".join(self.granted_scopes)}
                 answer = replace(answer, headers={**answer.headers, **scopes})
         time.sleep(delay)
+        return answer
+
+    def _receive_upload(self, path: str, body: bytes, arrived: float) -> _Answer:
+        """The upload URL takes the file's raw bytes (or a multipart form; slack_sdk sends raw
+        bytes) and answers 200 with a short text; an unknown or used URL is not found."""
+        file_id = path.removeprefix("/upload/")
+        with self._lock:
+            file = self._files.get(file_id)
+            if file is None or file.completed:
+                answer = _Answer(404, b"not found")
+            elif not body:
+                answer = _Answer(400, b"no file data")
+            else:
+                file.content = body
+                answer = _Answer(200, f"OK - {len(body)}".encode())
+            params = {"file_id": file_id, "length": len(body)}
+            self._calls.append(
+                RecordedCall(UPLOAD_URL_METHOD, params, None, arrived, answer.status, None, path)
+            )
+            self._lock.notify_all()
         return answer
 
     def _decide(
@@ -908,6 +975,58 @@ class FakeSlack:
             "pin_count": 0,
             "response_metadata": {"next_cursor": page[-1]["ts"] if has_more else ""},
         }
+
+    def _files_get_upload_url_external(self, params: Json) -> Json:
+        if FILES_SCOPE not in self.granted_scopes:
+            return {**_error("missing_scope"), "needed": FILES_SCOPE}
+        filename, length = str(params.get("filename") or ""), str(params.get("length") or "")
+        if not filename or not length.isdigit():
+            return _error("invalid_arguments")
+        if int(length) == 0:
+            return _error("missing_argument")
+        alt_txt = str(params.get("alt_txt") or "")
+        if len(alt_txt) > ALT_TEXT_LIMIT:
+            return _error("alt_txt_too_large")
+        file_id = f"F{next(self._file_numbers):08d}"
+        self._files[file_id] = _File(file_id, filename, int(length), alt_txt)
+        return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+
+    def _files_complete_upload_external(self, params: Json) -> Json:
+        """Every file must have been uploaded to its URL; a channel must take
+        a post from the bot (channel_id or `channels`; neither: the files stay private)."""
+        if FILES_SCOPE not in self.granted_scopes:
+            return {**_error("missing_scope"), "needed": FILES_SCOPE}
+        try:
+            listed = json.loads(str(params.get("files") or ""))
+        except ValueError:
+            return _error("invalid_arguments")
+        if (
+            not isinstance(listed, list)
+            or not listed
+            or not all(isinstance(item, dict) and item.get("id") for item in listed)
+        ):
+            return _error("invalid_arguments")
+        files = [self._files.get(str(item["id"])) for item in listed]
+        uploaded = [file for file in files if file and file.content and not file.completed]
+        if len(uploaded) != len(files):
+            return _error("file_not_found")
+        channels = [
+            channel
+            for channel in [params.get("channel_id"), *str(params.get("channels") or "").split(",")]
+            if channel
+        ]
+        for channel in channels:
+            problem = self._post_problem(str(channel))
+            if problem:
+                return _error(problem)
+        shared = []
+        for item, file in zip(listed, uploaded, strict=True):
+            file.title = str(item.get("title") or file.filename)
+            file.channel = str(channels[0]) if channels else None
+            file.initial_comment = str(params.get("initial_comment") or "")
+            file.completed = True
+            shared.append(file.as_slack())
+        return {"ok": True, "files": shared}
 
     def _conversations_members(self, params: Json) -> Json:
         channel_id = str(params.get("channel", ""))

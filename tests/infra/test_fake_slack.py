@@ -399,3 +399,67 @@ def test_socket_mode_connections_take_only_app_level_tokens(fake_slack, client):
         app_level.chat_postMessage(channel="U0ALICE", text="hi")
     assert refused.value.response["error"] == "not_allowed_token_type"
     assert app_level.apps_connections_open(app_token="xapp-1-A1-test")["ok"]
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"chart" * 10
+
+
+def test_files_upload_v2_shares_the_bytes_in_the_channel(fake_slack, client):
+    answer = client.files_upload_v2(
+        content=PNG, filename="chart.png", title="Visits", channel="DU0ALICE", alt_txt="bars"
+    )
+
+    [shared] = fake_slack.shared_files()
+    assert shared["content"] == PNG and shared["title"] == "Visits"
+    assert shared["channels"] == ["DU0ALICE"] and shared["alt_txt"] == "bars"
+    assert answer["file"]["id"] == shared["id"]
+    assert [call.method for call in fake_slack.calls()] == [
+        "files.getUploadURLExternal",
+        "upload_url",
+        "files.completeUploadExternal",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "error"),
+    [
+        ({"filename": "a.png"}, "invalid_arguments"),
+        ({"length": 3}, "invalid_arguments"),
+        ({"filename": "a.png", "length": 0}, "missing_argument"),
+        ({"filename": "a.png", "length": 3, "alt_txt": "x" * 1001}, "alt_txt_too_large"),
+    ],
+)
+def test_get_upload_url_refuses_what_slack_refuses(client, params, error):
+    with pytest.raises(SlackApiError) as refused:
+        client.api_call("files.getUploadURLExternal", params=params)
+    assert refused.value.response["error"] == error
+
+
+def test_complete_upload_needs_uploaded_files_and_a_channel_the_bot_may_post_in(fake_slack, client):
+    fake_slack.add_channel("C0OLD", name="old", is_archived=True)
+    started = client.files_getUploadURLExternal(filename="a.png", length=len(PNG))
+    file = json.dumps([{"id": started["file_id"]}])
+    for params, error in (
+        ({}, "invalid_arguments"),
+        ({"files": "[]"}, "invalid_arguments"),
+        ({"files": json.dumps([{"id": "F0NOPE"}])}, "file_not_found"),
+        ({"files": file}, "file_not_found"),  # nothing uploaded to its URL yet
+    ):
+        with pytest.raises(SlackApiError) as refused:
+            client.api_call("files.completeUploadExternal", params=params)
+        assert refused.value.response["error"] == error
+    request = urllib.request.Request(started["upload_url"], data=PNG, method="POST")
+    assert urllib.request.urlopen(request).status == 200
+    with pytest.raises(SlackApiError) as refused:
+        client.files_completeUploadExternal(files=[{"id": started["file_id"]}], channel_id="C0OLD")
+    assert refused.value.response["error"] == "is_archived"
+    client.files_completeUploadExternal(files=[{"id": started["file_id"]}], channel_id="DU0ALICE")
+    with pytest.raises(urllib.error.HTTPError):  # an upload URL serves one file, once
+        urllib.request.urlopen(urllib.request.Request(started["upload_url"], data=PNG))
+
+
+def test_files_need_the_files_write_scope(fake_slack, client):
+    fake_slack.granted_scopes.remove("files:write")
+    with pytest.raises(SlackApiError) as refused:
+        client.files_getUploadURLExternal(filename="a.png", length=3)
+    assert refused.value.response["error"] == "missing_scope"
