@@ -46,6 +46,9 @@ def parser() -> argparse.ArgumentParser:
         metavar="T0123ABCD",
         help="the Slack workspace ID; without it the bot's settings are used to ask Slack",
     )
+    teams_import.add_argument(
+        "--dry-run", action="store_true", help="print what would change and save nothing"
+    )
     return root
 
 
