@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from bot.core.forms import TopicCheck
+from bot.core.topics import default_vocabulary
 from bot.profiles.model import Profile
 from bot.profiles.service import record_timezone, save_profile
 
@@ -63,6 +65,7 @@ def save(store: FakeStore, profile: Profile):
         workspace_id=WORKSPACE,
         user_id=USER,
         profile=profile,
+        topic_check=TopicCheck(default_vocabulary()),
         today=TODAY,
         now=NOW,
     )
