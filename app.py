@@ -36,7 +36,7 @@ from sqlalchemy.exc import OperationalError
 from bot.core.clock import Clock, clock_for
 from bot.core.topics import VocabularyError, load_vocabulary
 from bot.directory.team_file import TeamFileError, read_team_file
-from bot.directory.team_import import UnknownWorkspaceError, import_teams
+from bot.directory.team_import import ImportReport, UnknownWorkspaceError, import_teams
 from bot.scheduling.service import TourPlanner
 from bot.stats.model import report_periods
 from bot.stats.service import organiser_report
@@ -295,7 +295,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "migrate":
         return run_migrate(load_database_url())
     if args.command == "import-teams":
-        return run_import_teams(args.file, args.workspace)
+        return run_import_teams(args.file, args.workspace, dry_run=args.dry_run)
     if args.command == "report":
         return run_report(args.since, args.until, args.workspace)
     if args.command == "doctor":
@@ -313,11 +313,13 @@ def run_migrate(database_url: str) -> int:
     return 0
 
 
-def run_import_teams(path: Path, workspace_id: str | None) -> int:
-    """0 when every row was fine, 1 when some were rejected, 2 when the file could not be read.
+def run_import_teams(path: Path, workspace_id: str | None, *, dry_run: bool = False) -> int:
+    """0 when every row was fine, 1 when some were rejected, 2 when nothing could be imported
+    (the file could not be read, or the workspace is not one this database serves).
 
-    With `--workspace` the workspace must be known (the bot registers it when it first starts);
-    without it the bot's settings are loaded and Slack says which workspace the token is for.
+    With `--workspace` on a fresh database the workspace is registered (the bot completes it when
+    it starts); without it the bot's settings are loaded and Slack says which workspace the token
+    is for. `dry_run` reports the same and saves nothing.
     """
     try:
         rows = read_team_file(path)
@@ -353,21 +355,41 @@ def run_import_teams(path: Path, workspace_id: str | None) -> int:
             rows=rows,
             source=path.name,
             now=clock.now(),
+            dry_run=dry_run,
         )
-    except UnknownWorkspaceError:
+    except UnknownWorkspaceError as error:
         print(
-            f"tourism: cannot import: workspace {workspace_id} is not in the database yet. "
-            "Start the bot once (tourism serve), or leave out --workspace to ask Slack.",
+            f"tourism: cannot import: this database serves workspace "
+            f"{', '.join(error.known)}, not {error.workspace_id}. Check --workspace, or leave it "
+            "out to ask Slack.",
             file=sys.stderr,
         )
         return 2
     finally:
         engine.dispose()
+    print_import_report(path, workspace_id, report, dry_run=dry_run)
+    return 1 if report.rejected else 0
+
+
+def print_import_report(
+    path: Path, workspace_id: str, report: ImportReport, *, dry_run: bool
+) -> None:
+    """Rejected rows on standard error; each change, then the counts, on standard output."""
     for row in report.rejected:
         name = row.name or "no name"
         print(f"tourism: {path} line {row.line} ({name}): {' '.join(row.reasons)}", file=sys.stderr)
-    print(f"tourism: {path}: {report.summary()}.")
-    return 1 if report.rejected else 0
+    if report.registered_workspace:
+        print(
+            f"tourism: workspace {workspace_id} is new to this database"
+            + (" and would be added" if dry_run else " and was added")
+            + "; the bot completes its details when it starts with that workspace's token."
+        )
+    for line in report.change_lines():
+        print(f"tourism: {line}" if not line.startswith(" ") else f"         {line}")
+    if dry_run:
+        print(f"tourism: {path}: dry run, nothing saved; it would be {report.summary()}.")
+    else:
+        print(f"tourism: {path}: {report.summary()}.")
 
 
 def run_report(since: date | None, until: date | None, workspace_ids: list[str] | None) -> int:

@@ -47,6 +47,9 @@ def parser() -> argparse.ArgumentParser:
         metavar="T0123ABCD",
         help="the Slack workspace ID; without it the bot's settings are used to ask Slack",
     )
+    teams_import.add_argument(
+        "--dry-run", action="store_true", help="print what would change and save nothing"
+    )
     report = commands.add_parser(
         "report", help="print the programme's figures as tables (organisers; needs DATABASE_URL)"
     )

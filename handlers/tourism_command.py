@@ -18,6 +18,7 @@ from handlers.matching import commands as matching_commands
 from handlers.openings import commands as openings_command
 from handlers.profiles import commands as profile_command
 from handlers.stats import commands as stats_command
+from handlers.topics import commands as topics_command
 from infra.deps import Deps
 
 SUBCOMMAND_HANDLERS: dict[str, SubcommandHandler] = {
@@ -29,6 +30,7 @@ SUBCOMMAND_HANDLERS: dict[str, SubcommandHandler] = {
     **stats_command.SUBCOMMANDS,
     **status_command.SUBCOMMANDS,
     **teams_command.SUBCOMMANDS,
+    **topics_command.SUBCOMMANDS,
 }
 
 

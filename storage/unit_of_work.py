@@ -26,6 +26,7 @@ from storage.repositories import (
     RetroRepository,
     StatsRepository,
     TeamRepository,
+    TopicRepository,
     TourRepository,
     WorkspaceRepository,
 )
@@ -64,6 +65,7 @@ class SqlReader:
         self.checkins = CheckinRepository(self.session)
         self.retros = RetroRepository(self.session)
         self.pace = PaceRepository(self.session)
+        self.topics = TopicRepository(self.session)
         return self
 
     def __exit__(

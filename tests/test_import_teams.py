@@ -121,11 +121,13 @@ def test_a_changed_row_updates_its_team_and_its_leads(run, uow, tmp_path, capsys
         + "Mobile,U0C,,,,,,,,\n"
     )
     assert run(path, "--workspace", WORKSPACE) == 0
-    assert "0 added, 1 updated, 1 unchanged, 0 rejected." in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "0 added, 1 updated, 1 unchanged, 0 rejected." in out
+    assert "Search keeps its name (the file says search)" in out
     after = {row[1]: row for row in snapshot(uow)}
     assert after["Mobile"] == before["Mobile"]
-    search = after["search"]
-    assert search[0] == before["Search"][0]  # the same team, renamed in case only
+    search = after["Search"]  # the stored spelling stays
+    assert search[0] == before["Search"][0]
     assert search[2:9] == ("C0SEARCH", "Warsaw", 2, 2, datetime(2026, 1, 5).date(), 3, 7)
     assert [user for _, user in search[9]] == ["U0B", "U0D"]
     assert search[9][0] in before["Search"][9]  # U0B kept its row
@@ -133,7 +135,78 @@ def test_a_changed_row_updates_its_team_and_its_leads(run, uow, tmp_path, capsys
         (datetime(2027, 1, 4).date(), datetime(2027, 1, 4).date(), "on-call")
     ]
     [_, (action, detail)] = audit(uow)
-    assert (action, detail["updated"], detail["unchanged"]) == ("teams_imported", ["search"], 1)
+    assert (action, detail["updated"], detail["unchanged"]) == ("teams_imported", ["Search"], 1)
+
+
+FULL_LISTINGS = (
+    "Listings,U0A U0B,C0LIST,Warsaw,2,2026-12-14..2026-12-18 freeze; 2027-01-04 on-call,"
+    "2,2026-01-05,1,7\n"
+)
+
+
+def test_empty_cells_leave_a_team_as_it_is_and_the_changes_are_printed(run, uow, tmp_path, capsys):
+    """The issue's row: empty columns and a lower-case name used to wipe Listings."""
+    path = tmp_path / "teams.csv"
+    path.write_text(HEADER + FULL_LISTINGS)
+    assert run(path, "--workspace", WORKSPACE) == 0
+    [before] = snapshot(uow)
+    path.write_text(HEADER + "listings,,,,,,,,,\n")
+    assert run(path, "--workspace", WORKSPACE) == 0
+    assert "0 added, 0 updated, 1 unchanged, 0 rejected." in capsys.readouterr().out
+    assert snapshot(uow) == [before]
+    path.write_text(HEADER + "Listings,U0A,-,Lisbon,,-,,,-,\n")
+    assert run(path, "--workspace", WORKSPACE) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "tourism: Listings:",
+        "           leads: U0A U0B → U0A",
+        "           channel: C0LIST → (empty)",
+        "           city: Warsaw → Lisbon",
+        "           blackouts: 2026-12-14..2026-12-18 freeze; 2027-01-04..2027-01-04 on-call"
+        " → (empty)",
+        "           visitors_per_quarter: 1 → (empty)",
+        f"tourism: {path}: 0 added, 1 updated, 0 unchanged, 0 rejected.",
+    ]
+    [after] = snapshot(uow)
+    assert after[1:9] == ("Listings", None, "Lisbon", 2, 2, datetime(2026, 1, 5).date(), None, 7)
+    assert after[10] == []
+
+
+def test_a_dry_run_prints_the_changes_and_saves_nothing(run, uow, tmp_path, capsys):
+    path = tmp_path / "teams.csv"
+    path.write_text(HEADER + FULL_LISTINGS)
+    assert run(path, "--workspace", WORKSPACE) == 0
+    before = snapshot(uow)
+    capsys.readouterr()
+    path.write_text(HEADER + "Listings,,,Lisbon,,,,,,\nSearch,U0C,,,,,,,,\n")
+    assert run(path, "--workspace", WORKSPACE, "--dry-run") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "tourism: Search: new team",
+        "tourism: Listings:",
+        "           city: Warsaw → Lisbon",
+        f"tourism: {path}: dry run, nothing saved; it would be "
+        "1 added, 1 updated, 0 unchanged, 0 rejected.",
+    ]
+    assert snapshot(uow) == before
+    assert len(audit(uow)) == 1  # the first import's only
+    path.write_text(HEADER + "Listings,nobody,,,,,,,,\n")
+    assert run(path, "--workspace", WORKSPACE, "--dry-run") == 1  # as the import would
+    assert snapshot(uow) == before
+
+
+def test_the_readme_example_works_on_a_fresh_database(tmp_path: Path):
+    """The README's first run, word for word, from the checkout, on a database nobody made."""
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}"}
+    command = ["import-teams", "examples/teams.yml", "--workspace", "T0123ABCD"]
+    assert f"tourism {' '.join(command)}" in (ROOT / "README.md").read_text()
+    result = run_tourism(command, env, ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "workspace T0123ABCD is new to this database and was added" in result.stdout
+    assert "8 added, 0 updated, 0 unchanged, 0 rejected." in result.stdout
+    again = run_tourism(command, env, ROOT)
+    assert again.returncode == 0, again.stderr
+    assert "0 added, 0 updated, 8 unchanged, 0 rejected." in again.stdout
+    assert "new to this database" not in again.stdout
 
 
 def test_rejected_rows_are_reported_with_their_lines_and_the_rest_saved(run, uow, tmp_path, capsys):
@@ -206,9 +279,10 @@ def test_a_missing_file_stops_with_status_2(run, tmp_path, capsys):
     assert "cannot read it" in capsys.readouterr().err
 
 
-def test_an_unknown_workspace_is_explained(run, uow, capsys):
+def test_a_workspace_the_database_does_not_serve_is_refused(run, uow, capsys):
+    """A database serving another workspace refuses a new one: most likely a typo."""
     assert run(EXAMPLE_YAML, "--workspace", "T0OTHER") == 2
-    assert "workspace T0OTHER is not in the database yet" in capsys.readouterr().err
+    assert f"this database serves workspace {WORKSPACE}, not T0OTHER" in capsys.readouterr().err
     assert snapshot(uow) == []
 
 
@@ -305,8 +379,8 @@ def test_imported_text_is_cleaned_and_names_match_in_every_script(run, uow, tmp_
     assert teams_and_cities(uow) == [("Über Data", "Warsaw"), ("Café", None)]
     path.write_text("- name: über data\n  leads: [U0A]\n- name: CAFÉ\n  leads: [U0B]\n")
     assert run(path, "--workspace", WORKSPACE) == 0
-    assert "0 added, 2 updated, 0 unchanged, 0 rejected." in capsys.readouterr().out
-    assert teams_and_cities(uow) == [("über data", None), ("CAFÉ", None)]
+    assert "0 added, 0 updated, 2 unchanged, 0 rejected." in capsys.readouterr().out
+    assert teams_and_cities(uow) == [("Über Data", "Warsaw"), ("Café", None)]
 
 
 def teams_and_cities(uow: Callable[[], SqlUnitOfWork]) -> list[tuple[str, str | None]]:

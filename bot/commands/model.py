@@ -63,6 +63,12 @@ CATALOGUE: tuple[Subcommand, ...] = (
         Audience.ORGANISERS,
     ),
     Subcommand(
+        "topics",
+        "topics merge STRAY into TOPIC",
+        "Merge a stray topic (a typo) into an entry of the topic list everywhere.",
+        Audience.ORGANISERS,
+    ),
+    Subcommand(
         "round",
         "round [best|fair|calendar]",
         "Preview an organisation-wide matching round, then send its proposals.",

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.core.blocks import plain
+from bot.core.forms import NEW_TOPICS, NEW_TOPICS_LABEL, NEW_TOPICS_YES
 from bot.core.topics import TopicVocabulary
 
 OPTION_TEXT_LIMIT = 75
@@ -208,6 +209,17 @@ def topic_inputs(
             hint=TOPICS_TYPED_HINT,
         ),
     ]
+
+
+def new_topics_checkbox() -> dict[str, Any]:
+    """Ticked, the topics typed in the forms' "Other topics" boxes are kept though the
+    vocabulary lacks them (see bot.core.forms.check_new_topics)."""
+    return checkboxes(
+        NEW_TOPICS,
+        "New topics",
+        [option(NEW_TOPICS_YES, NEW_TOPICS_LABEL)],
+        hint="Tick only if the topics you typed are not in the menus under another spelling.",
+    )
 
 
 def users_select(

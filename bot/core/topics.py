@@ -3,12 +3,14 @@
 Engineers type topics freely ("K8s", "Machine-Learning", "NodeJS"); matching and listing need one
 canonical spelling per topic. A topic is first folded (case, spacing and punctuation; see
 `fold_topic`), then looked up in the aliases of a vocabulary file the organisers can edit
-(`bot/core/data/topics.yml` documents the format). A topic nobody listed is kept, folded: the
+(`bot/core/data/topics.yml` documents the format). A topic nobody listed is kept, folded, once
+the person confirms it is new (forms offer the closest entries first, see `closest`): the
 vocabulary suggests, it never forbids.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import unicodedata
@@ -120,6 +122,13 @@ class TopicVocabulary:
     def known_topics(self) -> tuple[str, ...]:
         """Every canonical topic of the file, sorted (what select menus offer)."""
         return tuple(sorted(topic for topics in self.categories.values() for topic in topics))
+
+    def closest(self, text: str, limit: int = 2) -> tuple[str, ...]:
+        """The canonical topics spelled most like `text` ("kafak" → kafka), aliases included
+        ("kubernets" → kubernetes via k8s's neighbours), best first; none when nothing is close."""
+        spellings = {topic: topic for topic in self.known_topics()} | dict(self.aliases)
+        close = difflib.get_close_matches(fold_topic(text), spellings, n=limit * 2, cutoff=0.75)
+        return tuple(dict.fromkeys(spellings[spelling] for spelling in close))[:limit]
 
 
 def load_vocabulary(path: Path | str | None = None) -> TopicVocabulary:

@@ -7,7 +7,8 @@ Columns (CSV) or keys (YAML), all but `name` and `leads` optional:
 
 `leads` are Slack user IDs separated by spaces, commas or semicolons (a YAML list works too);
 `blackouts` are periods like `2026-12-14..2026-12-18 release freeze` separated by `;` (or a YAML
-list). Values are taken as text and read by bot.directory, exactly as the form's are, so a value
+list). An empty cell leaves a known team's field as it is; `-` alone clears it. Values are taken
+as text and read by bot.directory, exactly as the form's are, so a value
 YAML would turn into a date, a number or a yes/no is read the same way as in a CSV file.
 
 A file that cannot be read at all raises TeamFileError; a row with unknown keys carries its
@@ -28,6 +29,7 @@ from bot.core.user_text import clean_user_text
 from bot.directory.model import DRAFT_FIELDS, TeamDraft, split_leads
 
 BLACKOUT_SEPARATOR = ";"
+CLEAR = "-"  # a cell holding only this clears the field; an empty cell keeps it
 COLUMNS = DRAFT_FIELDS
 _YAML_NULL = "tag:yaml.org,2002:null"
 

@@ -128,6 +128,13 @@ def _codes(values: Iterable[str | None], known: dict[str, int], missing: int) ->
     return np.array(codes, dtype=np.int32)
 
 
+def stray_topics(org: Organisation) -> frozenset[str]:
+    """Topics that at most one person (learning or teaching) and one opening name."""
+    people = Counter(t for v in org.visitors for t in v.learn | v.teach)
+    openings = Counter(t for o in org.openings for t in o.topics | o.hopes_to_learn)
+    return frozenset(t for t in people.keys() | openings.keys() if people[t] <= 1 >= openings[t])
+
+
 class MatchIndex:
     """An organisation compiled for matching. Build it once per request or round; it is read-only.
 
@@ -173,6 +180,12 @@ class MatchIndex:
         offered = Counter(t for o in org.openings for t in o.topics)
         n = len(org.openings)
         raw = np.array([1 + np.log((1 + n) / (1 + offered[t])) for t in self.topics])
+        # A stray topic (one profile and one opening at most: a typo or a private word) weighs a
+        # share of a topic every opening offers (raw 1), so typos cannot outrank a real fit.
+        stray = stray_topics(org)
+        for position, topic in enumerate(self.topics):
+            if topic in stray:
+                raw[position] = self.weights.stray_topic_share
         self.rarity_of = dict(zip(self.topics, (raw / (1 + np.log(1 + n))).tolist(), strict=True))
         self.rarity = np.array([self.rarity_of[t] for t in self.topics], dtype=np.float32)
 

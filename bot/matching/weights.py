@@ -13,8 +13,11 @@ A pair's score is a sum of points, each part explained to the user:
 
 Rarity is IDF-like: rarity(t) = (1 + ln((1 + N) / (1 + n_t))) / (1 + ln(1 + N)), where N is the
 number of openings and n_t the number offering topic t, so it lies in (0, 1] and a topic few
-openings offer counts more than one every opening offers. Scores are rounded to milli-points
-(integers) so every solver optimises exactly the same numbers.
+openings offer counts more than one every opening offers. A stray topic, one that at most one
+person and at most one opening name (a typo such as "kafak", or a private word), counts only
+stray_topic_share of a topic every opening offers: fewer than 1 / stray_topic_share stray topics
+in common never outweigh one real shared topic. Scores are rounded to milli-points (integers) so
+every solver optimises exactly the same numbers.
 
 In the fair/stable round a host ranks visitors by its own preference:
 
@@ -36,6 +39,7 @@ class ScoreWeights:
 
     topic: float = 10.0
     related_credit: float = 0.4
+    stray_topic_share: float = 0.25
     two_way: float = 4.0
     duration: float = 3.0
     duration_tolerance_weeks: int = 4

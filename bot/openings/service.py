@@ -13,6 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from bot.core.forms import TopicCheck, check_new_topics
 from bot.core.ports import Audit
 from bot.core.topics import TopicVocabulary
 from bot.openings.model import (
@@ -198,6 +199,7 @@ def save_opening(
     actor: Actor,
     draft: OpeningDraft,
     *,
+    topic_check: TopicCheck,
     opening_id: int | None,
     today: date,
     now: datetime,
@@ -224,6 +226,9 @@ def save_opening(
         )
         if team_gone:
             errors["team"] = "That team is not in the directory any more: pick another."
+        kept = () if saved is None else (*saved.draft.topics, *saved.draft.hopes_to_learn)
+        for name in ("topics", "hopes_to_learn"):
+            check_new_topics(errors, name, getattr(draft, name), topic_check, kept=kept)
         if errors:
             return SaveResult(errors)
         if opening_id is None:

@@ -24,6 +24,7 @@ from bot.core.inputs import (
     checkboxes,
     date_input,
     modal,
+    new_topics_checkbox,
     number_input,
     option,
     radio_buttons,
@@ -114,6 +115,7 @@ def opening_modal(form: HostForm, vocabulary: TopicVocabulary) -> dict[str, Any]
             vocabulary,
             required=False,
         ),
+        new_topics_checkbox(),
         radio_buttons(
             "expected_output",
             "Expected output",

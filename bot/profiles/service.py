@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.forms import TopicCheck, check_new_topics
 from bot.core.pause import RESUMED, PauseState, paused_on
 from bot.core.ports import Audit
 from bot.profiles.model import Profile, changed_fields, for_editing, validate_profile
@@ -88,6 +89,7 @@ def save_profile(
     workspace_id: str,
     user_id: str,
     profile: Profile,
+    topic_check: TopicCheck,
     today: date,
     now: datetime,
 ) -> SaveResult:
@@ -100,9 +102,12 @@ def save_profile(
         )
         home_team_found = profile.home_team_id is None or home_team is not None
         errors = validate_profile(profile, today=today, home_team_found=home_team_found)
+        before = uow.people.profile(workspace_id, user_id)
+        kept = () if before is None else (*before.learn_topics, *before.teach_topics)
+        for name in ("learn_topics", "teach_topics"):
+            check_new_topics(errors, name, getattr(profile, name), topic_check, kept=kept)
         if errors:
             return SaveResult(errors)
-        before = uow.people.profile(workspace_id, user_id)
         uow.people.save(workspace_id, user_id, profile, now=now)
         uow.audit.record(
             workspace_id,

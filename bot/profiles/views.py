@@ -20,6 +20,7 @@ from bot.core.inputs import (
     checkboxes,
     date_input,
     modal,
+    new_topics_checkbox,
     option,
     radio_buttons,
     static_select,
@@ -65,6 +66,7 @@ def profile_modal(
         *topic_inputs(
             "teach_topics", "What I can teach", profile.teach_topics, vocabulary, required=False
         ),
+        new_topics_checkbox(),
         text_input(
             "learning_goal",
             "My learning goal, in one sentence",

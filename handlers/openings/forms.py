@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.core.forms import picked_topics
+from bot.core.forms import NEW_TOPICS, NEW_TOPICS_YES, TopicCheck, picked_topics
 from bot.core.ids import parse_id, row_id
 from bot.core.topics import TopicVocabulary
 from bot.openings.model import OpeningDraft
@@ -25,10 +25,12 @@ def register(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         actor = Actor(body["team"]["id"], user_id, deps.settings.is_admin(user_id))
         metadata = body["view"].get("private_metadata", "")
+        form = FormValues(body["view"])
         saved = save_opening(
             deps.uow,
             actor,
-            draft_from_form(FormValues(body["view"]), deps.vocabulary),
+            draft_from_form(form, deps.vocabulary),
+            topic_check=TopicCheck(deps.vocabulary, form.checked(NEW_TOPICS, NEW_TOPICS_YES)),
             opening_id=row_id(metadata) if metadata else None,
             today=deps.today(),
             now=deps.clock.now(),

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.forms import picked_topics
+from bot.core.forms import NEW_TOPICS, NEW_TOPICS_YES, TopicCheck, picked_topics
 from bot.core.ids import row_id
 from bot.core.topics import TopicVocabulary
 from bot.profiles.model import Profile
@@ -32,7 +32,8 @@ def register(app: App, deps: Deps) -> None:
     def submit_profile(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         user_id = body["user"]["id"]
         workspace_id = body["team"]["id"]
-        profile = profile_from_form(FormValues(body["view"]), deps.vocabulary)
+        form = FormValues(body["view"])
+        profile = profile_from_form(form, deps.vocabulary)
         now = deps.clock.now()
         today = now.astimezone(deps.settings.timezone).date()
         saved = save_profile(
@@ -40,6 +41,7 @@ def register(app: App, deps: Deps) -> None:
             workspace_id=workspace_id,
             user_id=user_id,
             profile=profile,
+            topic_check=TopicCheck(deps.vocabulary, form.checked(NEW_TOPICS, NEW_TOPICS_YES)),
             today=today,
             now=now,
         )

@@ -16,6 +16,7 @@ from storage.repositories.people import PeopleRepository
 from storage.repositories.retros import RetroRepository
 from storage.repositories.stats import StatsRepository
 from storage.repositories.teams import TeamRepository
+from storage.repositories.topics import TopicRepository
 
 __all__ = [
     "ApplicationRepository",
@@ -33,6 +34,7 @@ __all__ = [
     "RetroRepository",
     "StatsRepository",
     "TeamRepository",
+    "TopicRepository",
     "TourRepository",
     "WorkspaceRepository",
 ]

@@ -177,6 +177,24 @@ def test_each_problem_shows_next_to_its_field_and_nothing_is_saved(
     assert audit_actions(bot) == []
 
 
+def test_a_topic_the_menu_lacks_is_questioned_until_it_is_ticked_as_new(
+    bot: RunningBot, teams: dict[str, int]
+):
+    typed = {"team": teams["Search"], "topics_other": "kafak", "hopes_to_learn_other": "hermes"}
+    answer = submit(bot, **typed).json()
+    assert answer["response_action"] == "errors"
+    assert answer["errors"] == {
+        "topics_other": "Not in the topic list: kafak (did you mean kafka?). Pick the right ones "
+        "in the menu above, or tick “These are new topics” below to keep them as typed.",
+        "hopes_to_learn_other": "Not in the topic list: hermes. Pick the right ones in the menu "
+        "above, or tick “These are new topics” below to keep them as typed.",
+    }
+    assert openings(bot) == []
+    assert submit(bot, **typed, new_topics=True).body in (b"", b"{}")
+    [saved] = openings(bot)
+    assert (saved.topics, saved.hopes_to_learn) == (["python", "kafka", "kafak"], ["hermes"])
+
+
 def test_an_open_opening_of_the_same_title_in_the_same_team_is_refused(
     bot: RunningBot, teams: dict[str, int]
 ):

@@ -21,6 +21,7 @@ GOOD_FORM: dict[str, Any] = {
     "learn_topics_other": "",
     "teach_topics": [],
     "teach_topics_other": "",
+    "new_topics": False,
     "learning_goal": "Ship a ranking change on my own",
     "available_from": date(2026, 12, 7),
     "available_until": date(2027, 1, 29),
@@ -44,6 +45,7 @@ def state_values(form: dict[str, Any]) -> dict[str, Any]:
         "work_mode": radio,
         "willing_to_travel": lambda v: checkboxes(["yes"] if v else []),
         "looking": lambda v: checkboxes(["yes"] if v else []),
+        "new_topics": lambda v: checkboxes(["yes"] if v else []),
         "available_from": picked_date,
         "available_until": picked_date,
         "snoozed_until": picked_date,
@@ -240,6 +242,7 @@ def test_saving_a_profile_sends_it_back_and_the_form_reopens_with_it(bot: Runnin
         "learn_topics_other": "K8s, Quantum Basket-Weaving; go",
         "teach_topics": ["python"],
         "teach_topics_other": "Chess Openings",
+        "new_topics": True,  # "quantum basket weaving" and "chess openings" are not in the menu
         "preferred_weeks": "6",
         "available_until": date(2027, 2, 26),
         "work_mode": "onsite",
@@ -285,6 +288,7 @@ def test_saving_a_profile_sends_it_back_and_the_form_reopens_with_it(bot: Runnin
     # Resubmitting what was shown changes nothing but is recorded as an update.
     resubmitted = GOOD_FORM | form | {"learn_topics": ["machine learning", "go", "kubernetes"]}
     resubmitted["learn_topics_other"] = "quantum basket weaving"
+    resubmitted["new_topics"] = False  # topics already on the profile need no second tick
     assert submit(bot, **resubmitted).body == b""
     [again] = people(bot)
     assert again.learn_topics == person.learn_topics
@@ -292,6 +296,30 @@ def test_saving_a_profile_sends_it_back_and_the_form_reopens_with_it(bot: Runnin
     # users.info runs after the ack; its answer is stored once the DM is on its way.
     bot.slack.wait_for("chat.postMessage", count=2)
     assert people(bot)[0].timezone == "America/New_York"
+
+
+def test_a_topic_the_menu_lacks_gets_the_closest_entries_and_nothing_is_saved(bot: RunningBot):
+    answer = submit(bot, learn_topics_other="hermes, Kafak", teach_topics_other="pyhton").json()
+    assert answer == {
+        "response_action": "errors",
+        "errors": {
+            "learn_topics_other": "Not in the topic list: hermes, kafak (did you mean kafka?). "
+            "Pick the right ones in the menu above, or tick “These are new topics” below to keep "
+            "them as typed.",
+            "teach_topics_other": "Not in the topic list: pyhton (did you mean python?). "
+            "Pick the right ones in the menu above, or tick “These are new topics” below to keep "
+            "them as typed.",
+        },
+    }
+    assert people(bot) == [] and audit_actions(bot) == []
+
+
+def test_topics_ticked_as_new_are_saved_as_typed(bot: RunningBot):
+    assert submit(bot, learn_topics_other="Hermes", new_topics=True).body == b""
+    assert people(bot)[0].learn_topics == ["python", "hermes"]
+    # An alias is no new topic: it is saved as its vocabulary entry without a tick.
+    assert submit(bot, learn_topics_other="hermes, K8s").body == b""
+    assert people(bot)[0].learn_topics == ["python", "hermes", "kubernetes"]
 
 
 def test_a_user_slack_cannot_describe_still_gets_their_profile_saved(bot: RunningBot):

@@ -5,6 +5,7 @@ from hypothesis import given, settings
 
 from bot.matching import Application, MatchIndex, Obstacle, Tour
 from bot.matching.calendar import monday as absolute_monday
+from bot.matching.index import stray_topics
 from tests.bot.matching.builders import (
     TODAY,
     friday,
@@ -154,7 +155,8 @@ def test_a_related_topic_is_enough_for_partial_credit():
 
 
 def test_rare_topics_count_more_than_common_ones():
-    people = [visitor("ana", learn=("rust", "go"))]
+    # Two people want rust, so it is rare but no stray.
+    people = [visitor("ana", learn=("rust", "go")), visitor("bo", learn=("rust",))]
     offers = [opening(f"go{i}", topics=("go",)) for i in range(4)] + [
         opening("r", topics=("rust",))
     ]
@@ -162,6 +164,34 @@ def test_rare_topics_count_more_than_common_ones():
     pairs = index.feasible_pairs()
     best = index.openings[pairs.opening[np.argmax(pairs.points)]].id
     assert best == "r"
+
+
+def test_two_typos_do_not_outrank_a_real_fit():
+    """The issue's profile: "kafka, hermes, kafak" against a typo opening and kafka openings."""
+    people = [
+        visitor("ana", learn=("kafka", "hermes", "kafak")),
+        visitor("bo", learn=("kafka",)),
+    ]
+    offers = [
+        opening("typos", topics=("hermes", "kafak")),
+        *(opening(f"kafka{i}", topics=("kafka",)) for i in range(3)),
+    ]
+    index = MatchIndex(org(people, offers))
+    assert stray_topics(index.org) == {"hermes", "kafak"}
+    assert index.rarity_sum(["hermes", "kafak"]) < index.rarity_of["kafka"]
+    pairs = index.pairs_of_visitor(index.visitor_pos["ana"])
+    names = [index.openings[o].id for o in pairs.opening.tolist()]
+    points = dict(zip(names, pairs.points.tolist(), strict=True))
+    assert max(points, key=points.__getitem__) == "kafka0"
+    assert points["typos"] < points["kafka0"]
+
+
+def test_a_topic_two_people_or_two_openings_name_is_no_stray():
+    people = [visitor("ana", learn=("hermes",)), visitor("bo", teach=("hermes",))]
+    assert "hermes" not in stray_topics(org(people, []))
+    offers = [opening("a", topics=("kafak",)), opening("b", hopes=("kafak",))]
+    assert "kafak" not in stray_topics(org([], offers))
+    assert {"hermes", "kafak"} <= stray_topics(org(people[:1], offers[:1]))
 
 
 def test_obstacles_name_each_failing_rule():

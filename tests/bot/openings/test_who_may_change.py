@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
+from bot.core.forms import TopicCheck
 from bot.core.topics import default_vocabulary
 from bot.openings.model import OpeningDraft
 from bot.openings.service import (
@@ -53,7 +54,13 @@ def store() -> FakeOpeningStore:
 
 
 def save(store: FakeOpeningStore, who: str, draft: OpeningDraft = DRAFT, **options):
-    arguments = {"opening_id": None, "today": TODAY, "now": NOW, "channel_id": "C0ANN"} | options
+    arguments = {
+        "opening_id": None,
+        "today": TODAY,
+        "now": NOW,
+        "channel_id": "C0ANN",
+        "topic_check": TopicCheck(default_vocabulary()),
+    } | options
     return save_opening(store.unit_of_work, actor(who), draft, **arguments)
 
 

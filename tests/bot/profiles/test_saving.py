@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
+from bot.core.forms import TopicCheck
 from bot.core.pause import RESUMED, PauseState, pause_state
+from bot.core.topics import default_vocabulary
 from bot.profiles.model import Profile
 from bot.profiles.service import PauseOutcome, record_timezone, save_profile, set_pause
 
@@ -64,6 +66,7 @@ def save(store: FakeStore, profile: Profile):
         workspace_id=WORKSPACE,
         user_id=USER,
         profile=profile,
+        topic_check=TopicCheck(default_vocabulary()),
         today=TODAY,
         now=NOW,
     )
