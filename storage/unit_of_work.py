@@ -15,6 +15,7 @@ from storage.repositories import (
     AuditRepository,
     CheckinRepository,
     ExtensionRepository,
+    HistoryRepository,
     InboxRepository,
     MatchingRepository,
     OpeningRepository,
@@ -50,6 +51,7 @@ class SqlReader:
         self.workspaces = WorkspaceRepository(self.session)
         self.inbox = InboxRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.history = HistoryRepository(self.session)
         self.teams = TeamRepository(self.session)
         self.openings = OpeningRepository(self.session)
         self.people = PeopleRepository(self.session)

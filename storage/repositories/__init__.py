@@ -6,7 +6,12 @@ from storage.repositories.applications import (
     TourRepository,
 )
 from storage.repositories.checkins import CheckinRepository
-from storage.repositories.core import AuditRepository, InboxRepository, WorkspaceRepository
+from storage.repositories.core import (
+    AuditRepository,
+    HistoryRepository,
+    InboxRepository,
+    WorkspaceRepository,
+)
 from storage.repositories.matching import MatchingRepository, ProposalRepository
 from storage.repositories.openings import OpeningRepository
 from storage.repositories.outbox import OutboxRepository
@@ -22,6 +27,7 @@ __all__ = [
     "AuditRepository",
     "CheckinRepository",
     "ExtensionRepository",
+    "HistoryRepository",
     "InboxRepository",
     "MatchingRepository",
     "OpeningRepository",
