@@ -14,6 +14,7 @@ from storage.repositories import (
     ApplicationRepository,
     AuditRepository,
     CheckinRepository,
+    ExportRepository,
     ExtensionRepository,
     HistoryRepository,
     InboxRepository,
@@ -52,6 +53,7 @@ class SqlReader:
         self.inbox = InboxRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.history = HistoryRepository(self.session)
+        self.export = ExportRepository(self.session)
         self.teams = TeamRepository(self.session)
         self.openings = OpeningRepository(self.session)
         self.people = PeopleRepository(self.session)

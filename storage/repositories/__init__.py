@@ -12,6 +12,7 @@ from storage.repositories.core import (
     InboxRepository,
     WorkspaceRepository,
 )
+from storage.repositories.export import ExportRepository
 from storage.repositories.matching import MatchingRepository, ProposalRepository
 from storage.repositories.openings import OpeningRepository
 from storage.repositories.outbox import OutboxRepository
@@ -26,6 +27,7 @@ __all__ = [
     "ApplicationRepository",
     "AuditRepository",
     "CheckinRepository",
+    "ExportRepository",
     "ExtensionRepository",
     "HistoryRepository",
     "InboxRepository",
