@@ -45,25 +45,27 @@ class Tracked:
 
     record: str  # what the detail calls it
     fields: tuple[str, ...]  # the columns whose changes are history
-    subject: Callable[[Any], str]  # the visit-level record it belongs to
+    # The visit-level record it belongs to: `{subject}:{row.<subject_key>}`.
+    subject: str
+    subject_key: str = "id"
     # A row that names who made it and when (a card confirmation, whose step records no audit
     # entry of its own when others have yet to confirm): that person and time, not the step's.
     own_step: Callable[[Any], tuple[str, datetime]] | None = None
 
 
+STATUS_AND_DATES = ("status", "starts_on", "ends_on")
 TRACKED: dict[type[Base], Tracked] = {
-    Application: Tracked(
-        "application", ("status", "starts_on", "ends_on"), lambda row: f"application:{row.id}"
-    ),
-    Tour: Tracked("tour", ("status", "starts_on", "ends_on"), lambda row: f"tour:{row.id}"),
-    TourExtension: Tracked("extension", ("status",), lambda row: f"tour:{row.tour_id}"),
+    Application: Tracked("application", STATUS_AND_DATES, "application"),
+    Tour: Tracked("tour", STATUS_AND_DATES, "tour"),
+    TourExtension: Tracked("extension", ("status",), "tour", "tour_id"),
     CardConfirmation: Tracked(
         "card_confirmation",
         ("role",),
-        lambda row: f"application:{row.application_id}",
+        "application",
+        "application_id",
         own_step=lambda row: (row.user_id, row.confirmed_at),
     ),
-    Opening: Tracked("opening", ("status",), lambda row: f"opening:{row.id}"),
+    Opening: Tracked("opening", ("status",), "opening"),
 }
 
 _NOTED = "history_noted"
@@ -125,7 +127,7 @@ def _note_row(session: Session, row: Any, tracked: Tracked, *, created: bool) ->
 def _change(row: Any, tracked: Tracked, *, created: bool, changes: dict[str, list[Any]]) -> Change:
     return Change(
         workspace_id=row.workspace_id,
-        subject=tracked.subject(row),
+        subject=f"{tracked.subject}:{getattr(row, tracked.subject_key)}",
         record=tracked.record,
         record_id=row.id,
         created=created,
@@ -144,9 +146,8 @@ def _note_bulk(state: ORMExecuteState) -> Any:
     values = getattr(state.statement, "_values", None) or {}
     if tracked is None or not {getattr(k, "key", k) for k in values} & set(tracked.fields):
         return None
-    columns = [model.id, model.workspace_id, *(getattr(model, f) for f in tracked.fields)]
-    if tracked.record == "extension":
-        columns.append(TourExtension.tour_id)
+    keys = dict.fromkeys(("id", "workspace_id", tracked.subject_key, *tracked.fields))
+    columns = [getattr(model, key) for key in keys]
     before_query = select(*columns)
     if state.statement.whereclause is not None:  # type: ignore[attr-defined]
         before_query = before_query.where(state.statement.whereclause)  # type: ignore[attr-defined]
