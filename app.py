@@ -37,6 +37,9 @@ from bot.core.clock import Clock, clock_for
 from bot.core.topics import VocabularyError, load_vocabulary
 from bot.directory.team_file import TeamFileError, read_team_file
 from bot.directory.team_import import ImportReport, UnknownWorkspaceError, import_teams
+from bot.export.files import write_table
+from bot.export.model import Dataset, Format
+from bot.export.service import export_table
 from bot.scheduling.service import TourPlanner
 from bot.stats.model import report_periods
 from bot.stats.service import organiser_report
@@ -298,6 +301,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_import_teams(args.file, args.workspace, dry_run=args.dry_run)
     if args.command == "report":
         return run_report(args.since, args.until, args.workspace)
+    if args.command == "export":
+        return run_export(Dataset(args.what), Format(args.format), args.out, args.workspace)
     if args.command == "doctor":
         from infra.doctor import run_doctor  # noqa: PLC0415 - only this command needs it
 
@@ -431,6 +436,27 @@ def _zone_of(workspace: InstalledWorkspace, default: ZoneInfo) -> ZoneInfo:
         return ZoneInfo(workspace.timezone) if workspace.timezone else default
     except (ZoneInfoNotFoundError, ValueError):
         return default
+
+
+def run_export(dataset: Dataset, format: Format, out: Path | None, workspace_id: str | None) -> int:
+    """Writes the data set to `out` or stdout; 2 when the workspace is unknown."""
+    database_url = load_database_url()
+    migrate.upgrade(database_url)
+    engine = create_db_engine(database_url)
+    try:
+        with SqlReader(session_factory(engine)) as uow:
+            if workspace_id is not None and uow.workspaces.get(workspace_id) is None:
+                print(f"tourism: no workspace {workspace_id} in the database.", file=sys.stderr)
+                return 2
+            text = write_table(export_table(uow, dataset, workspace_id), format)
+    finally:
+        engine.dispose()
+    if out is None:
+        sys.stdout.write(text)
+        return 0
+    out.write_text(text, encoding="utf-8")
+    print(f"tourism: wrote {dataset.value} to {out}.", file=sys.stderr)
+    return 0
 
 
 def run_serve(settings: Settings, roles: Roles) -> int:

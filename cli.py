@@ -68,6 +68,20 @@ def parser() -> argparse.ArgumentParser:
         metavar="T0123ABCD",
         help="a Slack workspace ID, repeatable (default: every workspace the bot is installed in)",
     )
+    export = commands.add_parser(
+        "export", help="write one data set as CSV or JSON (see README: Privacy and data)"
+    )
+    export.add_argument(
+        "--what",
+        required=True,
+        choices=("visits", "retros", "openings", "people", "checkins", "audit"),
+        help="the data set",
+    )
+    export.add_argument("--format", required=True, choices=("csv", "json"))
+    export.add_argument("--out", type=Path, metavar="FILE", help="write here, not to stdout")
+    export.add_argument(
+        "--workspace", metavar="T0123ABCD", help="only this Slack workspace (default: all)"
+    )
     return root
 
 

@@ -37,13 +37,18 @@ def user_of(body: dict[str, Any]) -> str | None:
     )
 
 
-def tell(client: WebClient, body: dict[str, Any], text: str) -> None:
+def tell(
+    client: WebClient,
+    body: dict[str, Any],
+    text: str,
+    blocks: list[dict[str, Any]] | None = None,
+) -> None:
     """An answer only the person who clicked (or typed a command) sees: through the
     response_url, else ephemeral in the channel, else (a modal, the Home tab) a DM."""
     user_id = user_of(body) or ""
     if body.get("response_url"):
         answer = WebhookClient(body["response_url"]).send(
-            text=text, response_type="ephemeral", replace_original=False
+            text=text, blocks=blocks, response_type="ephemeral", replace_original=False
         )
         if refusal_of(answer) is None:
             return
@@ -54,11 +59,11 @@ def tell(client: WebClient, body: dict[str, Any], text: str) -> None:
     )
     try:
         if channel:
-            client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+            client.chat_postEphemeral(channel=channel, user=user_id, text=text, blocks=blocks)
             return
     except SlackApiError as error:
         log.info("ephemeral answer failed (%s), sending a DM instead", error.response["error"])
-    client.chat_postMessage(channel=user_id, text=text)
+    client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
 
 
 def workspace_of(body: dict[str, Any]) -> str:

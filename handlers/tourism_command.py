@@ -13,6 +13,7 @@ from handlers.applications import extension_commands
 from handlers.command_request import CommandRequest, SubcommandHandler
 from handlers.directory import commands as teams_command
 from handlers.help import commands as help_command
+from handlers.history import commands as history_command
 from handlers.home import status_command
 from handlers.matching import commands as matching_commands
 from handlers.openings import commands as openings_command
@@ -24,6 +25,7 @@ from infra.deps import Deps
 SUBCOMMAND_HANDLERS: dict[str, SubcommandHandler] = {
     **extension_commands.SUBCOMMANDS,
     **help_command.SUBCOMMANDS,
+    **history_command.SUBCOMMANDS,
     **matching_commands.SUBCOMMANDS,
     **openings_command.SUBCOMMANDS,
     **profile_command.SUBCOMMANDS,

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.history import keep_history
 from storage.matching_stamp import keep_matching_stamps
 
 # Execution options of a read-only transaction: PostgreSQL refuses writes in it
@@ -67,5 +68,6 @@ def _sqlite_begin(connection: Connection) -> None:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     sessions = sessionmaker(engine, expire_on_commit=False)
+    keep_history(sessions)  # before the stamps: their bump stays the transaction's last lock
     keep_matching_stamps(sessions)
     return sessions

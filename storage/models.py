@@ -472,7 +472,12 @@ class ShippedItem(WorkspaceScoped, Base):
 
 
 class AuditEntry(WorkspaceScoped, Base):
+    """A step someone took, or a state change it made (storage/history.py: `subject` is then the
+    visit-level record, `detail` the change with its before and after values)."""
+
     __tablename__ = "audit_log"
+    # A visit's history is read by subject.
+    __table_args__ = (Index("ix_audit_log_workspace_subject", "workspace_id", "subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_user_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))

@@ -14,7 +14,9 @@ from storage.repositories import (
     ApplicationRepository,
     AuditRepository,
     CheckinRepository,
+    ExportRepository,
     ExtensionRepository,
+    HistoryRepository,
     InboxRepository,
     MatchingRepository,
     OpeningRepository,
@@ -51,6 +53,8 @@ class SqlReader:
         self.workspaces = WorkspaceRepository(self.session)
         self.inbox = InboxRepository(self.session)
         self.audit = AuditRepository(self.session)
+        self.history = HistoryRepository(self.session)
+        self.export = ExportRepository(self.session)
         self.teams = TeamRepository(self.session)
         self.openings = OpeningRepository(self.session)
         self.people = PeopleRepository(self.session)

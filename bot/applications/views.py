@@ -22,6 +22,7 @@ from bot.core.calendar import AbsenceCheck, Period
 from bot.core.deciders import Deciders
 from bot.core.inputs import date_input, modal, text_input
 from bot.core.reminders import REMIND_AFTER_WORKING_DAYS
+from bot.history.views import HISTORY
 
 HOST_ACCEPT = "host_accept"
 HOST_DECLINE = "host_decline"
@@ -255,9 +256,15 @@ def _host_request(view: VisitSnapshot) -> Message:
         actions(
             button("Accept", HOST_ACCEPT, view.application_id, style="primary"),
             button("Decline…", HOST_DECLINE, view.application_id),
+            _history_button(view),
         )
     )
     return {"text": "A visitor would like to join your team", "blocks": blocks}
+
+
+def _history_button(view: VisitSnapshot) -> dict[str, Any]:
+    """For the leads and organisers (and the visitor) who see this visit's messages."""
+    return button("History", HISTORY, view.application_id)
 
 
 def _profile_line(view: VisitSnapshot) -> str:
@@ -283,6 +290,7 @@ def _home_request(view: VisitSnapshot) -> Message:
         actions(
             button(agree_text, HOME_AGREE, view.application_id, style=None if over else "primary"),
             button("Decline…", HOME_DECLINE, view.application_id),
+            _history_button(view),
         )
     )
     return {"text": "Can your teammate be away for a visit?", "blocks": blocks}
@@ -385,7 +393,9 @@ def _confirmed(view: VisitSnapshot) -> Message:
                 f"{_dates(view)}. Everyone confirmed the visit card above."
             ),
             context("I'll send the kickoff note on the first day and check in every week."),
-            actions(button("Change dates…", CHANGE_DATES, view.application_id)),
+            actions(
+                button("Change dates…", CHANGE_DATES, view.application_id), _history_button(view)
+            ),
         ],
     }
 
@@ -397,7 +407,9 @@ def _booked_card(view: VisitSnapshot) -> Message:
         "blocks": [
             *visit_card_blocks(view),
             context(":white_check_mark: Booked: everyone confirmed this card."),
-            actions(button("Change dates…", CHANGE_DATES, view.application_id)),
+            actions(
+                button("Change dates…", CHANGE_DATES, view.application_id), _history_button(view)
+            ),
         ],
     }
 

@@ -57,6 +57,11 @@ CATALOGUE: tuple[Subcommand, ...] = (
         "Tell only the two team leads you might like to stay on; `off` takes it back.",
     ),
     Subcommand(
+        "history",
+        "history APPLICATION-ID | history visit VISIT-ID",
+        "Every change of a visit: who changed what, when, from what to what.",
+    ),
+    Subcommand(
         "team",
         "team add|edit NAME|list|remove NAME",
         "Keep the team directory: leads, channel, away cap, blackouts, sprints, host limits.",

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     # Annotations only: each feature owns the protocol of its repository.
     from bot.directory.ports import Teams
+    from bot.history.ports import HistoryLog
     from bot.openings.service import Openings
     from bot.profiles.service import People
     from bot.scheduling.ports import Outbox, Pace
@@ -81,6 +82,8 @@ class ReadOnlyUnitOfWork(Protocol):
     def inbox(self) -> Inbox: ...
     @property
     def audit(self) -> Audit: ...
+    @property
+    def history(self) -> HistoryLog: ...
     @property
     def teams(self) -> Teams: ...
     @property

@@ -6,7 +6,13 @@ from storage.repositories.applications import (
     TourRepository,
 )
 from storage.repositories.checkins import CheckinRepository
-from storage.repositories.core import AuditRepository, InboxRepository, WorkspaceRepository
+from storage.repositories.core import (
+    AuditRepository,
+    HistoryRepository,
+    InboxRepository,
+    WorkspaceRepository,
+)
+from storage.repositories.export import ExportRepository
 from storage.repositories.matching import MatchingRepository, ProposalRepository
 from storage.repositories.openings import OpeningRepository
 from storage.repositories.outbox import OutboxRepository
@@ -22,7 +28,9 @@ __all__ = [
     "ApplicationRepository",
     "AuditRepository",
     "CheckinRepository",
+    "ExportRepository",
     "ExtensionRepository",
+    "HistoryRepository",
     "InboxRepository",
     "MatchingRepository",
     "OpeningRepository",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +10,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.history.model import HistoryEntry
 from bot.workspaces.service import InstalledWorkspace
+from storage.history import HISTORY_ACTIONS, history_entry
 from storage.models import AuditEntry, InboxEvent, Workspace
 
 
@@ -194,9 +197,33 @@ class AuditRepository:
         )
 
     def actions(self, workspace_id: str) -> list[str]:
+        """The steps recorded, oldest first (the state changes they made are in `history`)."""
         query = (
             select(AuditEntry.action)
-            .where(AuditEntry.workspace_id == workspace_id)
+            .where(
+                AuditEntry.workspace_id == workspace_id,
+                AuditEntry.action.not_in(HISTORY_ACTIONS),
+            )
             .order_by(AuditEntry.id)
         )
         return list(self.session.scalars(query))
+
+
+class HistoryRepository:
+    """The state changes storage/history.py wrote to the audit log."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def of_subjects(self, workspace_id: str, subjects: Sequence[str]) -> list[HistoryEntry]:
+        """The state changes of these subjects (`application:12`, `tour:5`), oldest first."""
+        query = (
+            select(AuditEntry)
+            .where(
+                AuditEntry.workspace_id == workspace_id,
+                AuditEntry.subject.in_(subjects),
+                AuditEntry.action.in_(HISTORY_ACTIONS),
+            )
+            .order_by(AuditEntry.id)  # the order they happened in, whatever clock they name
+        )
+        return [history_entry(row) for row in self.session.scalars(query)]

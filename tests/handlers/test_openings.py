@@ -9,9 +9,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
-from storage.models import AuditEntry
 from tests.conftest import ORGANISER, RunningBot
 from tests.support.openings import (
     BUDDY,
@@ -66,7 +64,7 @@ def submit_values_of(view: dict[str, Any], team_id: int) -> dict[str, Any]:
 
 def audit_actions(bot: RunningBot) -> list[str]:
     with bot.deps.uow() as uow:
-        return list(uow.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+        return uow.audit.actions(bot.slack.team_id)  # the steps, not the history they made
 
 
 def list_command(bot: RunningBot, text: str, user_id: str = ENGINEER) -> dict[str, Any]:
