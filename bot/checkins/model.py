@@ -1,16 +1,18 @@
 """The weekly check-in: what a visitor may answer, and when the answers call for someone's help.
 
 A check-in asks three things (how the week went, roughly how much of it went to meetings, how
-often the home team pulled the visitor back); each is answered once, by its own click. Two low
-answers in a row, or more than half the week in meetings twice, alert the organisers: the rules
-below say which weeks call for an alert, the caller records it with the answer. Every alert
-("Need help" included) becomes outbox rows keyed by its occurrence, so the deliverer sends it
-once, retrying until it is through.
+often the home team pulled the visitor back); each is answered once, by its own click. Each
+worrying answer goes to the person who can act on it (`WHO_CAN_ACT`): a low week to the buddy and
+the host lead, a week mostly in meetings to the host lead, a visitor often pulled back to their
+home lead. When a signal repeats (two low answers in a row, more than half the week in meetings
+twice, often pulled back twice) the organisers are told as well: the rules below say which weeks
+call for that, the caller records it with the answer. Every alert becomes outbox rows keyed by
+its occurrence, so the deliverer sends it once, retrying until it is through.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -63,9 +65,46 @@ ANSWERS: dict[Question, type[StrEnum]] = {
 
 
 class AlertKind(StrEnum):
-    HELP = "help"  # "Need help": to the buddy and the host leads
-    LOW_MOOD = "low_mood"  # two low answers in a row: to the organisers
-    MEETINGS = "meetings"  # more than half the week in meetings twice: to the organisers
+    HELP = "help"  # "Need help", with what the visitor wrote
+    SO_SO = "so_so"  # a so-so week
+    BUSY = "busy"  # more than half the week in meetings
+    PULLED = "pulled"  # the home team pulled the visitor back often
+    LOW_MOOD = "low_mood"  # two low answers in a row
+    MEETINGS = "meetings"  # more than half the week in meetings, twice
+    PULLS = "pulls"  # often pulled back, twice
+
+
+class Role(StrEnum):
+    """The people around a visit an alert can go to."""
+
+    BUDDY = "buddy"
+    HOST_LEADS = "host_leads"
+    HOME_LEADS = "home_leads"
+    ORGANISERS = "organisers"
+
+
+# Who can act on each signal (the check-in's consent wording, views.WHO_SEES, says the same).
+WHO_CAN_ACT: dict[AlertKind, tuple[Role, ...]] = {
+    AlertKind.HELP: (Role.BUDDY, Role.HOST_LEADS),
+    AlertKind.SO_SO: (Role.BUDDY, Role.HOST_LEADS),
+    AlertKind.BUSY: (Role.HOST_LEADS,),
+    AlertKind.PULLED: (Role.HOME_LEADS,),
+    AlertKind.LOW_MOOD: (Role.ORGANISERS,),
+    AlertKind.MEETINGS: (Role.ORGANISERS,),
+    AlertKind.PULLS: (Role.ORGANISERS,),
+}
+
+# The signal one answer gives on its own ("Need help" is asked for through its modal).
+WEEK_SIGNALS: dict[StrEnum, AlertKind] = {
+    Mood.SO_SO: AlertKind.SO_SO,
+    MeetingsShare.OVER_HALF: AlertKind.BUSY,
+    PulledBack.OFTEN: AlertKind.PULLED,
+}
+
+
+def week_signal(answer: StrEnum) -> AlertKind | None:
+    """The alert a single answer calls for, if any."""
+    return WEEK_SIGNALS.get(answer)
 
 
 @dataclass(frozen=True)
@@ -87,6 +126,7 @@ class WeekAnswer:
     details: str = ""
     low_mood_alerted: bool = False
     meetings_alerted: bool = False
+    pulls_alerted: bool = False
 
     def answered(self, question: Question) -> bool:
         return self.value_of(question) is not None
@@ -156,9 +196,24 @@ def organiser_alerts(answers: Sequence[WeekAnswer]) -> list[DueAlert]:
 
     Two low moods in a row: one alert per run of consecutive low answers (a run that grows, even
     backwards when an earlier week is answered late, is still the same occurrence). More than half
-    the week in meetings: one alert once it has happened in two weeks, whether or not in a row.
+    the week in meetings, or often pulled back by the home team: one alert once it has happened
+    in two weeks, whether or not in a row.
     """
-    return _low_mood_alerts(answers) + _meetings_alerts(answers)
+    return (
+        _low_mood_alerts(answers)
+        + _twice(
+            answers,
+            AlertKind.MEETINGS,
+            showed=lambda a: a.meetings is MeetingsShare.OVER_HALF,
+            alerted=lambda a: a.meetings_alerted,
+        )
+        + _twice(
+            answers,
+            AlertKind.PULLS,
+            showed=lambda a: a.pulled_back is PulledBack.OFTEN,
+            alerted=lambda a: a.pulls_alerted,
+        )
+    )
 
 
 def _low_mood_alerts(answers: Sequence[WeekAnswer]) -> list[DueAlert]:
@@ -178,11 +233,17 @@ def _low_mood_alerts(answers: Sequence[WeekAnswer]) -> list[DueAlert]:
     ]
 
 
-def _meetings_alerts(answers: Sequence[WeekAnswer]) -> list[DueAlert]:
-    busy = sorted(a.week for a in answers if a.meetings is MeetingsShare.OVER_HALF)
-    if len(busy) < 2 or any(a.meetings_alerted for a in answers):
+def _twice(
+    answers: Sequence[WeekAnswer],
+    kind: AlertKind,
+    *,
+    showed: Callable[[WeekAnswer], bool],
+    alerted: Callable[[WeekAnswer], bool],
+) -> list[DueAlert]:
+    weeks = sorted(a.week for a in answers if showed(a))
+    if len(weeks) < 2 or any(alerted(a) for a in answers):
         return []
-    return [DueAlert(AlertKind.MEETINGS, tuple(busy))]
+    return [DueAlert(kind, tuple(weeks))]
 
 
 def plan_alert(alert: Alert, state: CheckinState, now: datetime) -> list[PlannedMessage]:
@@ -191,8 +252,10 @@ def plan_alert(alert: Alert, state: CheckinState, now: datetime) -> list[Planned
     tour_id, week = state.ref.tour_id, alert.weeks[-1]
     if alert.kind is AlertKind.HELP:
         occurrence = f"checkin_help:{week}"
-    else:
+    elif Role.ORGANISERS in WHO_CAN_ACT[alert.kind]:
         occurrence = f"checkin_alert:{alert.kind}:{week}"
+    else:
+        occurrence = f"checkin_signal:{alert.kind}:{week}"
     payload = {
         "tour_id": tour_id,
         "visitor": state.visitor,

@@ -2,9 +2,10 @@
 
 Each takes one unit of work and commits it. Only the tour's visitor may answer (decided from the
 acting user, never from the button). The outcome carries the check-in as it now stands (to
-replace the message's buttons). Alerts ("Need help", and the organisers' when the answers call
-for one) are planned as outbox rows in the same transaction as the answer that called for them:
-the deliverer sends each occurrence once, retrying until it is through.
+replace the message's buttons). Alerts (a worrying answer to whoever can act on it, and the
+organisers' when a signal repeats) are planned as outbox rows in the same transaction as the
+answer that called for them: the deliverer sends each occurrence once, retrying until it is
+through.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from bot.applications.service import Context
 from bot.checkins.model import (
     SHOWN_SHIPPED,
+    WHO_CAN_ACT,
     Alert,
     AlertKind,
     CheckinRef,
@@ -23,12 +25,14 @@ from bot.checkins.model import (
     Mood,
     PulledBack,
     Question,
+    Role,
     WeekAnswer,
     organiser_alerts,
     parse_answer,
     plan_alert,
     validate_help,
     validate_shipped,
+    week_signal,
     weeks_in,
 )
 from bot.core.forms import one_item_a_line
@@ -55,6 +59,7 @@ class _Visit:
     visitor: str
     opening: Any
     host: Any
+    home: Any
 
 
 def _load(uow: Any, ctx: Context, ref: CheckinRef, *, lock: bool = True) -> _Visit | CheckinOutcome:
@@ -64,7 +69,7 @@ def _load(uow: Any, ctx: Context, ref: CheckinRef, *, lock: bool = True) -> _Vis
     parts = uow.outbox.tour_parts(tour.id) if tour is not None else None
     if parts is None:
         return refused("This check-in belongs to a visit that no longer exists.")
-    tour, person, opening, host, _home = parts
+    tour, person, opening, host, home = parts
     if ctx.actor != person.user_id:
         return refused(
             "Only the visitor answers their check-in. If you are worried about how the visit "
@@ -72,7 +77,7 @@ def _load(uow: Any, ctx: Context, ref: CheckinRef, *, lock: bool = True) -> _Vis
         )
     if not 1 <= ref.week <= weeks_in(tour.starts_on, tour.ends_on):
         return refused("That week is not part of your visit.")
-    return _Visit(tour, person.user_id, opening, host)
+    return _Visit(tour, person.user_id, opening, host, home)
 
 
 def _already(ref: CheckinRef) -> CheckinOutcome:
@@ -111,6 +116,7 @@ def _week_answer(row: Any) -> WeekAnswer:
         details=row.details,
         low_mood_alerted=row.low_mood_alerted_at is not None,
         meetings_alerted=row.meetings_alerted_at is not None,
+        pulls_alerted=row.pulls_alerted_at is not None,
     )
 
 
@@ -152,7 +158,9 @@ def record_answer(
     ):
         return _already(ref)
     _audit(uow, ctx, ref, "checkin_answered", {"question": str(question), "answer": str(value)})
-    return _recorded(uow, ctx, loaded, ref, [])
+    signal = week_signal(value)
+    alerts = [] if signal is None else [_alert(loaded, ctx, signal, (ref.week,))]
+    return _recorded(uow, ctx, loaded, ref, alerts)
 
 
 def ask_for_help(uow: Any, ctx: Context, ref: CheckinRef, details: str) -> CheckinOutcome:
@@ -177,13 +185,28 @@ def ask_for_help(uow: Any, ctx: Context, ref: CheckinRef, details: str) -> Check
     if not recorded:
         return _already(ref)
     _audit(uow, ctx, ref, "checkin_answered", {"question": "mood", "answer": "need_help"})
-    helpers = _helpers(loaded, ctx.organisers)
-    return _recorded(uow, ctx, loaded, ref, [Alert(AlertKind.HELP, (ref.week,), helpers, details)])
+    alert = _alert(loaded, ctx, AlertKind.HELP, (ref.week,), details)
+    return _recorded(uow, ctx, loaded, ref, [alert])
 
 
-def _helpers(visit: _Visit, organisers: frozenset[str]) -> tuple[str, ...]:
-    people = {visit.tour.buddy_user_id, *(lead.user_id for lead in visit.host.leads)}
-    people -= {None, visit.visitor}
+def _alert(
+    visit: _Visit, ctx: Context, kind: AlertKind, weeks: tuple[int, ...], details: str = ""
+) -> Alert:
+    """The alert, to whoever can act on it (the organisers when the visit has nobody in that
+    role: a signal never goes nowhere)."""
+    return Alert(kind, weeks, _people_in(visit, ctx.organisers, WHO_CAN_ACT[kind]), details)
+
+
+def _people_in(
+    visit: _Visit, organisers: frozenset[str], roles: tuple[Role, ...]
+) -> tuple[str, ...]:
+    holders = {
+        Role.BUDDY: {visit.tour.buddy_user_id},
+        Role.HOST_LEADS: {lead.user_id for lead in visit.host.leads},
+        Role.HOME_LEADS: {lead.user_id for lead in visit.home.leads} if visit.home else set(),
+        Role.ORGANISERS: set(organisers),
+    }
+    people = set().union(*(holders[role] for role in roles)) - {None, visit.visitor}
     return tuple(sorted(person for person in people if person)) or tuple(sorted(organisers))
 
 
@@ -194,7 +217,7 @@ def _recorded(
     answers = [_week_answer(row) for row in uow.checkins.answers(visit.tour.id)]
     for due in organiser_alerts(answers):
         if uow.checkins.claim_alert(visit.tour.id, due.recorded_on, str(due.kind), ctx.now):
-            alerts.append(Alert(due.kind, due.weeks, tuple(sorted(ctx.organisers))))
+            alerts.append(_alert(visit, ctx, due.kind, due.weeks))
             _audit(uow, ctx, ref, "checkin_alert", {"kind": str(due.kind), "weeks": due.weeks})
     state = _state(uow, visit, ref)
     planned = [message for alert in alerts for message in plan_alert(alert, state, ctx.now)]

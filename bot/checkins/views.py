@@ -69,6 +69,14 @@ QUESTIONS: dict[Question, tuple[str, str, dict[Any, str]]] = {
     ),
 }
 
+# What the visitor agrees to by answering: who hears which answer (model.WHO_CAN_ACT).
+WHO_SEES = (
+    "*Who sees your answers:* a so-so week or a call for help goes to your buddy and the host "
+    "team's lead; more than half the week in meetings to the host team's lead; being pulled "
+    "back often to your home team's lead. When one of these happens again, the organisers are "
+    "told too. Your home team's lead also sees your latest answers on their Home tab."
+)
+
 BLOCK_PREFIX = "checkin"
 Message = dict[str, Any]
 
@@ -177,6 +185,7 @@ def checkin_message(state: CheckinState) -> Message:
             f"Week {ref.week} · *{escape(state.opening_title)}* with *{escape(state.host_team)}*"
             f", until {state.ends_on:%a %-d %b}"
         ),
+        context(WHO_SEES),
     ]
     return {"text": f"How did week {ref.week} of your visit go?", "blocks": blocks}
 
@@ -235,31 +244,59 @@ def _weeks(weeks: Sequence[int]) -> str:
 
 
 def alert_message(alert: Alert, *, visitor_id: str, host_team: str, opening_title: str) -> Message:
-    """The DM of an alert, rendered by the deliverer (bot/views/scheduled.py)."""
+    """The DM of an alert, rendered by the deliverer (bot/scheduling/views.py)."""
     visitor = user_mention(visitor_id)
     visit = f"their visit to *{escape(host_team)}* (*{escape(opening_title)}*)"
+    weeks = _weeks(alert.weeks)
     if alert.kind is AlertKind.HELP:
         quoted = "\n".join(f">{escape(line)}" for line in alert.details.splitlines())
-        return {
-            "text": "Your visitor asked for help",
-            "blocks": [
-                section(f"{visitor} asked for help in {_weeks(alert.weeks)} of {visit}:\n{quoted}"),
-                context(
-                    "You are their buddy or a lead of the host team: a short chat today helps."
-                ),
-            ],
-        }
-    if alert.kind is AlertKind.LOW_MOOD:
-        text = (
-            f"{visitor} answered So-so or Need help {len(alert.weeks)} check-ins in a row "
-            f"({_weeks(alert.weeks)}) of {visit}. Perhaps talk to them and their host lead."
+        return _alert(
+            "Your visitor asked for help",
+            f"{visitor} asked for help in {weeks} of {visit}:\n{quoted}",
+            "You are their buddy or a lead of the host team: a short chat today helps.",
         )
-        return {
-            "text": "A visitor's check-ins have been low twice in a row",
-            "blocks": [section(text)],
-        }
-    text = (
-        f"{visitor} spent more than half the week in meetings in {_weeks(alert.weeks)} of "
-        f"{visit}. A visit is for learning by doing: perhaps talk to the host lead."
-    )
-    return {"text": "A visitor is stuck in meetings", "blocks": [section(text)]}
+    text, why = _ALERT_TEXTS[alert.kind]
+    return _alert(text, why.format(visitor=visitor, visit=visit, weeks=weeks, n=len(alert.weeks)))
+
+
+def _alert(text: str, body: str, note: str = "") -> Message:
+    blocks = [section(body)]
+    if note:
+        blocks.append(context(note))
+    return {"text": text, "blocks": blocks}
+
+
+# The notification text and the message of each alert but "Need help" (which quotes the visitor).
+_ALERT_TEXTS = {
+    AlertKind.SO_SO: (
+        "Your visitor's week was so-so",
+        "{visitor} said {weeks} of {visit} was so-so. You are their buddy or a lead of the host "
+        "team: ask them what would make next week better.",
+    ),
+    AlertKind.BUSY: (
+        "Your visitor spent most of the week in meetings",
+        "{visitor} spent more than half of {weeks} of {visit} in meetings. You lead the host "
+        "team: a visit is for learning by doing, so free their time for pairing and real work.",
+    ),
+    AlertKind.PULLED: (
+        "Your team keeps pulling your visitor back",
+        "{visitor} says their home team pulled them back often in {weeks} of {visit}. You lead "
+        "their home team: keep their time free until the visit ends, or agree a change with "
+        "them.",
+    ),
+    AlertKind.LOW_MOOD: (
+        "A visitor's check-ins have been low twice in a row",
+        "{visitor} answered So-so or Need help {n} check-ins in a row ({weeks}) of {visit}. "
+        "Their buddy and host lead were told each week; perhaps talk to them too.",
+    ),
+    AlertKind.MEETINGS: (
+        "A visitor is stuck in meetings",
+        "{visitor} spent more than half the week in meetings in {weeks} of {visit}. The host "
+        "lead was told each week; perhaps talk to them: a visit is for learning by doing.",
+    ),
+    AlertKind.PULLS: (
+        "A visitor is often pulled back by their home team",
+        "{visitor} was pulled back often by their home team in {weeks} of {visit}. Their home "
+        "lead was told each week; perhaps talk to them about protecting the visit.",
+    ),
+}
