@@ -27,6 +27,11 @@ HELP_ALERT = "Your visitor asked for help"
 
 @pytest.fixture
 def tour_id(bot: RunningBot) -> int:
+    return seed_visit(bot)
+
+
+def seed_visit(bot: RunningBot) -> int:
+    """A four-week visit, planned: its visitor has a buddy, a host lead and a home lead."""
     for user in (VISITOR, BUDDY, LEAD, HOME_LEAD):
         bot.slack.add_user(user, tz="Europe/Warsaw")
     settings = bot.deps.settings
