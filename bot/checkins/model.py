@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from bot.core.forms import one_item_a_line
 from bot.scheduling.planning import Kind, PlannedMessage
@@ -285,10 +286,15 @@ def plan_alert(alert: Alert, state: CheckinState, now: datetime) -> list[Planned
 
 
 def validate_help(details: str) -> dict[str, str]:
-    if not details:
-        return {"details": "Say in a few words what would help: your buddy and host lead read it."}
-    if len(details) > HELP_DETAILS_LIMIT:
-        return {"details": f"Keep it under {HELP_DETAILS_LIMIT} characters."}
+    ask = "Say in a few words what would help: your buddy and host lead read it."
+    return _note_errors("details", details, ask, HELP_DETAILS_LIMIT)
+
+
+def _note_errors(field: str, text: str, ask: str, limit: int) -> dict[str, str]:
+    if not text:
+        return {field: ask}
+    if len(text) > limit:
+        return {field: f"Keep it under {limit} characters."}
     return {}
 
 
@@ -303,3 +309,90 @@ def validate_shipped(text: str) -> dict[str, str]:
         which = ", ".join(map(str, too_long))
         return {"items": f"Keep each item under {SHIPPED_ITEM_LENGTH} characters (item {which})."}
     return {}
+
+
+# --- the host lead's mid-visit answer -----------------------------------------------------------
+
+MIDPOINT_NOTE_LIMIT = 2000
+
+
+class HostView(StrEnum):
+    """How the host lead sees the visit halfway through."""
+
+    FINE = "fine"
+    CONCERNS = "concerns"
+
+
+@dataclass(frozen=True)
+class Midpoint:
+    """The visit as the mid-visit message to the host lead shows it."""
+
+    tour_id: int
+    visitor: str
+    buddy: str | None
+    host_team: str
+    opening_title: str
+    ends_on: date
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Midpoint:
+        return cls(
+            tour_id=payload["tour_id"],
+            visitor=payload["visitor"],
+            buddy=payload.get("buddy"),
+            host_team=payload["host_team"],
+            opening_title=payload["opening_title"],
+            ends_on=date.fromisoformat(payload["ends_on"]),
+        )
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "tour_id": self.tour_id,
+            "visitor": self.visitor,
+            "buddy": self.buddy,
+            "host_team": self.host_team,
+            "opening_title": self.opening_title,
+            "ends_on": self.ends_on.isoformat(),
+        }
+
+
+def told_of_midpoint(
+    midpoint: Midpoint, view: HostView, lead: str, organisers: frozenset[str]
+) -> tuple[str, ...]:
+    """The buddy hears the host lead's answer (unless the lead is the buddy); the organisers
+    hear concerns too, so that a worried host is never left on their own."""
+    people = {midpoint.buddy} - {None, lead, midpoint.visitor}
+    if view is HostView.CONCERNS:
+        people |= set(organisers) - {lead}
+    return tuple(sorted(person for person in people if person))
+
+
+def plan_midpoint_answer(
+    midpoint: Midpoint,
+    view: HostView,
+    note: str,
+    *,
+    lead: str,
+    recipients: Sequence[str],
+    now: datetime,
+) -> list[PlannedMessage]:
+    """One DM to each recipient, due now; one answer per lead (a second click changes nothing
+    already sent)."""
+    payload = midpoint.payload() | {"view": str(view), "note": note, "lead": lead}
+    return [
+        PlannedMessage(
+            unique_key=f"tour:{midpoint.tour_id}:midpoint_answer:{lead}:{recipient}",
+            kind=Kind.ALERT,
+            recipient=recipient,
+            due_at=now,
+            content_key="midpoint_answer",
+            payload=payload,
+            tour_id=midpoint.tour_id,
+        )
+        for recipient in recipients
+    ]
+
+
+def validate_concerns(note: str) -> dict[str, str]:
+    ask = "Say in a few words what worries you: the buddy and the organisers read it."
+    return _note_errors("note", note, ask, MIDPOINT_NOTE_LIMIT)

@@ -21,7 +21,9 @@ from bot.checkins.model import (
     AlertKind,
     CheckinRef,
     CheckinState,
+    HostView,
     MeetingsShare,
+    Midpoint,
     Mood,
     PulledBack,
     Question,
@@ -30,6 +32,9 @@ from bot.checkins.model import (
     organiser_alerts,
     parse_answer,
     plan_alert,
+    plan_midpoint_answer,
+    told_of_midpoint,
+    validate_concerns,
     validate_help,
     validate_shipped,
     week_signal,
@@ -252,3 +257,66 @@ def _audit(uow: Any, ctx: Context, ref: CheckinRef, action: str, detail: dict[st
         subject=f"tour:{ref.tour_id}",
         detail={"week": ref.week, **detail},
     )
+
+
+# --- the host lead's mid-visit answer ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MidpointOutcome:
+    midpoint: Midpoint | None = None
+    view: HostView | None = None
+    told: tuple[str, ...] = ()
+    refusal: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def midpoint_of(uow: Any, ctx: Context, tour_id: int | None) -> Midpoint | MidpointOutcome:
+    """The visit, or why this person may not answer for its host team (decided from the acting
+    user: only a lead of the host team answers, and never about their own visit)."""
+    found = uow.tours.get(ctx.workspace_id, tour_id) if tour_id is not None else None
+    parts = uow.outbox.tour_parts(found.id) if found is not None else None
+    if parts is None or parts[0].status == "cancelled":
+        return MidpointOutcome(refusal="This visit was cancelled or no longer exists.")
+    tour, person, opening, host, _home = parts
+    if ctx.actor not in {lead.user_id for lead in host.leads} or ctx.actor == person.user_id:
+        return MidpointOutcome(
+            refusal="Only a lead of the host team answers how the visit is going from the "
+            "host team's side. If you have something to add, tell the visitor's buddy or the "
+            "organisers."
+        )
+    return Midpoint(
+        tour_id=tour.id,
+        visitor=person.user_id,
+        buddy=tour.buddy_user_id,
+        host_team=host.name,
+        opening_title=opening.title,
+        ends_on=tour.ends_on,
+    )
+
+
+def answer_midpoint(
+    uow: Any, ctx: Context, tour_id: int | None, view: HostView, note: str = ""
+) -> MidpointOutcome:
+    """The host lead's answer reaches the buddy, and with concerns the organisers: outbox rows
+    planned in the same transaction, sent by the deliverer."""
+    if view is HostView.CONCERNS and (errors := validate_concerns(note)):
+        return MidpointOutcome(errors=errors)
+    midpoint = midpoint_of(uow, ctx, tour_id)
+    if isinstance(midpoint, MidpointOutcome):
+        return midpoint
+    told = told_of_midpoint(midpoint, view, ctx.actor, ctx.organisers)
+    planned = plan_midpoint_answer(
+        midpoint, view, note, lead=ctx.actor, recipients=told, now=ctx.now
+    )
+    uow.outbox.upsert(ctx.workspace_id, planned)
+    uow.audit.record(
+        ctx.workspace_id,
+        action="midpoint_answered",
+        actor_user_id=ctx.actor,
+        now=ctx.now,
+        subject=f"tour:{midpoint.tour_id}",
+        detail={"view": str(view)},
+    )
+    uow.commit()
+    return MidpointOutcome(midpoint=midpoint, view=view, told=told)

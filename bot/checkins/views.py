@@ -14,19 +14,22 @@ from typing import Any
 
 from bot.checkins.model import (
     HELP_DETAILS_LIMIT,
+    MIDPOINT_NOTE_LIMIT,
     SHIPPED_ITEMS_LIMIT,
     SHIPPED_TEXT_LIMIT,
     Alert,
     AlertKind,
     CheckinRef,
     CheckinState,
+    HostView,
     MeetingsShare,
+    Midpoint,
     Mood,
     PulledBack,
     Question,
     WeekAnswer,
 )
-from bot.core.blocks import context, escape, plain, section, user_mention
+from bot.core.blocks import button, context, escape, plain, section, user_mention
 from bot.core.ids import parse_id
 from bot.core.inputs import modal, option, text_input
 
@@ -300,3 +303,93 @@ _ALERT_TEXTS = {
         "lead was told each week; perhaps talk to them about protecting the visit.",
     ),
 }
+
+
+# --- the host lead's mid-visit message -----------------------------------------------------------
+
+MIDPOINT_FINE = "midpoint_fine"
+MIDPOINT_CONCERNS = "midpoint_concerns"
+MIDPOINT_MODAL = "midpoint_concerns_submit"
+HOST_VIEW_LABELS = {HostView.FINE: "Going fine", HostView.CONCERNS: "Concerns"}
+
+
+def midpoint_message(
+    midpoint: Midpoint, view: HostView | None = None, told: Sequence[str] = ()
+) -> Message:
+    """To each host lead halfway through; once answered, the buttons give way to the answer."""
+    blocks = [
+        section(
+            f"{user_mention(midpoint.visitor)} is halfway through their visit to "
+            f"*{escape(midpoint.host_team)}* (*{escape(midpoint.opening_title)}*), until "
+            f"{midpoint.ends_on:%a %-d %b}. How is it going from your side? Is there something "
+            "they should see or join before the visit ends?"
+        )
+    ]
+    if view is None:
+        value = str(midpoint.tour_id)
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    button("Going fine", MIDPOINT_FINE, value, style="primary"),
+                    button("Concerns…", MIDPOINT_CONCERNS, value),
+                ],
+            }
+        )
+    else:
+        passed_on = f" I am passing it on to {', '.join(map(user_mention, told))}." if told else ""
+        blocks.append(context(f"You answered *{HOST_VIEW_LABELS[view]}*.{passed_on}"))
+    return {"text": "Your visitor is halfway through the visit", "blocks": blocks}
+
+
+def concerns_modal(midpoint: Midpoint, metadata: str) -> dict[str, Any]:
+    return modal(
+        MIDPOINT_MODAL,
+        "Concerns",
+        [
+            section(
+                f"What worries you about {user_mention(midpoint.visitor)}'s visit? I will pass "
+                "it on to their buddy and the organisers."
+            ),
+            text_input(
+                "note",
+                "What worries you?",
+                multiline=True,
+                max_length=MIDPOINT_NOTE_LIMIT,
+                placeholder="e.g. we have had no time to pair with them this week",
+            ),
+        ],
+        submit="Send",
+        private_metadata=metadata,
+    )
+
+
+def midpoint_metadata(tour_id: int, channel: str, ts: str) -> str:
+    """The visit and where its message is, so submitting the modal can update the message."""
+    return json.dumps({"tour": tour_id, "channel": channel, "ts": ts})
+
+
+def read_midpoint_metadata(metadata: str) -> tuple[int | None, str, str]:
+    try:
+        data = json.loads(metadata)
+        return parse_id(str(data["tour"])), str(data["channel"]), str(data["ts"])
+    except (ValueError, TypeError, KeyError):
+        return None, "", ""
+
+
+def midpoint_answer_message(payload: dict[str, Any]) -> Message:
+    """The host lead's answer, to the buddy (and, with concerns, the organisers)."""
+    lead, visitor = user_mention(payload["lead"]), user_mention(payload["visitor"])
+    visit = f"{visitor}'s visit to *{escape(payload['host_team'])}*"
+    if payload["view"] == HostView.FINE:
+        return _alert(
+            "The host lead says the visit is going fine",
+            f"{lead}, who leads the host team, says {visit} is going fine halfway through.",
+        )
+    quoted = "\n".join(f">{escape(line)}" for line in payload["note"].splitlines())
+    return _alert(
+        "The host lead has concerns about a visit",
+        f"{lead}, who leads the host team, has concerns about {visit} halfway through:\n{quoted}",
+        "You are the visitor's buddy or an organiser: a short chat with the lead and the visitor "
+        "helps.",
+    )

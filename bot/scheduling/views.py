@@ -10,8 +10,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from bot.checkins.model import Alert, AlertKind, CheckinRef, CheckinState
-from bot.checkins.views import alert_message, checkin_message
+from bot.checkins.model import Alert, AlertKind, CheckinRef, CheckinState, Midpoint
+from bot.checkins.views import (
+    alert_message,
+    checkin_message,
+    midpoint_answer_message,
+    midpoint_message,
+)
 from bot.core.blocks import MESSAGE_BLOCK_LIMIT, context, escape, header, section, user_mention
 from bot.retros.views import follow_up_message, retro_button, share_back_message
 from bot.scheduling.planning import next_working_day
@@ -152,14 +157,16 @@ def _checkin_alert(payload: Payload) -> ScheduledMessage:
 
 
 def _midpoint(payload: Payload) -> ScheduledMessage:
-    visitor = user_mention(payload["visitor"])
-    blocks = [
-        section(
-            f"{visitor} is halfway through {_visit(payload)}. How is it going from your side? "
-            "Is there something they should see or join before the visit ends?"
-        ),
-    ]
-    return ScheduledMessage("Your visitor is halfway through the visit", blocks)
+    """Going fine / Concerns…: bot/checkins/views.py renders it, and again once answered."""
+    return _message(midpoint_message(Midpoint.from_payload(payload)))
+
+
+def _midpoint_answer(payload: Payload) -> ScheduledMessage:
+    return _message(midpoint_answer_message(payload))
+
+
+def _message(message: dict[str, Any]) -> ScheduledMessage:
+    return ScheduledMessage(message["text"], message["blocks"])
 
 
 def _retro(payload: Payload) -> ScheduledMessage:
@@ -284,6 +291,7 @@ _RENDERERS: dict[str, Callable[[Payload], ScheduledMessage]] = {
     "checkin": _checkin,
     "checkin_alert": _checkin_alert,
     "midpoint": _midpoint,
+    "midpoint_answer": _midpoint_answer,
     "retro": _retro,
     "share_back": _share_back,
     "retro_follow_up": _retro_follow_up,
