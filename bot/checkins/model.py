@@ -140,6 +140,25 @@ class WeekAnswer:
         }[question]
 
 
+def week_answer(
+    week: int, mood: str | None, meetings: str | None, pulled_back: str | None
+) -> WeekAnswer:
+    """The answers of one week as stored (None for a question not answered yet)."""
+    return WeekAnswer(
+        week=week,
+        mood=Mood(mood) if mood else None,
+        meetings=MeetingsShare(meetings) if meetings else None,
+        pulled_back=PulledBack(pulled_back) if pulled_back else None,
+    )
+
+
+def worrying(answer: WeekAnswer) -> list[AlertKind]:
+    """The signals one week's answers gave ("Need help" included)."""
+    given = [answer.mood, answer.meetings, answer.pulled_back]
+    signals = [WEEK_SIGNALS[value] for value in given if value in WEEK_SIGNALS]
+    return [AlertKind.HELP, *signals] if answer.mood is Mood.NEED_HELP else signals
+
+
 @dataclass(frozen=True)
 class CheckinState:
     """A check-in as the visitor sees it: the visit, the week's answer and what they shipped."""

@@ -10,7 +10,7 @@ through.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.applications.service import Context
@@ -22,10 +22,8 @@ from bot.checkins.model import (
     CheckinRef,
     CheckinState,
     HostView,
-    MeetingsShare,
     Midpoint,
     Mood,
-    PulledBack,
     Question,
     Role,
     WeekAnswer,
@@ -37,6 +35,7 @@ from bot.checkins.model import (
     validate_concerns,
     validate_help,
     validate_shipped,
+    week_answer,
     week_signal,
     weeks_in,
 )
@@ -113,11 +112,9 @@ def shipped_during(uow: Any, workspace_id: str, tour_id: int) -> list[str]:
 
 
 def _week_answer(row: Any) -> WeekAnswer:
-    return WeekAnswer(
-        week=row.week,
-        mood=Mood(row.mood) if row.mood else None,
-        meetings=MeetingsShare(row.meetings_share) if row.meetings_share else None,
-        pulled_back=PulledBack(row.pulled_back) if row.pulled_back else None,
+    answer = week_answer(row.week, row.mood, row.meetings_share, row.pulled_back)
+    return replace(
+        answer,
         details=row.details,
         low_mood_alerted=row.low_mood_alerted_at is not None,
         meetings_alerted=row.meetings_alerted_at is not None,
