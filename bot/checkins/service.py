@@ -259,13 +259,17 @@ def _audit(uow: Any, ctx: Context, ref: CheckinRef, action: str, detail: dict[st
 # --- the host lead's mid-visit answer ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: handlers.modal_steps.acknowledge takes it as a StepOutcome
 class MidpointOutcome:
     midpoint: Midpoint | None = None
     view: HostView | None = None
     told: tuple[str, ...] = ()
     refusal: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None and not self.errors
 
 
 def midpoint_of(uow: Any, ctx: Context, tour_id: int | None) -> Midpoint | MidpointOutcome:

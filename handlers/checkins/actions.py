@@ -33,6 +33,12 @@ def _clicked(body: dict[str, Any]) -> tuple[CheckinRef, str, str]:
     return ref, channel, ts
 
 
+def _midpoint_clicked(body: dict[str, Any]) -> tuple[int | None, str, str]:
+    """The visit a mid-visit button names, and the channel and ts of its message."""
+    _, channel, ts = _clicked(body)
+    return parse_id(body["actions"][0].get("value", "")), channel, ts
+
+
 def carry_out(outcome: CheckinOutcome, channel: str, ts: str, client: WebClient) -> None:
     """The message's buttons give way to the answer. Alerts are outbox rows by now: the
     deliverer's next tick (TOURISM_TICK_SECONDS) sends them, retrying until they are through."""
@@ -101,8 +107,7 @@ def register(app: App, deps: Deps) -> None:
     @app.action(views.MIDPOINT_FINE)
     def midpoint_fine(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        _, channel, ts = _clicked(body)
-        tour_id = parse_id(body["actions"][0].get("value", ""))
+        tour_id, channel, ts = _midpoint_clicked(body)
         with deps.uow() as uow:
             outcome = checkins.answer_midpoint(uow, context_of(body, deps), tour_id, HostView.FINE)
         if outcome.refusal is not None:
@@ -113,8 +118,7 @@ def register(app: App, deps: Deps) -> None:
     @app.action(views.MIDPOINT_CONCERNS)
     def midpoint_concerns(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        _, channel, ts = _clicked(body)
-        tour_id = parse_id(body["actions"][0].get("value", ""))
+        tour_id, channel, ts = _midpoint_clicked(body)
         with deps.reader() as uow:
             midpoint = checkins.midpoint_of(uow, context_of(body, deps), tour_id)
         if isinstance(midpoint, MidpointOutcome):

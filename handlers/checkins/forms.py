@@ -18,6 +18,7 @@ from bot.checkins.service import CheckinOutcome
 from handlers.applications.actions import context_of
 from handlers.checkins.actions import carry_out, show_midpoint_answer
 from handlers.forms import FormValues
+from handlers.modal_steps import acknowledge
 from infra.deps import Deps
 
 Step = Callable[[Any, Context, CheckinRef, FormValues], CheckinOutcome]
@@ -63,10 +64,6 @@ def register(app: App, deps: Deps) -> None:
             outcome = checkins.answer_midpoint(
                 uow, context_of(body, deps), tour_id, HostView.CONCERNS, note
             )
-        if outcome.errors:
-            ack(response_action="errors", errors=outcome.errors)
-        elif outcome.refusal is not None:
-            ack(response_action="update", view=refusal_modal(outcome.refusal))
-        else:
-            ack()
+        acknowledge(ack, outcome)
+        if outcome.ok:
             show_midpoint_answer(outcome, channel, ts, client)
