@@ -89,6 +89,24 @@ def test_the_host_lead_sees_visitors_hosted_against_the_limits(bot, programme):
     assert "Away from Listings" not in text
 
 
+def test_a_host_nearing_its_limits_is_warned_and_one_without_limits_is_not(bot, programme):
+    with bot.deps.uow() as uow:
+        uow.teams.by_name("T0TEST", "Payments").visitors_per_quarter = 4
+        uow.commit()
+    assert (
+        "*Hosting at Payments*: 3 visitors of 4 :warning: close to the limit this quarter · "
+        "4 visitors of 16 this year"
+    ) in text_of(open_home(bot, HOST_LEAD))
+    with bot.deps.uow() as uow:
+        uow.teams.by_name("T0TEST", "Payments").visitors_per_quarter = None
+        uow.commit()
+    bot.requests.event({"type": "app_home_opened", "user": HOST_LEAD, "tab": "home"})
+    again = bot.slack.wait_for("views.publish", count=2)[-1].params["view"]
+    assert (
+        "*Hosting at Payments* (no limit set): 3 visitors this quarter · 4 visitors this year"
+    ) in text_of(again)
+
+
 def test_a_visitor_sees_neither(bot, programme):
     text = text_of(open_home(bot, AWAY))
     assert "Hosting at" not in text and "Away from" not in text
