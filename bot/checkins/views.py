@@ -203,7 +203,8 @@ def help_modal(state: CheckinState, metadata: str) -> dict[str, Any]:
         [
             section(
                 "Tell us what is getting in the way. I will pass it on to your buddy and the "
-                f"lead of *{escape(state.host_team)}*."
+                f"lead of *{escape(state.host_team)}*; if the next week is hard too, the "
+                "organisers are told as well."
             ),
             text_input(
                 "details",

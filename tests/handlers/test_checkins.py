@@ -224,6 +224,7 @@ def test_need_help_opens_a_modal_and_alerts_the_buddy_and_host_lead(bot: Running
     click(bot, message, views.NEED_HELP)
     modal = bot.slack.wait_for("views.open")[-1].params["view"]
     assert modal["callback_id"] == views.HELP_MODAL
+    assert "pass it on to your buddy and the lead of" in str(modal["blocks"])
     empty = bot.requests.view_submission(
         user_id=VISITOR,
         callback_id=views.HELP_MODAL,
