@@ -287,17 +287,37 @@ def plan_alert(alert: Alert, state: CheckinState, now: datetime) -> list[Planned
         "weeks": list(alert.weeks),
         "details": alert.details,
     }
+    return _to_each_now(
+        f"tour:{tour_id}:{occurrence}",
+        alert.recipients,
+        content_key="checkin_alert",
+        payload=payload,
+        tour_id=tour_id,
+        now=now,
+    )
+
+
+def _to_each_now(
+    key: str,
+    recipients: Sequence[str],
+    *,
+    content_key: str,
+    payload: dict[str, Any],
+    tour_id: int,
+    now: datetime,
+) -> list[PlannedMessage]:
+    """One DM to each recipient, due now, keyed by the occurrence and the recipient."""
     return [
         PlannedMessage(
-            unique_key=f"tour:{tour_id}:{occurrence}:{recipient}",
+            unique_key=f"{key}:{recipient}",
             kind=Kind.ALERT,
             recipient=recipient,
             due_at=now,
-            content_key="checkin_alert",
+            content_key=content_key,
             payload=payload,
             tour_id=tour_id,
         )
-        for recipient in alert.recipients
+        for recipient in recipients
     ]
 
 
@@ -398,18 +418,15 @@ def plan_midpoint_answer(
     """One DM to each recipient, due now; one answer per lead (a second click changes nothing
     already sent)."""
     payload = midpoint.payload() | {"view": str(view), "note": note, "lead": lead}
-    return [
-        PlannedMessage(
-            unique_key=f"tour:{midpoint.tour_id}:midpoint_answer:{lead}:{recipient}",
-            kind=Kind.ALERT,
-            recipient=recipient,
-            due_at=now,
-            content_key="midpoint_answer",
-            payload=payload,
-            tour_id=midpoint.tour_id,
-        )
-        for recipient in recipients
-    ]
+    key = f"tour:{midpoint.tour_id}:midpoint_answer:{lead}"
+    return _to_each_now(
+        key,
+        recipients,
+        content_key="midpoint_answer",
+        payload=payload,
+        tour_id=midpoint.tour_id,
+        now=now,
+    )
 
 
 def validate_concerns(note: str) -> dict[str, str]:
