@@ -181,6 +181,7 @@ class Alert:
     weeks: tuple[int, ...]
     recipients: tuple[str, ...]
     details: str = ""
+    stand_in: bool = False  # the organisers, for a visit with nobody in the role that acts
 
 
 @dataclass(frozen=True)
@@ -286,6 +287,7 @@ def plan_alert(alert: Alert, state: CheckinState, now: datetime) -> list[Planned
         "alert": str(alert.kind),
         "weeks": list(alert.weeks),
         "details": alert.details,
+        "stand_in": alert.stand_in,
     }
     return _to_each_now(
         f"tour:{tour_id}:{occurrence}",

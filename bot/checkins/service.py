@@ -194,9 +194,12 @@ def ask_for_help(uow: Any, ctx: Context, ref: CheckinRef, details: str) -> Check
 def _alert(
     visit: _Visit, ctx: Context, kind: AlertKind, weeks: tuple[int, ...], details: str = ""
 ) -> Alert:
-    """The alert, to whoever can act on it (the organisers when the visit has nobody in that
-    role: a signal never goes nowhere)."""
-    return Alert(kind, weeks, _people_in(visit, ctx.organisers, WHO_CAN_ACT[kind]), details)
+    """The alert, to whoever can act on it; the organisers stand in when the visit has nobody
+    in that role: a signal never goes nowhere."""
+    people = _people_in(visit, ctx.organisers, WHO_CAN_ACT[kind])
+    if people:
+        return Alert(kind, weeks, people, details)
+    return Alert(kind, weeks, tuple(sorted(ctx.organisers)), details, stand_in=True)
 
 
 def _people_in(
@@ -209,7 +212,7 @@ def _people_in(
         Role.ORGANISERS: set(organisers),
     }
     people = set().union(*(holders[role] for role in roles)) - {None, visit.visitor}
-    return tuple(sorted(person for person in people if person)) or tuple(sorted(organisers))
+    return tuple(sorted(person for person in people if person))
 
 
 def _recorded(

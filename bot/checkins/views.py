@@ -248,19 +248,20 @@ def _weeks(weeks: Sequence[int]) -> str:
 
 
 def alert_message(alert: Alert, *, visitor_id: str, host_team: str, opening_title: str) -> Message:
-    """The DM of an alert, rendered by the deliverer (bot/scheduling/views.py)."""
+    """The DM of an alert, rendered by the deliverer (bot/scheduling/views.py). An organiser
+    standing in for someone the visit does not have is told so, not given that role's advice."""
     visitor = user_mention(visitor_id)
     visit = f"their visit to *{escape(host_team)}* (*{escape(opening_title)}*)"
     weeks = _weeks(alert.weeks)
     if alert.kind is AlertKind.HELP:
         quoted = "\n".join(f">{escape(line)}" for line in alert.details.splitlines())
-        return _alert(
-            "Your visitor asked for help",
-            f"{visitor} asked for help in {weeks} of {visit}:\n{quoted}",
-            "You are their buddy or a lead of the host team: a short chat today helps.",
-        )
-    text, why = _ALERT_TEXTS[alert.kind]
-    return _alert(text, why.format(visitor=visitor, visit=visit, weeks=weeks, n=len(alert.weeks)))
+        text = "Your visitor asked for help"
+        what = f"{visitor} asked for help in {weeks} of {visit}:\n{quoted}"
+        advice = "You are their buddy or a lead of the host team: a short chat today helps."
+    else:
+        text, what, advice = _ALERT_TEXTS[alert.kind]
+        what = what.format(visitor=visitor, visit=visit, weeks=weeks, n=len(alert.weeks))
+    return _alert(text, what, STAND_IN if alert.stand_in else advice)
 
 
 def _alert(text: str, body: str, note: str = "") -> Message:
@@ -270,38 +271,49 @@ def _alert(text: str, body: str, note: str = "") -> Message:
     return {"text": text, "blocks": blocks}
 
 
-# The notification text and the message of each alert but "Need help" (which quotes the visitor).
+STAND_IN = (
+    "You hear this as an organiser: the visit has nobody in the role that would act on it. "
+    "A short chat with the visitor helps."
+)
+
+# Each alert but "Need help" (which quotes the visitor): the notification text, what happened,
+# and what the person told can do (the organisers' copies say it in what happened).
 _ALERT_TEXTS = {
     AlertKind.SO_SO: (
         "Your visitor's week was so-so",
-        "{visitor} said {weeks} of {visit} was so-so. You are their buddy or a lead of the host "
-        "team: ask them what would make next week better.",
+        "{visitor} said {weeks} of {visit} was so-so.",
+        "You are their buddy or a lead of the host team: ask them what would make next week "
+        "better.",
     ),
     AlertKind.BUSY: (
         "Your visitor spent most of the week in meetings",
-        "{visitor} spent more than half of {weeks} of {visit} in meetings. You lead the host "
-        "team: a visit is for learning by doing, so free their time for pairing and real work.",
+        "{visitor} spent more than half of {weeks} of {visit} in meetings.",
+        "You lead the host team: a visit is for learning by doing, so free their time for "
+        "pairing and real work.",
     ),
     AlertKind.PULLED: (
         "Your team keeps pulling your visitor back",
-        "{visitor} says their home team pulled them back often in {weeks} of {visit}. You lead "
-        "their home team: keep their time free until the visit ends, or agree a change with "
-        "them.",
+        "{visitor} says their home team pulled them back often in {weeks} of {visit}.",
+        "You lead their home team: keep their time free until the visit ends, or agree a change "
+        "with them.",
     ),
     AlertKind.LOW_MOOD: (
         "A visitor's check-ins have been low twice in a row",
         "{visitor} answered So-so or Need help {n} check-ins in a row ({weeks}) of {visit}. "
         "Their buddy and host lead were told each week; perhaps talk to them too.",
+        "",
     ),
     AlertKind.MEETINGS: (
         "A visitor is stuck in meetings",
         "{visitor} spent more than half the week in meetings in {weeks} of {visit}. The host "
         "lead was told each week; perhaps talk to them: a visit is for learning by doing.",
+        "",
     ),
     AlertKind.PULLS: (
         "A visitor is often pulled back by their home team",
         "{visitor} was pulled back often by their home team in {weeks} of {visit}. Their home "
         "lead was told each week; perhaps talk to them about protecting the visit.",
+        "",
     ),
 }
 

@@ -146,6 +146,7 @@ def _checkin_alert(payload: Payload) -> ScheduledMessage:
         tuple(payload["weeks"]),
         recipients=(),  # one row a recipient: the row says whom
         details=payload.get("details", ""),
+        stand_in=payload.get("stand_in", False),
     )
     message = alert_message(
         alert,

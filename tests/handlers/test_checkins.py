@@ -392,6 +392,7 @@ def test_pulled_back_often_goes_to_the_home_lead_and_then_the_organisers(bot, to
     assert told(bot, PULLED_ALERT) == [HOME_LEAD]
     [alert] = dms_to(bot, HOME_LEAD, PULLED_ALERT)
     assert f"<@{VISITOR}> says their home team pulled them back often in week 1" in str(alert)
+    assert "You lead their home team: keep their time free" in str(alert["blocks"])
     assert told(bot, PULLS_ALERT) == []
 
     answer(bot, checkin(bot, 2), views.PULLED_BACK, option="once_or_twice")  # not a signal
@@ -433,6 +434,8 @@ def test_without_a_home_lead_the_organisers_hear_of_home_pulls(bot: RunningBot, 
     answer(bot, checkin(bot, 1), views.PULLED_BACK, option="often")
     deliver_due(bot)
     assert told(bot, PULLED_ALERT) == [ORGANISER]
+    text = str(dms_to(bot, ORGANISER, PULLED_ALERT)[0]["blocks"])
+    assert "You hear this as an organiser" in text and "You lead their home team" not in text
 
 
 # --- what was shipped ---------------------------------------------------------------------------
@@ -521,5 +524,6 @@ def test_without_buddy_or_host_lead_the_organisers_hear_the_call_for_help(bot: R
     )
     bot.slack.wait_for("chat.update")
     deliver_due(bot)
-    assert len(dms_to(bot, ORGANISER, HELP_ALERT)) == 1
+    [alert] = dms_to(bot, ORGANISER, HELP_ALERT)
+    assert "You hear this as an organiser" in str(alert["blocks"])
     assert dms_to(bot, BUDDY, HELP_ALERT) == []
