@@ -457,6 +457,7 @@ class CheckinAnswer(WorkspaceScoped, Base):
     answered_at: Mapped[datetime]
     low_mood_alerted_at: Mapped[datetime | None]
     meetings_alerted_at: Mapped[datetime | None]
+    pulls_alerted_at: Mapped[datetime | None]
 
 
 class ShippedItem(WorkspaceScoped, Base):

@@ -393,7 +393,9 @@ def _home_agrees(
         # Nothing is committed: the request stays where it was.
         return refused("Nothing changed: the visit's dates have just changed. Please try again.")
     on_tour(uow, loaded.tour)
-    people = dict.fromkeys((view.visitor_id, *view.leads()))
+    # The buddy plans the extra weeks with the visitor, so they hear of them too.
+    buddy = (loaded.tour.buddy_user_id,) if loaded.tour.buddy_user_id else ()
+    people = dict.fromkeys((view.visitor_id, *view.leads(), *buddy))
     return _done(uow, ctx, loaded, [(ExtensionNotice.AGREED, person) for person in people])
 
 

@@ -14,19 +14,22 @@ from typing import Any
 
 from bot.checkins.model import (
     HELP_DETAILS_LIMIT,
+    MIDPOINT_NOTE_LIMIT,
     SHIPPED_ITEMS_LIMIT,
     SHIPPED_TEXT_LIMIT,
     Alert,
     AlertKind,
     CheckinRef,
     CheckinState,
+    HostView,
     MeetingsShare,
+    Midpoint,
     Mood,
     PulledBack,
     Question,
     WeekAnswer,
 )
-from bot.core.blocks import context, escape, plain, section, user_mention
+from bot.core.blocks import button, context, escape, plain, section, user_mention
 from bot.core.ids import parse_id
 from bot.core.inputs import modal, option, text_input
 
@@ -68,6 +71,14 @@ QUESTIONS: dict[Question, tuple[str, str, dict[Any, str]]] = {
         PULLED_BACK_LABELS,
     ),
 }
+
+# What the visitor agrees to by answering: who hears which answer (model.WHO_CAN_ACT).
+WHO_SEES = (
+    "*Who sees your answers:* a so-so week or a call for help goes to your buddy and the host "
+    "team's lead; more than half the week in meetings to the host team's lead; being pulled "
+    "back often to your home team's lead. When one of these happens again, the organisers are "
+    "told too. Your home team's lead also sees your latest answers on their Home tab."
+)
 
 BLOCK_PREFIX = "checkin"
 Message = dict[str, Any]
@@ -177,6 +188,7 @@ def checkin_message(state: CheckinState) -> Message:
             f"Week {ref.week} · *{escape(state.opening_title)}* with *{escape(state.host_team)}*"
             f", until {state.ends_on:%a %-d %b}"
         ),
+        context(WHO_SEES),
     ]
     return {"text": f"How did week {ref.week} of your visit go?", "blocks": blocks}
 
@@ -191,7 +203,8 @@ def help_modal(state: CheckinState, metadata: str) -> dict[str, Any]:
         [
             section(
                 "Tell us what is getting in the way. I will pass it on to your buddy and the "
-                f"lead of *{escape(state.host_team)}*."
+                f"lead of *{escape(state.host_team)}*; if the next week is hard too, the "
+                "organisers are told as well."
             ),
             text_input(
                 "details",
@@ -235,31 +248,161 @@ def _weeks(weeks: Sequence[int]) -> str:
 
 
 def alert_message(alert: Alert, *, visitor_id: str, host_team: str, opening_title: str) -> Message:
-    """The DM of an alert, rendered by the deliverer (bot/views/scheduled.py)."""
+    """The DM of an alert, rendered by the deliverer (bot/scheduling/views.py). An organiser
+    standing in for someone the visit does not have is told so, not given that role's advice."""
     visitor = user_mention(visitor_id)
     visit = f"their visit to *{escape(host_team)}* (*{escape(opening_title)}*)"
+    weeks = _weeks(alert.weeks)
     if alert.kind is AlertKind.HELP:
         quoted = "\n".join(f">{escape(line)}" for line in alert.details.splitlines())
-        return {
-            "text": "Your visitor asked for help",
-            "blocks": [
-                section(f"{visitor} asked for help in {_weeks(alert.weeks)} of {visit}:\n{quoted}"),
-                context(
-                    "You are their buddy or a lead of the host team: a short chat today helps."
-                ),
-            ],
-        }
-    if alert.kind is AlertKind.LOW_MOOD:
-        text = (
-            f"{visitor} answered So-so or Need help {len(alert.weeks)} check-ins in a row "
-            f"({_weeks(alert.weeks)}) of {visit}. Perhaps talk to them and their host lead."
+        text = "Your visitor asked for help"
+        what = f"{visitor} asked for help in {weeks} of {visit}:\n{quoted}"
+        advice = "You are their buddy or a lead of the host team: a short chat today helps."
+    else:
+        text, what, advice = _ALERT_TEXTS[alert.kind]
+        what = what.format(visitor=visitor, visit=visit, weeks=weeks, n=len(alert.weeks))
+    return _alert(text, what, STAND_IN if alert.stand_in else advice)
+
+
+def _alert(text: str, body: str, note: str = "") -> Message:
+    blocks = [section(body)]
+    if note:
+        blocks.append(context(note))
+    return {"text": text, "blocks": blocks}
+
+
+STAND_IN = (
+    "You hear this as an organiser: the visit has nobody in the role that would act on it. "
+    "A short chat with the visitor helps."
+)
+
+# Each alert but "Need help" (which quotes the visitor): the notification text, what happened,
+# and what the person told can do (the organisers' copies say it in what happened).
+_ALERT_TEXTS = {
+    AlertKind.SO_SO: (
+        "Your visitor's week was so-so",
+        "{visitor} said {weeks} of {visit} was so-so.",
+        "You are their buddy or a lead of the host team: ask them what would make next week "
+        "better.",
+    ),
+    AlertKind.BUSY: (
+        "Your visitor spent most of the week in meetings",
+        "{visitor} spent more than half of {weeks} of {visit} in meetings.",
+        "You lead the host team: a visit is for learning by doing, so free their time for "
+        "pairing and real work.",
+    ),
+    AlertKind.PULLED: (
+        "Your team keeps pulling your visitor back",
+        "{visitor} says their home team pulled them back often in {weeks} of {visit}.",
+        "You lead their home team: keep their time free until the visit ends, or agree a change "
+        "with them.",
+    ),
+    AlertKind.LOW_MOOD: (
+        "A visitor's check-ins have been low twice in a row",
+        "{visitor} answered So-so or Need help {n} check-ins in a row ({weeks}) of {visit}. "
+        "Their buddy and host lead were told each week; perhaps talk to them too.",
+        "",
+    ),
+    AlertKind.MEETINGS: (
+        "A visitor is stuck in meetings",
+        "{visitor} spent more than half the week in meetings in {weeks} of {visit}. The host "
+        "lead was told each week; perhaps talk to them: a visit is for learning by doing.",
+        "",
+    ),
+    AlertKind.PULLS: (
+        "A visitor is often pulled back by their home team",
+        "{visitor} was pulled back often by their home team in {weeks} of {visit}. Their home "
+        "lead was told each week; perhaps talk to them about protecting the visit.",
+        "",
+    ),
+}
+
+
+# --- the host lead's mid-visit message -----------------------------------------------------------
+
+MIDPOINT_FINE = "midpoint_fine"
+MIDPOINT_CONCERNS = "midpoint_concerns"
+MIDPOINT_MODAL = "midpoint_concerns_submit"
+HOST_VIEW_LABELS = {HostView.FINE: "Going fine", HostView.CONCERNS: "Concerns"}
+
+
+def midpoint_message(
+    midpoint: Midpoint, view: HostView | None = None, told: Sequence[str] = ()
+) -> Message:
+    """To each host lead halfway through; once answered, the buttons give way to the answer."""
+    blocks = [
+        section(
+            f"{user_mention(midpoint.visitor)} is halfway through their visit to "
+            f"*{escape(midpoint.host_team)}* (*{escape(midpoint.opening_title)}*), until "
+            f"{midpoint.ends_on:%a %-d %b}. How is it going from your side? Is there something "
+            "they should see or join before the visit ends?"
         )
-        return {
-            "text": "A visitor's check-ins have been low twice in a row",
-            "blocks": [section(text)],
-        }
-    text = (
-        f"{visitor} spent more than half the week in meetings in {_weeks(alert.weeks)} of "
-        f"{visit}. A visit is for learning by doing: perhaps talk to the host lead."
+    ]
+    if view is None:
+        value = str(midpoint.tour_id)
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    button("Going fine", MIDPOINT_FINE, value, style="primary"),
+                    button("Concerns…", MIDPOINT_CONCERNS, value),
+                ],
+            }
+        )
+    else:
+        passed_on = f" I am passing it on to {', '.join(map(user_mention, told))}." if told else ""
+        blocks.append(context(f"You answered *{HOST_VIEW_LABELS[view]}*.{passed_on}"))
+    return {"text": "Your visitor is halfway through the visit", "blocks": blocks}
+
+
+def concerns_modal(midpoint: Midpoint, metadata: str) -> dict[str, Any]:
+    return modal(
+        MIDPOINT_MODAL,
+        "Concerns",
+        [
+            section(
+                f"What worries you about {user_mention(midpoint.visitor)}'s visit? I will pass "
+                "it on to their buddy and the organisers."
+            ),
+            text_input(
+                "note",
+                "What worries you?",
+                multiline=True,
+                max_length=MIDPOINT_NOTE_LIMIT,
+                placeholder="e.g. we have had no time to pair with them this week",
+            ),
+        ],
+        submit="Send",
+        private_metadata=metadata,
     )
-    return {"text": "A visitor is stuck in meetings", "blocks": [section(text)]}
+
+
+def midpoint_metadata(tour_id: int, channel: str, ts: str) -> str:
+    """The visit and where its message is, so submitting the modal can update the message."""
+    return json.dumps({"tour": tour_id, "channel": channel, "ts": ts})
+
+
+def read_midpoint_metadata(metadata: str) -> tuple[int | None, str, str]:
+    try:
+        data = json.loads(metadata)
+        return parse_id(str(data["tour"])), str(data["channel"]), str(data["ts"])
+    except (ValueError, TypeError, KeyError):
+        return None, "", ""
+
+
+def midpoint_answer_message(payload: dict[str, Any]) -> Message:
+    """The host lead's answer, to the buddy (and, with concerns, the organisers)."""
+    lead, visitor = user_mention(payload["lead"]), user_mention(payload["visitor"])
+    visit = f"{visitor}'s visit to *{escape(payload['host_team'])}*"
+    if payload["view"] == HostView.FINE:
+        return _alert(
+            "The host lead says the visit is going fine",
+            f"{lead}, who leads the host team, says {visit} is going fine halfway through.",
+        )
+    quoted = "\n".join(f">{escape(line)}" for line in payload["note"].splitlines())
+    return _alert(
+        "The host lead has concerns about a visit",
+        f"{lead}, who leads the host team, has concerns about {visit} halfway through:\n{quoted}",
+        "You are the visitor's buddy or an organiser: a short chat with the lead and the visitor "
+        "helps.",
+    )

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Generic, TypeVar
 
+from bot.checkins.model import WeekAnswer
 from bot.profiles.model import Profile
 
 T = TypeVar("T")
@@ -87,6 +89,83 @@ class OrganiserCounts:
 
 
 @dataclass(frozen=True)
+class Absence:
+    """One of a home lead's people away on a visit now or later, with their latest check-in."""
+
+    visitor_id: str
+    host_team_name: str
+    starts_on: date
+    ends_on: date
+    latest: WeekAnswer | None = None
+
+
+@dataclass(frozen=True)
+class TeamAway:
+    """A team the person leads: who is away on a visit now or later, against its cap."""
+
+    team_name: str
+    away_cap: int
+    absences: Sequence[Absence] = ()
+
+    def away_on(self, day: date) -> int:
+        return sum(1 for a in self.absences if a.starts_on <= day <= a.ends_on)
+
+    def most_away_at_once(self, today: date) -> int:
+        """The most people away on one day from today on (the peak falls on a start day)."""
+        days = {today, *(a.starts_on for a in self.absences if a.starts_on > today)}
+        return max((self.away_on(day) for day in days), default=0)
+
+
+class HostingLoad(StrEnum):
+    ROOM = "room"
+    APPROACHING = "approaching"
+    AT_LIMIT = "at_limit"
+    OVER = "over"
+
+
+def hosting_load(hosted: int, limit: int | None) -> HostingLoad:
+    """Where a count of visitors stands against a limit; "approaching" once a visitor came and
+    at most a quarter of the places (at least one) is left."""
+    if limit is None or hosted == 0 or hosted < limit - max(1, limit // 4):
+        return HostingLoad.ROOM
+    if hosted < limit:
+        return HostingLoad.APPROACHING
+    return HostingLoad.AT_LIMIT if hosted == limit else HostingLoad.OVER
+
+
+QUARTERS_A_YEAR = 4
+
+
+def quarter_around(day: date) -> tuple[date, date]:
+    """The calendar quarter holding `day`: its first day and the first day after it."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = date(day.year, first_month, 1)
+    end = date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)
+    return start, end
+
+
+@dataclass(frozen=True)
+class Hosting:
+    """A team the person leads: visitors it hosts this quarter and this year (visits starting
+    then, cancelled ones aside), against its visitors_per_quarter (four of them a year)."""
+
+    team_name: str
+    this_quarter: int
+    this_year: int
+    per_quarter: int | None
+
+    @property
+    def per_year(self) -> int | None:
+        return None if self.per_quarter is None else self.per_quarter * QUARTERS_A_YEAR
+
+    def quarter_load(self) -> HostingLoad:
+        return hosting_load(self.this_quarter, self.per_quarter)
+
+    def year_load(self) -> HostingLoad:
+        return hosting_load(self.this_year, self.per_year)
+
+
+@dataclass(frozen=True)
 class HomeData:
     user_id: str
     today: date
@@ -99,6 +178,8 @@ class HomeData:
     lead_openings: Counted[HomeOpening] = field(default_factory=Counted)
     pending: Counted[PendingDecision] = field(default_factory=Counted)
     organiser: OrganiserCounts | None = None
+    teams_away: Sequence[TeamAway] = ()
+    hosting: Sequence[Hosting] = ()
 
     def current_or_next_tour(self) -> HomeTour | None:
         live = [

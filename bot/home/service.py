@@ -37,6 +37,8 @@ def load_home(
         lead_openings=overview.openings_led_by(workspace_id, user_id) if leads else Counted(),
         pending=overview.pending_for(workspace_id, user_id),
         organiser=overview.organiser_counts(workspace_id) if is_organiser else None,
+        teams_away=overview.teams_away(workspace_id, user_id, today) if leads else (),
+        hosting=overview.hosting(workspace_id, user_id, today) if leads else (),
     )
 
 

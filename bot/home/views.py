@@ -9,9 +9,19 @@ from typing import Any, TypeVar
 from bot.applications import views as application_views
 from bot.applications.extension_views import visit_actions
 from bot.applications.model import WAITING_FOR, Status
+from bot.checkins.model import AlertKind, WeekAnswer, worrying
 from bot.commands.views import INTRO
 from bot.core.blocks import button, context, divider, escape, header, section, user_mention
-from bot.home.model import Counted, HomeData, HomeTour, days_left
+from bot.home.model import (
+    Absence,
+    Counted,
+    HomeData,
+    HomeTour,
+    Hosting,
+    HostingLoad,
+    TeamAway,
+    days_left,
+)
 from bot.openings.views import APPLY
 from bot.profiles.views import profile_detail_blocks
 
@@ -134,7 +144,79 @@ def _lead_blocks(data: HomeData) -> list[Block]:
             + ("" if o.status == "open" else f", {o.status}")
         ),
     ) or [context("No openings yet: post one with `/tourism host`.")]
+    blocks += [block for team in data.teams_away for block in _away_blocks(team, data.today)]
+    blocks += [_hosting_block(hosting) for hosting in data.hosting]
     return blocks + _pending_blocks(data)
+
+
+def _people(count: int, noun: str = "visitor") -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _away_blocks(team: TeamAway, today: date) -> list[Block]:
+    """Who of the team is away on a visit now or later, against its cap, and how it goes."""
+    name = escape(team.team_name)
+    if not team.absences:
+        return [context(f"Nobody from *{name}* is away on a visit, now or booked.")]
+    cap = f"the team allows {team.away_cap} at once"
+    lines = [f"*Away from {name}*: {team.away_on(today)} today ({cap})"]
+    peak = team.most_away_at_once(today)
+    if peak > team.away_cap:
+        lines.append(f":warning: {peak} will be away at once, over the cap of {team.away_cap}.")
+    lines += [f"• {_absence_line(absence, today)}" for absence in team.absences]
+    return [section("\n".join(lines))]
+
+
+def _absence_line(absence: Absence, today: date) -> str:
+    when = "until" if absence.starts_on <= today else f"{absence.starts_on:%-d %b} –"
+    return (
+        f"{user_mention(absence.visitor_id)} at *{escape(absence.host_team_name)}*, "
+        f"{when} {absence.ends_on:%-d %b} · {_latest_checkin(absence.latest)}"
+    )
+
+
+def _latest_checkin(answer: WeekAnswer | None) -> str:
+    if answer is None:
+        return "no check-in yet"
+    signals = worrying(answer)
+    said = ", ".join(SIGNAL_LABELS[signal] for signal in signals) or "no worries raised"
+    return f"week {answer.week}: {said}"
+
+
+# How a home lead's Home names the signals of a visitor's latest check-in.
+SIGNAL_LABELS = {
+    AlertKind.HELP: "*asked for help*",
+    AlertKind.SO_SO: "*a so-so week*",
+    AlertKind.BUSY: "*more than half in meetings*",
+    AlertKind.PULLED: "*pulled back often by your team*",
+}
+
+
+_LOAD_WARNINGS = {
+    HostingLoad.ROOM: "",
+    HostingLoad.APPROACHING: ":warning: close to the limit",
+    HostingLoad.AT_LIMIT: ":warning: at the limit",
+    HostingLoad.OVER: ":warning: over the limit",
+}
+
+
+def _hosting_block(hosting: Hosting) -> Block:
+    """Visitors hosted this quarter and year against the team's limits, with a warning as the
+    team approaches them (a team can drown in visitors)."""
+
+    def against(count: int, limit: int | None, load: HostingLoad) -> str:
+        if limit is None:
+            return _people(count)
+        warning = _LOAD_WARNINGS[load]
+        return f"{_people(count)} of {limit}" + (f" {warning}" if warning else "")
+
+    quarter = against(hosting.this_quarter, hosting.per_quarter, hosting.quarter_load())
+    year = against(hosting.this_year, hosting.per_year, hosting.year_load())
+    unset = "" if hosting.per_quarter is not None else " (no limit set)"
+    return section(
+        f"*Hosting at {escape(hosting.team_name)}*{unset}: {quarter} this quarter · {year} "
+        "this year"
+    )
 
 
 def _pending_blocks(data: HomeData) -> list[Block]:

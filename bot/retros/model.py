@@ -9,8 +9,9 @@ removes that highlight, so the channel never shows what the visitor no longer ag
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.forms import check_length, one_item_a_line
@@ -137,6 +138,17 @@ class FollowUp:
     ends_on: date
     action_items: tuple[str, ...]
 
+    def payload(self) -> dict[str, Any]:
+        return {
+            "tour_id": self.tour_id,
+            "visitor": self.visitor,
+            "host_team": self.host_team,
+            "opening_title": self.opening_title,
+            "starts_on": self.starts_on.isoformat(),
+            "ends_on": self.ends_on.isoformat(),
+            "action_items": list(self.action_items),
+        }
+
 
 def follow_up_key(tour_id: int) -> str:
     return f"tour:{tour_id}:retro_follow_up"
@@ -151,17 +163,33 @@ def plan_follow_up(follow_up: FollowUp, zone: ZoneInfo) -> PlannedMessage:
         recipient=follow_up.visitor,
         due_at=at_send_time(day, zone),
         content_key="retro_follow_up",
-        payload={
-            "tour_id": follow_up.tour_id,
-            "visitor": follow_up.visitor,
-            "host_team": follow_up.host_team,
-            "opening_title": follow_up.opening_title,
-            "starts_on": follow_up.starts_on.isoformat(),
-            "ends_on": follow_up.ends_on.isoformat(),
-            "action_items": list(follow_up.action_items),
-        },
+        payload=follow_up.payload(),
         tour_id=follow_up.tour_id,
     )
+
+
+def bring_back_key(tour_id: int, lead: str) -> str:
+    return f"tour:{tour_id}:retro_bring_back:{lead}"
+
+
+def plan_bring_back(
+    follow_up: FollowUp, home_leads: tuple[str, ...], now: datetime
+) -> list[PlannedMessage]:
+    """What the visitor will bring back, shared with their home team's leads at once: the team
+    that paid for the visit in lost output hears what it gets in return."""
+    return [
+        PlannedMessage(
+            unique_key=bring_back_key(follow_up.tour_id, lead),
+            kind=Kind.HOME_NEWS,
+            recipient=lead,
+            due_at=now,
+            content_key="retro_bring_back",
+            payload=follow_up.payload(),
+            tour_id=follow_up.tour_id,
+        )
+        for lead in home_leads
+        if lead != follow_up.visitor
+    ]
 
 
 def mark_stuck(items: tuple[str, ...], stuck: tuple[str, ...], index: int) -> tuple[str, ...]:

@@ -20,9 +20,11 @@ from bot.retros.model import (
     LengthVerdict,
     RetroAnswers,
     RetroInput,
+    bring_back_key,
     follow_up_key,
     highlight_step,
     mark_stuck,
+    plan_bring_back,
     plan_follow_up,
     read_retro,
     validate_session,
@@ -42,6 +44,7 @@ class Visit:
     opening_title: str
     starts_on: date
     ends_on: date
+    home_leads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ def _visit(uow: Any, ctx: Context, tour_id: int, who: str) -> tuple[Visit, Any] 
         opening_title=opening.title,
         starts_on=tour.starts_on,
         ends_on=tour.ends_on,
+        home_leads=tuple(sorted(lead.user_id for lead in home.leads)) if home else (),
     )
     return visit, person
 
@@ -192,9 +196,11 @@ def save_retro(
 def _plan_follow_up(
     uow: Any, ctx: Context, visit: Visit, answers: RetroAnswers, zone: ZoneInfo
 ) -> None:
-    """Action items: the follow-up asks about them in 90 days. None (any more): nothing to ask."""
+    """Action items: the follow-up asks about them in 90 days, and the home leads hear of them
+    now. None (any more): nothing to ask or tell."""
     if not answers.action_items:
-        uow.retros.drop_pending_message(ctx.workspace_id, follow_up_key(visit.tour_id))
+        for key in (follow_up_key(visit.tour_id), *_bring_back_keys(visit)):
+            uow.retros.drop_pending_message(ctx.workspace_id, key)
         return
     follow_up = FollowUp(
         tour_id=visit.tour_id,
@@ -206,6 +212,11 @@ def _plan_follow_up(
         action_items=answers.action_items,
     )
     uow.outbox.upsert(ctx.workspace_id, [plan_follow_up(follow_up, zone)])
+    uow.outbox.upsert(ctx.workspace_id, plan_bring_back(follow_up, visit.home_leads, ctx.now))
+
+
+def _bring_back_keys(visit: Visit) -> list[str]:
+    return [bring_back_key(visit.tour_id, lead) for lead in visit.home_leads]
 
 
 def place_highlight(

@@ -30,12 +30,22 @@ class Kind(StrEnum):
     DIGEST = "digest"
     NOTICE = "notice"  # to organisers or host leads when a delivery cannot be made
     ALERT = "alert"  # a check-in's call for help, or its answers worrying the organisers
+    HOME_NEWS = "home_news"  # to the visitor's home leads: the visit starts, ends, brings back
 
 
 # What plan_tour produces, by content key: re-planning a tour replaces these rows and no others,
 # for the tour has rows of its own besides (the retro's follow-up, check-in alerts, notices).
 TOUR_PLAN_CONTENT_KEYS = frozenset(
-    {"kickoff_visitor", "kickoff_buddy", "checkin", "midpoint", "retro", "share_back"}
+    {
+        "kickoff_visitor",
+        "kickoff_buddy",
+        "home_visit_starts",
+        "home_visit_ends",
+        "checkin",
+        "midpoint",
+        "retro",
+        "share_back",
+    }
 )
 
 
@@ -57,6 +67,7 @@ class TourFacts:
     city: str | None
     starts_on: date
     ends_on: date
+    home_leads: tuple[str, ...] = ()
 
     def payload(self) -> dict[str, Any]:
         """JSON-safe facts every message of the tour carries, rendered when it is sent."""
@@ -128,6 +139,11 @@ def plan_tour(
     ]
     if tour.buddy and tour.buddy != tour.visitor:
         planned.append((Kind.KICKOFF, "kickoff_buddy", tour.buddy, 1, start, {}))
+    # The home team pays for the visit in lost output: its leads hear when it starts and ends.
+    home_leads = [lead for lead in tour.home_leads if lead != tour.visitor]
+    for lead in home_leads:
+        planned.append((Kind.HOME_NEWS, "home_visit_starts", lead, 1, start, {}))
+        planned.append((Kind.HOME_NEWS, "home_visit_ends", lead, 2, retro_day, {}))
     planned += [
         (Kind.CHECKIN, "checkin", tour.visitor, week, day, {"week": week})
         for week, day in enumerate(_weekly_checkin_days(tour.starts_on, retro_day), start=1)

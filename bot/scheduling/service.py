@@ -90,9 +90,11 @@ def schedule_tour(uow: Any, tour: Any, zones: TimeZones, organisation_zone: Zone
         city=host.city,
         starts_on=tour.starts_on,
         ends_on=tour.ends_on,
+        home_leads=tuple(sorted(lead.user_id for lead in home.leads)) if home is not None else (),
     )
     # The visitor's profile remembers their zone; everyone else is asked about (users.info).
-    names = {user: zones.zone_of(user) for user in {facts.buddy, *facts.host_leads} if user}
+    others = {facts.buddy, *facts.host_leads, *facts.home_leads}
+    names = {user: zones.zone_of(user) for user in others if user}
     names[facts.visitor] = person.timezone or zones.zone_of(facts.visitor)
     planned = plan_tour(
         facts,

@@ -7,13 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from bot.checkins.model import Alert, AlertKind, CheckinRef, CheckinState
-from bot.checkins.views import alert_message, checkin_message
+from bot.checkins.model import Alert, AlertKind, CheckinRef, CheckinState, Midpoint
+from bot.checkins.views import (
+    alert_message,
+    checkin_message,
+    midpoint_answer_message,
+    midpoint_message,
+)
 from bot.core.blocks import MESSAGE_BLOCK_LIMIT, context, escape, header, section, user_mention
 from bot.retros.views import follow_up_message, retro_button, share_back_message
+from bot.scheduling.planning import next_working_day
 
 DIGEST_LIMIT = MESSAGE_BLOCK_LIMIT - 3  # room for the header, the intro and the footer
 
@@ -80,6 +86,43 @@ def _kickoff_buddy(payload: Payload) -> ScheduledMessage:
     return ScheduledMessage("Your team tourism visitor arrives today", blocks)
 
 
+def _home_visit_starts(payload: Payload) -> ScheduledMessage:
+    visitor = user_mention(payload["visitor"])
+    blocks = [
+        section(
+            f"{visitor} starts their visit to {_visit(payload)} today. Please keep their time "
+            "free for it: their weekly check-ins tell you if your team pulls them back."
+        ),
+        context("Your Home tab shows who of your team is away, and how their visits go."),
+    ]
+    return ScheduledMessage("Someone from your team starts a visit today", blocks)
+
+
+def _home_visit_ends(payload: Payload) -> ScheduledMessage:
+    visitor = user_mention(payload["visitor"])
+    back = next_working_day(date.fromisoformat(payload["ends_on"]) + timedelta(days=1))
+    blocks = [
+        section(
+            f"{visitor}'s visit to {_visit(payload)} ends today: they are back with your team "
+            f"on {back:%a %-d %b}. I will share what they plan to bring back once they have "
+            "written their retro."
+        )
+    ]
+    return ScheduledMessage("Someone from your team comes back from a visit", blocks)
+
+
+def _retro_bring_back(payload: Payload) -> ScheduledMessage:
+    """The retro's action items, shared with the visitor's home team's leads."""
+    visitor = user_mention(payload["visitor"])
+    items = "\n".join(f"• {escape(item)}" for item in payload["action_items"])
+    blocks = [
+        section(f"{visitor} wrote their retro of {_visit(payload)}. What they will bring back:"),
+        section(items),
+        context("A slot in your next team meeting helps it stick: they will share it back."),
+    ]
+    return ScheduledMessage("What your visitor will bring back to your team", blocks)
+
+
 def _checkin(payload: Payload) -> ScheduledMessage:
     """The buttons and menus of bot/views/checkins.py, with what was shipped so far (the
     deliverer reads it when sending: bot/scheduling/service.py payload_to_send)."""
@@ -103,6 +146,7 @@ def _checkin_alert(payload: Payload) -> ScheduledMessage:
         tuple(payload["weeks"]),
         recipients=(),  # one row a recipient: the row says whom
         details=payload.get("details", ""),
+        stand_in=payload.get("stand_in", False),
     )
     message = alert_message(
         alert,
@@ -114,14 +158,16 @@ def _checkin_alert(payload: Payload) -> ScheduledMessage:
 
 
 def _midpoint(payload: Payload) -> ScheduledMessage:
-    visitor = user_mention(payload["visitor"])
-    blocks = [
-        section(
-            f"{visitor} is halfway through {_visit(payload)}. How is it going from your side? "
-            "Is there something they should see or join before the visit ends?"
-        ),
-    ]
-    return ScheduledMessage("Your visitor is halfway through the visit", blocks)
+    """Going fine / Concerns…: bot/checkins/views.py renders it, and again once answered."""
+    return _message(midpoint_message(Midpoint.from_payload(payload)))
+
+
+def _midpoint_answer(payload: Payload) -> ScheduledMessage:
+    return _message(midpoint_answer_message(payload))
+
+
+def _message(message: dict[str, Any]) -> ScheduledMessage:
+    return ScheduledMessage(message["text"], message["blocks"])
 
 
 def _retro(payload: Payload) -> ScheduledMessage:
@@ -177,6 +223,7 @@ _KIND_NAMES = {
     "share_back": "share-back reminder",
     "digest": "weekly digest",
     "alert": "check-in alert",
+    "home_news": "news for the home team's lead",
 }
 
 
@@ -240,12 +287,16 @@ def _decision_escalation(payload: Payload) -> ScheduledMessage:
 _RENDERERS: dict[str, Callable[[Payload], ScheduledMessage]] = {
     "kickoff_visitor": _kickoff_visitor,
     "kickoff_buddy": _kickoff_buddy,
+    "home_visit_starts": _home_visit_starts,
+    "home_visit_ends": _home_visit_ends,
     "checkin": _checkin,
     "checkin_alert": _checkin_alert,
     "midpoint": _midpoint,
+    "midpoint_answer": _midpoint_answer,
     "retro": _retro,
     "share_back": _share_back,
     "retro_follow_up": _retro_follow_up,
+    "retro_bring_back": _retro_bring_back,
     "digest": _digest,
     "notice_failed": _notice_failed,
     "notice_visitor_gone": _notice_visitor_gone,

@@ -1,4 +1,5 @@
-"""Buttons and menus of the weekly check-in: the answers, "Need help" and "Log what I shipped"."""
+"""Buttons and menus of the weekly check-in (the answers, "Need help" and "Log what I shipped"),
+and the host lead's mid-visit buttons (Going fine / Concerns…)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.checkins import service as checkins
 from bot.checkins import views
-from bot.checkins.model import CheckinRef, Question
-from bot.checkins.service import CheckinOutcome
+from bot.checkins.model import CheckinRef, HostView, Question
+from bot.checkins.service import CheckinOutcome, MidpointOutcome
+from bot.core.ids import parse_id
 from handlers.applications.actions import context_of
 from handlers.replies import tell
 from infra.deps import Deps
@@ -31,15 +33,33 @@ def _clicked(body: dict[str, Any]) -> tuple[CheckinRef, str, str]:
     return ref, channel, ts
 
 
+def _midpoint_clicked(body: dict[str, Any]) -> tuple[int | None, str, str]:
+    """The visit a mid-visit button names, and the channel and ts of its message."""
+    _, channel, ts = _clicked(body)
+    return parse_id(body["actions"][0].get("value", "")), channel, ts
+
+
 def carry_out(outcome: CheckinOutcome, channel: str, ts: str, client: WebClient) -> None:
     """The message's buttons give way to the answer. Alerts are outbox rows by now: the
     deliverer's next tick (TOURISM_TICK_SECONDS) sends them, retrying until they are through."""
-    if outcome.state is None:
-        return
+    if outcome.state is not None:
+        _update(client, channel, ts, views.checkin_message(outcome.state))
+
+
+def show_midpoint_answer(
+    outcome: MidpointOutcome, channel: str, ts: str, client: WebClient
+) -> None:
+    """The mid-visit message's buttons give way to the answer (the outbox tells the others)."""
+    if outcome.midpoint is not None:
+        message = views.midpoint_message(outcome.midpoint, outcome.view, outcome.told)
+        _update(client, channel, ts, message)
+
+
+def _update(client: WebClient, channel: str, ts: str, message: dict[str, Any]) -> None:
     try:
-        client.chat_update(channel=channel, ts=ts, **views.checkin_message(outcome.state))
+        client.chat_update(channel=channel, ts=ts, **message)
     except SlackApiError as error:
-        log.warning("could not update the check-in message: %s", error.response["error"])
+        log.warning("could not update %r: %s", message["text"], error.response["error"])
 
 
 def register(app: App, deps: Deps) -> None:
@@ -83,3 +103,28 @@ def register(app: App, deps: Deps) -> None:
         build = views.help_modal if need_help else views.shipped_modal
         metadata = views.modal_metadata(ref, channel, ts)
         client.views_open(trigger_id=body["trigger_id"], view=build(prepared, metadata))
+
+    @app.action(views.MIDPOINT_FINE)
+    def midpoint_fine(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        tour_id, channel, ts = _midpoint_clicked(body)
+        with deps.uow() as uow:
+            outcome = checkins.answer_midpoint(uow, context_of(body, deps), tour_id, HostView.FINE)
+        if outcome.refusal is not None:
+            tell(client, body, outcome.refusal)
+            return
+        show_midpoint_answer(outcome, channel, ts, client)
+
+    @app.action(views.MIDPOINT_CONCERNS)
+    def midpoint_concerns(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        tour_id, channel, ts = _midpoint_clicked(body)
+        with deps.reader() as uow:
+            midpoint = checkins.midpoint_of(uow, context_of(body, deps), tour_id)
+        if isinstance(midpoint, MidpointOutcome):
+            tell(client, body, midpoint.refusal or "")
+            return
+        metadata = views.midpoint_metadata(midpoint.tour_id, channel, ts)
+        client.views_open(
+            trigger_id=body["trigger_id"], view=views.concerns_modal(midpoint, metadata)
+        )

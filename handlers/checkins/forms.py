@@ -1,4 +1,5 @@
-"""Modal submissions of the weekly check-in: "Need help" and "Log what I shipped"."""
+"""Modal submissions of the weekly check-in ("Need help", "Log what I shipped") and of the host
+lead's mid-visit concerns."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from bot.applications.service import Context
 from bot.applications.views import refusal_modal
 from bot.checkins import service as checkins
 from bot.checkins import views
-from bot.checkins.model import CheckinRef
+from bot.checkins.model import CheckinRef, HostView
 from bot.checkins.service import CheckinOutcome
 from handlers.applications.actions import context_of
-from handlers.checkins.actions import carry_out
+from handlers.checkins.actions import carry_out, show_midpoint_answer
 from handlers.forms import FormValues
+from handlers.modal_steps import acknowledge
 from infra.deps import Deps
 
 Step = Callable[[Any, Context, CheckinRef, FormValues], CheckinOutcome]
@@ -51,3 +53,17 @@ def register(app: App, deps: Deps) -> None:
         views.SHIPPED_MODAL,
         lambda uow, ctx, ref, form: checkins.log_shipped(uow, ctx, ref, form.text("items")),
     )
+
+    @app.view(views.MIDPOINT_MODAL)
+    def on_concerns(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+    ) -> None:
+        tour_id, channel, ts = views.read_midpoint_metadata(view.get("private_metadata", ""))
+        note = FormValues(view).text("note")
+        with deps.uow() as uow:
+            outcome = checkins.answer_midpoint(
+                uow, context_of(body, deps), tour_id, HostView.CONCERNS, note
+            )
+        acknowledge(ack, outcome)
+        if outcome.ok:
+            show_midpoint_answer(outcome, channel, ts, client)

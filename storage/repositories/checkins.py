@@ -19,6 +19,7 @@ from storage.models import CheckinAnswer, ShippedItem, Tour
 ALERT_COLUMNS = {
     "low_mood": CheckinAnswer.low_mood_alerted_at,
     "meetings": CheckinAnswer.meetings_alerted_at,
+    "pulls": CheckinAnswer.pulls_alerted_at,
 }
 
 

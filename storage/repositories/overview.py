@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TypeVarTuple
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
+from bot.checkins.model import WeekAnswer, week_answer
 from bot.home.model import (
     SHOWN_PER_LIST,
+    Absence,
     Counted,
     HomeApplication,
     HomeOpening,
     HomeTour,
+    Hosting,
     OrganiserCounts,
     PendingDecision,
+    TeamAway,
+    quarter_around,
 )
-from storage.models import Application, Opening, Person, Team, TeamLead, Tour, WorkspaceScoped
+from storage.models import (
+    Application,
+    CheckinAnswer,
+    Opening,
+    Person,
+    Team,
+    TeamLead,
+    Tour,
+    WorkspaceScoped,
+)
+
+LIVE = ("scheduled", "active")
 
 Columns = TypeVarTuple("Columns")
 
@@ -152,3 +169,84 @@ class OverviewRepository:
             ),
             active_tours=count(Tour, Tour.status.in_(("scheduled", "active"))),
         )
+
+    def _teams_led(self, workspace_id: str, user_id: str) -> list[Team]:
+        query = (
+            select(Team)
+            .join(TeamLead, TeamLead.team_id == Team.id)
+            .where(TeamLead.workspace_id == workspace_id, TeamLead.user_id == user_id)
+            .order_by(Team.name_key, Team.id)
+        )
+        return list(self.session.scalars(query))
+
+    def teams_away(self, workspace_id: str, user_id: str, today: date) -> list[TeamAway]:
+        """Each team the person leads, with its people away on a visit now or later and each
+        one's latest check-in: three queries, however many teams and visits."""
+        teams = self._teams_led(workspace_id, user_id)
+        host = aliased(Team)
+        query = (
+            select(
+                Tour.id, Tour.home_team_id, Person.user_id, host.name, Tour.starts_on, Tour.ends_on
+            )
+            .join(Person, Person.id == Tour.person_id)
+            .join(host, host.id == Tour.host_team_id)
+            .where(
+                Tour.home_team_id.in_([team.id for team in teams]),
+                Tour.status.in_(LIVE),
+                Tour.ends_on >= today,
+            )
+            .order_by(Tour.starts_on, Tour.id)
+        )
+        tours = list(self.session.execute(query))
+        latest = self._latest_answers([tour.id for tour in tours])
+        return [
+            TeamAway(
+                team_name=team.name,
+                away_cap=team.away_cap,
+                absences=[
+                    Absence(visitor, host_name, starts_on, ends_on, latest.get(tour_id))
+                    for tour_id, home_id, visitor, host_name, starts_on, ends_on in tours
+                    if home_id == team.id
+                ][:SHOWN_PER_LIST],
+            )
+            for team in teams
+        ]
+
+    def _latest_answers(self, tour_ids: list[int]) -> dict[int, WeekAnswer]:
+        query = (
+            select(
+                CheckinAnswer.tour_id,
+                CheckinAnswer.week,
+                CheckinAnswer.mood,
+                CheckinAnswer.meetings_share,
+                CheckinAnswer.pulled_back,
+            )
+            .where(CheckinAnswer.tour_id.in_(tour_ids))
+            .order_by(CheckinAnswer.tour_id, CheckinAnswer.week)
+        )
+        # Ordered by week: the last row of each tour wins.
+        return {row.tour_id: week_answer(*row[1:]) for row in self.session.execute(query)}
+
+    def hosting(self, workspace_id: str, user_id: str, today: date) -> list[Hosting]:
+        """Each team the person leads: visits it hosts starting this quarter and this year."""
+        quarter_start, quarter_end = quarter_around(today)
+        year_start, year_end = date(today.year, 1, 1), date(today.year + 1, 1, 1)
+
+        def starting_in(start: date, end: date) -> ColumnElement[int]:
+            inside = and_(Tour.starts_on >= start, Tour.starts_on < end)
+            return func.coalesce(func.sum(case((inside, 1), else_=0)), 0)
+
+        query = (
+            select(
+                Team.name,
+                starting_in(quarter_start, quarter_end),
+                starting_in(year_start, year_end),
+                Team.visitors_per_quarter,
+            )
+            .join(TeamLead, TeamLead.team_id == Team.id)
+            .outerjoin(Tour, (Tour.host_team_id == Team.id) & (Tour.status != "cancelled"))
+            .where(TeamLead.workspace_id == workspace_id, TeamLead.user_id == user_id)
+            .group_by(Team.id, Team.name, Team.name_key, Team.visitors_per_quarter)
+            .order_by(Team.name_key, Team.id)
+        )
+        return [Hosting(*row) for row in self.session.execute(query)]

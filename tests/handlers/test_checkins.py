@@ -17,6 +17,7 @@ from tests.conftest import ORGANISER, RunningBot
 from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team, seed_tour
 
 VISITOR, BUDDY, LEAD, STRANGER = "U0VISITOR", "U0BUDDY", "U0LEAD", "U0STRANGER"
+HOME_LEAD = "U0HOMELEAD"
 DM = f"D{VISITOR}"
 TITLE = "<!channel> & <@U123>"
 ESCAPED_TITLE = "&lt;!channel&gt; &amp; &lt;@U123&gt;"
@@ -26,11 +27,17 @@ HELP_ALERT = "Your visitor asked for help"
 
 @pytest.fixture
 def tour_id(bot: RunningBot) -> int:
-    for user in (VISITOR, BUDDY, LEAD):
+    return seed_visit(bot)
+
+
+def seed_visit(bot: RunningBot) -> int:
+    """A four-week visit, planned: its visitor has a buddy, a host lead and a home lead."""
+    for user in (VISITOR, BUDDY, LEAD, HOME_LEAD):
         bot.slack.add_user(user, tz="Europe/Warsaw")
     settings = bot.deps.settings
     with bot.deps.uow() as uow:
         host = seed_team(uow, "Payments <Core>", leads=(LEAD,), channel_id="C0PAY")
+        home = seed_team(uow, "Listings", leads=(HOME_LEAD,))
         opening = seed_opening(
             uow,
             host,
@@ -40,7 +47,11 @@ def tour_id(bot: RunningBot) -> int:
             buddy_user_id=BUDDY,
         )
         tour = seed_tour(
-            uow, seed_person(uow, VISITOR), opening, starts_on=STARTS_ON, ends_on=ENDS_ON
+            uow,
+            seed_person(uow, VISITOR, home_team_id=home.id),
+            opening,
+            starts_on=STARTS_ON,
+            ends_on=ENDS_ON,
         )
         zones = SlackTimeZones(build_delivery_client(settings))
         schedule_tour(uow, tour, zones, settings.timezone)
@@ -213,6 +224,7 @@ def test_need_help_opens_a_modal_and_alerts_the_buddy_and_host_lead(bot: Running
     click(bot, message, views.NEED_HELP)
     modal = bot.slack.wait_for("views.open")[-1].params["view"]
     assert modal["callback_id"] == views.HELP_MODAL
+    assert "pass it on to your buddy and the lead of" in str(modal["blocks"])
     empty = bot.requests.view_submission(
         user_id=VISITOR,
         callback_id=views.HELP_MODAL,
@@ -315,12 +327,14 @@ def test_two_low_answers_in_a_row_alert_the_organisers_once(bot: RunningBot, tou
     answer(bot, checkin(bot, 1), views.SO_SO)
     assert dms_to(bot, ORGANISER, LOW_ALERT) == []
     answer(bot, checkin(bot, 2), views.SO_SO)
-    assert alert_rows(bot) == {f"tour:{tour_id}:checkin_alert:low_mood:2:{ORGANISER}": "pending"}
+    organisers_key = f"tour:{tour_id}:checkin_alert:low_mood:2:{ORGANISER}"
+    assert alert_rows(bot)[organisers_key] == "pending"
     deliver_due(bot)
     [alert] = dms_to(bot, ORGANISER, LOW_ALERT)
     text = str(alert["blocks"])
     assert f"<@{VISITOR}> answered So-so or Need help 2 check-ins in a row (weeks 1 and 2)" in text
     assert "Payments &lt;Core&gt;" in text
+    assert dms_to(bot, HOME_LEAD, LOW_ALERT) == []
 
     third = checkin(bot, 3)
     answer(bot, third, views.SO_SO)  # the same run of low weeks: told already
@@ -329,7 +343,7 @@ def test_two_low_answers_in_a_row_alert_the_organisers_once(bot: RunningBot, tou
         assert uow.audit.actions(WORKSPACE).count("checkin_alert") == 1
     deliver_due(bot)
     assert len(dms_to(bot, ORGANISER, LOW_ALERT)) == 1
-    assert len(alert_rows(bot)) == 1
+    assert [key for key in alert_rows(bot) if ":checkin_alert:" in key] == [organisers_key]
     assert answers(bot) == [
         (1, "so_so", None, None),
         (2, "so_so", None, None),
@@ -344,9 +358,84 @@ def test_meetings_over_half_twice_alert_the_organisers(bot: RunningBot, tour_id:
     answer(bot, checkin(bot, 3), views.MEETINGS, option="over_half")
     deliver_due(bot)
     [alert] = dms_to(bot, ORGANISER, MEETINGS_ALERT)
-    assert set(alert_rows(bot)) == {f"tour:{tour_id}:checkin_alert:meetings:3:{ORGANISER}"}
+    organiser_keys = {key for key in alert_rows(bot) if ":checkin_alert:" in key}
+    assert organiser_keys == {f"tour:{tour_id}:checkin_alert:meetings:3:{ORGANISER}"}
     assert "more than half the week in meetings in weeks 1 and 3" in str(alert["blocks"])
     assert dms_to(bot, ORGANISER, LOW_ALERT) == []
+
+
+# --- each signal to whoever can act on it -------------------------------------------------------
+
+SO_SO_ALERT = "Your visitor's week was so-so"
+BUSY_ALERT = "Your visitor spent most of the week in meetings"
+PULLED_ALERT = "Your team keeps pulling your visitor back"
+PULLS_ALERT = "A visitor is often pulled back by their home team"
+EVERYONE = (VISITOR, BUDDY, LEAD, HOME_LEAD, ORGANISER)
+
+
+def told(bot: RunningBot, text: str) -> list[str]:
+    """Who received a DM with this notification text, in the order of EVERYONE."""
+    return [user for user in EVERYONE if dms_to(bot, user, text)]
+
+
+def test_the_check_in_says_who_sees_the_answers(bot: RunningBot, tour_id: int):
+    blocks = str(checkin(bot, 1)["blocks"])
+    assert "*Who sees your answers:*" in blocks
+    assert "being pulled back often to your home team's lead" in blocks
+    assert "a call for help goes to your buddy and the host team's lead" in blocks
+    assert "the organisers are told too" in blocks
+
+
+def test_pulled_back_often_goes_to_the_home_lead_and_then_the_organisers(bot, tour_id: int):
+    answer(bot, checkin(bot, 1), views.PULLED_BACK, option="often")
+    deliver_due(bot)
+    assert told(bot, PULLED_ALERT) == [HOME_LEAD]
+    [alert] = dms_to(bot, HOME_LEAD, PULLED_ALERT)
+    assert f"<@{VISITOR}> says their home team pulled them back often in week 1" in str(alert)
+    assert "You lead their home team: keep their time free" in str(alert["blocks"])
+    assert told(bot, PULLS_ALERT) == []
+
+    answer(bot, checkin(bot, 2), views.PULLED_BACK, option="once_or_twice")  # not a signal
+    deliver_due(bot)
+    assert len(dms_to(bot, HOME_LEAD, PULLED_ALERT)) == 1
+
+    answer(bot, checkin(bot, 3), views.PULLED_BACK, option="often")
+    deliver_due(bot)
+    assert len(dms_to(bot, HOME_LEAD, PULLED_ALERT)) == 2
+    assert told(bot, PULLS_ALERT) == [ORGANISER]  # copied once it repeats
+    assert "in weeks 1 and 3" in str(dms_to(bot, ORGANISER, PULLS_ALERT)[0]["blocks"])
+    with bot.deps.uow() as uow:
+        assert uow.audit.actions(WORKSPACE).count("checkin_alert") == 1
+
+
+def test_meetings_go_to_the_host_lead_each_week(bot: RunningBot, tour_id: int):
+    answer(bot, checkin(bot, 1), views.MEETINGS, option="over_half")
+    deliver_due(bot)
+    assert told(bot, BUSY_ALERT) == [LEAD]
+    assert told(bot, MEETINGS_ALERT) == []
+    answer(bot, checkin(bot, 2), views.MEETINGS, option="half")
+    deliver_due(bot)
+    assert len(dms_to(bot, LEAD, BUSY_ALERT)) == 1
+
+
+def test_a_so_so_week_goes_to_the_buddy_and_host_lead(bot: RunningBot, tour_id: int):
+    answer(bot, checkin(bot, 1), views.SO_SO)
+    deliver_due(bot)
+    assert told(bot, SO_SO_ALERT) == [BUDDY, LEAD]
+    answer(bot, checkin(bot, 2), views.GOING_WELL)
+    deliver_due(bot)
+    assert told(bot, SO_SO_ALERT) == [BUDDY, LEAD] and told(bot, LOW_ALERT) == []
+
+
+def test_without_a_home_lead_the_organisers_hear_of_home_pulls(bot: RunningBot, tour_id: int):
+    with bot.deps.uow() as uow:
+        uow.session.query(TeamLead).filter_by(user_id=HOME_LEAD).delete()
+        uow.commit()
+    answer(bot, checkin(bot, 1), views.PULLED_BACK, option="often")
+    deliver_due(bot)
+    assert told(bot, PULLED_ALERT) == [ORGANISER]
+    text = str(dms_to(bot, ORGANISER, PULLED_ALERT)[0]["blocks"])
+    assert "You hear this as an organiser" in text and "You lead their home team" not in text
 
 
 # --- what was shipped ---------------------------------------------------------------------------
@@ -435,5 +524,6 @@ def test_without_buddy_or_host_lead_the_organisers_hear_the_call_for_help(bot: R
     )
     bot.slack.wait_for("chat.update")
     deliver_due(bot)
-    assert len(dms_to(bot, ORGANISER, HELP_ALERT)) == 1
+    [alert] = dms_to(bot, ORGANISER, HELP_ALERT)
+    assert "You hear this as an organiser" in str(alert["blocks"])
     assert dms_to(bot, BUDDY, HELP_ALERT) == []

@@ -146,8 +146,8 @@ def test_more_time_agreed_by_both_leads_moves_the_end(bot: RunningBot, tour_id):
     assert agree_modal["callback_id"] == views.HOME_AGREE_MODAL
     assert "override_reason" not in str(agree_modal)
     carried_out(bot, lambda: home_agrees(bot, extension_id))
-    told = messages_titled(bot, AGREED, 3)
-    assert sorted(m["channel"] for m in told) == sorted([VISITOR, HOST_LEAD, HOME_LEAD])
+    told = messages_titled(bot, AGREED, 4)  # the buddy plans the extra weeks too
+    assert sorted(m["channel"] for m in told) == sorted([VISITOR, HOST_LEAD, HOME_LEAD, BUDDY])
     assert "now ends on *Sun 27 Dec 2026*" in str(told[0]["blocks"])
 
     new_end = ENDS + timedelta(weeks=2)
@@ -195,7 +195,7 @@ def test_over_the_home_teams_cap_needs_an_explicit_override(bot: RunningBot, tou
     assert "1 of the team are already away then" in refused["errors"]["override_reason"]
     assert the_tour(bot, tour_id).ends_on == ENDS
     carried_out(bot, lambda: home_agrees(bot, extension_id, override_reason="Quiet month"))
-    messages_titled(bot, AGREED, 3)
+    messages_titled(bot, AGREED, 4)
     assert the_tour(bot, tour_id).ends_on == ENDS + timedelta(weeks=1)
     with bot.deps.uow() as uow:
         extension = uow.session.query(TourExtension).one()

@@ -304,6 +304,7 @@ class FakeUnitOfWork:
             "person_id": visitor.id,
             "opening_id": at.id,
             "home_team_id": visitor.home_team_id,
+            "buddy_user_id": None,
             "status": "active",
             "starts_on": date(2026, 11, 16),
             "ends_on": date(2026, 12, 13),

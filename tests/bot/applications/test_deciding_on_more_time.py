@@ -109,6 +109,12 @@ def test_the_home_lead_agrees_after_the_host_and_the_visit_ends_later(uow):
     assert {who for _, who in outcome.notices} == {VISITOR, HOST_LEAD, HOME_LEAD}
 
 
+def test_the_buddy_is_told_of_the_extra_weeks(uow):
+    uow.tours.rows[0].buddy_user_id = "U0BUDDY"
+    outcome = home_decides(uow, at(HOME_LEAD), host_agreed(uow), agree=True)
+    assert (ExtensionNotice.AGREED, "U0BUDDY") in outcome.notices
+
+
 def test_an_organiser_may_stand_in_for_the_home_lead_nobody_else(uow):
     extension_id = host_agreed(uow)
     refusal = home_decides(uow, at(HOST_LEAD), extension_id, agree=True).refusal

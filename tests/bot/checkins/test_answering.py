@@ -14,6 +14,7 @@ from bot.checkins.service import ask_for_help, log_shipped, prepare, record_answ
 from tests.bot.applications.fakes import ORGANISER, WORKSPACE, context
 
 VISITOR, BUDDY, HOST_LEAD, STRANGER = "U0VISITOR", "U0BUDDY", "U0HOSTLEAD", "U0STRANGER"
+HOME_LEAD = "U0HOMELEAD"
 TOUR = 7
 
 
@@ -61,6 +62,7 @@ def _empty_week(week: int) -> SimpleNamespace:
         details="",
         low_mood_alerted_at=None,
         meetings_alerted_at=None,
+        pulls_alerted_at=None,
     )
 
 
@@ -73,7 +75,8 @@ class FakeUnitOfWork:
             id=TOUR, starts_on=date(2026, 11, 16), ends_on=date(2026, 12, 13), buddy_user_id=BUDDY
         )
         host = SimpleNamespace(name="Search", leads=[SimpleNamespace(user_id=HOST_LEAD)])
-        parts = (tour, SimpleNamespace(user_id=VISITOR), SimpleNamespace(title="Tune"), host, None)
+        home = SimpleNamespace(name="Listings", leads=[SimpleNamespace(user_id=HOME_LEAD)])
+        parts = (tour, SimpleNamespace(user_id=VISITOR), SimpleNamespace(title="Tune"), host, home)
         self.outbox = SimpleNamespace(
             tour_parts=lambda tour_id: parts if tour_id == TOUR else None,
             upsert=lambda _w, messages: self.planned.extend(messages),
@@ -146,3 +149,26 @@ def test_shipped_items_are_logged_by_the_visitor(uow):
     assert "items" in log_shipped(uow, context(VISITOR), WEEK_1, "  ").errors
     outcome = log_shipped(uow, context(VISITOR), WEEK_1, "A fix\nA doc")
     assert outcome.ok and uow.checkins.shipped_items == ["A fix", "A doc"] and uow.commits == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "raw", "told"),
+    [
+        (Question.MOOD, "so_so", {BUDDY, HOST_LEAD}),
+        (Question.MOOD, "going_well", set()),
+        (Question.MEETINGS, "over_half", {HOST_LEAD}),
+        (Question.MEETINGS, "half", set()),
+        (Question.PULLED_BACK, "often", {HOME_LEAD}),
+        (Question.PULLED_BACK, "once_or_twice", set()),
+    ],
+)
+def test_each_signal_goes_to_whoever_can_act_on_it(uow, question, raw, told):
+    assert record_answer(uow, context(VISITOR), WEEK_1, question, raw).ok
+    assert {message.recipient for message in uow.planned} == told
+
+
+def test_a_repeated_signal_copies_the_organisers(uow):
+    for week in (1, 2):
+        record_answer(uow, context(VISITOR), CheckinRef(TOUR, week), Question.PULLED_BACK, "often")
+    assert [m.recipient for m in uow.planned] == [HOME_LEAD, HOME_LEAD, ORGANISER]
+    assert uow.planned[-1].payload["alert"] == "pulls"

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.checkins.model import (
+    WHO_CAN_ACT,
     Alert,
     AlertKind,
     CheckinRef,
@@ -12,7 +13,9 @@ from bot.checkins.model import (
     DueAlert,
     MeetingsShare,
     Mood,
+    PulledBack,
     Question,
+    Role,
     WeekAnswer,
     organiser_alerts,
     parse_answer,
@@ -20,6 +23,7 @@ from bot.checkins.model import (
     validate_help,
     validate_shipped,
     weeks_in,
+    worrying,
 )
 
 WELL, SO_SO, HELP = Mood.GOING_WELL, Mood.SO_SO, Mood.NEED_HELP
@@ -143,3 +147,47 @@ def test_each_alert_is_one_row_a_recipient_keyed_by_its_occurrence():
     assert {row.due_at for row in help_rows + low} == {now}
     assert {(row.content_key, row.tour_id) for row in help_rows + low} == {("checkin_alert", 7)}
     assert low[0].payload["weeks"] == [1, 2, 3] and help_rows[0].payload["details"] == "stuck"
+
+
+def pulls(*answers: PulledBack | None, alerted: tuple[int, ...] = ()) -> list[WeekAnswer]:
+    return [
+        WeekAnswer(week=week, pulled_back=answer, pulls_alerted=week in alerted)
+        for week, answer in enumerate(answers, start=1)
+    ]
+
+
+OFTEN, ONCE = PulledBack.OFTEN, PulledBack.ONCE_OR_TWICE
+
+
+@pytest.mark.parametrize(
+    ("answers", "due"),
+    [
+        (pulls(OFTEN), []),
+        (pulls(OFTEN, ONCE), []),
+        (pulls(OFTEN, ONCE, OFTEN), [DueAlert(AlertKind.PULLS, (1, 3))]),
+        (pulls(OFTEN, OFTEN, OFTEN, alerted=(2,)), []),
+    ],
+)
+def test_often_pulled_back_twice_copies_the_organisers(answers, due):
+    assert organiser_alerts(answers) == due
+
+
+@pytest.mark.parametrize(
+    ("answer", "signals"),
+    [
+        (WeekAnswer(1, Mood.GOING_WELL, MeetingsShare.HALF, PulledBack.NEVER), []),
+        (WeekAnswer(1, Mood.NEED_HELP), [AlertKind.HELP]),
+        (
+            WeekAnswer(2, Mood.SO_SO, MeetingsShare.OVER_HALF, PulledBack.OFTEN),
+            [AlertKind.SO_SO, AlertKind.BUSY, AlertKind.PULLED],
+        ),
+    ],
+)
+def test_the_signals_of_a_week(answer, signals):
+    assert worrying(answer) == signals
+
+
+def test_each_signal_has_someone_who_can_act_on_it():
+    assert set(WHO_CAN_ACT) == set(AlertKind)
+    assert WHO_CAN_ACT[AlertKind.PULLED] == (Role.HOME_LEADS,)
+    assert WHO_CAN_ACT[AlertKind.BUSY] == (Role.HOST_LEADS,)

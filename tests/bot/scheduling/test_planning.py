@@ -19,6 +19,7 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 NEW_YORK = ZoneInfo("America/New_York")
 KOLKATA = ZoneInfo("Asia/Kolkata")
 VISITOR, BUDDY, LEAD, LEAD_2 = "U0VISITOR", "U0BUDDY", "U0LEAD", "U0LEAD2"
+HOME_LEAD = "U0HOMELEAD"
 
 
 def facts(starts_on: date, ends_on: date, **changes) -> TourFacts:
@@ -118,7 +119,8 @@ def test_planning_twice_gives_the_same_rows_and_every_key_is_unique():
 def test_the_plan_says_which_content_keys_it_owns():
     """Re-planning replaces rows with these content keys only: a check-in's renderer key is the
     plan's, the retro's follow-up is not."""
-    plan = plan_tour(facts(date(2026, 3, 2), date(2026, 3, 29)), {}, WARSAW)
+    tour = facts(date(2026, 3, 2), date(2026, 3, 29), home_leads=(HOME_LEAD,))
+    plan = plan_tour(tour, {}, WARSAW)
     assert {m.content_key for m in plan} == TOUR_PLAN_CONTENT_KEYS
     assert "retro_follow_up" not in TOUR_PLAN_CONTENT_KEYS
 
@@ -127,6 +129,15 @@ def test_no_buddy_means_no_buddy_kickoff_and_a_buddy_who_is_the_visitor_gets_one
     for buddy in (None, VISITOR):
         plan = plan_tour(facts(date(2026, 3, 2), date(2026, 3, 13), buddy=buddy), {}, WARSAW)
         assert [m.recipient for m in plan if m.kind is Kind.KICKOFF] == [VISITOR]
+
+
+def test_the_home_leads_hear_of_the_start_and_the_last_working_day_but_not_of_their_own():
+    tour = facts(date(2026, 3, 2), date(2026, 3, 29), home_leads=(HOME_LEAD, VISITOR))
+    news = [m for m in plan_tour(tour, {}, WARSAW) if m.kind is Kind.HOME_NEWS]
+    assert [(m.content_key, m.recipient, m.due_at) for m in news] == [
+        ("home_visit_starts", HOME_LEAD, utc("2026-03-02 09:00")),
+        ("home_visit_ends", HOME_LEAD, utc("2026-03-27 09:00")),
+    ]
 
 
 def test_messages_carry_the_tour_facts_for_their_text():
