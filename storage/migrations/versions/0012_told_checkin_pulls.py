@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0012_told_checkin_pulls"
-down_revision: str | Sequence[str] | None = "0011_w2b"
+down_revision: str | Sequence[str] | None = "0012_audit_history"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
