@@ -29,6 +29,7 @@ from bot.applications.changes import (
 )
 from bot.applications.service import Context, TourHook, no_tour_hook, override_needed
 from bot.core.calendar import Period, check_absence
+from bot.core.words import counted
 from bot.scheduling.service import LIVE_TOUR_STATUSES
 
 
@@ -166,7 +167,7 @@ def _why_not_extend(ctx: Context, tour: Any, extensions: list[Any]) -> str | Non
 
 
 def _weeks(weeks: int) -> str:
-    return f"{weeks} week{'s' if weeks != 1 else ''}"
+    return counted(weeks, "week")
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from bot.applications.extension_views import visit_actions
 from bot.applications.model import WAITING_FOR, Status
 from bot.commands.views import INTRO
 from bot.core.blocks import button, context, divider, escape, header, section, user_mention
+from bot.core.words import counted, plural_of
 from bot.home.model import Counted, HomeData, HomeTour, days_left
 from bot.openings.views import APPLY
 from bot.profiles.views import profile_detail_blocks
@@ -130,7 +131,8 @@ def _lead_blocks(data: HomeData) -> list[Block]:
         "Openings",
         data.lead_openings,
         lambda o: (
-            f"{escape(o.title)} ({escape(o.team_name)}): {o.open_seats} of {o.seats} seats left"
+            f"{escape(o.title)} ({escape(o.team_name)}): "
+            f"{o.open_seats} of {counted(o.seats, 'seat')} left"
             + ("" if o.status == "open" else f", {o.status}")
         ),
     ) or [context("No openings yet: post one with `/tourism host`.")]
@@ -180,9 +182,10 @@ def _organiser_blocks(data: HomeData) -> list[Block]:
     return [
         header("The programme"),
         section(
-            f"*{counts.open_openings}* open openings · "
-            f"*{counts.pending_approvals}* applications waiting for a decision · "
-            f"*{counts.active_tours}* visits booked or under way"
+            f"*{counts.open_openings}* open {plural_of(counts.open_openings, 'opening')} · "
+            f"*{counts.pending_approvals}* {plural_of(counts.pending_approvals, 'application')} "
+            "waiting for a decision · "
+            f"*{counts.active_tours}* {plural_of(counts.active_tours, 'visit')} booked or under way"
         ),
         {
             "type": "actions",

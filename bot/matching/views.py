@@ -18,6 +18,7 @@ from bot.core.blocks import (
     section,
     user_mention,
 )
+from bot.core.words import counted
 from bot.home.views import PROFILE_EDIT
 from bot.matching import RoundMode, Unplaced
 from bot.matching.service import (
@@ -130,7 +131,9 @@ def candidates_message(openings: list[OpeningCandidates]) -> dict[str, Any]:
             blocks.append(line)
         blocks.append(divider())
     if len(openings) > CANDIDATE_OPENINGS_SHOWN:
-        blocks.append(context(f"…and {len(openings) - CANDIDATE_OPENINGS_SHOWN} more openings."))
+        blocks.append(
+            context(f"…and {counted(len(openings) - CANDIDATE_OPENINGS_SHOWN, 'more opening')}.")
+        )
     return {"text": "Who would fit your openings", "blocks": blocks[:MESSAGE_BLOCK_LIMIT]}
 
 
@@ -190,7 +193,10 @@ def round_preview_message(preview: RoundPreview, *, told: int | None = None) -> 
     blocks += _waiting_blocks(preview)
     if result.placements:
         send = button(
-            f"Send {len(result.placements)} proposals", ROUND_SEND, mode.value, style="primary"
+            f"Send {counted(len(result.placements), 'proposal')}",
+            ROUND_SEND,
+            mode.value,
+            style="primary",
         )
         send["confirm"] = {
             "title": {"type": "plain_text", "text": "Send the proposals?"},
@@ -251,7 +257,7 @@ def _unplaced_blocks(preview: RoundPreview, told: int | None) -> list[Block]:
 
 
 def _people(count: int) -> str:
-    return f"{count} {'person' if count == 1 else 'people'}"
+    return counted(count, "person", "people")
 
 
 def _waiting_blocks(preview: RoundPreview) -> list[Block]:
@@ -320,12 +326,12 @@ def proposal_message(proposal: SentProposal) -> dict[str, Any]:
 def proposals_sent_text(round_: SentRound) -> str:
     waiting = ""
     if round_.waiting:
-        who = "person who has" if round_.waiting == 1 else "people who have"
-        waiting = f" Left out: {round_.waiting} {who} not answered an earlier proposal yet."
+        who = counted(round_.waiting, "person who has", "people who have")
+        waiting = f" Left out: {who} not answered an earlier proposal yet."
     if round_.sent:
         return (
-            f"Sent {len(round_.sent)} proposals. Each person accepts or declines in their "
-            f"direct messages.{waiting}"
+            f"Sent {counted(len(round_.sent), 'proposal')}. Each person accepts or declines in "
+            f"their direct messages.{waiting}"
         )
     if round_.already_sent:
         return "No new proposals were sent: these were sent a moment ago." + waiting

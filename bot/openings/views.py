@@ -34,6 +34,7 @@ from bot.core.inputs import (
     users_select,
 )
 from bot.core.topics import TopicVocabulary
+from bot.core.words import counted
 from bot.openings.model import (
     DESCRIPTION_LIMIT,
     FIRST_DAY_KIT_LIMIT,
@@ -214,7 +215,7 @@ def refusal_text(refusal: Refusal, organiser_ids: Iterable[str]) -> str:
 
 
 def _weeks(weeks: int) -> str:
-    return f"{weeks} week" if weeks == 1 else f"{weeks} weeks"
+    return counted(weeks, "week")
 
 
 def _topics(topics: Iterable[str]) -> str:

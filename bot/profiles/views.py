@@ -28,6 +28,7 @@ from bot.core.inputs import (
     topic_inputs,
 )
 from bot.core.topics import TopicVocabulary
+from bot.core.words import counted
 from bot.profiles.model import (
     CITY_LIMIT,
     GOAL_LIMIT,
@@ -194,7 +195,7 @@ def _topics(topics: tuple[str, ...]) -> str:
 
 
 def _weeks(weeks: int) -> str:
-    return f"{weeks} week" if weeks == 1 else f"{weeks} weeks"
+    return counted(weeks, "week")
 
 
 def _window(start: date | None, end: date | None) -> str:

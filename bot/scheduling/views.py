@@ -13,6 +13,7 @@ from typing import Any
 from bot.checkins.model import Alert, AlertKind, CheckinRef, CheckinState
 from bot.checkins.views import alert_message, checkin_message
 from bot.core.blocks import MESSAGE_BLOCK_LIMIT, context, escape, header, section, user_mention
+from bot.core.words import counted
 from bot.retros.views import follow_up_message, retro_button, share_back_message
 
 DIGEST_LIMIT = MESSAGE_BLOCK_LIMIT - 3  # room for the header, the intro and the footer
@@ -154,8 +155,8 @@ def _digest(payload: Payload) -> ScheduledMessage:
     lines = [
         section(
             f"*{escape(opening['title'])}* · {escape(opening['host_team'])}\n"
-            f"{opening['weeks']} weeks between {_day(opening['earliest_start'])} and "
-            f"{_day(opening['latest_end'])} · {opening['open_seats']} seat(s) open"
+            f"{counted(opening['weeks'], 'week')} between {_day(opening['earliest_start'])} and "
+            f"{_day(opening['latest_end'])} · {counted(opening['open_seats'], 'seat')} open"
         )
         for opening in openings[:DIGEST_LIMIT]
     ]
@@ -166,7 +167,7 @@ def _digest(payload: Payload) -> ScheduledMessage:
         *lines,
         context(footer + "Type `/tourism openings` to see them all and apply."),
     ]
-    return ScheduledMessage(f"{len(openings)} team tourism opening(s) this week", blocks)
+    return ScheduledMessage(f"{counted(len(openings), 'team tourism opening')} this week", blocks)
 
 
 _KIND_NAMES = {

@@ -110,7 +110,7 @@ def test_a_lead_decides_in_place(bot: RunningBot):
         uow.commit()
     view = open_home(bot, LEAD)
     text = text_of(view)
-    assert "Opening 0 (Streaming): 1 of 1 seats left" in text
+    assert "Opening 0 (Streaming): 1 of 1 seat left" in text
     assert "Waiting for your decision* (1)" in text
     assert application_views.HOST_ACCEPT in text and application_views.HOST_DECLINE in text
 
@@ -121,6 +121,14 @@ def test_organisers_see_the_programme_counted(bot: RunningBot):
         uow.commit()
     text = text_of(open_home(bot, ORGANISER))
     assert "*3* open openings · *2* applications waiting for a decision · *0* visits booked" in text
+
+
+def test_organisers_read_one_of_each_in_the_singular(bot: RunningBot):
+    with bot.deps.uow() as uow:
+        seed_programme(uow, openings=1, applications=1)
+        uow.commit()
+    text = text_of(open_home(bot, ORGANISER))
+    assert "*1* open opening · *1* application waiting for a decision · *0* visits booked" in text
 
 
 def test_home_stays_within_block_kit_limits_with_a_thousand_openings(bot: RunningBot):

@@ -225,6 +225,7 @@ def proposals_to(bot: RunningBot, user_id: str) -> list[dict]:
 
 def test_proposals_are_sent_once_per_visitor_and_opening(bot: RunningBot, world):
     send = element(preview_of(bot), views.ROUND_SEND)
+    assert send["text"]["text"] == "Send 1 proposal"
     for _ in range(2):  # a double click
         bot.requests.block_action(
             user_id=ORGANISER, action_id=views.ROUND_SEND, value=send["value"]
@@ -232,7 +233,7 @@ def test_proposals_are_sent_once_per_visitor_and_opening(bot: RunningBot, world)
     answers = bot.slack.wait_for("response_url", count=3)[1:]
     assert sorted(a.params["text"][:20] for a in answers) == [
         "No new proposals wer",
-        "Sent 1 proposals. Ea",
+        "Sent 1 proposal. Eac",
     ]
     assert len(proposals_to(bot, VISITOR)) == 1
 
