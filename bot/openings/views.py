@@ -277,11 +277,7 @@ def openings_list(page: OpeningPage, *, notice: str = "") -> dict[str, Any]:
     about = f" about {escape(query.topic)}" if query.topic else ""
     title = "Your open openings" if mine else f"Open tourism openings{about}"
     if not page.openings:
-        empty = (
-            "You have no open openings: post one with `/tourism host`."
-            if mine
-            else f"No open openings{about} right now. Try `/tourism openings` for all of them."
-        )
+        empty = _empty_list(mine, about)
         return {"text": empty, "blocks": [*_notice(notice), section(empty)]}
     blocks: list[dict[str, Any]] = [
         *_notice(notice),
@@ -309,6 +305,19 @@ def openings_list(page: OpeningPage, *, notice: str = "") -> dict[str, Any]:
     if not mine:
         blocks.append(context("Hosting a visitor? Post an opening with `/tourism host`."))
     return {"text": title, "blocks": blocks}
+
+
+def _empty_list(mine: bool, about: str) -> str:
+    """Every empty list names a next step that is not the same list again."""
+    if mine:
+        return "You have no open openings: post one with `/tourism host`."
+    if about:
+        return f"No open openings{about} right now. Try `/tourism openings` for all of them."
+    return (
+        "No openings are open right now. Tell me what you want to learn with `/tourism profile`: "
+        "team leads see who fits their team and can invite you, and leads post openings with "
+        "`/tourism host`."
+    )
 
 
 def _notice(notice: str) -> list[dict[str, Any]]:

@@ -233,6 +233,14 @@ def test_openings_about_a_topic_match_its_aliases_and_related_topics(
     assert "Event pipes" in text and "Cluster work" not in text
     answer = list_command(bot, "openings <!here> cobol")
     assert "No open openings about &lt;!here&gt; cobol" in answer["text"]
+    assert "Try `/tourism openings` for all of them" in answer["text"]
+
+
+def test_no_open_opening_at_all_points_somewhere_else(bot: RunningBot):
+    answer = list_command(bot, "openings")
+    assert answer["text"].startswith("No openings are open right now.")
+    assert "`/tourism openings`" not in answer["text"]  # not the very list just shown
+    assert "`/tourism profile`" in answer["text"]
 
 
 def press(bot: RunningBot, button: dict[str, Any], user_id: str = ENGINEER) -> dict[str, Any]:

@@ -190,7 +190,7 @@ def test_an_announced_opening_past_its_apply_by_date_shows_closed(
     posted(bot, team=teams["Search"], apply_by=date(2026, 11, 30))
     bot.clock.move_to(bot.clock.now().replace(month=12, day=1))  # type: ignore[attr-defined]
     answer = bot.requests.slash_command("openings", user_id=ENGINEER).json()
-    assert "No open openings" in answer["text"]
+    assert "No openings are open right now" in answer["text"]
     bot.slack.wait_for("chat.update")
     [post] = channel_posts(bot)
     assert "Closed" in block_text(post["blocks"]) and buttons(post["blocks"]) == []
