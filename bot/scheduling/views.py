@@ -61,9 +61,10 @@ def _kickoff_visitor(payload: Payload) -> ScheduledMessage:
     kit = (payload.get("first_day_kit") or "").strip()
     if kit:
         blocks.append(section(f"*First steps*\n{escape(kit)}"))
-    blocks.append(
-        context("Each week I will ask how it is going. Say hello in the team channel today!")
-    )
+    # Only a team with a channel on record has one to greet; otherwise greet a person.
+    hello = f"<#{payload['host_channel']}>" if payload.get("host_channel") else None
+    greet = f"Say hello in {hello} today!" if hello else f"Say hello to {buddy} today!"
+    blocks.append(context(f"Each week I will ask how it is going. {greet}"))
     return ScheduledMessage(f"Your visit to {escape(payload['host_team'])} starts today", blocks)
 
 
