@@ -182,7 +182,9 @@ def snapshot(uow: Any, ctx: Context, extension: Any, tour: Any) -> ExtensionSnap
     agreed = status is ExtensionStatus.AGREED
     ends_before = tour.ends_on - timedelta(weeks=extension.weeks) if agreed else tour.ends_on
     absence = None
-    if home is not None and status in PENDING:
+    # Also once answered: the request is re-rendered then and keeps the cap it was decided
+    # against (None would read as "no home team").
+    if home is not None:
         absences = uow.tours.absences_from_team(
             ctx.workspace_id, home.id, excluding_person=tour.person_id
         )

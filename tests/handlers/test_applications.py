@@ -193,6 +193,27 @@ def test_the_whole_happy_path(bot: RunningBot, world):
         ]
 
 
+def test_the_answered_home_request_keeps_the_absence_cap(bot: RunningBot, world):
+    apply(bot, world["opening"])
+    bot.slack.wait_for("chat.postMessage", count=2)
+    application_id = button_value(dms_to(bot, HOST_LEAD)[0], views.HOST_ACCEPT)
+    click(bot, HOST_LEAD, views.HOST_ACCEPT, application_id)
+    bot.requests.block_action(user_id=HOME_LEAD, action_id=views.HOME_AGREE, value=application_id)
+    agree_modal = bot.slack.wait_for("views.open", count=2)[-1].params["view"]
+    bot.requests.view_submission(
+        user_id=HOME_LEAD,
+        callback_id=views.HOME_AGREE_MODAL,
+        private_metadata=agree_modal["private_metadata"],
+        values={"covering": {"covering": plain("Ola takes the on-call week")}},
+    )
+    [answered] = calls_until(bot, "chat.update", lambda c: "Can they be away?" in str(c.params))
+    assert views.HOME_AGREE not in str(answered["blocks"])  # it is answered
+    assert "No home team on record" not in str(answered["blocks"])
+    assert "Already away from Commissions in that period: *0* (the team allows 1 at once)" in str(
+        answered["blocks"]
+    )
+
+
 def test_validation_errors_keep_the_modal_open(bot: RunningBot, world):
     response = apply(bot, world["opening"], start=WINDOW_START + timedelta(weeks=10), motivation="")
     errors = response.json()["errors"]
