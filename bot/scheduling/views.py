@@ -12,8 +12,17 @@ from typing import Any
 
 from bot.checkins.model import Alert, AlertKind, CheckinRef, CheckinState
 from bot.checkins.views import alert_message, checkin_message
-from bot.core.blocks import MESSAGE_BLOCK_LIMIT, context, escape, header, section, user_mention
+from bot.core.blocks import (
+    MESSAGE_BLOCK_LIMIT,
+    button,
+    context,
+    escape,
+    header,
+    section,
+    user_mention,
+)
 from bot.core.words import counted
+from bot.openings.views import APPLY
 from bot.retros.views import follow_up_message, retro_button, share_back_message
 
 DIGEST_LIMIT = MESSAGE_BLOCK_LIMIT - 3  # room for the header, the intro and the footer
@@ -151,16 +160,22 @@ def _retro_follow_up(payload: Payload) -> ScheduledMessage:
     return ScheduledMessage(message["text"], message["blocks"])
 
 
+def _digest_line(opening: Payload) -> dict[str, Any]:
+    line = section(
+        f"*{escape(opening['title'])}* · {escape(opening['host_team'])}\n"
+        f"{counted(opening['weeks'], 'week')} between {_day(opening['earliest_start'])} and "
+        f"{_day(opening['latest_end'])} · {counted(opening['open_seats'], 'seat')} open"
+    )
+    # Rows planned before digests carried the opening's id have no button to offer.
+    if opening.get("opening_id") is not None:
+        # Whoever clicks is checked by the Apply action itself, from the payload's user.
+        line["accessory"] = button("Apply", APPLY, str(opening["opening_id"]), style="primary")
+    return line
+
+
 def _digest(payload: Payload) -> ScheduledMessage:
     openings = payload["openings"]
-    lines = [
-        section(
-            f"*{escape(opening['title'])}* · {escape(opening['host_team'])}\n"
-            f"{counted(opening['weeks'], 'week')} between {_day(opening['earliest_start'])} and "
-            f"{_day(opening['latest_end'])} · {counted(opening['open_seats'], 'seat')} open"
-        )
-        for opening in openings[:DIGEST_LIMIT]
-    ]
+    lines = [_digest_line(opening) for opening in openings[:DIGEST_LIMIT]]
     more = len(openings) - len(lines)
     footer = f"…and {more} more. " if more > 0 else ""
     blocks = [
