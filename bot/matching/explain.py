@@ -274,9 +274,7 @@ def _hint(index: MatchIndex, visitor: int, rule: Obstacle, openings: np.ndarray)
             return f"{would} from {earliest:%B}{year}"
         return f"{would} if you were free from {day_month(earliest, index.org.today)}"
     if rule is Obstacle.WORK_MODE:
-        if not v.willing_to_travel:
-            return f"{would} if you were willing to travel"
-        return f"{would} if you could work {'remotely' if v.work_mode == 'onsite' else 'on-site'}"
+        return f"{would} {_work_mode_change(index, visitor, openings)}"
     if rule is Obstacle.NO_SHARED_TOPIC:
         offered = Counter(t for j in openings.tolist() for t in index.openings[j].topics)
         topics = ", ".join(t for t, _ in offered.most_common(3))
@@ -285,3 +283,13 @@ def _hint(index: MatchIndex, visitor: int, rule: Obstacle, openings: np.ndarray)
         Obstacle.BLACKOUT: f"{would} but for a team blackout",
         Obstacle.HOST_LIMIT: f"{would} once their hosts' visitor limits allow",
     }[rule]
+
+
+def _work_mode_change(index: MatchIndex, visitor: int, openings: np.ndarray) -> str:
+    """What would let the visitor join: another way of working, or being there."""
+    v = index.visitors[visitor]
+    if not index.modes_accepted(visitor, openings):
+        return f"if you could work {'remotely' if v.work_mode == 'onsite' else 'on-site'}"
+    if v.city is None:  # where they are is what blocks, and nobody knows it yet
+        return "if you added your city to your profile"
+    return "if you were willing to travel"

@@ -9,7 +9,7 @@ from bot.applications import views as application_views
 from bot.home.views import ROUND_FROM_HOME
 from bot.matching import views
 from bot.openings.views import APPLY
-from storage.models import Application
+from storage.models import Application, Opening, Team
 from tests.conftest import ORGANISER, RunningBot
 from tests.support.seed import seed_opening, seed_person, seed_team
 
@@ -81,6 +81,27 @@ def test_match_says_why_nothing_fits(bot: RunningBot, world):
     message = reply(bot, "match", VISITOR)
     assert "Nothing fits you right now" in str(message["blocks"])
     assert "dates" in str(message["blocks"]).lower()
+
+
+def test_an_opening_and_a_profile_left_on_their_defaults_match(bot: RunningBot, world):
+    with bot.deps.uow() as uow:
+        uow.session.get(Team, world["host"]).city = "Lisbon"
+        opening = uow.session.get(Opening, world["kafka"])
+        opening.work_mode = "hybrid"  # the opening form's default
+        person = uow.people.get_by_user("T0TEST", VISITOR)
+        assert (person.work_mode, person.city, person.willing_to_travel) == ("either", None, False)
+        uow.commit()
+    assert "Kafka &lt;internals&gt;" in str(reply(bot, "match", VISITOR)["blocks"])
+
+
+def test_match_asks_for_the_city_when_that_is_what_blocks(bot: RunningBot, world):
+    with bot.deps.uow() as uow:
+        uow.session.get(Team, world["host"]).city = "Lisbon"
+        uow.session.get(Opening, world["kafka"]).work_mode = "onsite"
+        uow.commit()
+    text = str(reply(bot, "match", VISITOR)["blocks"])
+    assert "1 would fit if you added your city to your profile" in text
+    assert "willing to travel" not in text
 
 
 def test_candidates_for_a_lead_and_the_invitation(bot: RunningBot, world):

@@ -69,6 +69,23 @@ def test_diagnosis_suggests_travel_for_onsite_openings_elsewhere():
     )
 
 
+def test_diagnosis_asks_for_the_city_when_only_the_missing_city_blocks():
+    teams = [team("home"), team("host", city="lisbon")]
+    organisation = org([visitor("ana", city=None)], [opening("o1", mode="onsite")], teams)
+    diagnosis = diagnose(MatchIndex(organisation), "ana")
+    assert diagnosis.sentence == (
+        "No open opening fits how you work; 1 would fit if you added your city to your profile."
+    )
+
+
+def test_diagnosis_suggests_another_way_of_working_when_the_mode_blocks():
+    organisation = org([visitor("ana", mode="onsite", travels=True)], [opening("o1")])
+    diagnosis = diagnose(MatchIndex(organisation), "ana")
+    assert diagnosis.sentence == (
+        "No open opening fits how you work; 1 would fit if you could work remotely."
+    )
+
+
 def test_diagnosis_of_someone_not_looking():
     diagnosis = diagnose(MatchIndex(org([visitor("ana", looking=False)], [opening("o1")])), "ana")
     assert diagnosis.sentence == "You are not marked as looking for a tour."
