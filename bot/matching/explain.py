@@ -12,6 +12,8 @@ from datetime import date
 
 import numpy as np
 
+from bot.core.calendar import visit_period
+from bot.core.words import counted
 from bot.matching.calendar import friday, monday, stretches
 from bot.matching.index import MatchIndex, PairTable
 from bot.matching.model import Obstacle, Opening, Visitor
@@ -97,8 +99,11 @@ def _signed(points: float) -> str:
     return f"(+{points:.1f})"
 
 
-def explain(index: MatchIndex, visitor: int, opening: int, starts: int) -> Explanation:
-    """Explain one feasible pair (positions in the index, `starts` its start-week mask)."""
+def explain(
+    index: MatchIndex, visitor: int, opening: int, starts: int, requested: date | None = None
+) -> Explanation:
+    """Explain one feasible pair (positions in the index, `starts` its start-week mask), next to
+    the start the visitor `requested` when they applied for one."""
     v, o = index.visitor_at(visitor), index.opening_at(opening)
     pair_v, pair_o = np.array([visitor]), np.array([opening])
     fit = index.fit(pair_v, pair_o, *index.topic_sums(pair_v, pair_o))
@@ -123,10 +128,11 @@ def explain(index: MatchIndex, visitor: int, opening: int, starts: int) -> Expla
             f"{_signed(parts['two_way'])}."
         )
     later = len(stretches(starts)) > 1
-    sentences.append(
-        f"Fits {date_span(fits_from, fits_until, index.org.today)}"
-        f"{' (and later dates)' if later else ''}."
-    )
+    fits = f"{date_span(fits_from, fits_until, index.org.today)}{' (and later dates)' * later}"
+    if requested is None:
+        sentences.append(f"Fits {fits}.")
+    else:
+        sentences.append(_requested_dates(index, visitor, opening, requested, fits))
     if o.weeks == v.preferred_weeks:
         length = f"{o.weeks} weeks, as you prefer"
     else:
@@ -137,7 +143,7 @@ def explain(index: MatchIndex, visitor: int, opening: int, starts: int) -> Expla
         sentences.append(f"Nobody from your team has visited them yet {_signed(parts['novelty'])}.")
     if parts["small_host"]:
         hosted = host.visitors_hosted
-        so_far = "no visitors" if hosted == 0 else f"{hosted} visitor{'s' * (hosted != 1)}"
+        so_far = "no visitors" if hosted == 0 else counted(hosted, "visitor")
         sentences.append(f"They have hosted {so_far} so far {_signed(parts['small_host'])}.")
     return Explanation(
         shared_topics=tuple(shared),
@@ -160,6 +166,24 @@ def explain(index: MatchIndex, visitor: int, opening: int, starts: int) -> Expla
         ),
         sentences=tuple(sentences),
     )
+
+
+# Why a requested start is not among those that fit, by the rule that rules it out.
+_NOT_THE_REQUESTED_DATES = {
+    Obstacle.DATES: "they are outside the visitor's availability or the opening's window",
+    Obstacle.BLACKOUT: "a blackout of the home or host team covers them",
+    Obstacle.HOST_LIMIT: "the host team is at its visitor limit then",
+}
+
+
+def _requested_dates(index: MatchIndex, visitor: int, opening: int, start: date, fits: str) -> str:
+    """The request's own dates, and when they are not among those that fit, why not."""
+    period = visit_period(start, index.opening_at(opening).weeks)
+    requested = date_span(period.start, period.end, index.org.today)
+    obstacle = index.start_obstacle(visitor, opening, start)
+    if obstacle is None:
+        return f"Requested {requested}, which fits."
+    return f"Requested {requested}, but {_NOT_THE_REQUESTED_DATES[obstacle]}; fits {fits}."
 
 
 def _related(index: MatchIndex, v: Visitor, o: Opening) -> tuple[tuple[str, str], ...]:

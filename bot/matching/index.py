@@ -541,6 +541,19 @@ class MatchIndex:
             Obstacle.ALREADY_VISITED: self.already_visited(v, o),
         }
 
+    def start_obstacle(self, visitor: int, opening: int, start: date) -> Obstacle | None:
+        """Why this pair's tour may not start in the week of `start` (None when it may), in the
+        order `obstacles` counts them: the windows, then blackouts, then the host's limits."""
+        v, o = np.array([visitor], np.int32), np.array([opening], np.int32)
+        week = week_of(start) - self.base_week
+        bit = 1 << week if 0 <= week < HORIZON_WEEKS else 0
+        checks = (
+            (Obstacle.DATES, self.window_masks(v, o)),
+            (Obstacle.BLACKOUT, self.start_masks(v, o, host_limits=False)),
+            (Obstacle.HOST_LIMIT, self.start_masks(v, o)),
+        )
+        return next((rule for rule, masks in checks if not int(masks[0]) & bit), None)
+
     # ----------------------------------------------------------------------------- lookups
 
     def visitor(self, visitor_id: str) -> int:

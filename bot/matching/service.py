@@ -262,11 +262,13 @@ def fit_explanation(
     *,
     today: date,
     related: Mapping[str, frozenset[str]],
+    requested: date | None = None,
 ) -> str:
-    """Why this person and this opening fit, in the matcher's words ("" when they do not)."""
+    """Why this person and this opening fit, in the matcher's words ("" when they do not), next
+    to the `requested` start when they ask for one."""
     index = _index(uow, workspace_id, today, related)
     try:
-        return explanation_of(index, user_id, str(opening_id))
+        return explanation_of(index, user_id, str(opening_id), requested)
     except KeyError:  # not a visitor (no profile) or not an open opening
         return ""
 
@@ -285,14 +287,16 @@ def _why_not_answer(uow: Any, ctx: Context, proposal: Any, *, accept: bool) -> s
     return next((reason for refused_, reason in refusals if refused_), None)
 
 
-def explanation_of(index: MatchIndex, visitor_id: str, opening_id: str) -> str:
+def explanation_of(
+    index: MatchIndex, visitor_id: str, opening_id: str, requested: date | None = None
+) -> str:
     """The matcher's words for why this visitor and this opening fit."""
     visitor, opening = index.visitor(visitor_id), index.opening(opening_id)
     pairs = index.pairs_of_visitor(visitor)
     rows = (pairs.opening == opening).nonzero()[0]
     if not len(rows):
         return ""
-    return explain(index, visitor, opening, int(pairs.starts[rows[0]])).text
+    return explain(index, visitor, opening, int(pairs.starts[rows[0]]), requested).text
 
 
 PROPOSED = (
