@@ -228,6 +228,17 @@ def suggest_visitors(index: MatchIndex, opening_id: str, limit: int = 5) -> tupl
     return _suggestions(index, index.pairs_of_opening(index.opening(opening_id)), limit)
 
 
+def toured_hosts(index: MatchIndex, visitor_id: str) -> tuple[str, ...]:
+    """Teams (ids) whose open openings about what the visitor wants to learn are left out only
+    because the visitor has already visited that team, so an answer can say why they are missing."""
+    position = index.visitor(visitor_id)
+    o = index.open_openings
+    v = np.full(len(o), position, dtype=np.int32)
+    wanted = index.relevant(np.array([position], np.int32), o)[0]
+    left_out = o[index.already_visited(v, o) & wanted]
+    return tuple(sorted({index.teams[index.host[j]].id for j in left_out.tolist()}))
+
+
 # Rules a visitor can act on, in the order they are worth mentioning.
 _ACTIONABLE = (
     Obstacle.DATES,

@@ -22,6 +22,7 @@ from bot.matching import (
     run_round,
     suggest_openings,
     suggest_visitors,
+    toured_hosts,
 )
 from bot.openings.model import PostedOpening
 
@@ -41,6 +42,7 @@ class MyMatches:
     matches: tuple[Match, ...] = ()
     diagnosis: Diagnosis | None = None
     has_profile: bool = True
+    toured: tuple[str, ...] = ()  # names of teams left out because the person visited them
 
 
 @dataclass(frozen=True)
@@ -84,15 +86,21 @@ def my_matches(
     if user_id not in index.visitor_pos:  # every person with a profile is a visitor
         return MyMatches(has_profile=False)
     suggestions = suggest_openings(index, user_id, limit)
+    toured = tuple(
+        team.name
+        for team in (uow.teams.get(workspace_id, int(i)) for i in toured_hosts(index, user_id))
+        if team is not None
+    )
     if not suggestions:
-        return MyMatches(diagnosis=diagnose(index, user_id))
+        return MyMatches(diagnosis=diagnose(index, user_id), toured=toured)
     openings = uow.openings.by_ids(workspace_id, [int(s.opening_id) for s in suggestions])
     return MyMatches(
         matches=tuple(
             Match(openings[int(s.opening_id)], s)
             for s in suggestions
             if int(s.opening_id) in openings
-        )
+        ),
+        toured=toured,
     )
 
 

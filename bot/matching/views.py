@@ -18,7 +18,7 @@ from bot.core.blocks import (
     section,
     user_mention,
 )
-from bot.core.words import counted
+from bot.core.words import counted, plural_of
 from bot.home.views import PROFILE_EDIT
 from bot.matching import RoundMode, Unplaced
 from bot.matching.service import (
@@ -51,6 +51,7 @@ MODE_HINTS = {
     RoundMode.CALENDAR: "home-team limits per day, start dates chosen for everyone",
 }
 PLACEMENTS_SHOWN = 25
+TOURED_NAMES_SHOWN = 3  # an escaped team name can reach 750 characters; a context 3000
 UNPLACED_SHOWN = 10
 CANDIDATE_OPENINGS_SHOWN = 7
 
@@ -87,6 +88,7 @@ def matches_message(mine: MyMatches) -> dict[str, Any]:
         blocks: list[Block] = [
             header("Nothing fits you right now"),
             section(escape(mine.diagnosis.sentence)),
+            *_toured_note(mine.toured),
         ]
         blocks.append(
             context(
@@ -102,8 +104,23 @@ def matches_message(mine: MyMatches) -> dict[str, Any]:
         )
         block["accessory"] = button("Apply", APPLY, str(match.opening.id), style="primary")
         blocks.append(block)
+    blocks += _toured_note(mine.toured)
     blocks.append(context("Best first. `/tourism openings` lists every open opening."))
     return {"text": "Openings that fit you", "blocks": blocks}
+
+
+def _toured_note(toured: tuple[str, ...]) -> list[Block]:
+    """Why openings about what they want to learn are missing: they have visited those teams."""
+    if not toured:
+        return []
+    names = ", ".join(f"*{escape(name)}*" for name in toured[:TOURED_NAMES_SHOWN])
+    more = (
+        f" and {len(toured) - TOURED_NAMES_SHOWN} more" if len(toured) > TOURED_NAMES_SHOWN else ""
+    )
+    teams = plural_of(len(toured), "a team", "teams")
+    return [
+        context(f"Not suggested: the openings of {names}{more}, {teams} you have already visited.")
+    ]
 
 
 # --- /tourism candidates ------------------------------------------------------------------------

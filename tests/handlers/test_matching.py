@@ -11,7 +11,7 @@ from bot.matching import views
 from bot.openings.views import APPLY
 from storage.models import Application, Opening, Team
 from tests.conftest import ORGANISER, RunningBot
-from tests.support.seed import seed_opening, seed_person, seed_team
+from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour
 
 VISITOR, HOST_LEAD, HOME_LEAD = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD"
 
@@ -102,6 +102,38 @@ def test_match_asks_for_the_city_when_that_is_what_blocks(bot: RunningBot, world
     text = str(reply(bot, "match", VISITOR)["blocks"])
     assert "1 would fit if you added your city to your profile" in text
     assert "willing to travel" not in text
+
+
+def test_match_says_which_team_is_left_out_because_it_was_visited(bot: RunningBot, world):
+    with bot.deps.uow() as uow:
+        host = uow.session.get(Team, world["host"])
+        earlier = seed_opening(
+            uow, host, "Last year", earliest_start=date(2026, 1, 5), latest_end=date(2026, 3, 1)
+        )
+        earlier.status = "closed"
+        visitor = uow.people.get_by_user("T0TEST", VISITOR)
+        seed_tour(
+            uow,
+            visitor,
+            earlier,
+            starts_on=date(2026, 1, 5),
+            ends_on=date(2026, 2, 1),
+            status="completed",
+        )
+        uow.commit()
+    note = "Not suggested: the openings of *Streaming*, a team you have already visited."
+    text = str(reply(bot, "match", VISITOR)["blocks"])
+    assert "Kafka &lt;internals&gt;" not in text and note in text
+
+    with bot.deps.uow() as uow:  # with something else that fits, the note stays
+        payments = seed_team(uow, "Payments")
+        window = {"earliest_start": date(2027, 1, 4), "latest_end": date(2027, 3, 1)}
+        seed_opening(
+            uow, payments, "Ledger streams", topics=["kafka"], work_mode="remote", **window
+        )
+        uow.commit()
+    text = str(reply(bot, "match", VISITOR)["blocks"])
+    assert "Ledger streams" in text and note in text
 
 
 def test_candidates_for_a_lead_and_the_invitation(bot: RunningBot, world):
