@@ -19,6 +19,7 @@ from bot.core.blocks import (
 from bot.core.inputs import (
     checkboxes,
     date_input,
+    done_modal,
     modal,
     option,
     radio_buttons,
@@ -152,22 +153,20 @@ def _home_team_blocks(editor: ProfileEditor, organiser_ids: list[str]) -> list[d
     ]
 
 
-def profile_summary_text() -> str:
-    """The notification text: no user text, so nothing in it can ping anyone."""
-    return "Your team tourism profile is saved."
-
-
-def profile_summary_blocks(profile: Profile, home_team_name: str | None) -> list[dict[str, Any]]:
-    """The message sent once the profile is saved: the profile, then where to go next."""
-    return [
-        header("Your tourism profile is saved"),
-        *profile_detail_blocks(profile, home_team_name),
-        divider(),
-        context(
-            "See openings that fit you with `/tourism match`, or every open one with "
-            "`/tourism openings`. Change your profile any time with `/tourism profile`."
-        ),
-    ]
+def profile_saved_modal(profile: Profile, home_team_name: str | None) -> dict[str, Any]:
+    """The form once saved: the profile, then where to go next."""
+    return done_modal(
+        "Profile saved",
+        [
+            header("Your tourism profile is saved"),
+            *profile_detail_blocks(profile, home_team_name),
+            divider(),
+            context(
+                "See openings that fit you with `/tourism match`, or every open one with "
+                "`/tourism openings`. Change your profile any time with `/tourism profile`."
+            ),
+        ],
+    )
 
 
 def profile_detail_blocks(profile: Profile, home_team_name: str | None) -> list[dict[str, Any]]:
