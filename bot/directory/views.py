@@ -12,6 +12,7 @@ from bot.core.ids import row_id
 from bot.core.inputs import (
     channel_select,
     date_input,
+    done_modal,
     modal,
     number_input,
     text_input,
@@ -137,9 +138,11 @@ def _whole(text: str, default: int | None) -> int | None:
     return int(text) if text.strip().lstrip("-").isdigit() else default
 
 
-def saved_text(entry: TeamEntry, *, added: bool) -> str:
+def saved_modal(entry: TeamEntry, *, added: bool) -> dict[str, Any]:
+    """The team form once saved, in place of the form."""
     verb = "Added" if added else "Saved"
-    return f"{verb} *{escape(entry.name)}* in the team directory. `/tourism team list` shows it."
+    text = f"{verb} *{escape(entry.name)}* in the team directory. `/tourism team list` shows it."
+    return done_modal("Team added" if added else "Team saved", [section(text)])
 
 
 # --- the list -------------------------------------------------------------------------------
