@@ -23,6 +23,7 @@ from bot.core.ids import parse_id
 from bot.core.inputs import (
     checkboxes,
     date_input,
+    done_modal,
     modal,
     number_input,
     option,
@@ -375,6 +376,11 @@ def announcement_message(opening: PostedOpening) -> dict[str, Any]:
 # --- what the poster and organisers are told ---------------------------------------------------
 
 
+def saved_modal(text: str, *, created: bool) -> dict[str, Any]:
+    """The opening form once saved, in place of the form, showing `text` (from `saved_text`)."""
+    return done_modal("Opening posted" if created else "Opening saved", [section(text)])
+
+
 def saved_text(
     opening: PostedOpening,
     outcome: AnnouncementOutcome,
@@ -382,7 +388,7 @@ def saved_text(
     created: bool,
     organiser_ids: Iterable[str],
 ) -> str:
-    """The DM to whoever saved an opening: saved, and whether the channel knows."""
+    """What whoever saved an opening is told: saved, and whether the channel knows."""
     done = "is posted" if created else "is saved"
     parts = [f"Your opening *{escape(opening.title)}* for {escape(opening.team_name)} {done}."]
     if outcome.posted_in is not None:
