@@ -29,6 +29,7 @@ from bot.checkins.model import (
 from bot.core.blocks import context, escape, plain, section, user_mention
 from bot.core.ids import parse_id
 from bot.core.inputs import modal, option, text_input
+from bot.core.words import counted
 
 GOING_WELL = "checkin_going_well"
 SO_SO = "checkin_so_so"
@@ -251,8 +252,9 @@ def alert_message(alert: Alert, *, visitor_id: str, host_team: str, opening_titl
         }
     if alert.kind is AlertKind.LOW_MOOD:
         text = (
-            f"{visitor} answered So-so or Need help {len(alert.weeks)} check-ins in a row "
-            f"({_weeks(alert.weeks)}) of {visit}. Perhaps talk to them and their host lead."
+            f"{visitor} answered So-so or Need help "
+            f"{counted(len(alert.weeks), 'check-in')} in a row ({_weeks(alert.weeks)}) of "
+            f"{visit}. Perhaps talk to them and their host lead."
         )
         return {
             "text": "A visitor's check-ins have been low twice in a row",

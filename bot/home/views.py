@@ -86,7 +86,8 @@ def _tour_line(tour: HomeTour, today: date) -> str:
     buddy = f", buddy {user_mention(tour.buddy_id)}" if tour.buddy_id else ""
     when = f"{tour.starts_on:%-d %b} – {tour.ends_on:%-d %b %Y}"
     left = days_left(tour, today)
-    countdown = f"starts in {left} days" if today < tour.starts_on else f"{left} days left"
+    days = counted(left, "day")
+    countdown = f"starts in {days}" if today < tour.starts_on else f"{days} left"
     return (
         f"*{escape(tour.opening_title)}* with *{escape(tour.host_team_name)}*\n"
         f"{when} ({countdown}){buddy}"

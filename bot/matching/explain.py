@@ -134,9 +134,9 @@ def explain(
     else:
         sentences.append(_requested_dates(index, visitor, opening, requested, fits))
     if o.weeks == v.preferred_weeks:
-        length = f"{o.weeks} weeks, as you prefer"
+        length = f"{counted(o.weeks, 'week')}, as you prefer"
     else:
-        length = f"{o.weeks} weeks (you prefer {v.preferred_weeks})"
+        length = f"{counted(o.weeks, 'week')} (you prefer {v.preferred_weeks})"
     sentences.append(f"{length} {_signed(parts['duration'])}.")
     never_visited = bool(fit.novelty[0])
     if never_visited and parts["novelty"]:

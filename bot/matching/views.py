@@ -156,9 +156,8 @@ def candidates_message(openings: list[OpeningCandidates]) -> dict[str, Any]:
 
 def invitation_message(lead_id: str, opening: PostedOpening) -> dict[str, Any]:
     draft = opening.draft
-    when = (
-        f"{draft.weeks} weeks between {draft.earliest_start:%-d %b} and {draft.latest_end:%-d %b}."
-    )
+    weeks = counted(draft.weeks or 0, "week")
+    when = f"{weeks} between {draft.earliest_start:%-d %b} and {draft.latest_end:%-d %b}."
     apply = section(
         f"{user_mention(lead_id)} invites you to visit: {_opening_line(opening)}.\n{when}"
     )
