@@ -56,7 +56,10 @@ def register(app: App, deps: Deps) -> None:
             ack(
                 text=f"Unknown command: /tourism {line.name}",
                 blocks=unknown_command_blocks(
-                    line.name, closest_subcommands(line.name), deps.settings.admin_user_ids
+                    line.name,
+                    closest_subcommands(
+                        line.name, organiser=request.user_id in deps.settings.admin_user_ids
+                    ),
                 ),
             )
             return

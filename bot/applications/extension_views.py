@@ -12,6 +12,7 @@ from bot.applications.service import override_needed
 from bot.applications.views import absence_line, add_stand_in_note, reason_modal
 from bot.core.blocks import actions, button, context, day, escape, header, section, user_mention
 from bot.core.inputs import modal, option, radio_buttons, text_input
+from bot.core.words import counted
 
 EXTEND = "tour_extend"
 STAY = "tour_might_stay"
@@ -30,7 +31,7 @@ Message = dict[str, Any]
 
 
 def _weeks(weeks: int) -> str:
-    return f"{weeks} more week{'s' if weeks != 1 else ''}"
+    return counted(weeks, "more week")
 
 
 def _visit(view: ExtensionSnapshot) -> str:

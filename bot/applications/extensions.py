@@ -29,6 +29,7 @@ from bot.applications.changes import (
 )
 from bot.applications.service import Context, TourHook, no_tour_hook, override_needed
 from bot.core.calendar import Period, check_absence
+from bot.core.words import counted
 from bot.scheduling.service import LIVE_TOUR_STATUSES
 
 
@@ -166,7 +167,7 @@ def _why_not_extend(ctx: Context, tour: Any, extensions: list[Any]) -> str | Non
 
 
 def _weeks(weeks: int) -> str:
-    return f"{weeks} week{'s' if weeks != 1 else ''}"
+    return counted(weeks, "week")
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -181,7 +182,9 @@ def snapshot(uow: Any, ctx: Context, extension: Any, tour: Any) -> ExtensionSnap
     agreed = status is ExtensionStatus.AGREED
     ends_before = tour.ends_on - timedelta(weeks=extension.weeks) if agreed else tour.ends_on
     absence = None
-    if home is not None and status in PENDING:
+    # Also once answered: the request is re-rendered then and keeps the cap it was decided
+    # against (None would read as "no home team").
+    if home is not None:
         absences = uow.tours.absences_from_team(
             ctx.workspace_id, home.id, excluding_person=tour.person_id
         )

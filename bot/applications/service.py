@@ -140,9 +140,9 @@ def no_tour_hook(_uow: Any, _tour: Any) -> None:
 def snapshot(uow: Any, application: Any, organisers: frozenset[str]) -> VisitSnapshot:
     opening, person = application.opening, application.person
     home = person.home_team
-    absence = None
-    if home is not None and application.status in (Status.SUBMITTED, Status.HOST_ACCEPTED):
-        absence = _absence(uow, application, home)
+    # Also once answered: the request is re-rendered then and keeps the cap it was decided
+    # against (None would read as "no home team").
+    absence = _absence(uow, application, home) if home is not None else None
     return VisitSnapshot(
         application_id=application.id,
         status=Status(application.status),

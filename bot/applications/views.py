@@ -22,6 +22,7 @@ from bot.core.calendar import AbsenceCheck, Period
 from bot.core.deciders import Deciders
 from bot.core.inputs import date_input, modal, text_input
 from bot.core.reminders import REMIND_AFTER_WORKING_DAYS
+from bot.core.words import counted
 from bot.history.views import HISTORY
 
 HOST_ACCEPT = "host_accept"
@@ -47,7 +48,7 @@ def _period(period: Period) -> str:
 
 
 def _dates(view: VisitSnapshot) -> str:
-    return f"{_period(Period(view.starts_on, view.ends_on))} ({view.weeks} weeks)"
+    return f"{_period(Period(view.starts_on, view.ends_on))} ({counted(view.weeks, 'week')})"
 
 
 def _who_and_where(view: VisitSnapshot) -> str:
@@ -66,8 +67,8 @@ def apply_modal(form: ApplyForm) -> dict[str, Any]:
     blocks = [
         section(
             f"*{escape(form.opening_title)}* with *{escape(form.host_team_name)}*\n"
-            f"{form.weeks} weeks, starting between {day(form.window.start)} and the last day "
-            f"that still fits before {day(form.window.end)}."
+            f"{counted(form.weeks, 'week')}, starting between {day(form.window.start)} and the "
+            f"last day that still fits before {day(form.window.end)}."
         ),
         text_input(
             "motivation",
@@ -143,8 +144,9 @@ def date_change_modal(form: DateChangeForm) -> dict[str, Any]:
     blocks = [
         section(
             f"*{escape(form.opening_title)}* with *{escape(form.host_team_name)}*\n"
-            f"Now: {_period(form.current)}. The visit stays {form.weeks} weeks: start between "
-            f"{day(form.window.start)} and {day(latest_start(form.window, form.weeks))}."
+            f"Now: {_period(form.current)}. The visit stays {counted(form.weeks, 'week')}: "
+            f"start between {day(form.window.start)} and "
+            f"{day(latest_start(form.window, form.weeks))}."
         ),
         date_input(
             "starts_on",

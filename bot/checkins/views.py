@@ -32,6 +32,7 @@ from bot.checkins.model import (
 from bot.core.blocks import button, context, escape, plain, section, user_mention
 from bot.core.ids import parse_id
 from bot.core.inputs import modal, option, text_input
+from bot.core.words import counted
 
 GOING_WELL = "checkin_going_well"
 SO_SO = "checkin_so_so"
@@ -260,7 +261,9 @@ def alert_message(alert: Alert, *, visitor_id: str, host_team: str, opening_titl
         advice = "You are their buddy or a lead of the host team: a short chat today helps."
     else:
         text, what, advice = _ALERT_TEXTS[alert.kind]
-        what = what.format(visitor=visitor, visit=visit, weeks=weeks, n=len(alert.weeks))
+        what = what.format(
+            visitor=visitor, visit=visit, weeks=weeks, n=counted(len(alert.weeks), "check-in")
+        )
     return _alert(text, what, STAND_IN if alert.stand_in else advice)
 
 
@@ -299,7 +302,7 @@ _ALERT_TEXTS = {
     ),
     AlertKind.LOW_MOOD: (
         "A visitor's check-ins have been low twice in a row",
-        "{visitor} answered So-so or Need help {n} check-ins in a row ({weeks}) of {visit}. "
+        "{visitor} answered So-so or Need help {n} in a row ({weeks}) of {visit}. "
         "Their buddy and host lead were told each week; perhaps talk to them too.",
         "",
     ),

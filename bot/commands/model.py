@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -110,9 +109,49 @@ def find_subcommand(name: str) -> Subcommand | None:
     return next((command for command in CATALOGUE if command.name == name), None)
 
 
-def closest_subcommands(name: str, limit: int = 2) -> list[Subcommand]:
-    by_name = {command.name: command for command in CATALOGUE}
-    return [
-        by_name[match]
-        for match in difflib.get_close_matches(name, list(by_name), n=limit, cutoff=0.5)
-    ]
+def closest_subcommands(typed: str, *, organiser: bool, limit: int = 2) -> list[Subcommand]:
+    """The one or two subcommands `typed` is a slip of, closest first; none when it is not close.
+
+    Close means a prefix of at least three letters ("open") or at most one slip a short name
+    allows, two for longer names, where swapping two neighbours counts once ("stauts"). Pure
+    similarity is not enough: "export" and "extend" share half their letters but are not typos
+    of each other. Organiser commands are offered only to organisers.
+    """
+    typed = typed.lower()
+    scored = sorted(
+        (distance, command.name, command)
+        for command in CATALOGUE
+        if organiser or command.audience is not Audience.ORGANISERS
+        for distance in [_slips(typed, command.name)]
+        if distance <= _slips_allowed(command.name) or _is_prefix(typed, command.name)
+    )
+    return [command for _, _, command in scored[:limit]]
+
+
+MIN_PREFIX = 3
+
+
+def _is_prefix(typed: str, name: str) -> bool:
+    return len(typed) >= MIN_PREFIX and name.startswith(typed)
+
+
+def _slips_allowed(name: str) -> int:
+    return 1 if len(name) <= 4 else 2
+
+
+def _slips(a: str, b: str) -> int:
+    """Letters added, dropped, changed or swapped with a neighbour to turn `a` into `b`."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, letter in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, other in enumerate(b, start=1):
+            current[j] = min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (letter != other),
+            )
+            if i > 1 and j > 1 and letter == b[j - 2] and a[i - 2] == other:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]

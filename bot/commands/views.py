@@ -30,16 +30,18 @@ def help_text() -> str:
     return "Team tourism commands: " + ", ".join(f"/tourism {c.name}" for c in CATALOGUE)
 
 
-def unknown_command_blocks(
-    typed: str, suggestions: list[Subcommand], organiser_ids: Iterable[str]
-) -> list[dict[str, Any]]:
+def unknown_command_blocks(typed: str, suggestions: list[Subcommand]) -> list[dict[str, Any]]:
+    """A short answer to a typo: the closest command or two, else where the list is."""
     typed_text = escape(typed[:40])
-    if suggestions:
-        names = " or ".join(f"`/tourism {command.usage}`" for command in suggestions)
-        opening = f"I don't know `/tourism {typed_text}`. Did you mean {names}?"
-    else:
-        opening = f"I don't know `/tourism {typed_text}`. Here is what I can do:"
-    return [section(opening), divider(), *help_blocks(organiser_ids)]
+    if not suggestions:
+        return [
+            section(
+                f"I don't know `/tourism {typed_text}`. Type `/tourism help` to see what I can do."
+            )
+        ]
+    names = " or ".join(f"`/tourism {command.usage}`" for command in suggestions)
+    lines = "\n".join(map(_line, suggestions))
+    return [section(f"I don't know `/tourism {typed_text}`. Did you mean {names}?"), context(lines)]
 
 
 def _line(command: Subcommand) -> str:

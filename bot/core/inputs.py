@@ -306,3 +306,14 @@ def modal(
         "private_metadata": private_metadata[:3000],
         "blocks": blocks[:100],
     }
+
+
+def done_modal(title: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a submitted form turns into (`response_action: update`): its result, in place of a
+    direct message, with nothing left to submit."""
+    return {
+        "type": "modal",
+        "title": plain(title, 24),
+        "close": plain("Done", 24),
+        "blocks": blocks[:100],
+    }

@@ -12,11 +12,13 @@ from bot.core.ids import row_id
 from bot.core.inputs import (
     channel_select,
     date_input,
+    done_modal,
     modal,
     number_input,
     text_input,
     users_select,
 )
+from bot.core.words import counted
 from bot.directory.model import (
     CITY_LIMIT,
     DEFAULT_AWAY_CAP,
@@ -136,9 +138,11 @@ def _whole(text: str, default: int | None) -> int | None:
     return int(text) if text.strip().lstrip("-").isdigit() else default
 
 
-def saved_text(entry: TeamEntry, *, added: bool) -> str:
+def saved_modal(entry: TeamEntry, *, added: bool) -> dict[str, Any]:
+    """The team form once saved, in place of the form."""
     verb = "Added" if added else "Saved"
-    return f"{verb} *{escape(entry.name)}* in the team directory. `/tourism team list` shows it."
+    text = f"{verb} *{escape(entry.name)}* in the team directory. `/tourism team list` shows it."
+    return done_modal("Team added" if added else "Team saved", [section(text)])
 
 
 # --- the list -------------------------------------------------------------------------------
@@ -196,16 +200,16 @@ def team_text(team: TeamEntry, today: date) -> str:
 def _sprint_text(team: TeamEntry) -> str:
     if team.sprint_weeks is None or team.sprint_start is None:
         return "Sprints: not given"
-    return f"Sprints: {_count(team.sprint_weeks, 'week')}, one began {team.sprint_start}"
+    return f"Sprints: {counted(team.sprint_weeks, 'week')}, one began {team.sprint_start}"
 
 
 def _limits_text(team: TeamEntry) -> str:
     per_quarter = (
         "no limit of visitors"
         if team.visitors_per_quarter is None
-        else f"at most {_count(team.visitors_per_quarter, 'visitor')} a quarter"
+        else f"at most {counted(team.visitors_per_quarter, 'visitor')} a quarter"
     )
-    return f"Hosts {per_quarter}, {_count(team.rest_days, 'rest day')} between visitors"
+    return f"Hosts {per_quarter}, {counted(team.rest_days, 'rest day')} between visitors"
 
 
 def _blackouts_text(periods: Sequence[Any]) -> str:
@@ -257,14 +261,14 @@ def _consequences(check: RemovalCheck) -> str:
     parts = []
     if found.members:
         parts.append(
-            f"{_count(found.members, 'person lists', 'people list')} it as their home team "
+            f"{counted(found.members, 'person lists', 'people list')} it as their home team "
             "and will have none."
         )
     gone = [
         text
         for n, text in (
-            (found.past_openings, _count(found.past_openings, "closed opening")),
-            (found.past_tours, _count(found.past_tours, "past visit")),
+            (found.past_openings, counted(found.past_openings, "closed opening")),
+            (found.past_tours, counted(found.past_tours, "past visit")),
         )
         if n
     ]
@@ -277,9 +281,9 @@ def removal_refused_text(check: RemovalCheck) -> str:
     found = check.commitments
     busy = []
     if found.open_openings:
-        busy.append(f"{_count(found.open_openings, 'open opening')}")
+        busy.append(f"{counted(found.open_openings, 'open opening')}")
     if found.live_tours:
-        busy.append(f"{_count(found.live_tours, 'visit')} planned or under way")
+        busy.append(f"{counted(found.live_tours, 'visit')} planned or under way")
     steps = []
     if found.open_openings:
         leads = ", ".join(map(user_mention, check.leads)) or "its leads"
@@ -355,7 +359,3 @@ def _names_text(names: Sequence[str]) -> str:
     rest = len(names) - len(listed)
     more = f" and {rest} more (`/tourism team list`)" if rest else ""
     return f"Teams in the directory: {', '.join(listed)}{more}."
-
-
-def _count(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{n} {singular if n == 1 else plural or singular + 's'}"

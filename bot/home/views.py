@@ -12,6 +12,7 @@ from bot.applications.model import WAITING_FOR, Status
 from bot.checkins.model import AlertKind, WeekAnswer, worrying
 from bot.commands.views import INTRO
 from bot.core.blocks import button, context, divider, escape, header, section, user_mention
+from bot.core.words import counted, plural_of
 from bot.home.model import (
     Absence,
     Counted,
@@ -95,7 +96,8 @@ def _tour_line(tour: HomeTour, today: date) -> str:
     buddy = f", buddy {user_mention(tour.buddy_id)}" if tour.buddy_id else ""
     when = f"{tour.starts_on:%-d %b} – {tour.ends_on:%-d %b %Y}"
     left = days_left(tour, today)
-    countdown = f"starts in {left} days" if today < tour.starts_on else f"{left} days left"
+    days = counted(left, "day")
+    countdown = f"starts in {days}" if today < tour.starts_on else f"{days} left"
     return (
         f"*{escape(tour.opening_title)}* with *{escape(tour.host_team_name)}*\n"
         f"{when} ({countdown}){buddy}"
@@ -140,7 +142,8 @@ def _lead_blocks(data: HomeData) -> list[Block]:
         "Openings",
         data.lead_openings,
         lambda o: (
-            f"{escape(o.title)} ({escape(o.team_name)}): {o.open_seats} of {o.seats} seats left"
+            f"{escape(o.title)} ({escape(o.team_name)}): "
+            f"{o.open_seats} of {counted(o.seats, 'seat')} left"
             + ("" if o.status == "open" else f", {o.status}")
         ),
     ) or [context("No openings yet: post one with `/tourism host`.")]
@@ -262,9 +265,10 @@ def _organiser_blocks(data: HomeData) -> list[Block]:
     return [
         header("The programme"),
         section(
-            f"*{counts.open_openings}* open openings · "
-            f"*{counts.pending_approvals}* applications waiting for a decision · "
-            f"*{counts.active_tours}* visits booked or under way"
+            f"*{counts.open_openings}* open {plural_of(counts.open_openings, 'opening')} · "
+            f"*{counts.pending_approvals}* {plural_of(counts.pending_approvals, 'application')} "
+            "waiting for a decision · "
+            f"*{counts.active_tours}* {plural_of(counts.active_tours, 'visit')} booked or under way"
         ),
         {
             "type": "actions",

@@ -19,6 +19,7 @@ from bot.matching.explain import (
     explain,
     suggest_openings,
     suggest_visitors,
+    toured_hosts,
 )
 from bot.matching.index import MatchIndex, PairTable
 from bot.matching.model import (
@@ -79,4 +80,5 @@ __all__ = [
     "run_round",
     "suggest_openings",
     "suggest_visitors",
+    "toured_hosts",
 ]

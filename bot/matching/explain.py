@@ -12,6 +12,8 @@ from datetime import date
 
 import numpy as np
 
+from bot.core.calendar import visit_period
+from bot.core.words import counted
 from bot.matching.calendar import friday, monday, stretches
 from bot.matching.index import MatchIndex, PairTable
 from bot.matching.model import Obstacle, Opening, Visitor
@@ -97,8 +99,11 @@ def _signed(points: float) -> str:
     return f"(+{points:.1f})"
 
 
-def explain(index: MatchIndex, visitor: int, opening: int, starts: int) -> Explanation:
-    """Explain one feasible pair (positions in the index, `starts` its start-week mask)."""
+def explain(
+    index: MatchIndex, visitor: int, opening: int, starts: int, requested: date | None = None
+) -> Explanation:
+    """Explain one feasible pair (positions in the index, `starts` its start-week mask), next to
+    the start the visitor `requested` when they applied for one."""
     v, o = index.visitor_at(visitor), index.opening_at(opening)
     pair_v, pair_o = np.array([visitor]), np.array([opening])
     fit = index.fit(pair_v, pair_o, *index.topic_sums(pair_v, pair_o))
@@ -123,21 +128,22 @@ def explain(index: MatchIndex, visitor: int, opening: int, starts: int) -> Expla
             f"{_signed(parts['two_way'])}."
         )
     later = len(stretches(starts)) > 1
-    sentences.append(
-        f"Fits {date_span(fits_from, fits_until, index.org.today)}"
-        f"{' (and later dates)' if later else ''}."
-    )
-    if o.weeks == v.preferred_weeks:
-        length = f"{o.weeks} weeks, as you prefer"
+    fits = f"{date_span(fits_from, fits_until, index.org.today)}{' (and later dates)' * later}"
+    if requested is None:
+        sentences.append(f"Fits {fits}.")
     else:
-        length = f"{o.weeks} weeks (you prefer {v.preferred_weeks})"
+        sentences.append(_requested_dates(index, visitor, opening, requested, fits))
+    if o.weeks == v.preferred_weeks:
+        length = f"{counted(o.weeks, 'week')}, as you prefer"
+    else:
+        length = f"{counted(o.weeks, 'week')} (you prefer {v.preferred_weeks})"
     sentences.append(f"{length} {_signed(parts['duration'])}.")
     never_visited = bool(fit.novelty[0])
     if never_visited and parts["novelty"]:
         sentences.append(f"Nobody from your team has visited them yet {_signed(parts['novelty'])}.")
     if parts["small_host"]:
         hosted = host.visitors_hosted
-        so_far = "no visitors" if hosted == 0 else f"{hosted} visitor{'s' * (hosted != 1)}"
+        so_far = "no visitors" if hosted == 0 else counted(hosted, "visitor")
         sentences.append(f"They have hosted {so_far} so far {_signed(parts['small_host'])}.")
     return Explanation(
         shared_topics=tuple(shared),
@@ -160,6 +166,24 @@ def explain(index: MatchIndex, visitor: int, opening: int, starts: int) -> Expla
         ),
         sentences=tuple(sentences),
     )
+
+
+# Why a requested start is not among those that fit, by the rule that rules it out.
+_NOT_THE_REQUESTED_DATES = {
+    Obstacle.DATES: "they are outside the visitor's availability or the opening's window",
+    Obstacle.BLACKOUT: "a blackout of the home or host team covers them",
+    Obstacle.HOST_LIMIT: "the host team is at its visitor limit then",
+}
+
+
+def _requested_dates(index: MatchIndex, visitor: int, opening: int, start: date, fits: str) -> str:
+    """The request's own dates, and when they are not among those that fit, why not."""
+    period = visit_period(start, index.opening_at(opening).weeks)
+    requested = date_span(period.start, period.end, index.org.today)
+    obstacle = index.start_obstacle(visitor, opening, start)
+    if obstacle is None:
+        return f"Requested {requested}, which fits."
+    return f"Requested {requested}, but {_NOT_THE_REQUESTED_DATES[obstacle]}; fits {fits}."
 
 
 def _related(index: MatchIndex, v: Visitor, o: Opening) -> tuple[tuple[str, str], ...]:
@@ -202,6 +226,17 @@ def suggest_openings(index: MatchIndex, visitor_id: str, limit: int = 5) -> tupl
 def suggest_visitors(index: MatchIndex, opening_id: str, limit: int = 5) -> tuple[Suggestion, ...]:
     """The best visitors for an opening (for its lead), by the same score, each explained."""
     return _suggestions(index, index.pairs_of_opening(index.opening(opening_id)), limit)
+
+
+def toured_hosts(index: MatchIndex, visitor_id: str) -> tuple[str, ...]:
+    """Teams (ids) whose open openings about what the visitor wants to learn are left out only
+    because the visitor has already visited that team, so an answer can say why they are missing."""
+    position = index.visitor(visitor_id)
+    o = index.open_openings
+    v = np.full(len(o), position, dtype=np.int32)
+    wanted = index.relevant(np.array([position], np.int32), o)[0]
+    left_out = o[index.already_visited(v, o) & wanted]
+    return tuple(sorted({index.teams[index.host[j]].id for j in left_out.tolist()}))
 
 
 # Rules a visitor can act on, in the order they are worth mentioning.
@@ -274,9 +309,7 @@ def _hint(index: MatchIndex, visitor: int, rule: Obstacle, openings: np.ndarray)
             return f"{would} from {earliest:%B}{year}"
         return f"{would} if you were free from {day_month(earliest, index.org.today)}"
     if rule is Obstacle.WORK_MODE:
-        if not v.willing_to_travel:
-            return f"{would} if you were willing to travel"
-        return f"{would} if you could work {'remotely' if v.work_mode == 'onsite' else 'on-site'}"
+        return f"{would} {_work_mode_change(index, visitor, openings)}"
     if rule is Obstacle.NO_SHARED_TOPIC:
         offered = Counter(t for j in openings.tolist() for t in index.openings[j].topics)
         topics = ", ".join(t for t, _ in offered.most_common(3))
@@ -285,3 +318,13 @@ def _hint(index: MatchIndex, visitor: int, rule: Obstacle, openings: np.ndarray)
         Obstacle.BLACKOUT: f"{would} but for a team blackout",
         Obstacle.HOST_LIMIT: f"{would} once their hosts' visitor limits allow",
     }[rule]
+
+
+def _work_mode_change(index: MatchIndex, visitor: int, openings: np.ndarray) -> str:
+    """What would let the visitor join: another way of working, or being there."""
+    v = index.visitors[visitor]
+    if not index.modes_accepted(visitor, openings):
+        return f"if you could work {'remotely' if v.work_mode == 'onsite' else 'on-site'}"
+    if v.city is None:  # where they are is what blocks, and nobody knows it yet
+        return "if you added your city to your profile"
+    return "if you were willing to travel"

@@ -50,6 +50,9 @@ BLOCK_CELLS = 4_000_000
 _OPENING_MODE_BIT = {"onsite": 1, "remote": 2, "hybrid": 4}
 _ACCEPTED_MODES = {"onsite": 1 | 4, "remote": 2 | 4, "either": 1 | 2 | 4}
 _NEEDS_PRESENCE = 1 | 4
+# Only a fully on-site opening needs the visitor's city to be known: a hybrid one can start
+# remotely, so both forms' defaults (hybrid opening, "either" profile without a city) match.
+_NEEDS_KNOWN_CITY = 1
 _NO_CAP = 1 << 30
 
 
@@ -372,6 +375,12 @@ class MatchIndex:
     def work_mode_ok(self, v: np.ndarray, o: np.ndarray) -> np.ndarray:
         return cast(np.ndarray, self.mode_table[self.visitor_kind[v], o])
 
+    def modes_accepted(self, visitor: int, openings: np.ndarray) -> bool:
+        """Does the visitor's way of working accept every one of these openings' modes (so only
+        where they are, not how they like to work, stands in the way)?"""
+        accepted = int(self.accepted_modes[visitor])
+        return bool(((self.mode_bit[openings] & accepted) != 0).all())
+
     def _compile_work_modes(self) -> None:
         """The work-mode rule as a table: visitor kind (accepted modes, travels, city) x opening."""
         kinds = np.stack([self.accepted_modes, self.travels, self.visitor_city], axis=1)
@@ -379,7 +388,11 @@ class MatchIndex:
         self.visitor_kind = self.visitor_kind.reshape(-1)
         accepted, travels, city = (column[:, None] for column in kinds.T)
         mode = self.mode_bit[None, :]
-        cannot_be_there = (city != self.host_city[None, :]) & (travels == 0)
+        host_city = self.host_city[None, :]
+        # An unknown city (negative code) is not a different city, only an unanswered question.
+        elsewhere = (city >= 0) & (host_city >= 0) & (city != host_city)
+        city_unknown = (city < 0) & (host_city >= 0) & ((mode & _NEEDS_KNOWN_CITY) != 0)
+        cannot_be_there = (elsewhere | city_unknown) & (travels == 0)
         needs_presence = (mode & _NEEDS_PRESENCE) != 0
         self.mode_table = ((accepted & mode) != 0) & ~(cannot_be_there & needs_presence)
         self._open_mode_table = np.ascontiguousarray(self.mode_table[:, self.open_openings])
@@ -540,6 +553,19 @@ class MatchIndex:
             Obstacle.ALREADY_APPLIED: self.already_applied(v, o),
             Obstacle.ALREADY_VISITED: self.already_visited(v, o),
         }
+
+    def start_obstacle(self, visitor: int, opening: int, start: date) -> Obstacle | None:
+        """Why this pair's tour may not start in the week of `start` (None when it may), in the
+        order `obstacles` counts them: the windows, then blackouts, then the host's limits."""
+        v, o = np.array([visitor], np.int32), np.array([opening], np.int32)
+        week = week_of(start) - self.base_week
+        bit = 1 << week if 0 <= week < HORIZON_WEEKS else 0
+        checks = (
+            (Obstacle.DATES, self.window_masks(v, o)),
+            (Obstacle.BLACKOUT, self.start_masks(v, o, host_limits=False)),
+            (Obstacle.HOST_LIMIT, self.start_masks(v, o)),
+        )
+        return next((rule for rule, masks in checks if not int(masks[0]) & bit), None)
 
     # ----------------------------------------------------------------------------- lookups
 

@@ -26,6 +26,7 @@ import numpy as np
 from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 from ortools.sat.python import cp_model
 
+from bot.core.words import counted
 from bot.matching.bookings import HostBook
 from bot.matching.calendar import HORIZON_WEEKS, friday, lowest_week, monday
 from bot.matching.index import MatchIndex, PairTable
@@ -955,8 +956,7 @@ def _unplaced(
         best = max(rows, key=lambda r: (int(pairs.points[r]), -r))
         if mode is not RoundMode.CALENDAR and team_placed[team] >= index.round_cap[team]:
             cap = int(index.round_cap[team])
-            people = "person" if cap == 1 else "people"
-            reason = f"your team's limit of {cap} {people} per round is reached"
+            reason = f"your team's limit of {counted(cap, 'person', 'people')} per round is reached"
             left_out.append(Unplaced(visitor_id, reason, index.openings[pairs.opening[best]].id))
         elif mode is RoundMode.FAIR:
             gaps = [(int(cutoff[pairs.opening[r]]) - int(pairs.host_points[r]), r) for r in rows]

@@ -24,6 +24,7 @@ from bot.matching import (
     run_round,
     suggest_openings,
     suggest_visitors,
+    toured_hosts,
 )
 from bot.openings.model import PostedOpening
 
@@ -43,6 +44,7 @@ class MyMatches:
     matches: tuple[Match, ...] = ()
     diagnosis: Diagnosis | None = None
     has_profile: bool = True
+    toured: tuple[str, ...] = ()  # names of teams left out because the person visited them
 
 
 @dataclass(frozen=True)
@@ -86,15 +88,21 @@ def my_matches(
     if user_id not in index.visitor_pos:  # every person with a profile is a visitor
         return MyMatches(has_profile=False)
     suggestions = suggest_openings(index, user_id, limit)
+    toured = tuple(
+        team.name
+        for team in (uow.teams.get(workspace_id, int(i)) for i in toured_hosts(index, user_id))
+        if team is not None
+    )
     if not suggestions:
-        return MyMatches(diagnosis=diagnose(index, user_id))
+        return MyMatches(diagnosis=diagnose(index, user_id), toured=toured)
     openings = uow.openings.by_ids(workspace_id, [int(s.opening_id) for s in suggestions])
     return MyMatches(
         matches=tuple(
             Match(openings[int(s.opening_id)], s)
             for s in suggestions
             if int(s.opening_id) in openings
-        )
+        ),
+        toured=toured,
     )
 
 
@@ -272,11 +280,13 @@ def fit_explanation(
     *,
     today: date,
     related: Mapping[str, frozenset[str]],
+    requested: date | None = None,
 ) -> str:
-    """Why this person and this opening fit, in the matcher's words ("" when they do not)."""
+    """Why this person and this opening fit, in the matcher's words ("" when they do not), next
+    to the `requested` start when they ask for one."""
     index = _index(uow, workspace_id, today, related)
     try:
-        return explanation_of(index, user_id, str(opening_id))
+        return explanation_of(index, user_id, str(opening_id), requested)
     except KeyError:  # not a visitor (no profile) or not an open opening
         return ""
 
@@ -295,14 +305,16 @@ def _why_not_answer(uow: Any, ctx: Context, proposal: Any, *, accept: bool) -> s
     return next((reason for refused_, reason in refusals if refused_), None)
 
 
-def explanation_of(index: MatchIndex, visitor_id: str, opening_id: str) -> str:
+def explanation_of(
+    index: MatchIndex, visitor_id: str, opening_id: str, requested: date | None = None
+) -> str:
     """The matcher's words for why this visitor and this opening fit."""
     visitor, opening = index.visitor(visitor_id), index.opening(opening_id)
     pairs = index.pairs_of_visitor(visitor)
     rows = (pairs.opening == opening).nonzero()[0]
     if not len(rows):
         return ""
-    return explain(index, visitor, opening, int(pairs.starts[rows[0]])).text
+    return explain(index, visitor, opening, int(pairs.starts[rows[0]]), requested).text
 
 
 PROPOSED = (

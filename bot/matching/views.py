@@ -18,6 +18,7 @@ from bot.core.blocks import (
     section,
     user_mention,
 )
+from bot.core.words import counted, plural_of
 from bot.home.views import PROFILE_EDIT
 from bot.matching import RoundMode, Unplaced
 from bot.matching.service import (
@@ -50,6 +51,7 @@ MODE_HINTS = {
     RoundMode.CALENDAR: "home-team limits per day, start dates chosen for everyone",
 }
 PLACEMENTS_SHOWN = 25
+TOURED_NAMES_SHOWN = 3  # an escaped team name can reach 750 characters; a context 3000
 UNPLACED_SHOWN = 10
 CANDIDATE_OPENINGS_SHOWN = 7
 
@@ -86,6 +88,7 @@ def matches_message(mine: MyMatches) -> dict[str, Any]:
         blocks: list[Block] = [
             header("Nothing fits you right now"),
             section(escape(mine.diagnosis.sentence)),
+            *_toured_note(mine.toured),
         ]
         blocks.append(
             context(
@@ -101,8 +104,23 @@ def matches_message(mine: MyMatches) -> dict[str, Any]:
         )
         block["accessory"] = button("Apply", APPLY, str(match.opening.id), style="primary")
         blocks.append(block)
+    blocks += _toured_note(mine.toured)
     blocks.append(context("Best first. `/tourism openings` lists every open opening."))
     return {"text": "Openings that fit you", "blocks": blocks}
+
+
+def _toured_note(toured: tuple[str, ...]) -> list[Block]:
+    """Why openings about what they want to learn are missing: they have visited those teams."""
+    if not toured:
+        return []
+    names = ", ".join(f"*{escape(name)}*" for name in toured[:TOURED_NAMES_SHOWN])
+    more = (
+        f" and {len(toured) - TOURED_NAMES_SHOWN} more" if len(toured) > TOURED_NAMES_SHOWN else ""
+    )
+    teams = plural_of(len(toured), "a team", "teams")
+    return [
+        context(f"Not suggested: the openings of {names}{more}, {teams} you have already visited.")
+    ]
 
 
 # --- /tourism candidates ------------------------------------------------------------------------
@@ -130,15 +148,16 @@ def candidates_message(openings: list[OpeningCandidates]) -> dict[str, Any]:
             blocks.append(line)
         blocks.append(divider())
     if len(openings) > CANDIDATE_OPENINGS_SHOWN:
-        blocks.append(context(f"…and {len(openings) - CANDIDATE_OPENINGS_SHOWN} more openings."))
+        blocks.append(
+            context(f"…and {counted(len(openings) - CANDIDATE_OPENINGS_SHOWN, 'more opening')}.")
+        )
     return {"text": "Who would fit your openings", "blocks": blocks[:MESSAGE_BLOCK_LIMIT]}
 
 
 def invitation_message(lead_id: str, opening: PostedOpening) -> dict[str, Any]:
     draft = opening.draft
-    when = (
-        f"{draft.weeks} weeks between {draft.earliest_start:%-d %b} and {draft.latest_end:%-d %b}."
-    )
+    weeks = counted(draft.weeks or 0, "week")
+    when = f"{weeks} between {draft.earliest_start:%-d %b} and {draft.latest_end:%-d %b}."
     apply = section(
         f"{user_mention(lead_id)} invites you to visit: {_opening_line(opening)}.\n{when}"
     )
@@ -190,7 +209,10 @@ def round_preview_message(preview: RoundPreview, *, told: int | None = None) -> 
     blocks += _waiting_blocks(preview)
     if result.placements:
         send = button(
-            f"Send {len(result.placements)} proposals", ROUND_SEND, mode.value, style="primary"
+            f"Send {counted(len(result.placements), 'proposal')}",
+            ROUND_SEND,
+            mode.value,
+            style="primary",
         )
         send["confirm"] = {
             "title": {"type": "plain_text", "text": "Send the proposals?"},
@@ -251,7 +273,7 @@ def _unplaced_blocks(preview: RoundPreview, told: int | None) -> list[Block]:
 
 
 def _people(count: int) -> str:
-    return f"{count} {'person' if count == 1 else 'people'}"
+    return counted(count, "person", "people")
 
 
 def _waiting_blocks(preview: RoundPreview) -> list[Block]:
@@ -320,12 +342,12 @@ def proposal_message(proposal: SentProposal) -> dict[str, Any]:
 def proposals_sent_text(round_: SentRound) -> str:
     waiting = ""
     if round_.waiting:
-        who = "person who has" if round_.waiting == 1 else "people who have"
-        waiting = f" Left out: {round_.waiting} {who} not answered an earlier proposal yet."
+        who = counted(round_.waiting, "person who has", "people who have")
+        waiting = f" Left out: {who} not answered an earlier proposal yet."
     if round_.sent:
         return (
-            f"Sent {len(round_.sent)} proposals. Each person accepts or declines in their "
-            f"direct messages.{waiting}"
+            f"Sent {counted(len(round_.sent), 'proposal')}. Each person accepts or declines in "
+            f"their direct messages.{waiting}"
         )
     if round_.already_sent:
         return "No new proposals were sent: these were sent a moment ago." + waiting

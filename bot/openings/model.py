@@ -16,6 +16,7 @@ from bot.core.calendar import Period
 from bot.core.forms import check_length, check_topics
 from bot.core.topics import TopicVocabulary
 from bot.core.user_text import match_key
+from bot.core.words import counted
 
 TITLE_LIMIT = 150
 DESCRIPTION_LIMIT = 3000
@@ -218,8 +219,8 @@ def _check_dates(
         window = Period(start, end)
         if window.length_days < 7 * weeks:
             errors["latest_end"] = (
-                f"That window is {window.length_days} days, shorter than a visit of "
-                f"{weeks} weeks: pick a later date or fewer weeks."
+                f"That window is {counted(window.length_days, 'day')}, shorter than a visit of "
+                f"{counted(weeks, 'week')}: pick a later date or fewer weeks."
             )
     _check_apply_by(errors, draft, today, before.apply_by)
 
@@ -247,5 +248,6 @@ def _check_seats(errors: dict[str, str], draft: OpeningDraft, saved: PostedOpeni
         errors["seats"] = f"Pick {MIN_SEATS} to {MAX_SEATS} seats."
     elif saved is not None and seats < saved.seats_taken:
         errors["seats"] = (
-            f"{saved.seats_taken} visitors already have a seat: keep at least that many."
+            f"{counted(saved.seats_taken, 'visitor already has', 'visitors already have')} a "
+            "seat: keep at least that many."
         )

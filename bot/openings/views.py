@@ -23,6 +23,7 @@ from bot.core.ids import parse_id
 from bot.core.inputs import (
     checkboxes,
     date_input,
+    done_modal,
     modal,
     new_topics_checkbox,
     number_input,
@@ -35,6 +36,7 @@ from bot.core.inputs import (
     users_select,
 )
 from bot.core.topics import TopicVocabulary
+from bot.core.words import counted
 from bot.openings.model import (
     DESCRIPTION_LIMIT,
     FIRST_DAY_KIT_LIMIT,
@@ -216,7 +218,7 @@ def refusal_text(refusal: Refusal, organiser_ids: Iterable[str]) -> str:
 
 
 def _weeks(weeks: int) -> str:
-    return f"{weeks} week" if weeks == 1 else f"{weeks} weeks"
+    return counted(weeks, "week")
 
 
 def _topics(topics: Iterable[str]) -> str:
@@ -278,11 +280,7 @@ def openings_list(page: OpeningPage, *, notice: str = "") -> dict[str, Any]:
     about = f" about {escape(query.topic)}" if query.topic else ""
     title = "Your open openings" if mine else f"Open tourism openings{about}"
     if not page.openings:
-        empty = (
-            "You have no open openings: post one with `/tourism host`."
-            if mine
-            else f"No open openings{about} right now. Try `/tourism openings` for all of them."
-        )
+        empty = _empty_list(mine, about)
         return {"text": empty, "blocks": [*_notice(notice), section(empty)]}
     blocks: list[dict[str, Any]] = [
         *_notice(notice),
@@ -310,6 +308,19 @@ def openings_list(page: OpeningPage, *, notice: str = "") -> dict[str, Any]:
     if not mine:
         blocks.append(context("Hosting a visitor? Post an opening with `/tourism host`."))
     return {"text": title, "blocks": blocks}
+
+
+def _empty_list(mine: bool, about: str) -> str:
+    """Every empty list names a next step that is not the same list again."""
+    if mine:
+        return "You have no open openings: post one with `/tourism host`."
+    if about:
+        return f"No open openings{about} right now. Try `/tourism openings` for all of them."
+    return (
+        "No openings are open right now. Tell me what you want to learn with `/tourism profile`: "
+        "team leads see who fits their team and can invite you, and leads post openings with "
+        "`/tourism host`."
+    )
 
 
 def _notice(notice: str) -> list[dict[str, Any]]:
@@ -367,6 +378,11 @@ def announcement_message(opening: PostedOpening) -> dict[str, Any]:
 # --- what the poster and organisers are told ---------------------------------------------------
 
 
+def saved_modal(text: str, *, created: bool) -> dict[str, Any]:
+    """The opening form once saved, in place of the form, showing `text` (from `saved_text`)."""
+    return done_modal("Opening posted" if created else "Opening saved", [section(text)])
+
+
 def saved_text(
     opening: PostedOpening,
     outcome: AnnouncementOutcome,
@@ -374,7 +390,7 @@ def saved_text(
     created: bool,
     organiser_ids: Iterable[str],
 ) -> str:
-    """The DM to whoever saved an opening: saved, and whether the channel knows."""
+    """What whoever saved an opening is told: saved, and whether the channel knows."""
     done = "is posted" if created else "is saved"
     parts = [f"Your opening *{escape(opening.title)}* for {escape(opening.team_name)} {done}."]
     if outcome.posted_in is not None:

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from bot.core.calendar import Period
 from bot.core.forms import check_length, check_topics
+from bot.core.words import counted
 
 GOAL_LIMIT = 300
 NOTE_LIMIT = 3000
@@ -103,8 +104,9 @@ def _check_dates(errors: dict[str, str], profile: Profile, today: date) -> None:
         window = Period(max(start or today, today), end)
         if window.length_days < 7 * profile.preferred_weeks:
             errors["available_until"] = (
-                f"That leaves {window.length_days} days, less than the "
-                f"{profile.preferred_weeks} weeks you prefer: pick a later date or fewer weeks."
+                f"That leaves {counted(window.length_days, 'day')}, less than the "
+                f"{counted(profile.preferred_weeks, 'week')} you prefer: pick a later date or "
+                "fewer weeks."
             )
     if profile.snoozed_until is not None and profile.snoozed_until < today:
         errors["snoozed_until"] = "This date has passed: pick a later one, or leave it empty."

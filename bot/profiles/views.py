@@ -19,6 +19,7 @@ from bot.core.blocks import (
 from bot.core.inputs import (
     checkboxes,
     date_input,
+    done_modal,
     modal,
     new_topics_checkbox,
     option,
@@ -30,6 +31,7 @@ from bot.core.inputs import (
 )
 from bot.core.pause import PauseProblem, UnreadablePause
 from bot.core.topics import TopicVocabulary
+from bot.core.words import counted
 from bot.profiles.model import (
     CITY_LIMIT,
     GOAL_LIMIT,
@@ -155,22 +157,20 @@ def _home_team_blocks(editor: ProfileEditor, organiser_ids: list[str]) -> list[d
     ]
 
 
-def profile_summary_text() -> str:
-    """The notification text: no user text, so nothing in it can ping anyone."""
-    return "Your team tourism profile is saved."
-
-
-def profile_summary_blocks(profile: Profile, home_team_name: str | None) -> list[dict[str, Any]]:
-    """The message sent once the profile is saved: the profile, then where to go next."""
-    return [
-        header("Your tourism profile is saved"),
-        *profile_detail_blocks(profile, home_team_name),
-        divider(),
-        context(
-            "See openings that fit you with `/tourism match`, or every open one with "
-            "`/tourism openings`. Change your profile any time with `/tourism profile`."
-        ),
-    ]
+def profile_saved_modal(profile: Profile, home_team_name: str | None) -> dict[str, Any]:
+    """The form once saved: the profile, then where to go next."""
+    return done_modal(
+        "Profile saved",
+        [
+            header("Your tourism profile is saved"),
+            *profile_detail_blocks(profile, home_team_name),
+            divider(),
+            context(
+                "See openings that fit you with `/tourism match`, or every open one with "
+                "`/tourism openings`. Change your profile any time with `/tourism profile`."
+            ),
+        ],
+    )
 
 
 def profile_detail_blocks(profile: Profile, home_team_name: str | None) -> list[dict[str, Any]]:
@@ -198,7 +198,7 @@ def _topics(topics: tuple[str, ...]) -> str:
 
 
 def _weeks(weeks: int) -> str:
-    return f"{weeks} week" if weeks == 1 else f"{weeks} weeks"
+    return counted(weeks, "week")
 
 
 def _window(start: date | None, end: date | None) -> str:

@@ -111,6 +111,7 @@ class DigestOpening:
     latest_end: date
     weeks: int
     open_seats: int
+    opening_id: int  # for its Apply button
 
 
 def next_working_day(day: date) -> date:
@@ -213,6 +214,7 @@ def plan_digest(
                     "latest_end": opening.latest_end.isoformat(),
                     "weeks": opening.weeks,
                     "open_seats": opening.open_seats,
+                    "opening_id": opening.opening_id,
                 }
                 for opening in openings
             ],

@@ -210,9 +210,11 @@ def schedule_digest(
             latest_end=opening.draft.latest_end,
             weeks=opening.draft.weeks or 0,
             open_seats=opening.seats_left,
+            opening_id=opening.id,
         )
         for opening in uow.openings.open(workspace_id)
-        if opening.seats_left > 0
+        if opening.draft.announce  # its lead chose to keep it out of the channel
+        and opening.seats_left > 0
         and not is_expired(opening, today)
         and opening.draft.earliest_start is not None
         and opening.draft.latest_end is not None

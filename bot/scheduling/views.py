@@ -17,7 +17,17 @@ from bot.checkins.views import (
     midpoint_answer_message,
     midpoint_message,
 )
-from bot.core.blocks import MESSAGE_BLOCK_LIMIT, context, escape, header, section, user_mention
+from bot.core.blocks import (
+    MESSAGE_BLOCK_LIMIT,
+    button,
+    context,
+    escape,
+    header,
+    section,
+    user_mention,
+)
+from bot.core.words import counted
+from bot.openings.views import APPLY
 from bot.retros.views import follow_up_message, retro_button, share_back_message
 from bot.scheduling.planning import next_working_day
 
@@ -66,9 +76,10 @@ def _kickoff_visitor(payload: Payload) -> ScheduledMessage:
     kit = (payload.get("first_day_kit") or "").strip()
     if kit:
         blocks.append(section(f"*First steps*\n{escape(kit)}"))
-    blocks.append(
-        context("Each week I will ask how it is going. Say hello in the team channel today!")
-    )
+    # Only a team with a channel on record has one to greet; otherwise greet a person.
+    hello = f"<#{payload['host_channel']}>" if payload.get("host_channel") else None
+    greet = f"Say hello in {hello} today!" if hello else f"Say hello to {buddy} today!"
+    blocks.append(context(f"Each week I will ask how it is going. {greet}"))
     return ScheduledMessage(f"Your visit to {escape(payload['host_team'])} starts today", blocks)
 
 
@@ -195,16 +206,22 @@ def _retro_follow_up(payload: Payload) -> ScheduledMessage:
     return ScheduledMessage(message["text"], message["blocks"])
 
 
+def _digest_line(opening: Payload) -> dict[str, Any]:
+    line = section(
+        f"*{escape(opening['title'])}* · {escape(opening['host_team'])}\n"
+        f"{counted(opening['weeks'], 'week')} between {_day(opening['earliest_start'])} and "
+        f"{_day(opening['latest_end'])} · {counted(opening['open_seats'], 'seat')} open"
+    )
+    # Rows planned before digests carried the opening's id have no button to offer.
+    if opening.get("opening_id") is not None:
+        # Whoever clicks is checked by the Apply action itself, from the payload's user.
+        line["accessory"] = button("Apply", APPLY, str(opening["opening_id"]), style="primary")
+    return line
+
+
 def _digest(payload: Payload) -> ScheduledMessage:
     openings = payload["openings"]
-    lines = [
-        section(
-            f"*{escape(opening['title'])}* · {escape(opening['host_team'])}\n"
-            f"{opening['weeks']} weeks between {_day(opening['earliest_start'])} and "
-            f"{_day(opening['latest_end'])} · {opening['open_seats']} seat(s) open"
-        )
-        for opening in openings[:DIGEST_LIMIT]
-    ]
+    lines = [_digest_line(opening) for opening in openings[:DIGEST_LIMIT]]
     more = len(openings) - len(lines)
     footer = f"…and {more} more. " if more > 0 else ""
     blocks = [
@@ -212,7 +229,7 @@ def _digest(payload: Payload) -> ScheduledMessage:
         *lines,
         context(footer + "Type `/tourism openings` to see them all and apply."),
     ]
-    return ScheduledMessage(f"{len(openings)} team tourism opening(s) this week", blocks)
+    return ScheduledMessage(f"{counted(len(openings), 'team tourism opening')} this week", blocks)
 
 
 _KIND_NAMES = {

@@ -30,6 +30,7 @@ def register(app: App, deps: Deps) -> None:
             opening_id,
             today=ctx.today,
             related=deps.vocabulary.related_map(),
+            requested=form.date("starts_on"),
         )
         application = ApplicationInput(
             motivation=form.text("motivation"),

@@ -1,26 +1,21 @@
-"""Submitting the team form: errors inline, else save and tell the organiser it is saved."""
+"""Submitting the team form: errors inline, else save and show the organiser it is saved."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.directory.model import TeamDraft
 from bot.directory.service import save_team
-from bot.directory.views import TEAM_FORM, organisers_only_text, saved_text, team_id_of
+from bot.directory.views import TEAM_FORM, organisers_only_text, saved_modal, team_id_of
 from handlers.forms import FormValues
 from infra.deps import Deps
-
-log = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps) -> None:
     @app.view(TEAM_FORM)
-    def submit_team(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def submit_team(ack: Ack, body: dict[str, Any]) -> None:
         user_id = body["user"]["id"]
         if not deps.settings.is_admin(user_id):
             ack(
@@ -39,13 +34,7 @@ def register(app: App, deps: Deps) -> None:
         if saved.entry is None:
             ack(response_action="errors", errors=saved.errors)
             return
-        ack()
-        try:
-            client.chat_postMessage(
-                channel=user_id, text=saved_text(saved.entry, added=saved.added)
-            )
-        except SlackApiError as error:
-            log.warning("could not confirm the saved team to %s: %s", user_id, error)
+        ack(response_action="update", view=saved_modal(saved.entry, added=saved.added))
 
 
 def draft_from_form(form: FormValues) -> TeamDraft:

@@ -1,22 +1,27 @@
-"""Submitting the opening modal: errors inline, else save, announce, and tell the poster."""
+"""Submitting the opening modal: errors inline, else save, show the poster, and announce."""
 
 from __future__ import annotations
 
+import logging
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.core.forms import NEW_TOPICS, NEW_TOPICS_YES, TopicCheck, picked_topics
 from bot.core.ids import parse_id, row_id
 from bot.core.topics import TopicVocabulary
 from bot.openings.model import OpeningDraft
-from bot.openings.service import Actor, save_opening
-from bot.openings.views import HOST_CALLBACK, YES, saved_text
+from bot.openings.service import Actor, AnnouncementOutcome, save_opening
+from bot.openings.views import HOST_CALLBACK, YES, saved_modal, saved_text
 from handlers.forms import FormValues
 from handlers.home.listeners import refresh_homes
 from handlers.openings.announcements import carry_out, send_dm
 from infra.deps import Deps
+
+log = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -39,16 +44,16 @@ def register(app: App, deps: Deps) -> None:
         if saved.errors or saved.opening is None:
             ack(response_action="errors", errors=saved.errors)
             return
-        ack()
-        outcome = carry_out(client, deps, saved.opening, saved.announcement)
-        text = saved_text(
-            saved.opening,
-            outcome,
-            created=saved.created,
-            organiser_ids=deps.settings.admin_user_ids,
+        opening, created = saved.opening, saved.created
+        told = partial(
+            saved_text, opening, created=created, organiser_ids=deps.settings.admin_user_ids
         )
-        send_dm(client, user_id, text)
-        opening = saved.opening
+        ack(
+            response_action="update", view=saved_modal(told(AnnouncementOutcome()), created=created)
+        )
+        outcome = carry_out(client, deps, opening, saved.announcement)
+        if outcome != AnnouncementOutcome():  # what became of the announcement is worth adding
+            _show_in_form(client, body["view"]["id"], user_id, told(outcome), created=created)
         refresh_homes(client, deps, opening.workspace_id, [user_id, *opening.team_lead_ids])
 
 
@@ -73,3 +78,14 @@ def draft_from_form(form: FormValues, vocabulary: TopicVocabulary) -> OpeningDra
         apply_by=form.date("apply_by"),
         announce=form.checked("announce", YES),
     )
+
+
+def _show_in_form(
+    client: WebClient, view_id: str, user_id: str, text: str, *, created: bool
+) -> None:
+    """Updates the form's result in place; if the person closed it meanwhile, sends it."""
+    try:
+        client.views_update(view_id=view_id, view=saved_modal(text, created=created))
+    except SlackApiError as error:
+        log.info("could not update the saved opening's form: %s", error.response.get("error"))
+        send_dm(client, user_id, text)

@@ -17,8 +17,7 @@ from bot.profiles.service import record_timezone, save_profile
 from bot.profiles.views import (
     PROFILE_CALLBACK,
     YES,
-    profile_summary_blocks,
-    profile_summary_text,
+    profile_saved_modal,
 )
 from handlers.forms import FormValues
 from handlers.home.listeners import refresh_homes
@@ -48,16 +47,8 @@ def register(app: App, deps: Deps) -> None:
         if saved.errors:
             ack(response_action="errors", errors=saved.errors)
             return
-        ack()
+        ack(response_action="update", view=profile_saved_modal(profile, saved.home_team_name))
         _record_timezone(client, deps, workspace_id, user_id)
-        try:
-            client.chat_postMessage(
-                channel=user_id,
-                text=profile_summary_text(),
-                blocks=profile_summary_blocks(profile, saved.home_team_name),
-            )
-        except SlackApiError as error:
-            log.warning("could not send %s their saved profile: %s", user_id, error)
         refresh_homes(client, deps, workspace_id, [user_id])
 
 

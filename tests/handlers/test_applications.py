@@ -9,7 +9,7 @@ from bot.applications import views
 from bot.openings.views import APPLY
 from infra.fake_slack.requests import date as date_value
 from infra.fake_slack.requests import plain
-from storage.models import Application, Opening, TeamLead, Tour
+from storage.models import Application, Blackout, Opening, Team, TeamLead, Tour
 from tests.conftest import ORGANISER, RunningBot
 from tests.support.seed import seed_opening, seed_person, seed_team
 
@@ -191,6 +191,53 @@ def test_the_whole_happy_path(bot: RunningBot, world):
             "application_home_agreed",
             "tour_created",
         ]
+
+
+def test_the_answered_home_request_keeps_the_absence_cap(bot: RunningBot, world):
+    apply(bot, world["opening"])
+    bot.slack.wait_for("chat.postMessage", count=2)
+    application_id = button_value(dms_to(bot, HOST_LEAD)[0], views.HOST_ACCEPT)
+    click(bot, HOST_LEAD, views.HOST_ACCEPT, application_id)
+    bot.requests.block_action(user_id=HOME_LEAD, action_id=views.HOME_AGREE, value=application_id)
+    agree_modal = bot.slack.wait_for("views.open", count=2)[-1].params["view"]
+    bot.requests.view_submission(
+        user_id=HOME_LEAD,
+        callback_id=views.HOME_AGREE_MODAL,
+        private_metadata=agree_modal["private_metadata"],
+        values={"covering": {"covering": plain("Ola takes the on-call week")}},
+    )
+    [answered] = calls_until(bot, "chat.update", lambda c: "Can they be away?" in str(c.params))
+    assert views.HOME_AGREE not in str(answered["blocks"])  # it is answered
+    assert "No home team on record" not in str(answered["blocks"])
+    assert "Already away from Commissions in that period: *0* (the team allows 1 at once)" in str(
+        answered["blocks"]
+    )
+
+
+def host_request_fit(bot: RunningBot) -> str:
+    bot.slack.wait_for("chat.postMessage", count=2)
+    [request] = dms_to(bot, HOST_LEAD)
+    return str(request["blocks"]).split("Why they fit:")[1]
+
+
+def test_the_host_lead_sees_that_the_requested_dates_fit(bot: RunningBot, world):
+    apply(bot, world["opening"])
+    assert "Requested 4–31 Jan 2027, which fits." in host_request_fit(bot)
+
+
+def test_requested_dates_that_do_not_fit_are_shown_with_the_reason(bot: RunningBot, world):
+    with bot.deps.uow() as uow:
+        home = uow.session.get(Team, world["home"])
+        home.blackouts.append(
+            Blackout(workspace_id="T0TEST", starts_on=date(2027, 1, 11), ends_on=date(2027, 1, 15))
+        )
+        uow.commit()
+    apply(bot, world["opening"], start=date(2027, 1, 11))
+    fit = host_request_fit(bot)
+    assert (
+        "Requested 11 Jan 2027 – 7 Feb 2027, but a blackout of the home or host team covers them; "
+        "fits 18 Jan 2027 – 26 Mar 2027" in fit
+    )
 
 
 def test_validation_errors_keep_the_modal_open(bot: RunningBot, world):

@@ -28,11 +28,26 @@ def test_bare_command_shows_help(bot: RunningBot):
     assert "`/tourism help`" in all_text(answer["blocks"])
 
 
-def test_unknown_subcommand_suggests_the_closest_and_shows_help(bot: RunningBot):
-    answer = bot.requests.slash_command("hlep me", user_id="U0ALICE").json()
+def test_unknown_subcommand_suggests_the_closest_only(bot: RunningBot):
+    answer = bot.requests.slash_command("mtach me", user_id="U0ALICE").json()
     text = all_text(answer["blocks"])
-    assert "I don't know `/tourism hlep`. Did you mean `/tourism help`?" in text
-    assert "`/tourism help` –" in text  # the help follows
+    assert text.startswith("I don't know `/tourism mtach`. Did you mean `/tourism match`?")
+    assert "`/tourism help` –" not in text  # not the whole help again
+    assert len(answer["blocks"]) == 2
+
+
+def test_a_word_far_from_every_command_points_at_help(bot: RunningBot):
+    answer = bot.requests.slash_command("export", user_id="U0ALICE").json()
+    assert all_text(answer["blocks"]) == (
+        "I don't know `/tourism export`. Type `/tourism help` to see what I can do."
+    )
+
+
+def test_organiser_commands_are_suggested_only_to_organisers(bot: RunningBot):
+    visitor = all_text(bot.requests.slash_command("rond", user_id="U0ALICE").json()["blocks"])
+    organiser = all_text(bot.requests.slash_command("rond", user_id=ORGANISER).json()["blocks"])
+    assert "round" not in visitor
+    assert "Did you mean `/tourism round [best|fair|calendar]`?" in organiser
 
 
 def test_unknown_subcommand_is_escaped(bot: RunningBot):

@@ -164,6 +164,20 @@ def test_more_time_agreed_by_both_leads_moves_the_end(bot: RunningBot, tour_id):
     )
 
 
+def test_the_answered_home_request_keeps_the_absence_cap(bot: RunningBot, tour_id):
+    extension_id = asked(bot, tour_id)
+    host_agrees(bot, extension_id)
+    carried_out(bot, lambda: home_agrees(bot, extension_id))
+    home_request = next(
+        call.params["blocks"]
+        for call in bot.slack.calls("chat.update")
+        if "Can they be away longer?" in str(call.params)
+    )
+    assert views.HOME_AGREE not in str(home_request)  # it is answered
+    assert "No home team on record" not in str(home_request)
+    assert "*0* (the team allows 1 at once)" in str(home_request)
+
+
 def test_over_the_home_teams_cap_needs_an_explicit_override(bot: RunningBot, tour_id):
     with bot.deps.uow() as uow:
         home = uow.teams.by_name("T0TEST", "Commissions")

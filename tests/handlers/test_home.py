@@ -8,8 +8,8 @@ from bot.applications import views as application_views
 from bot.home.service import load_home
 from bot.home.views import PROFILE_EDIT, home_view
 from storage.models import Application, Opening, Person
-from tests.conftest import ORGANISER, RunningBot
-from tests.support.seed import seed_opening, seed_person, seed_team
+from tests.conftest import NOW, ORGANISER, RunningBot
+from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour
 
 LEAD, VISITOR = "U0LEAD", "U0VISITOR"
 START = date(2027, 1, 4)
@@ -110,7 +110,7 @@ def test_a_lead_decides_in_place(bot: RunningBot):
         uow.commit()
     view = open_home(bot, LEAD)
     text = text_of(view)
-    assert "Opening 0 (Streaming): 1 of 1 seats left" in text
+    assert "Opening 0 (Streaming): 1 of 1 seat left" in text
     assert "Waiting for your decision* (1)" in text
     assert application_views.HOST_ACCEPT in text and application_views.HOST_DECLINE in text
 
@@ -121,6 +121,34 @@ def test_organisers_see_the_programme_counted(bot: RunningBot):
         uow.commit()
     text = text_of(open_home(bot, ORGANISER))
     assert "*3* open openings · *2* applications waiting for a decision · *0* visits booked" in text
+
+
+def test_organisers_read_one_of_each_in_the_singular(bot: RunningBot):
+    with bot.deps.uow() as uow:
+        seed_programme(uow, openings=1, applications=1)
+        uow.commit()
+    text = text_of(open_home(bot, ORGANISER))
+    assert "*1* open opening · *1* application waiting for a decision · *0* visits booked" in text
+
+
+def test_a_visit_with_one_day_left_says_day(bot: RunningBot):
+    today = NOW.date()
+    with bot.deps.uow() as uow:
+        host = seed_team(uow, "Streaming", leads=(LEAD,))
+        visitor = seed_person(uow, VISITOR)
+        opening = seed_opening(
+            uow, host, "Streams", earliest_start=today, latest_end=today + timedelta(weeks=4)
+        )
+        seed_tour(
+            uow,
+            visitor,
+            opening,
+            starts_on=today - timedelta(days=6),
+            ends_on=today + timedelta(days=1),
+            status="active",
+        )
+        uow.commit()
+    assert "(1 day left)" in text_of(open_home(bot, VISITOR))
 
 
 def test_home_stays_within_block_kit_limits_with_a_thousand_openings(bot: RunningBot):

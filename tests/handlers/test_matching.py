@@ -9,9 +9,9 @@ from bot.applications import views as application_views
 from bot.home.views import ROUND_FROM_HOME
 from bot.matching import views
 from bot.openings.views import APPLY
-from storage.models import Application
+from storage.models import Application, Opening, Team
 from tests.conftest import ORGANISER, RunningBot
-from tests.support.seed import seed_opening, seed_person, seed_team
+from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour
 
 VISITOR, HOST_LEAD, HOME_LEAD = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD"
 
@@ -81,6 +81,59 @@ def test_match_says_why_nothing_fits(bot: RunningBot, world):
     message = reply(bot, "match", VISITOR)
     assert "Nothing fits you right now" in str(message["blocks"])
     assert "dates" in str(message["blocks"]).lower()
+
+
+def test_an_opening_and_a_profile_left_on_their_defaults_match(bot: RunningBot, world):
+    with bot.deps.uow() as uow:
+        uow.session.get(Team, world["host"]).city = "Lisbon"
+        opening = uow.session.get(Opening, world["kafka"])
+        opening.work_mode = "hybrid"  # the opening form's default
+        person = uow.people.get_by_user("T0TEST", VISITOR)
+        assert (person.work_mode, person.city, person.willing_to_travel) == ("either", None, False)
+        uow.commit()
+    assert "Kafka &lt;internals&gt;" in str(reply(bot, "match", VISITOR)["blocks"])
+
+
+def test_match_asks_for_the_city_when_that_is_what_blocks(bot: RunningBot, world):
+    with bot.deps.uow() as uow:
+        uow.session.get(Team, world["host"]).city = "Lisbon"
+        uow.session.get(Opening, world["kafka"]).work_mode = "onsite"
+        uow.commit()
+    text = str(reply(bot, "match", VISITOR)["blocks"])
+    assert "1 would fit if you added your city to your profile" in text
+    assert "willing to travel" not in text
+
+
+def test_match_says_which_team_is_left_out_because_it_was_visited(bot: RunningBot, world):
+    with bot.deps.uow() as uow:
+        host = uow.session.get(Team, world["host"])
+        earlier = seed_opening(
+            uow, host, "Last year", earliest_start=date(2026, 1, 5), latest_end=date(2026, 3, 1)
+        )
+        earlier.status = "closed"
+        visitor = uow.people.get_by_user("T0TEST", VISITOR)
+        seed_tour(
+            uow,
+            visitor,
+            earlier,
+            starts_on=date(2026, 1, 5),
+            ends_on=date(2026, 2, 1),
+            status="completed",
+        )
+        uow.commit()
+    note = "Not suggested: the openings of *Streaming*, a team you have already visited."
+    text = str(reply(bot, "match", VISITOR)["blocks"])
+    assert "Kafka &lt;internals&gt;" not in text and note in text
+
+    with bot.deps.uow() as uow:  # with something else that fits, the note stays
+        payments = seed_team(uow, "Payments")
+        window = {"earliest_start": date(2027, 1, 4), "latest_end": date(2027, 3, 1)}
+        seed_opening(
+            uow, payments, "Ledger streams", topics=["kafka"], work_mode="remote", **window
+        )
+        uow.commit()
+    text = str(reply(bot, "match", VISITOR)["blocks"])
+    assert "Ledger streams" in text and note in text
 
 
 def test_candidates_for_a_lead_and_the_invitation(bot: RunningBot, world):
@@ -225,6 +278,7 @@ def proposals_to(bot: RunningBot, user_id: str) -> list[dict]:
 
 def test_proposals_are_sent_once_per_visitor_and_opening(bot: RunningBot, world):
     send = element(preview_of(bot), views.ROUND_SEND)
+    assert send["text"]["text"] == "Send 1 proposal"
     for _ in range(2):  # a double click
         bot.requests.block_action(
             user_id=ORGANISER, action_id=views.ROUND_SEND, value=send["value"]
@@ -232,7 +286,7 @@ def test_proposals_are_sent_once_per_visitor_and_opening(bot: RunningBot, world)
     answers = bot.slack.wait_for("response_url", count=3)[1:]
     assert sorted(a.params["text"][:20] for a in answers) == [
         "No new proposals wer",
-        "Sent 1 proposals. Ea",
+        "Sent 1 proposal. Eac",
     ]
     assert len(proposals_to(bot, VISITOR)) == 1
 

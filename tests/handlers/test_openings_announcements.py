@@ -47,12 +47,15 @@ def channel_posts(bot: RunningBot) -> list[dict[str, Any]]:
     return bot.slack.messages(CHANNEL)
 
 
-def posted(bot: RunningBot, **changes: Any) -> None:
-    """Submits a good form for Search and waits for the DM that ends the submission's work."""
-    before = len(dms(bot, LEAD))
-    response = submit(bot, **changes)
-    assert response.body in (b"", b"{}"), response.text
-    wait_for_dm(bot, LEAD, before + 1)
+def posted(bot: RunningBot, **changes: Any) -> str:
+    """Submits a good form for Search, waits for the submission's last act (refreshing the
+    lead's Home) and returns what the form then tells the poster, updated once announced."""
+    homes, updates = len(bot.slack.calls("views.publish")), len(bot.slack.calls("views.update"))
+    answer = submit(bot, **changes).json()
+    assert answer["response_action"] == "update", answer
+    bot.slack.wait_for("views.publish", count=homes + 1)
+    shown = [answer["view"], *(c.params["view"] for c in bot.slack.calls("views.update")[updates:])]
+    return block_text(shown[-1]["blocks"])
 
 
 def wait_for_dm(bot: RunningBot, user_id: str, count: int) -> str:
@@ -66,7 +69,7 @@ def wait_for_dm(bot: RunningBot, user_id: str, count: int) -> str:
 
 def test_a_ticked_opening_is_announced_with_an_apply_button(bot: RunningBot, teams: dict[str, int]):
     bot.slack.add_channel(CHANNEL, "tourism")
-    posted(bot, team=teams["Search"])
+    told = posted(bot, team=teams["Search"])
     [post] = channel_posts(bot)
     text = block_text(post["blocks"])
     assert "*Tune the search ranking* · Search" in text
@@ -75,14 +78,25 @@ def test_a_ticked_opening_is_announced_with_an_apply_button(bot: RunningBot, tea
     assert apply["text"]["text"] == "Apply"
     [saved] = openings(bot)
     assert (saved.announcement_channel, saved.announcement_ts) == (CHANNEL, post["ts"])
-    assert f"announced in <#{CHANNEL}>" in dms(bot, LEAD)[0]
+    assert f"announced in <#{CHANNEL}>" in told
+    assert dms(bot, LEAD) == []  # the form says it, not a direct message
+
+
+def test_a_form_closed_before_the_announcement_is_told_by_direct_message(
+    bot: RunningBot, teams: dict[str, int]
+):
+    bot.slack.add_channel(CHANNEL, "tourism")
+    bot.slack.inject("views.update", error="not_found")
+    posted(bot, team=teams["Search"])
+    [told] = dms(bot, LEAD)
+    assert "is posted" in told and f"announced in <#{CHANNEL}>" in told
 
 
 def test_an_unticked_opening_is_not_announced(bot: RunningBot, teams: dict[str, int]):
     bot.slack.add_channel(CHANNEL, "tourism")
-    posted(bot, team=teams["Search"], announce=False)
+    told = posted(bot, team=teams["Search"], announce=False)
     assert channel_posts(bot) == []
-    assert "announced" not in dms(bot, LEAD)[0]
+    assert "is posted" in told and "announced" not in told
 
 
 def test_the_announcement_escapes_what_the_lead_typed(bot: RunningBot, teams: dict[str, int]):
@@ -116,9 +130,8 @@ def test_not_in_a_private_channel_the_poster_learns_how_to_invite_the_bot(
 ):
     bot.slack.add_channel(CHANNEL, "tourism", is_private=True, is_member=False)
     bot.slack.inject("chat.postMessage", error="not_in_channel")
-    posted(bot, team=teams["Search"])
+    told = posted(bot, team=teams["Search"])
     assert bot.slack.calls("conversations.join") == []
-    told = dms(bot, LEAD)[0]
     assert "is posted" in told and "It is not announced" in told
     assert f"<#{CHANNEL}> is private" in told and "`/invite @Team Tourism`" in told
     assert dms(bot, ORGANISER) == []
@@ -143,8 +156,7 @@ def test_a_channel_that_cannot_be_used_is_reported_to_the_poster_and_the_organis
 ):
     if channel_kind is not None:
         bot.slack.add_channel(CHANNEL, "tourism", **channel_kind)
-    posted(bot, team=teams["Search"])
-    assert poster_words in dms(bot, LEAD)[0]
+    assert poster_words in posted(bot, team=teams["Search"])
     alert = wait_for_dm(bot, ORGANISER, 1)
     assert organiser_words in alert and "Tune the search ranking" in alert
     assert openings(bot)[0].status == "open"  # saved all the same
@@ -190,7 +202,7 @@ def test_an_announced_opening_past_its_apply_by_date_shows_closed(
     posted(bot, team=teams["Search"], apply_by=date(2026, 11, 30))
     bot.clock.move_to(bot.clock.now().replace(month=12, day=1))  # type: ignore[attr-defined]
     answer = bot.requests.slash_command("openings", user_id=ENGINEER).json()
-    assert "No open openings" in answer["text"]
+    assert "No openings are open right now" in answer["text"]
     bot.slack.wait_for("chat.update")
     [post] = channel_posts(bot)
     assert "Closed" in block_text(post["blocks"]) and buttons(post["blocks"]) == []

@@ -105,13 +105,19 @@ def audit_actions(bot: RunningBot) -> list[str]:
         return list(uow.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
 
 
-def dm_text(bot: RunningBot, user_id: str = ALICE) -> str:
-    message = bot.slack.wait_for("chat.postMessage")[-1].params
-    assert message["channel"] == user_id
+def saved_view(response) -> dict[str, Any]:
+    """The form turned into its result: the saved profile, in place of the form (not a DM)."""
+    answer = response.json()
+    assert answer["response_action"] == "update"
+    assert answer["view"]["title"]["text"] == "Profile saved"
+    return answer["view"]
+
+
+def saved_text(response) -> str:
     return "\n".join(
         block.get("text", {}).get("text", "")
         + "".join(e.get("text", "") for e in block.get("elements", []))
-        for block in message["blocks"]
+        for block in saved_view(response)["blocks"]
     )
 
 
@@ -218,9 +224,8 @@ def test_past_100_teams_the_home_team_is_a_searchable_select(bot: RunningBot):
     values = state_values(GOOD_FORM) | {"home_team": {"home_team": external}}
     response = bot.requests.view_submission(user_id=ALICE, callback_id="profile", values=values)
     assert response.status == 200
-    assert response.body == b""
     assert people(bot)[0].home_team_id == teams["Team 099"]
-    assert "*Home team:* Team 099" in dm_text(bot)
+    assert "*Home team:* Team 099" in saved_text(response)
 
 
 def test_a_form_slack_would_not_open_is_explained(bot: RunningBot):
@@ -253,7 +258,8 @@ def test_saving_a_profile_sends_it_back_and_the_form_reopens_with_it(bot: Runnin
     }
     response = submit(bot, **form)
     assert response.status == 200
-    assert response.body == b""  # the modal closes
+    text = saved_text(response)  # the form shows what was saved
+    assert bot.slack.calls("chat.postMessage") == []  # rather than a direct message
     [home] = bot.slack.wait_for("views.publish")  # the Home tab shows the new profile
     assert home.params["user_id"] == ALICE and "Mornings only" in str(home.params["view"])
 
@@ -268,7 +274,6 @@ def test_saving_a_profile_sends_it_back_and_the_form_reopens_with_it(bot: Runnin
     assert person.updated_at == bot.clock.now()
     assert audit_actions(bot) == ["profile_created"]
 
-    text = dm_text(bot)
     assert "*Home team:* Payments" in text
     assert "machine learning, go, kubernetes, quantum basket weaving" in text
     assert "Mon 7 Dec 2026 to Fri 26 Feb 2027" in text
@@ -289,12 +294,12 @@ def test_saving_a_profile_sends_it_back_and_the_form_reopens_with_it(bot: Runnin
     resubmitted = GOOD_FORM | form | {"learn_topics": ["machine learning", "go", "kubernetes"]}
     resubmitted["learn_topics_other"] = "quantum basket weaving"
     resubmitted["new_topics"] = False  # topics already on the profile need no second tick
-    assert submit(bot, **resubmitted).body == b""
+    saved_text(submit(bot, **resubmitted))
     [again] = people(bot)
     assert again.learn_topics == person.learn_topics
     assert audit_actions(bot) == ["profile_created", "profile_updated"]
-    # users.info runs after the ack; its answer is stored once the DM is on its way.
-    bot.slack.wait_for("chat.postMessage", count=2)
+    # users.info runs after the ack; its answer is stored before the Home tab is refreshed.
+    bot.slack.wait_for("views.publish", count=2)
     assert people(bot)[0].timezone == "America/New_York"
 
 
@@ -323,8 +328,9 @@ def test_topics_ticked_as_new_are_saved_as_typed(bot: RunningBot):
 
 
 def test_a_user_slack_cannot_describe_still_gets_their_profile_saved(bot: RunningBot):
-    submit(bot)  # users.info answers user_not_found for a user the fake does not know
-    dm_text(bot)
+    # users.info answers user_not_found for a user the fake does not know
+    saved_text(submit(bot))
+    bot.slack.wait_for("views.publish")
     [person] = people(bot)
     assert person.timezone is None
     assert person.learning_goal == GOOD_FORM["learning_goal"]
@@ -333,23 +339,22 @@ def test_a_user_slack_cannot_describe_still_gets_their_profile_saved(bot: Runnin
 def test_text_the_person_typed_is_escaped_in_the_summary(bot: RunningBot):
     typed = "<!channel> & <@U123>"
     team_named_by_an_organiser = seed_teams(bot, typed)[typed]
-    submit(
+    response = submit(
         bot,
         home_team=str(team_named_by_an_organiser),
         learning_goal=typed,
         note=typed,
         city=typed,
     )
-    text = dm_text(bot)
+    text = saved_text(response)
     assert text.count(ESCAPED) == 4
     assert "<!channel>" not in text
     assert "<@U123>" not in text
 
 
 def test_a_long_note_full_of_ampersands_stays_within_a_section_and_whole(bot: RunningBot):
-    submit(bot, note="&" * 3000)
-    message = bot.slack.wait_for("chat.postMessage")[-1].params
-    note = next(b for b in message["blocks"] if b["text"]["text"].startswith("*Note:*"))
+    view = saved_view(submit(bot, note="&" * 3000))
+    note = next(b for b in view["blocks"] if b["text"]["text"].startswith("*Note:*"))
     assert len(note["text"]["text"]) <= 3000
     assert note["text"]["text"].endswith("&amp;…")
 
@@ -413,8 +418,7 @@ def test_several_problems_come_back_together(bot: RunningBot):
 
 
 def test_a_rejected_edit_leaves_the_saved_profile_as_it_was(bot: RunningBot):
-    submit(bot, note="first")
-    dm_text(bot)
+    saved_text(submit(bot, note="first"))
     answer = submit(bot, note="second", available_until=date(2026, 12, 1)).json()
     assert answer["response_action"] == "errors"
     assert people(bot)[0].note == "first"
@@ -426,4 +430,4 @@ def test_today_is_the_organisations_today(bot: RunningBot):
     bot.clock.move_to(datetime.fromisoformat("2026-11-23T23:30:00+00:00"))
     answer = submit(bot, available_from=date(2026, 11, 23)).json()
     assert "has passed" in answer["errors"]["available_from"]
-    assert submit(bot, available_from=date(2026, 11, 24)).body == b""
+    saved_text(submit(bot, available_from=date(2026, 11, 24)))

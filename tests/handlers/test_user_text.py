@@ -15,7 +15,7 @@ from storage.models import Person, Team
 from tests.conftest import ORGANISER, RunningBot
 from tests.handlers.test_profile import GOOD_FORM as PROFILE_FORM
 from tests.handlers.test_profile import state_values as profile_values
-from tests.support.openings import LEAD, dms, openings, seed_openings, seed_teams, submit
+from tests.support.openings import openings, saved_view_text, seed_openings, seed_teams, submit
 from tests.support.seed import seed_team, seed_workspace
 
 SPOOFED_TITLE = "\u202eTune\u202c the se\u200barch \u2066ranking\u2069\u200f"
@@ -46,10 +46,10 @@ def test_bidi_and_zero_width_characters_are_neither_stored_nor_posted(
     assert opening.title == "Tune the search ranking"
     assert opening.description == "Pair on ranking experiments."
     assert not any(map(spoofs, opening.topics))
-    assert "Tune the search ranking" in "".join(dms(bot, LEAD))
-    posted = [call.params for call in bot.slack.calls() if call.method.startswith("chat.")]
-    assert posted
-    assert not spoofs(json.dumps(posted, ensure_ascii=False))
+    assert "Tune the search ranking" in saved_view_text(response)
+    shown = [response.json()]
+    shown += [call.params for call in bot.slack.calls() if call.method.startswith("chat.")]
+    assert not spoofs(json.dumps(shown, ensure_ascii=False))
 
 
 def test_a_title_typed_with_a_combining_accent_is_the_same_title(

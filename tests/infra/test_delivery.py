@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.clock import FixedClock
+from bot.openings.views import APPLY
 from bot.scheduling.planning import Kind, PlannedMessage
 from bot.scheduling.service import schedule_digest, schedule_tour
 from infra.delivery import Deliverer, SlackTimeZones, build_delivery_client
@@ -239,7 +240,9 @@ def test_the_weekly_digest_is_posted_in_the_tourism_channel(world: World):
     world.slack.add_channel("C0TOURISM", "tourism")
     with world.uow() as uow:
         host = seed_team(uow, "Payments <Core>", leads=(LEAD,))
-        seed_opening(uow, host, TITLE, earliest_start=date(2026, 3, 9), latest_end=date(2026, 5, 1))
+        window = {"earliest_start": date(2026, 3, 9), "latest_end": date(2026, 5, 1)}
+        announced = seed_opening(uow, host, TITLE, announce=True, **window)
+        seed_opening(uow, host, "Kept quiet", announce=False, **window)
         assert schedule_digest(
             uow, WORKSPACE, "C0TOURISM", world.clock.now(), world.settings.timezone
         )
@@ -247,6 +250,11 @@ def test_the_weekly_digest_is_posted_in_the_tourism_channel(world: World):
     assert world.deliver() == Counter(sent=1)
     [digest] = world.slack.messages("C0TOURISM")
     assert "Payments &lt;Core&gt;" in str(digest["blocks"])
+    assert "Kept quiet" not in str(digest["blocks"])  # its lead chose not to announce it
+    assert digest["text"] == "1 team tourism opening this week"
+    [entry] = [block for block in digest["blocks"] if "accessory" in block]
+    assert entry["accessory"]["action_id"] == APPLY
+    assert entry["accessory"]["value"] == str(announced.id)
     assert world.rows()["digest:2026-W10"]["status"] == "sent"
 
 

@@ -130,6 +130,14 @@ def block_text(blocks: list[dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
+def saved_view_text(response: Any) -> str:
+    """What the opening form says once saved: it turns into its result (not a DM)."""
+    answer = response.json()
+    assert answer["response_action"] == "update", answer
+    assert answer["view"]["title"]["text"] in ("Opening posted", "Opening saved")
+    return block_text(answer["view"]["blocks"])
+
+
 def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         element for block in blocks if block["type"] == "actions" for element in block["elements"]

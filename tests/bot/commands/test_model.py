@@ -13,9 +13,32 @@ def test_empty_text_has_no_name():
     assert parse_command_line("   ").name == ""
 
 
+def names(typed: str, *, organiser: bool = False) -> list[str]:
+    return [command.name for command in closest_subcommands(typed, organiser=organiser)]
+
+
 def test_close_misspellings_are_suggested():
-    assert [command.name for command in closest_subcommands("hepl")] == ["help"]
-    assert closest_subcommands("xyzzy") == []
+    assert names("hepl") == ["help"]
+    assert names("mtach") == ["match"]
+    assert names("opennings") == ["openings"]
+    assert names("open") == ["openings"]  # the start of a name
+    assert names("xyzzy") == []
+
+
+def test_words_that_only_share_letters_are_not_typos():
+    assert "extend" not in names("export")
+    assert "status" not in names("pause")
+
+
+def test_at_most_two_suggestions_closest_first():
+    assert names("stauts") == ["status"]
+    assert names("stat", organiser=True) == ["stats", "stay"]
+
+
+def test_organiser_commands_are_suggested_to_organisers_only():
+    assert names("rond") == []
+    assert names("rond", organiser=True) == ["round"]
+    assert "stats" not in names("stat")
 
 
 def test_every_listed_subcommand_has_a_handler_and_back():

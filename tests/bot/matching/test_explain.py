@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from bot.matching import (
     MatchIndex,
@@ -9,7 +9,9 @@ from bot.matching import (
     suggest_openings,
     suggest_visitors,
 )
-from tests.bot.matching.builders import opening, org, team, visitor
+from bot.matching.model import Tour
+from bot.matching.service import explanation_of
+from tests.bot.matching.builders import monday, opening, org, team, visitor
 
 
 def test_explanation_names_shared_related_and_taught_topics_dates_and_bonuses():
@@ -67,6 +69,41 @@ def test_diagnosis_suggests_travel_for_onsite_openings_elsewhere():
     assert diagnosis.sentence == (
         "No open opening fits how you work; 1 would fit if you were willing to travel."
     )
+
+
+def test_diagnosis_asks_for_the_city_when_only_the_missing_city_blocks():
+    teams = [team("home"), team("host", city="lisbon")]
+    organisation = org([visitor("ana", city=None)], [opening("o1", mode="onsite")], teams)
+    diagnosis = diagnose(MatchIndex(organisation), "ana")
+    assert diagnosis.sentence == (
+        "No open opening fits how you work; 1 would fit if you added your city to your profile."
+    )
+
+
+def test_diagnosis_suggests_another_way_of_working_when_the_mode_blocks():
+    organisation = org([visitor("ana", mode="onsite", travels=True)], [opening("o1")])
+    diagnosis = diagnose(MatchIndex(organisation), "ana")
+    assert diagnosis.sentence == (
+        "No open opening fits how you work; 1 would fit if you could work remotely."
+    )
+
+
+def requested(organisation: Organisation, start: date) -> str:
+    return explanation_of(MatchIndex(organisation), "ana", "o1", start)
+
+
+def test_requested_dates_are_shown_and_why_they_do_not_fit():
+    offer = opening("o1", last_week=9, weeks=2)
+    free_early = org([visitor("ana", last_week=5)], [offer])
+    assert "Requested 13–26 Jan, which fits." in requested(free_early, monday(1))
+    assert (
+        "Requested 17 Feb – 2 Mar, but they are outside the visitor's availability or the "
+        "opening's window; fits 6 Jan – 14 Feb." in requested(free_early, monday(6))
+    )
+    busy_host = Tour("old", "elsewhere", "host", monday(1), monday(1) + timedelta(days=11))
+    teams = [team("home"), team("elsewhere"), team("host", rest_days=7)]
+    resting = org([visitor("ana")], [offer], teams, tours=[busy_host])
+    assert "but the host team is at its visitor limit then" in requested(resting, monday(3))
 
 
 def test_diagnosis_of_someone_not_looking():

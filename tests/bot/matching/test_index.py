@@ -103,6 +103,27 @@ def test_onsite_openings_need_the_same_city_or_travel():
     assert fits(org([visitor("ana", mode="onsite")], [opening("o1")], teams)) == set()
 
 
+def test_both_forms_defaults_match_each_other():
+    # The opening form's default is hybrid, the profile's "either" without a city or travel.
+    teams = [team("home"), team("host", city="lisbon")]
+    someone = visitor("ana", city=None)
+    assert fits(org([someone], [opening("o1", mode="hybrid")], teams)) == {("ana", "o1")}
+
+
+def test_an_unknown_city_is_not_a_different_city():
+    hybrid = opening("o1", mode="hybrid")
+    nowhere = [team("home"), team("host", city=None)]
+    assert fits(org([visitor("ana", city="berlin")], [hybrid], nowhere)) == {("ana", "o1")}
+    assert fits(org([visitor("ana", city=None)], [hybrid], nowhere)) == {("ana", "o1")}
+
+
+def test_a_fully_onsite_opening_needs_the_visitors_city_or_travel():
+    onsite = opening("o1", mode="onsite")
+    teams = [team("home"), team("host", city="lisbon")]
+    assert fits(org([visitor("ana", city=None)], [onsite], teams)) == set()
+    assert fits(org([visitor("ana", city=None, travels=True)], [onsite], teams)) == {("ana", "o1")}
+
+
 def test_windows_must_overlap_by_the_whole_tour():
     late = visitor("ana", first_week=6, last_week=9)
     assert fits(org([late], [opening("o1", last_week=7, weeks=2)])) == {("ana", "o1")}

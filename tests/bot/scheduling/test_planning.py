@@ -190,7 +190,9 @@ def test_every_message_is_at_ten_on_a_working_day_in_its_recipients_zone(
     assert len({m.unique_key for m in plan}) == len(plan)
 
 
-OPENING = DigestOpening("Learn the ledger", "Payments", date(2026, 4, 6), date(2026, 6, 26), 4, 1)
+OPENING = DigestOpening(
+    "Learn the ledger", "Payments", date(2026, 4, 6), date(2026, 6, 26), 4, 1, opening_id=7
+)
 
 
 def test_the_digest_is_keyed_by_week_and_due_monday_at_ten_organisation_time():
