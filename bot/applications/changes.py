@@ -14,8 +14,9 @@ from enum import StrEnum
 
 from bot.applications.model import Role, Status
 from bot.applications.visit import VisitSnapshot
-from bot.core.calendar import AbsenceCheck, Period
+from bot.core.calendar import Period
 from bot.core.deciders import OWN_VISIT, TwoTeams
+from bot.core.visit_rules import AbsenceCheck, last_working_day
 
 # --- new dates --------------------------------------------------------------------------------
 
@@ -82,8 +83,9 @@ def is_running(starts_on: date, ends_on: date, today: date) -> bool:
 
 
 def extra_period(ends_on: date, weeks: int) -> Period:
-    """The days an extension of `weeks` adds after the visit's last day."""
-    return Period(ends_on + timedelta(days=1), ends_on + timedelta(weeks=weeks))
+    """The days an extension of `weeks` adds after the visit's last day (it still ends on the
+    last working day of its last week)."""
+    return Period(ends_on + timedelta(days=1), last_working_day(ends_on + timedelta(weeks=weeks)))
 
 
 def weeks_on_offer(agreed_weeks: int) -> tuple[int, ...]:

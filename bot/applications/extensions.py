@@ -28,7 +28,8 @@ from bot.applications.changes import (
     why_not_decide,
 )
 from bot.applications.service import Context, TourHook, no_tour_hook, override_needed
-from bot.core.calendar import Period, check_absence
+from bot.core.calendar import Period
+from bot.core.visit_rules import check_absence
 from bot.scheduling.service import LIVE_TOUR_STATUSES
 
 

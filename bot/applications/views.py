@@ -13,15 +13,26 @@ from bot.applications.service import (
     ApplyForm,
     DateChangeForm,
     Notice,
-    latest_start,
     override_needed,
+    say_why_anyway,
 )
 from bot.applications.visit import VisitSnapshot
-from bot.core.blocks import actions, button, context, day, escape, header, section, user_mention
-from bot.core.calendar import AbsenceCheck, Period
+from bot.core.blocks import (
+    actions,
+    button,
+    context,
+    day,
+    escape,
+    header,
+    section,
+    user_mention,
+    visit_dates,
+)
+from bot.core.calendar import Period
 from bot.core.deciders import Deciders
 from bot.core.inputs import date_input, modal, text_input
 from bot.core.reminders import REMIND_AFTER_WORKING_DAYS
+from bot.core.visit_rules import AbsenceCheck, latest_start
 
 HOST_ACCEPT = "host_accept"
 HOST_DECLINE = "host_decline"
@@ -33,6 +44,7 @@ CHANGE_DATES = "application_change_dates"
 
 APPLY_MODAL = "apply_submit"
 HOST_DECLINE_MODAL = "host_decline_submit"
+HOST_ACCEPT_MODAL = "host_accept_submit"
 HOME_AGREE_MODAL = "home_agree_submit"
 HOME_DECLINE_MODAL = "home_decline_submit"
 WITHDRAW_MODAL = "withdraw_submit"
@@ -42,7 +54,7 @@ Message = dict[str, Any]
 
 
 def _period(period: Period) -> str:
-    return f"{day(period.start)} – {day(period.end)}"
+    return visit_dates(period.start, period.end)
 
 
 def _dates(view: VisitSnapshot) -> str:
@@ -250,14 +262,46 @@ def _host_request(view: VisitSnapshot) -> Message:
             "I'll remind you after that."
         )
     )
+    if view.host_warnings:
+        blocks.append(section(_warnings_line(view.host_warnings)))
     add_stand_in_note(blocks, view.host, view.host_team_name, view.visitor_id)
+    over = bool(view.host_warnings)
+    accept_text = "Accept anyway (give a reason)…" if over else "Accept"
     blocks.append(
         actions(
-            button("Accept", HOST_ACCEPT, view.application_id, style="primary"),
+            button(
+                accept_text, HOST_ACCEPT, view.application_id, style=None if over else "primary"
+            ),
             button("Decline…", HOST_DECLINE, view.application_id),
         )
     )
     return {"text": "A visitor would like to join your team", "blocks": blocks}
+
+
+def _warnings_line(warnings: tuple[str, ...]) -> str:
+    return ":warning: These dates break a rule: " + "; ".join(warnings) + "."
+
+
+def host_accept_modal(view: VisitSnapshot) -> dict[str, Any]:
+    """Accepting dates that break one of the host's rules needs a reason."""
+    blocks = [
+        section(_who_and_where(view)),
+        section(_warnings_line(view.host_warnings)),
+        text_input(
+            "override_reason",
+            "Why accept anyway?",
+            multiline=True,
+            max_length=500,
+            hint=say_why_anyway(view.host_warnings),
+        ),
+    ]
+    return modal(
+        HOST_ACCEPT_MODAL,
+        "Accept the visit",
+        blocks,
+        submit="Accept",
+        private_metadata=str(view.application_id),
+    )
 
 
 def _profile_line(view: VisitSnapshot) -> str:

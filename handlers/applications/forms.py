@@ -49,6 +49,12 @@ def register(app: App, deps: Deps) -> None:
         ),
     )
     submitted(
+        views.HOST_ACCEPT_MODAL,
+        lambda uow, ctx, app_id, form: workflow.host_decides(
+            uow, ctx, app_id, accept=True, override_reason=form.text("override_reason")
+        ),
+    )
+    submitted(
         views.HOME_AGREE_MODAL,
         lambda uow, ctx, app_id, form: workflow.home_decides(
             uow,

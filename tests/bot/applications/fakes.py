@@ -29,9 +29,12 @@ def ours(workspace_id: str, rows: list[SimpleNamespace]) -> list[SimpleNamespace
 def team(name: str, *leads: str) -> SimpleNamespace:
     return SimpleNamespace(
         id=next(_ids),
+        workspace_id=WORKSPACE,
         name=name,
         leads=[SimpleNamespace(user_id=lead) for lead in leads],
         away_cap=1,
+        visitors_per_quarter=None,
+        rest_days_between_visitors=0,
         blackouts=[],
         sprint_start=None,
         sprint_weeks=None,
@@ -186,6 +189,9 @@ class FakeTours:
         return next(p for p in self.people.rows if p.id == tour.person_id)
 
     def absences_from_team(self, workspace_id: str, team_id: int, **_: Any) -> list[Any]:
+        return []
+
+    def hosted_by_team(self, workspace_id: str, team_id: int, **_: Any) -> list[Any]:
         return []
 
     def take_seat(self, opening_id: int) -> bool:
