@@ -32,6 +32,8 @@ class RescheduledVisit(VisitSnapshot):
     """A visit whose dates have just changed; `previous` is what they were before."""
 
     previous: Period | None = None
+    warnings: tuple[str, ...] = ()  # the soft rules the new dates break
+    override_reason: str = ""  # why the person who changed them finds that fine
 
 
 def why_not_reschedule(

@@ -604,10 +604,13 @@ def change_dates(
     application_id: int,
     starts_on: date | None,
     *,
+    override_reason: str = "",
     on_tour: TourHook = no_tour_hook,
 ) -> Outcome:
     """New dates (the same length): the visitor and both leads confirm the card again (the
-    buddy's confirmation stands); a booked visit keeps its tour, which moves with the dates."""
+    buddy's confirmation stands); a booked visit keeps its tour, which moves with the dates.
+    New dates that break a soft rule (a blackout, the home team's cap, the host's limits) need a
+    reason, which the leads see with the warnings on the card they confirm again."""
     loaded = _load(uow, ctx, application_id)
     if isinstance(loaded, Outcome):
         return loaded
@@ -624,6 +627,9 @@ def change_dates(
         return Outcome(errors={"starts_on": error})
     assert starts_on is not None
     previous, new = Period(view.starts_on, view.ends_on), visit_period(starts_on, view.weeks)
+    warnings = _warnings(uow, application, new)
+    if warnings and not override_reason:
+        return Outcome(errors={"override_reason": say_why_anyway(warnings)})
     moved = uow.applications.reschedule(
         application,
         view.status,
@@ -646,12 +652,16 @@ def change_dates(
         detail={
             "from": f"{previous.start.isoformat()}/{previous.end.isoformat()}",
             "to": f"{new.start.isoformat()}/{new.end.isoformat()}",
+            "override_reason": override_reason[:REASON_LIMIT] if warnings else "",
         },
     )
     uow.commit()
     current = snapshot(uow, application, ctx.organisers)
     rescheduled = RescheduledVisit(
-        **{f.name: getattr(current, f.name) for f in fields(current)}, previous=previous
+        **{f.name: getattr(current, f.name) for f in fields(current)},
+        previous=previous,
+        warnings=warnings,
+        override_reason=override_reason[:REASON_LIMIT] if warnings else "",
     )
     parties = dict.fromkeys((view.visitor_id, *current.host_deciders, *current.home_deciders))
     return Outcome(
@@ -660,6 +670,16 @@ def change_dates(
         settled=CARDS,
         actor=ctx.actor,
     )
+
+
+def _warnings(uow: Any, application: Any, visit: Period) -> tuple[str, ...]:
+    """The soft rules `visit` breaks, on both teams' side (this visit itself left out)."""
+    host = host_calendar(uow, application.opening.host_team, application.id)
+    warnings = host_warnings(visit, host)
+    home = application.person.home_team
+    if home is not None:
+        warnings += absence_warnings(_absence(uow, application, home, visit))
+    return warnings
 
 
 # --- withdrawing and cancelling -------------------------------------------------------------

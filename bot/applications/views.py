@@ -164,6 +164,15 @@ def date_change_modal(form: DateChangeForm) -> dict[str, Any]:
             hint="The visitor and both leads confirm the visit card again; the buddy's "
             "confirmation stands.",
         ),
+        text_input(
+            "override_reason",
+            "If the new dates break a rule, why is that fine?",
+            multiline=True,
+            max_length=500,
+            optional=True,
+            hint="Needed only when they fall in a team's blackout, go over the home team's "
+            "limit of people away or the host team's limits; both leads will read it.",
+        ),
     ]
     return modal(
         DATE_CHANGE_MODAL,
@@ -412,9 +421,17 @@ def _dates_changed(view: VisitSnapshot) -> Message:
     changed = section(
         f":calendar: The dates changed{was} to {_dates(view)}. Please confirm the visit card again."
     )
+    blocks = [changed]
+    if isinstance(view, RescheduledVisit) and view.warnings:
+        blocks.append(
+            section(
+                f"{_warnings_line(view.warnings)}\n*Why that is fine:* "
+                f"{escape(view.override_reason)}"
+            )
+        )
     return {
         "text": "The visit's dates changed: please confirm again",
-        "blocks": [changed, *card["blocks"]],
+        "blocks": [*blocks, *card["blocks"]],
     }
 
 

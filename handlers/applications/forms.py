@@ -74,7 +74,12 @@ def register(app: App, deps: Deps) -> None:
     submitted(
         views.DATE_CHANGE_MODAL,
         lambda uow, ctx, app_id, form: workflow.change_dates(
-            uow, ctx, app_id, form.date("starts_on"), on_tour=deps.on_tour
+            uow,
+            ctx,
+            app_id,
+            form.date("starts_on"),
+            override_reason=form.text("override_reason"),
+            on_tour=deps.on_tour,
         ),
     )
     submitted(

@@ -143,7 +143,8 @@ def test_changing_a_booked_visit_reopens_the_card_and_keeps_one_tour(
     updates = bot.slack.calls("chat.update")
     assert len(updates) == 8
     assert all(
-        "changed the dates from Mon 4 Jan – Fri 29 Jan 2027" in str(u.params["blocks"]) for u in updates[4:]
+        "changed the dates from Mon 4 Jan – Fri 29 Jan 2027" in str(u.params["blocks"])
+        for u in updates[4:]
     )
 
     def the_three_confirm() -> None:
