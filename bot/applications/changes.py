@@ -127,6 +127,7 @@ class ExtensionSnapshot(TwoTeams):
     starts_on: date
     ends_before: date  # the visit's last day before this extension
     absence: AbsenceCheck | None = None  # the home team's cost of the extra weeks
+    host_warnings: tuple[str, ...] = ()  # the host's rules the extra weeks break (while it decides)
 
     @property
     def extra(self) -> Period:

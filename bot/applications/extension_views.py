@@ -8,8 +8,8 @@ from typing import Any
 from bot.applications.changes import EXTENSION_STATE, ExtensionSnapshot
 from bot.applications.decider_views import who_decides
 from bot.applications.extensions import ExtensionForm, ExtensionNotice, StayOutcome
-from bot.applications.service import override_needed
-from bot.applications.views import absence_line, add_stand_in_note, reason_modal
+from bot.applications.service import override_needed, say_why_anyway
+from bot.applications.views import absence_line, add_stand_in_note, reason_modal, warnings_line
 from bot.core.blocks import actions, button, context, day, escape, header, section, user_mention
 from bot.core.inputs import modal, option, radio_buttons, text_input
 
@@ -24,6 +24,7 @@ HOME_DECLINE = "extension_home_decline"
 EXTEND_MODAL = "extension_submit"
 HOST_DECLINE_MODAL = "extension_host_decline_submit"
 HOME_AGREE_MODAL = "extension_home_agree_submit"
+HOST_AGREE_MODAL = "extension_host_agree_submit"
 HOME_DECLINE_MODAL = "extension_home_decline_submit"
 
 Message = dict[str, Any]
@@ -142,14 +143,44 @@ def _host_request(view: ExtensionSnapshot) -> Message:
         section(_ask(view)),
         section(f"*Why:* {escape(view.reason)}"),
     ]
+    if view.host_warnings:
+        blocks.append(section(warnings_line(view.host_warnings)))
     add_stand_in_note(blocks, view.host, view.host_team_name, view.visitor_id)
+    over = bool(view.host_warnings)
     blocks.append(
         actions(
-            button("Agree", HOST_AGREE, view.extension_id, style="primary"),
+            button(
+                "Agree anyway (give a reason)…" if over else "Agree",
+                HOST_AGREE,
+                view.extension_id,
+                style=None if over else "primary",
+            ),
             button("Decline…", HOST_DECLINE, view.extension_id),
         )
     )
     return {"text": "A visitor asks to stay longer", "blocks": blocks}
+
+
+def host_agree_modal(view: ExtensionSnapshot) -> dict[str, Any]:
+    """More weeks that break one of the host's rules are agreed only with a reason."""
+    blocks = [
+        section(_ask(view)),
+        section(warnings_line(view.host_warnings)),
+        text_input(
+            "override_reason",
+            "Why agree anyway?",
+            multiline=True,
+            max_length=500,
+            hint=say_why_anyway(view.host_warnings),
+        ),
+    ]
+    return modal(
+        HOST_AGREE_MODAL,
+        "Agree to more time",
+        blocks,
+        submit="Agree",
+        private_metadata=str(view.extension_id),
+    )
 
 
 def _home_request(view: ExtensionSnapshot) -> Message:

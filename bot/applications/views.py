@@ -272,7 +272,7 @@ def _host_request(view: VisitSnapshot) -> Message:
         )
     )
     if view.host_warnings:
-        blocks.append(section(_warnings_line(view.host_warnings)))
+        blocks.append(section(warnings_line(view.host_warnings)))
     add_stand_in_note(blocks, view.host, view.host_team_name, view.visitor_id)
     over = bool(view.host_warnings)
     accept_text = "Accept anyway (give a reason)…" if over else "Accept"
@@ -287,7 +287,8 @@ def _host_request(view: VisitSnapshot) -> Message:
     return {"text": "A visitor would like to join your team", "blocks": blocks}
 
 
-def _warnings_line(warnings: tuple[str, ...]) -> str:
+def warnings_line(warnings: tuple[str, ...]) -> str:
+    """The soft rules some dates break, as a decider reads them."""
     return ":warning: These dates break a rule: " + "; ".join(warnings) + "."
 
 
@@ -295,7 +296,7 @@ def host_accept_modal(view: VisitSnapshot) -> dict[str, Any]:
     """Accepting dates that break one of the host's rules needs a reason."""
     blocks = [
         section(_who_and_where(view)),
-        section(_warnings_line(view.host_warnings)),
+        section(warnings_line(view.host_warnings)),
         text_input(
             "override_reason",
             "Why accept anyway?",
@@ -425,7 +426,7 @@ def _dates_changed(view: VisitSnapshot) -> Message:
     if isinstance(view, RescheduledVisit) and view.warnings:
         blocks.append(
             section(
-                f"{_warnings_line(view.warnings)}\n*Why that is fine:* "
+                f"{warnings_line(view.warnings)}\n*Why that is fine:* "
                 f"{escape(view.override_reason)}"
             )
         )

@@ -6,12 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.applications import views
+from bot.applications import extension_views, views
 from bot.matching import views as matching_views
 from bot.openings.views import APPLY
 from infra.fake_slack.requests import date as date_value
 from infra.fake_slack.requests import plain
-from storage.models import Application, Blackout, Tour
+from storage.models import Application, Blackout
 from tests.conftest import ORGANISER, RunningBot
 from tests.handlers.test_applications import apply, button_value, dms_to, messages_titled
 from tests.handlers.test_date_change import (
@@ -21,7 +21,9 @@ from tests.handlers.test_date_change import (
     carried_out,
     open_date_change,
 )
-from tests.support.seed import seed_opening, seed_person, seed_team
+from tests.handlers.test_extensions import ENDS, HOST_ASKED, ask, tour_id  # noqa: F401
+from tests.handlers.test_extensions import carried_out as extension_carried_out
+from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour
 
 VISITOR, HOST_LEAD, HOME_LEAD = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD"
 MONDAY_14_DEC = date(2026, 12, 14)
@@ -68,31 +70,17 @@ def host_visited_in_october(bot: RunningBot) -> None:
     """Someone already visits the host this quarter (October)."""
     with bot.deps.uow() as uow:
         host = uow.teams.by_name("T0TEST", "Listings")
-        other = seed_team(uow, "Elsewhere")
-        someone = seed_person(uow, "U0EARLIER", home_team_id=other.id)
+        someone = seed_person(uow, "U0EARLIER", home_team_id=seed_team(uow, "Elsewhere").id)
         opening = seed_opening(
             uow, host, "Earlier", earliest_start=date(2026, 10, 5), latest_end=date(2026, 10, 30)
         )
-        earlier = uow.applications.create(
-            workspace_id="T0TEST",
-            opening_id=opening.id,
-            person_id=someone.id,
-            status="confirmed",
+        seed_tour(
+            uow,
+            someone,
+            opening,
             starts_on=date(2026, 10, 5),
             ends_on=date(2026, 10, 16),
-        )
-        uow.session.add(
-            Tour(
-                workspace_id="T0TEST",
-                application_id=earlier.id,
-                person_id=someone.id,
-                opening_id=opening.id,
-                host_team_id=host.id,
-                home_team_id=other.id,
-                starts_on=date(2026, 10, 5),
-                ends_on=date(2026, 10, 16),
-                status="completed",
-            )
+            status="completed",
         )
         uow.commit()
 
@@ -238,3 +226,42 @@ def test_a_round_gives_a_host_taking_one_visitor_a_quarter_one(bot: RunningBot, 
     assert text.count("→ *Search ranking*") == 1
     assert "*Not placed*" in text
     assert matching_views.ROUND_SEND in text
+
+
+def test_more_time_into_the_next_visitors_rest_days_needs_the_host_leads_reason(
+    bot: RunningBot,
+    tour_id,  # noqa: F811 (the fixture imported above)
+):
+    with bot.deps.uow() as uow:
+        host = uow.teams.by_name("T0TEST", "Streaming")
+        host.rest_days_between_visitors = 3
+        someone = seed_person(uow, "U0NEXT", home_team_id=seed_team(uow, "Elsewhere").id)
+        opening = seed_opening(
+            uow, host, "Next", earliest_start=ENDS, latest_end=ENDS + timedelta(weeks=6)
+        )
+        next_monday = ENDS + timedelta(days=3)
+        seed_tour(uow, someone, opening, starts_on=next_monday, ends_on=ENDS + timedelta(weeks=2))
+        uow.commit()
+    extension_carried_out(bot, lambda: ask(bot, tour_id, "1", "Finish it"), homes=1)
+    [request] = messages_titled(bot, HOST_ASKED, 1)
+    assert "3 days of rest between visitors" in str(request["blocks"])
+    extension_id = button_value(request, extension_views.HOST_AGREE)
+
+    opened = len(bot.slack.calls("views.open"))
+    bot.requests.block_action(
+        user_id=HOST_LEAD, action_id=extension_views.HOST_AGREE, value=extension_id
+    )
+    modal = bot.slack.wait_for("views.open", count=opened + 1)[-1].params["view"]
+    assert modal["callback_id"] == extension_views.HOST_AGREE_MODAL
+
+    def agree(reason: str):
+        return bot.requests.view_submission(
+            user_id=HOST_LEAD,
+            callback_id=extension_views.HOST_AGREE_MODAL,
+            private_metadata=extension_id,
+            values={"override_reason": {"override_reason": plain(reason)}},
+        )
+
+    assert "3 days of rest" in agree("").json()["errors"]["override_reason"]
+    assert agree("They pair on the handover").body == b""
+    messages_titled(bot, "Can your teammate be away longer?", 1)

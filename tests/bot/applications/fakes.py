@@ -309,6 +309,7 @@ class FakeUnitOfWork:
             "id": next(_ids),
             "person_id": visitor.id,
             "opening_id": at.id,
+            "application_id": None,
             "home_team_id": visitor.home_team_id,
             "status": "active",
             "starts_on": date(2026, 11, 16),
