@@ -98,8 +98,9 @@ def apply_modal(form: ApplyForm) -> dict[str, Any]:
             "starts_on",
             "First day",
             initial=form.suggested_start,
-            hint="Suggested: the earliest day that fits your availability, avoids both teams' "
-            "blackouts and starts with the host team's sprint.",
+            hint="Suggested: the earliest day that fits your availability, both teams' "
+            "blackouts and the host team's limits, at the start of its sprint when it has "
+            "sprints. Another day that breaks one of them goes to the leads with a warning.",
         ),
     ]
     return modal(
@@ -245,13 +246,16 @@ def _applied(view: VisitSnapshot) -> Message:
         f"for {_dates(view)}. {who_decides(view.host, view.host_team_name)} decides for the "
         "host team next; I'll let you know."
     )
-    return {
-        "text": "Your application is in",
-        "blocks": [
-            section(text),
-            actions(button("Withdraw", WITHDRAW, view.application_id)),
-        ],
-    }
+    blocks = [section(text)]
+    if view.warnings:
+        blocks.append(
+            context(
+                f"{warnings_line(view.warnings)} The leads will need a reason to agree; for "
+                "other dates, withdraw and apply again."
+            )
+        )
+    blocks.append(actions(button("Withdraw", WITHDRAW, view.application_id)))
+    return {"text": "Your application is in", "blocks": blocks}
 
 
 def _host_request(view: VisitSnapshot) -> Message:

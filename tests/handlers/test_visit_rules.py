@@ -132,6 +132,8 @@ def test_a_busy_host_is_suggested_the_next_quarter_and_its_lead_is_warned(bot: R
 
     apply(bot, opening_id, start=MONDAY_14_DEC)
     [request] = bot.slack.wait_for("chat.postMessage", count=2) and dms_to(bot, HOST_LEAD)
+    [applied] = dms_to(bot, VISITOR)
+    assert "that quarter is full" in str(applied["blocks"])
     assert "at most 1 visitor a quarter and that quarter is full" in str(request["blocks"])
     assert "Accept anyway (give a reason)…" in str(request["blocks"])
     applied = button_value(request, views.HOST_ACCEPT)
@@ -163,6 +165,7 @@ def test_a_host_within_its_limits_accepts_with_one_click(bot: RunningBot):
     apply(bot, opening_id, start=MONDAY_14_DEC)
     [request] = bot.slack.wait_for("chat.postMessage", count=2) and dms_to(bot, HOST_LEAD)
     assert "break a rule" not in str(request["blocks"])
+    assert "break a rule" not in str(dms_to(bot, VISITOR))
     applied = button_value(request, views.HOST_ACCEPT)
     bot.requests.block_action(user_id=HOST_LEAD, action_id=views.HOST_ACCEPT, value=applied)
     messages_titled(bot, "Can your teammate be away for a visit?", 1)
