@@ -12,7 +12,15 @@ from typing import Any
 
 from bot.checkins.model import Alert, AlertKind, CheckinRef, CheckinState
 from bot.checkins.views import alert_message, checkin_message
-from bot.core.blocks import MESSAGE_BLOCK_LIMIT, context, escape, header, section, user_mention
+from bot.core.blocks import (
+    MESSAGE_BLOCK_LIMIT,
+    context,
+    escape,
+    header,
+    section,
+    user_mention,
+    visit_dates,
+)
 from bot.retros.views import follow_up_message, retro_button, share_back_message
 
 DIGEST_LIMIT = MESSAGE_BLOCK_LIMIT - 3  # room for the header, the intro and the footer
@@ -36,9 +44,10 @@ def _day(iso_day: str) -> str:
 
 
 def _visit(payload: Payload) -> str:
+    first, last = date.fromisoformat(payload["starts_on"]), date.fromisoformat(payload["ends_on"])
     return (
         f"*{escape(payload['opening_title'])}* with *{escape(payload['host_team'])}*, "
-        f"{_day(payload['starts_on'])} – {_day(payload['ends_on'])}"
+        f"{visit_dates(first, last)}"
     )
 
 
