@@ -8,10 +8,17 @@ from typing import Any
 from bot.applications.changes import EXTENSION_STATE, ExtensionSnapshot
 from bot.applications.decider_views import who_decides
 from bot.applications.extensions import ExtensionForm, ExtensionNotice, StayOutcome
-from bot.applications.service import override_needed, say_why_anyway
-from bot.applications.views import absence_line, add_stand_in_note, reason_modal, warnings_line
+from bot.applications.views import (
+    absence_line,
+    add_stand_in_note,
+    override_modal,
+    reason_modal,
+    warnings_line,
+    why_anyway_input,
+)
 from bot.core.blocks import actions, button, context, day, escape, header, section, user_mention
 from bot.core.inputs import modal, option, radio_buttons, text_input
+from bot.core.visit_rules import absence_warnings
 
 EXTEND = "tour_extend"
 STAY = "tour_might_stay"
@@ -98,15 +105,7 @@ def home_decline_modal(extension_id: int) -> dict[str, Any]:
 def home_agree_modal(view: ExtensionSnapshot) -> dict[str, Any]:
     blocks = [section(_ask(view)), absence_line(view.home_team_name, view.absence)]
     if view.absence is not None and view.absence.needs_override:
-        blocks.append(
-            text_input(
-                "override_reason",
-                "Why agree anyway?",
-                multiline=True,
-                max_length=500,
-                hint=override_needed(view.absence),
-            )
-        )
+        blocks.append(why_anyway_input(absence_warnings(view.absence), "Why agree anyway?"))
     return modal(
         HOME_AGREE_MODAL,
         "Agree to more time",
@@ -162,24 +161,8 @@ def _host_request(view: ExtensionSnapshot) -> Message:
 
 
 def host_agree_modal(view: ExtensionSnapshot) -> dict[str, Any]:
-    """More weeks that break one of the host's rules are agreed only with a reason."""
-    blocks = [
-        section(_ask(view)),
-        section(warnings_line(view.host_warnings)),
-        text_input(
-            "override_reason",
-            "Why agree anyway?",
-            multiline=True,
-            max_length=500,
-            hint=say_why_anyway(view.host_warnings),
-        ),
-    ]
-    return modal(
-        HOST_AGREE_MODAL,
-        "Agree to more time",
-        blocks,
-        submit="Agree",
-        private_metadata=str(view.extension_id),
+    return override_modal(
+        HOST_AGREE_MODAL, "Agree to more time", _ask(view), view.host_warnings, view.extension_id
     )
 
 

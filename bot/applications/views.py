@@ -13,7 +13,6 @@ from bot.applications.service import (
     ApplyForm,
     DateChangeForm,
     Notice,
-    override_needed,
     say_why_anyway,
 )
 from bot.applications.visit import VisitSnapshot
@@ -195,15 +194,7 @@ def home_agree_modal(view: VisitSnapshot) -> dict[str, Any]:
         )
     )
     if view.absence is not None and view.absence.needs_override:
-        blocks.append(
-            text_input(
-                "override_reason",
-                "Why agree anyway?",
-                multiline=True,
-                max_length=500,
-                hint=override_needed(view.absence),
-            )
-        )
+        blocks.append(why_anyway_input(view.warnings, "Why agree anyway?"))
     return modal(
         HOME_AGREE_MODAL,
         "Agree to the absence",
@@ -296,25 +287,32 @@ def warnings_line(warnings: tuple[str, ...]) -> str:
     return ":warning: These dates break a rule: " + "; ".join(warnings) + "."
 
 
-def host_accept_modal(view: VisitSnapshot) -> dict[str, Any]:
-    """Accepting dates that break one of the host's rules needs a reason."""
+def why_anyway_input(warnings: tuple[str, ...], label: str) -> dict[str, Any]:
+    """The reason a decider gives for agreeing to dates that break soft rules."""
+    return text_input(
+        "override_reason", label, multiline=True, max_length=500, hint=say_why_anyway(warnings)
+    )
+
+
+def override_modal(
+    callback_id: str, title: str, about: str, warnings: tuple[str, ...], target_id: int
+) -> dict[str, Any]:
+    """Agreeing to dates that break one of the host's rules: the warnings and a reason."""
     blocks = [
-        section(_who_and_where(view)),
-        section(warnings_line(view.host_warnings)),
-        text_input(
-            "override_reason",
-            "Why accept anyway?",
-            multiline=True,
-            max_length=500,
-            hint=say_why_anyway(view.host_warnings),
-        ),
+        section(about),
+        section(warnings_line(warnings)),
+        why_anyway_input(warnings, "Why agree anyway?"),
     ]
-    return modal(
+    return modal(callback_id, title, blocks, submit="Agree", private_metadata=str(target_id))
+
+
+def host_accept_modal(view: VisitSnapshot) -> dict[str, Any]:
+    return override_modal(
         HOST_ACCEPT_MODAL,
         "Accept the visit",
-        blocks,
-        submit="Accept",
-        private_metadata=str(view.application_id),
+        _who_and_where(view),
+        view.host_warnings,
+        view.application_id,
     )
 
 

@@ -85,6 +85,16 @@ def host_visited_in_october(bot: RunningBot) -> None:
         uow.commit()
 
 
+def reason_given(bot: RunningBot, callback_id: str, target: str, reason: str, values=None):
+    """The host lead submits a modal with `reason` as why the dates are fine anyway."""
+    return bot.requests.view_submission(
+        user_id=HOST_LEAD,
+        callback_id=callback_id,
+        private_metadata=target,
+        values={**(values or {}), "override_reason": {"override_reason": plain(reason)}},
+    )
+
+
 def apply_modal(bot: RunningBot, opening_id: int) -> dict:
     before = len(bot.slack.calls("views.open"))
     bot.requests.block_action(user_id=VISITOR, action_id=APPLY, value=str(opening_id))
@@ -144,12 +154,7 @@ def test_a_busy_host_is_suggested_the_next_quarter_and_its_lead_is_warned(bot: R
     assert modal["callback_id"] == views.HOST_ACCEPT_MODAL
 
     def accept(reason: str):
-        return bot.requests.view_submission(
-            user_id=HOST_LEAD,
-            callback_id=views.HOST_ACCEPT_MODAL,
-            private_metadata=applied,
-            values={"override_reason": {"override_reason": plain(reason)}},
-        )
+        return reason_given(bot, views.HOST_ACCEPT_MODAL, applied, reason)
 
     assert "that quarter is full" in accept("").json()["errors"]["override_reason"]
     with bot.deps.uow() as uow:
@@ -185,15 +190,8 @@ def test_moving_a_visit_into_the_home_freeze_needs_a_reason_the_leads_see(
     assert "override_reason" in str(open_date_change(bot, HOST_LEAD, application_id))
 
     def change(reason: str):
-        return bot.requests.view_submission(
-            user_id=HOST_LEAD,
-            callback_id=views.DATE_CHANGE_MODAL,
-            private_metadata=application_id,
-            values={
-                "starts_on": {"starts_on": date_value(START + timedelta(weeks=2))},
-                "override_reason": {"override_reason": plain(reason)},
-            },
-        )
+        new_start = {"starts_on": {"starts_on": date_value(START + timedelta(weeks=2))}}
+        return reason_given(bot, views.DATE_CHANGE_MODAL, application_id, reason, new_start)
 
     error = change("").json()["errors"]["override_reason"]
     assert "home team's blackout 25 Jan–29 Jan" in error
@@ -258,12 +256,7 @@ def test_more_time_into_the_next_visitors_rest_days_needs_the_host_leads_reason(
     assert modal["callback_id"] == extension_views.HOST_AGREE_MODAL
 
     def agree(reason: str):
-        return bot.requests.view_submission(
-            user_id=HOST_LEAD,
-            callback_id=extension_views.HOST_AGREE_MODAL,
-            private_metadata=extension_id,
-            values={"override_reason": {"override_reason": plain(reason)}},
-        )
+        return reason_given(bot, extension_views.HOST_AGREE_MODAL, extension_id, reason)
 
     assert "3 days of rest" in agree("").json()["errors"]["override_reason"]
     assert agree("They pair on the handover").body == b""
