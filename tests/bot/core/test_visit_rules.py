@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.core.blocks import visit_dates
 from bot.core.calendar import Period, SprintCadence
 from bot.core.visit_rules import (
     HostCalendar,
@@ -35,6 +36,16 @@ def test_a_visit_ends_on_the_last_working_day_of_its_last_week():
     assert visit_period(MONDAY_14_DEC, 4) == Period(MONDAY_14_DEC, date(2027, 1, 8))  # a Friday
     wednesday = date(2026, 12, 16)
     assert visit_period(wednesday, 1) == Period(wednesday, date(2026, 12, 22))  # a Tuesday
+
+
+def test_a_visit_reads_the_same_on_every_card_and_round():
+    assert visit_dates(*_ends(visit_period(date(2027, 1, 4), 4))) == "Mon 4 Jan – Fri 29 Jan 2027"
+    crossing = visit_period(MONDAY_14_DEC, 4)
+    assert visit_dates(*_ends(crossing)) == "Mon 14 Dec 2026 – Fri 8 Jan 2027"
+
+
+def _ends(period: Period) -> tuple[date, date]:
+    return period.start, period.end
 
 
 @given(st.dates(date(2020, 1, 1), date(2030, 1, 1)))
