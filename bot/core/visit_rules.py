@@ -8,8 +8,8 @@ every round mode answer the same questions here:
   inside the opening's window; the opening takes applications (open, a seat left, before its
   apply-by day); a visit ends on the last working day of its last week;
 - soft rules (the decider is warned and must give a reason to agree): no working day of the visit
-  falls in a blackout of either team; the home team's people-away cap holds on every day of the
-  visit; the host's `visitors_per_quarter` and `rest_days` hold;
+  falls in a blackout of either team; the home team's people-away cap holds on every working day
+  of the visit; the host's `visitors_per_quarter` and `rest_days` hold;
 - a preference (only the suggestion follows it): start with a host sprint, else on a Monday.
 
 Rest days are counted in whole working weeks, as the matcher's week masks do: a new visit may not
@@ -97,13 +97,12 @@ def blackout_conflicts(visit: Period, blackouts: Sequence[Period]) -> tuple[Peri
 
 
 def most_away_on_one_day(visit: Period, absences: Sequence[Period]) -> int:
-    """The most of a team's other absences that fall on one day of the visit."""
+    """The most of a team's other absences that fall on one working day of the visit (nobody is
+    missed at work on a weekend, and the calendar-aware round counts working weeks)."""
     overlapping = [absence for absence in absences if absence.overlaps(visit)]
-    if not overlapping:
-        return 0
-    # The count only changes where an absence starts, so checking those days is enough.
-    checkpoints = {visit.start} | {a.start for a in overlapping if visit.contains(a.start)}
-    return max(sum(a.contains(day) for a in overlapping) for day in checkpoints)
+    return max(
+        (sum(a.contains(day) for a in overlapping) for day in _working_days(visit)), default=0
+    )
 
 
 def quarter(day: date) -> tuple[int, int]:

@@ -117,9 +117,17 @@ periods = st.builds(
 
 
 @given(visit=periods, absences=st.lists(periods, max_size=8))
-def test_most_away_matches_a_day_by_day_count(visit, absences):
-    brute = max(sum(a.contains(day) for a in absences) for day in visit.days())
+def test_most_away_matches_a_working_day_by_working_day_count(visit, absences):
+    working_days = [day for day in visit.days() if day.weekday() < 5]
+    brute = max((sum(a.contains(day) for a in absences) for day in working_days), default=0)
     assert most_away_on_one_day(visit, absences) == brute
+
+
+def test_two_absences_meeting_only_on_a_weekend_count_once():
+    thursday_to_sunday = Period(date(2027, 1, 7), date(2027, 1, 10))
+    saturday_to_wednesday = Period(date(2027, 1, 9), date(2027, 1, 13))
+    visit = visit_period(date(2027, 1, 4), 2)
+    assert most_away_on_one_day(visit, [thursday_to_sunday, saturday_to_wednesday]) == 1
 
 
 @given(visit=periods, blackouts=st.lists(periods, max_size=4))
