@@ -14,8 +14,9 @@ from enum import StrEnum
 
 from bot.applications.model import Role, Status
 from bot.applications.visit import VisitSnapshot
-from bot.core.calendar import AbsenceCheck, Period
+from bot.core.calendar import Period
 from bot.core.deciders import OWN_VISIT, TwoTeams
+from bot.core.visit_rules import AbsenceCheck, last_working_day
 
 # --- new dates --------------------------------------------------------------------------------
 
@@ -31,6 +32,8 @@ class RescheduledVisit(VisitSnapshot):
     """A visit whose dates have just changed; `previous` is what they were before."""
 
     previous: Period | None = None
+    warnings: tuple[str, ...] = ()  # the soft rules the new dates break
+    override_reason: str = ""  # why the person who changed them finds that fine
 
 
 def why_not_reschedule(
@@ -82,8 +85,9 @@ def is_running(starts_on: date, ends_on: date, today: date) -> bool:
 
 
 def extra_period(ends_on: date, weeks: int) -> Period:
-    """The days an extension of `weeks` adds after the visit's last day."""
-    return Period(ends_on + timedelta(days=1), ends_on + timedelta(weeks=weeks))
+    """The days an extension of `weeks` adds after the visit's last day (it still ends on the
+    last working day of its last week)."""
+    return Period(ends_on + timedelta(days=1), last_working_day(ends_on + timedelta(weeks=weeks)))
 
 
 def weeks_on_offer(agreed_weeks: int) -> tuple[int, ...]:
@@ -123,6 +127,7 @@ class ExtensionSnapshot(TwoTeams):
     starts_on: date
     ends_before: date  # the visit's last day before this extension
     absence: AbsenceCheck | None = None  # the home team's cost of the extra weeks
+    host_warnings: tuple[str, ...] = ()  # the host's rules the extra weeks break (while it decides)
 
     @property
     def extra(self) -> Period:

@@ -8,10 +8,17 @@ from typing import Any
 from bot.applications.changes import EXTENSION_STATE, ExtensionSnapshot
 from bot.applications.decider_views import who_decides
 from bot.applications.extensions import ExtensionForm, ExtensionNotice, StayOutcome
-from bot.applications.service import override_needed
-from bot.applications.views import absence_line, add_stand_in_note, reason_modal
+from bot.applications.views import (
+    absence_line,
+    add_stand_in_note,
+    override_modal,
+    reason_modal,
+    warnings_line,
+    why_anyway_input,
+)
 from bot.core.blocks import actions, button, context, day, escape, header, section, user_mention
 from bot.core.inputs import modal, option, radio_buttons, text_input
+from bot.core.visit_rules import absence_warnings
 from bot.core.words import counted
 
 EXTEND = "tour_extend"
@@ -25,6 +32,7 @@ HOME_DECLINE = "extension_home_decline"
 EXTEND_MODAL = "extension_submit"
 HOST_DECLINE_MODAL = "extension_host_decline_submit"
 HOME_AGREE_MODAL = "extension_home_agree_submit"
+HOST_AGREE_MODAL = "extension_host_agree_submit"
 HOME_DECLINE_MODAL = "extension_home_decline_submit"
 
 Message = dict[str, Any]
@@ -98,15 +106,7 @@ def home_decline_modal(extension_id: int) -> dict[str, Any]:
 def home_agree_modal(view: ExtensionSnapshot) -> dict[str, Any]:
     blocks = [section(_ask(view)), absence_line(view.home_team_name, view.absence)]
     if view.absence is not None and view.absence.needs_override:
-        blocks.append(
-            text_input(
-                "override_reason",
-                "Why agree anyway?",
-                multiline=True,
-                max_length=500,
-                hint=override_needed(view.absence),
-            )
-        )
+        blocks.append(why_anyway_input(absence_warnings(view.absence), "Why agree anyway?"))
     return modal(
         HOME_AGREE_MODAL,
         "Agree to more time",
@@ -143,14 +143,28 @@ def _host_request(view: ExtensionSnapshot) -> Message:
         section(_ask(view)),
         section(f"*Why:* {escape(view.reason)}"),
     ]
+    if view.host_warnings:
+        blocks.append(section(warnings_line(view.host_warnings)))
     add_stand_in_note(blocks, view.host, view.host_team_name, view.visitor_id)
+    over = bool(view.host_warnings)
     blocks.append(
         actions(
-            button("Agree", HOST_AGREE, view.extension_id, style="primary"),
+            button(
+                "Agree anyway (give a reason)…" if over else "Agree",
+                HOST_AGREE,
+                view.extension_id,
+                style=None if over else "primary",
+            ),
             button("Decline…", HOST_DECLINE, view.extension_id),
         )
     )
     return {"text": "A visitor asks to stay longer", "blocks": blocks}
+
+
+def host_agree_modal(view: ExtensionSnapshot) -> dict[str, Any]:
+    return override_modal(
+        HOST_AGREE_MODAL, "Agree to more time", _ask(view), view.host_warnings, view.extension_id
+    )
 
 
 def _home_request(view: ExtensionSnapshot) -> Message:

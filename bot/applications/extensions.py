@@ -9,7 +9,7 @@ compare-and-set, so double clicks and stale buttons change nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
@@ -27,8 +27,16 @@ from bot.applications.changes import (
     weeks_on_offer,
     why_not_decide,
 )
-from bot.applications.service import Context, TourHook, no_tour_hook, override_needed
-from bot.core.calendar import Period, check_absence
+from bot.applications.service import (
+    Context,
+    TourHook,
+    host_calendar,
+    no_tour_hook,
+    override_needed,
+    say_why_anyway,
+)
+from bot.core.calendar import Period
+from bot.core.visit_rules import check_absence, host_warnings
 from bot.core.words import counted
 from bot.scheduling.service import LIVE_TOUR_STATUSES
 
@@ -194,6 +202,13 @@ def snapshot(uow: Any, ctx: Context, extension: Any, tour: Any) -> ExtensionSnap
             cap=home.away_cap,
             blackouts=[Period(b.starts_on, b.ends_on) for b in home.blackouts],
         )
+    warnings: tuple[str, ...] = ()
+    if status is ExtensionStatus.SUBMITTED:
+        # More weeks bring no new visitor, so only the host's blackouts and rest days apply.
+        host_rules = replace(
+            host_calendar(uow, host, tour.application_id), visitors_per_quarter=None
+        )
+        warnings = host_warnings(extra_period(ends_before, extension.weeks), host_rules)
     return ExtensionSnapshot(
         extension_id=extension.id,
         tour_id=tour.id,
@@ -211,6 +226,7 @@ def snapshot(uow: Any, ctx: Context, extension: Any, tour: Any) -> ExtensionSnap
         starts_on=tour.starts_on,
         ends_before=ends_before,
         absence=absence,
+        host_warnings=warnings,
     )
 
 
@@ -330,7 +346,13 @@ JUST_DECIDED = "Nothing changed: someone has just decided on this request for mo
 
 
 def host_decides(
-    uow: Any, ctx: Context, extension_id: int, *, agree: bool, reason: str = ""
+    uow: Any,
+    ctx: Context,
+    extension_id: int,
+    *,
+    agree: bool,
+    reason: str = "",
+    override_reason: str = "",
 ) -> ExtensionOutcome:
     loaded = _load(uow, ctx, extension_id)
     if isinstance(loaded, ExtensionOutcome):
@@ -339,8 +361,17 @@ def host_decides(
     refusal = why_not_decide(view, ctx.actor, as_host=True)
     if refusal is not None:
         return refused(refusal)
+    if agree and view.host_warnings and not override_reason:
+        return ExtensionOutcome(errors={"override_reason": say_why_anyway(view.host_warnings)})
     if agree:
         moved = _move(uow, ctx, loaded, ExtensionStatus.HOST_AGREED)
+        if moved and override_reason:
+            ctx.audit(
+                uow,
+                action="extension_host_override",
+                subject=f"tour:{loaded.tour.id}",
+                detail={"reason": override_reason[:REASON_LIMIT]},
+            )
         notices = [(ExtensionNotice.HOME_REQUEST, person) for person in view.home_deciders]
     else:
         moved = _move(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,16 +18,20 @@ from zoneinfo import ZoneInfo
 from bot.applications.changes import RECONFIRMING, RescheduledVisit, why_not_reschedule
 from bot.applications.model import Status, Step, StepNotAllowedError, already, check_step
 from bot.applications.visit import VisitSnapshot, roles_of
-from bot.core.calendar import (
-    AbsenceCheck,
-    Period,
-    SprintCadence,
-    check_absence,
-    suggest_start,
-    visit_period,
-)
+from bot.core.calendar import Period, SprintCadence
 from bot.core.deciders import deciders
 from bot.core.reminders import Nudge, WaitingDecision, nudges_due
+from bot.core.visit_rules import (
+    AbsenceCheck,
+    HostCalendar,
+    absence_warnings,
+    check_absence,
+    closed_for_applications,
+    host_warnings,
+    suggest_start,
+    visit_period,
+    window_error,
+)
 from bot.scheduling.planning import Kind, PlannedMessage
 
 MOTIVATION_LIMIT = 3000
@@ -143,6 +147,10 @@ def snapshot(uow: Any, application: Any, organisers: frozenset[str]) -> VisitSna
     # Also once answered: the request is re-rendered then and keeps the cap it was decided
     # against (None would read as "no home team").
     absence = _absence(uow, application, home) if home is not None else None
+    visit = Period(application.starts_on, application.ends_on)
+    warnings: tuple[str, ...] = ()
+    if application.status == Status.SUBMITTED:
+        warnings = host_warnings(visit, host_calendar(uow, opening.host_team, application.id))
     return VisitSnapshot(
         application_id=application.id,
         status=Status(application.status),
@@ -164,20 +172,35 @@ def snapshot(uow: Any, application: Any, organisers: frozenset[str]) -> VisitSna
         covering_home_duties=application.covering_home_duties,
         decision_reason=application.decision_reason,
         absence=absence,
+        host_warnings=warnings,
         visitor_learns=tuple(person.learn_topics),
         visitor_teaches=tuple(person.teach_topics),
     )
 
 
-def _absence(uow: Any, application: Any, home: Any) -> AbsenceCheck:
+def _absence(uow: Any, application: Any, home: Any, visit: Period | None = None) -> AbsenceCheck:
     absences = uow.tours.absences_from_team(
         application.workspace_id, home.id, excluding_person=application.person_id
     )
     return check_absence(
-        Period(application.starts_on, application.ends_on),
+        visit or Period(application.starts_on, application.ends_on),
         absences=[Period(start, end) for start, end in absences],
         cap=home.away_cap,
         blackouts=_blackouts(home),
+    )
+
+
+def host_calendar(uow: Any, team: Any, excluding_application: int | None = None) -> HostCalendar:
+    """The host team's blackouts, limits and the visits it hosts (but the one being checked)."""
+    hosted = uow.tours.hosted_by_team(
+        team.workspace_id, team.id, excluding_application=excluding_application
+    )
+    return HostCalendar(
+        blackouts=tuple(_blackouts(team)),
+        visitors_per_quarter=team.visitors_per_quarter,
+        rest_days=team.rest_days_between_visitors,
+        hosted=tuple(Period(start, end) for start, end in hosted),
+        sprints=_sprints(team),
     )
 
 
@@ -197,10 +220,16 @@ def _sprints(team: Any) -> SprintCadence | None:
 def _why_not_apply(uow: Any, ctx: Context, opening: Any, person: Any) -> str | None:
     if person is None:
         return "First tell us about yourself with `/tourism profile`, then apply again."
-    if opening is None or opening.status != "open" or opening.open_seats == 0:
-        return "This opening is no longer taking visitors. See `/tourism openings` for open ones."
-    if opening.apply_by is not None and opening.apply_by < ctx.today:
-        return f"Applications for this opening closed on {opening.apply_by:%-d %b %Y}."
+    if opening is None:
+        return closed_for_applications(is_open=False, seats_left=0, apply_by=None, today=ctx.today)
+    closed = closed_for_applications(
+        is_open=opening.status == "open",
+        seats_left=opening.open_seats,
+        apply_by=opening.apply_by,
+        today=ctx.today,
+    )
+    if closed is not None:
+        return closed
     if person.home_team_id == opening.host_team_id:
         return "This opening is in your own team: team tourism is about visiting another team."
     if uow.applications.live_for(ctx.workspace_id, person.id, opening.id) is not None:
@@ -229,8 +258,8 @@ def apply_form(uow: Any, ctx: Context, opening_id: int) -> ApplyForm | Outcome:
             weeks=opening.weeks,
             today=ctx.today,
             availability=availability,
-            blackouts=_blackouts(opening.host_team, person.home_team),
-            host_sprints=_sprints(opening.host_team),
+            host=host_calendar(uow, opening.host_team),
+            home_blackouts=_blackouts(person.home_team),
         ),
         learning_goal=person.learning_goal,
     )
@@ -246,31 +275,10 @@ def validate_application(
         errors["motivation"] = f"Keep it under {MOTIVATION_LIMIT} characters."
     if len(form.learning_goal) > GOAL_LIMIT:
         errors["learning_goal"] = f"Keep the goal to one sentence (under {GOAL_LIMIT} characters)."
-    start_error = validate_start(form.starts_on, window, weeks, today)
+    start_error = window_error(form.starts_on, weeks, window, today)
     if start_error:
         errors["starts_on"] = start_error
     return errors
-
-
-def latest_start(window: Period, weeks: int) -> date:
-    """The last first day of a visit of `weeks` that still ends inside `window`."""
-    return window.end - timedelta(weeks=weeks) + timedelta(days=1)
-
-
-def validate_start(starts_on: date | None, window: Period, weeks: int, today: date) -> str | None:
-    """What is wrong with a visit's first day, or None: after today, the whole visit inside the
-    opening's window."""
-    if starts_on is None:
-        return "Pick the day you would start."
-    if starts_on <= today:
-        return "Pick a day after today."
-    if not window.contains(starts_on) or not window.contains(visit_period(starts_on, weeks).end):
-        return (
-            f"The {weeks}-week visit must fit between {window.start:%-d %b} and "
-            f"{window.end:%-d %b}: start between {window.start:%-d %b} and "
-            f"{latest_start(window, weeks):%-d %b %Y}."
-        )
-    return None
 
 
 def submit_application(uow: Any, ctx: Context, opening_id: int, form: ApplicationInput) -> Outcome:
@@ -390,7 +398,13 @@ def _withdrawal(view: VisitSnapshot) -> Status:
 
 
 def host_decides(
-    uow: Any, ctx: Context, application_id: int, *, accept: bool, reason: str = ""
+    uow: Any,
+    ctx: Context,
+    application_id: int,
+    *,
+    accept: bool,
+    reason: str = "",
+    override_reason: str = "",
 ) -> Outcome:
     loaded = _load(uow, ctx, application_id)
     if isinstance(loaded, Outcome):
@@ -398,8 +412,17 @@ def host_decides(
     application, view = loaded
     if view.status is not Status.SUBMITTED:
         return refused(already(view.status))
+    if accept and view.host_warnings and not override_reason:
+        return Outcome(errors={"override_reason": say_why_anyway(view.host_warnings)})
     if accept:
         refusal = _move(uow, ctx, application, view, Status.HOST_ACCEPTED)
+        if override_reason:
+            ctx.audit(
+                uow,
+                action="host_override",
+                subject=f"application:{application.id}",
+                detail={"reason": override_reason[:REASON_LIMIT]},
+            )
         notices = [(Notice.HOST_ACCEPTED, view.visitor_id)]
         notices += [(Notice.HOME_REQUEST, decider) for decider in view.home_deciders]
     else:
@@ -449,15 +472,12 @@ def home_decides(
 
 
 def override_needed(absence: AbsenceCheck) -> str:
-    reasons = []
-    if absence.exceeds_cap:
-        reasons.append(
-            f"{absence.away_already} of the team are already away then and the team allows "
-            f"{absence.cap} at once"
-        )
-    if absence.blackout_conflicts:
-        reasons.append("the visit starts or ends during a blackout period")
-    return "Say why it is fine anyway: " + " and ".join(reasons) + "."
+    return say_why_anyway(absence_warnings(absence))
+
+
+def say_why_anyway(warnings: tuple[str, ...]) -> str:
+    """What a decider agreeing past soft rules is asked (a modal hint or an inline error)."""
+    return "Say why it is fine anyway: " + " and ".join(warnings) + "."
 
 
 # --- the visit card and the tour -----------------------------------------------------------
@@ -584,10 +604,13 @@ def change_dates(
     application_id: int,
     starts_on: date | None,
     *,
+    override_reason: str = "",
     on_tour: TourHook = no_tour_hook,
 ) -> Outcome:
     """New dates (the same length): the visitor and both leads confirm the card again (the
-    buddy's confirmation stands); a booked visit keeps its tour, which moves with the dates."""
+    buddy's confirmation stands); a booked visit keeps its tour, which moves with the dates.
+    New dates that break a soft rule (a blackout, the home team's cap, the host's limits) need a
+    reason, which the leads see with the warnings on the card they confirm again."""
     loaded = _load(uow, ctx, application_id)
     if isinstance(loaded, Outcome):
         return loaded
@@ -597,13 +620,16 @@ def change_dates(
         return refused(refusal)
     opening = application.opening
     window = Period(opening.earliest_start, opening.latest_end)
-    error = validate_start(starts_on, window, view.weeks, ctx.today)
+    error = window_error(starts_on, view.weeks, window, ctx.today)
     if error is None and starts_on == view.starts_on:
         error = "That is the first day already: pick another."
     if error is not None:
         return Outcome(errors={"starts_on": error})
     assert starts_on is not None
     previous, new = Period(view.starts_on, view.ends_on), visit_period(starts_on, view.weeks)
+    warnings = _warnings(uow, application, new)
+    if warnings and not override_reason:
+        return Outcome(errors={"override_reason": say_why_anyway(warnings)})
     moved = uow.applications.reschedule(
         application,
         view.status,
@@ -626,12 +652,16 @@ def change_dates(
         detail={
             "from": f"{previous.start.isoformat()}/{previous.end.isoformat()}",
             "to": f"{new.start.isoformat()}/{new.end.isoformat()}",
+            "override_reason": override_reason[:REASON_LIMIT] if warnings else "",
         },
     )
     uow.commit()
     current = snapshot(uow, application, ctx.organisers)
     rescheduled = RescheduledVisit(
-        **{f.name: getattr(current, f.name) for f in fields(current)}, previous=previous
+        **{f.name: getattr(current, f.name) for f in fields(current)},
+        previous=previous,
+        warnings=warnings,
+        override_reason=override_reason[:REASON_LIMIT] if warnings else "",
     )
     parties = dict.fromkeys((view.visitor_id, *current.host_deciders, *current.home_deciders))
     return Outcome(
@@ -640,6 +670,16 @@ def change_dates(
         settled=CARDS,
         actor=ctx.actor,
     )
+
+
+def _warnings(uow: Any, application: Any, visit: Period) -> tuple[str, ...]:
+    """The soft rules `visit` breaks, on both teams' side (this visit itself left out)."""
+    host = host_calendar(uow, application.opening.host_team, application.id)
+    warnings = host_warnings(visit, host)
+    home = application.person.home_team
+    if home is not None:
+        warnings += absence_warnings(_absence(uow, application, home, visit))
+    return warnings
 
 
 # --- withdrawing and cancelling -------------------------------------------------------------

@@ -13,15 +13,25 @@ from bot.applications.service import (
     ApplyForm,
     DateChangeForm,
     Notice,
-    latest_start,
-    override_needed,
+    say_why_anyway,
 )
 from bot.applications.visit import VisitSnapshot
-from bot.core.blocks import actions, button, context, day, escape, header, section, user_mention
-from bot.core.calendar import AbsenceCheck, Period
+from bot.core.blocks import (
+    actions,
+    button,
+    context,
+    day,
+    escape,
+    header,
+    section,
+    user_mention,
+    visit_dates,
+)
+from bot.core.calendar import Period
 from bot.core.deciders import Deciders
 from bot.core.inputs import date_input, modal, text_input
 from bot.core.reminders import REMIND_AFTER_WORKING_DAYS
+from bot.core.visit_rules import AbsenceCheck, latest_start
 from bot.core.words import counted
 from bot.history.views import HISTORY
 
@@ -35,6 +45,7 @@ CHANGE_DATES = "application_change_dates"
 
 APPLY_MODAL = "apply_submit"
 HOST_DECLINE_MODAL = "host_decline_submit"
+HOST_ACCEPT_MODAL = "host_accept_submit"
 HOME_AGREE_MODAL = "home_agree_submit"
 HOME_DECLINE_MODAL = "home_decline_submit"
 WITHDRAW_MODAL = "withdraw_submit"
@@ -44,7 +55,7 @@ Message = dict[str, Any]
 
 
 def _period(period: Period) -> str:
-    return f"{day(period.start)} – {day(period.end)}"
+    return visit_dates(period.start, period.end)
 
 
 def _dates(view: VisitSnapshot) -> str:
@@ -88,8 +99,9 @@ def apply_modal(form: ApplyForm) -> dict[str, Any]:
             "starts_on",
             "First day",
             initial=form.suggested_start,
-            hint="Suggested: the earliest day that fits your availability, avoids both teams' "
-            "blackouts and starts with the host team's sprint.",
+            hint="Suggested: the earliest day that fits your availability, both teams' "
+            "blackouts and the host team's limits, at the start of its sprint when it has "
+            "sprints. Another day that breaks one of them goes to the leads with a warning.",
         ),
     ]
     return modal(
@@ -155,6 +167,15 @@ def date_change_modal(form: DateChangeForm) -> dict[str, Any]:
             hint="The visitor and both leads confirm the visit card again; the buddy's "
             "confirmation stands.",
         ),
+        text_input(
+            "override_reason",
+            "If the new dates break a rule, why is that fine?",
+            multiline=True,
+            max_length=500,
+            optional=True,
+            hint="Needed only when they fall in a team's blackout, go over the home team's "
+            "limit of people away or the host team's limits; both leads will read it.",
+        ),
     ]
     return modal(
         DATE_CHANGE_MODAL,
@@ -176,15 +197,7 @@ def home_agree_modal(view: VisitSnapshot) -> dict[str, Any]:
         )
     )
     if view.absence is not None and view.absence.needs_override:
-        blocks.append(
-            text_input(
-                "override_reason",
-                "Why agree anyway?",
-                multiline=True,
-                max_length=500,
-                hint=override_needed(view.absence),
-            )
-        )
+        blocks.append(why_anyway_input(view.warnings, "Why agree anyway?"))
     return modal(
         HOME_AGREE_MODAL,
         "Agree to the absence",
@@ -227,13 +240,16 @@ def _applied(view: VisitSnapshot) -> Message:
         f"for {_dates(view)}. {who_decides(view.host, view.host_team_name)} decides for the "
         "host team next; I'll let you know."
     )
-    return {
-        "text": "Your application is in",
-        "blocks": [
-            section(text),
-            actions(button("Withdraw", WITHDRAW, view.application_id)),
-        ],
-    }
+    blocks = [section(text)]
+    if view.warnings:
+        blocks.append(
+            context(
+                f"{warnings_line(view.warnings)} The leads will need a reason to agree; for "
+                "other dates, withdraw and apply again."
+            )
+        )
+    blocks.append(actions(button("Withdraw", WITHDRAW, view.application_id)))
+    return {"text": "Your application is in", "blocks": blocks}
 
 
 def _host_request(view: VisitSnapshot) -> Message:
@@ -253,10 +269,16 @@ def _host_request(view: VisitSnapshot) -> Message:
             "I'll remind you after that."
         )
     )
+    if view.host_warnings:
+        blocks.append(section(warnings_line(view.host_warnings)))
     add_stand_in_note(blocks, view.host, view.host_team_name, view.visitor_id)
+    over = bool(view.host_warnings)
+    accept_text = "Accept anyway (give a reason)…" if over else "Accept"
     blocks.append(
         actions(
-            button("Accept", HOST_ACCEPT, view.application_id, style="primary"),
+            button(
+                accept_text, HOST_ACCEPT, view.application_id, style=None if over else "primary"
+            ),
             button("Decline…", HOST_DECLINE, view.application_id),
             _history_button(view),
         )
@@ -267,6 +289,40 @@ def _host_request(view: VisitSnapshot) -> Message:
 def _history_button(view: VisitSnapshot) -> dict[str, Any]:
     """For the leads and organisers (and the visitor) who see this visit's messages."""
     return button("History", HISTORY, view.application_id)
+
+
+def warnings_line(warnings: tuple[str, ...]) -> str:
+    """The soft rules some dates break, as a decider reads them."""
+    return ":warning: These dates break a rule: " + "; ".join(warnings) + "."
+
+
+def why_anyway_input(warnings: tuple[str, ...], label: str) -> dict[str, Any]:
+    """The reason a decider gives for agreeing to dates that break soft rules."""
+    return text_input(
+        "override_reason", label, multiline=True, max_length=500, hint=say_why_anyway(warnings)
+    )
+
+
+def override_modal(
+    callback_id: str, title: str, about: str, warnings: tuple[str, ...], target_id: int
+) -> dict[str, Any]:
+    """Agreeing to dates that break one of the host's rules: the warnings and a reason."""
+    blocks = [
+        section(about),
+        section(warnings_line(warnings)),
+        why_anyway_input(warnings, "Why agree anyway?"),
+    ]
+    return modal(callback_id, title, blocks, submit="Agree", private_metadata=str(target_id))
+
+
+def host_accept_modal(view: VisitSnapshot) -> dict[str, Any]:
+    return override_modal(
+        HOST_ACCEPT_MODAL,
+        "Accept the visit",
+        _who_and_where(view),
+        view.host_warnings,
+        view.application_id,
+    )
 
 
 def _profile_line(view: VisitSnapshot) -> str:
@@ -378,9 +434,17 @@ def _dates_changed(view: VisitSnapshot) -> Message:
     changed = section(
         f":calendar: The dates changed{was} to {_dates(view)}. Please confirm the visit card again."
     )
+    blocks = [changed]
+    if isinstance(view, RescheduledVisit) and view.warnings:
+        blocks.append(
+            section(
+                f"{warnings_line(view.warnings)}\n*Why that is fine:* "
+                f"{escape(view.override_reason)}"
+            )
+        )
     return {
         "text": "The visit's dates changed: please confirm again",
-        "blocks": [changed, *card["blocks"]],
+        "blocks": [*blocks, *card["blocks"]],
     }
 
 

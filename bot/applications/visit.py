@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.applications.model import Role, Status
-from bot.core.calendar import AbsenceCheck
 from bot.core.deciders import TwoTeams
+from bot.core.visit_rules import AbsenceCheck, absence_warnings
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,16 @@ class VisitSnapshot(TwoTeams):
     covering_home_duties: str
     decision_reason: str
     absence: AbsenceCheck | None = None
+    host_warnings: tuple[str, ...] = ()  # the host's soft rules the dates break (while it decides)
     visitor_learns: tuple[str, ...] = ()
     visitor_teaches: tuple[str, ...] = ()
     fit: str = ""  # the matcher's explanation of why visitor and opening fit, when known
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Every soft rule the dates break that is still to be decided on, both teams'."""
+        home = absence_warnings(self.absence) if self.absence is not None else ()
+        return (*self.host_warnings, *home)
 
     def card_roles(self) -> dict[Role, tuple[str, ...]]:
         """Who confirms the visit card, by role: any one person of a role confirms for it."""

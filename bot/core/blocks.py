@@ -67,3 +67,12 @@ def actions(*elements: dict[str, Any]) -> dict[str, Any]:
 def day(when: date) -> str:
     """A calendar day as people read it: "Mon 4 Jan 2027"."""
     return f"{when:%a} {when.day} {when:%b %Y}"
+
+
+def visit_dates(first: date, last: date) -> str:
+    """A visit's first and last (working) day, the same on every card, round and list:
+    "Mon 14 Dec – Fri 8 Jan 2027" (the first day's year only when it differs)."""
+    start = f"{first:%a} {first.day} {first:%b}"
+    if first.year != last.year:
+        start += f" {first.year}"
+    return f"{start} – {day(last)}"

@@ -1,8 +1,8 @@
-"""Visit dates: suggesting a start, and what an absence costs the home team."""
+"""Calendar values: periods of days and a team's sprints (the rules on them: visit_rules)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -31,10 +31,6 @@ class Period:
         return (self.end - self.start).days + 1
 
 
-def visit_period(start: date, weeks: int) -> Period:
-    return Period(start, start + timedelta(weeks=weeks) - timedelta(days=1))
-
-
 @dataclass(frozen=True)
 class SprintCadence:
     """A team's sprints: one started on `first_start`, each lasts `weeks`."""
@@ -44,82 +40,3 @@ class SprintCadence:
 
     def starts_on(self, day: date) -> bool:
         return (day - self.first_start).days % (7 * self.weeks) == 0
-
-
-def _clear_of_blackouts(visit: Period, blackouts: Sequence[Period]) -> bool:
-    """Nobody leaves or arrives during a blackout: the first and last days must be outside them."""
-    return not any(b.contains(visit.start) or b.contains(visit.end) for b in blackouts)
-
-
-def suggest_start(
-    *,
-    window: Period,
-    weeks: int,
-    today: date,
-    availability: Period | None = None,
-    blackouts: Sequence[Period] = (),
-    host_sprints: SprintCadence | None = None,
-) -> date | None:
-    """The earliest start that fits the opening's window and the visitor's availability, keeps
-    clear of both teams' blackouts and begins with a host sprint (else on a Monday, else on any
-    working day). None when no start fits at all."""
-    first = max(window.start, today + timedelta(days=1))
-    last = window.end - timedelta(weeks=weeks) + timedelta(days=1)
-    if availability is not None:
-        first = max(first, availability.start)
-        last = min(last, availability.end - timedelta(weeks=weeks) + timedelta(days=1))
-    if first > last:
-        return None
-    candidates = [
-        day
-        for day in Period(first, last).days()
-        if day.weekday() < 5 and _clear_of_blackouts(visit_period(day, weeks), blackouts)
-    ]
-    preferences = (
-        lambda day: host_sprints is not None and host_sprints.starts_on(day),
-        lambda day: day.weekday() == 0,
-        lambda day: True,
-    )
-    for preferred in preferences:
-        match = next((day for day in candidates if preferred(day)), None)
-        if match is not None:
-            return match
-    return None
-
-
-@dataclass(frozen=True)
-class AbsenceCheck:
-    """What agreeing to a visit costs the home team."""
-
-    visit: Period
-    away_already: int  # the most teammates away on any one day of the visit
-    cap: int
-    blackout_conflicts: tuple[Period, ...]
-
-    @property
-    def exceeds_cap(self) -> bool:
-        return self.away_already + 1 > self.cap
-
-    @property
-    def needs_override(self) -> bool:
-        return self.exceeds_cap or bool(self.blackout_conflicts)
-
-
-def most_away_on_one_day(visit: Period, absences: Sequence[Period]) -> int:
-    overlapping = [absence for absence in absences if absence.overlaps(visit)]
-    if not overlapping:
-        return 0
-    # The count only changes where an absence starts, so checking those days is enough.
-    checkpoints = {visit.start} | {a.start for a in overlapping if visit.contains(a.start)}
-    return max(sum(a.contains(day) for a in overlapping) for day in checkpoints)
-
-
-def check_absence(
-    visit: Period, *, absences: Sequence[Period], cap: int, blackouts: Sequence[Period]
-) -> AbsenceCheck:
-    return AbsenceCheck(
-        visit=visit,
-        away_already=most_away_on_one_day(visit, absences),
-        cap=cap,
-        blackout_conflicts=tuple(b for b in blackouts if b.overlaps(visit)),
-    )

@@ -21,8 +21,9 @@ from typing import cast
 
 import numpy as np
 
+from bot.core.visit_rules import quarter
 from bot.matching.calendar import ALL_WEEKS, HORIZON_WEEKS, monday, working_weeks
-from bot.matching.index import MatchIndex, PairTable, quarter
+from bot.matching.index import MatchIndex, PairTable
 from bot.matching.model import MAX_TOUR_WEEKS
 
 _A_FRIDAY = date(2025, 1, 10)

@@ -12,6 +12,9 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from bot.core import visit_rules
+from bot.core.calendar import Period
+
 HORIZON_WEEKS = 64
 ALL_WEEKS = (1 << HORIZON_WEEKS) - 1
 
@@ -32,8 +35,9 @@ def last_end_week(day: date) -> int:
 
 
 def working_weeks(first: date, last: date) -> range:
-    """Absolute weeks whose Monday-to-Friday touches the inclusive range first..last."""
-    return range((first.toordinal() + 1) // 7, (last.toordinal() - 1) // 7 + 1)
+    """Absolute weeks whose Monday-to-Friday touches the inclusive range first..last (the rule
+    in bot/core/visit_rules.py, which blackouts and rest days are measured with)."""
+    return visit_rules.working_weeks(Period(first, last))
 
 
 def monday(week: int) -> date:

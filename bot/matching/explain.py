@@ -12,7 +12,7 @@ from datetime import date
 
 import numpy as np
 
-from bot.core.calendar import visit_period
+from bot.core.visit_rules import visit_period
 from bot.core.words import counted
 from bot.matching.calendar import friday, monday, stretches
 from bot.matching.index import MatchIndex, PairTable

@@ -18,6 +18,7 @@ from typing import cast
 
 import numpy as np
 
+from bot.core.visit_rules import quarter
 from bot.matching.calendar import (
     HORIZON_WEEKS,
     first_start_week,
@@ -587,7 +588,3 @@ class MatchIndex:
 
 def _milli(points: np.ndarray) -> np.ndarray:
     return np.rint(np.asarray(points, dtype=np.float64) * MILLI).astype(np.int32)
-
-
-def quarter(day: date) -> tuple[int, int]:
-    return day.year, (day.month - 1) // 3

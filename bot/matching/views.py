@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 from typing import Any
 
 from bot.core.blocks import (
@@ -17,6 +16,7 @@ from bot.core.blocks import (
     header,
     section,
     user_mention,
+    visit_dates,
 )
 from bot.core.words import counted, plural_of
 from bot.home.views import PROFILE_EDIT
@@ -60,10 +60,6 @@ Block = dict[str, Any]
 
 def _opening_line(opening: PostedOpening) -> str:
     return f"*{escape(opening.title)}* with *{escape(opening.team_name)}*"
-
-
-def _span(start: date, end: date) -> str:
-    return f"{start:%-d %b} – {end:%-d %b %Y}"
 
 
 # --- /tourism match -----------------------------------------------------------------------------
@@ -241,7 +237,7 @@ def _placement_blocks(preview: RoundPreview) -> list[Block]:
         star = " · first choice" if placement.first_choice else ""
         lines.append(
             f"• {user_mention(placement.visitor_id)} → {where}, "
-            f"{_span(placement.start, placement.end)} (fit {placement.score:.1f}{star})"
+            f"{visit_dates(placement.start, placement.end)} (fit {placement.score:.1f}{star})"
         )
     if len(placements) > PLACEMENTS_SHOWN:
         lines.append(f"…and {len(placements) - PLACEMENTS_SHOWN} more")
@@ -321,7 +317,8 @@ def proposal_message(proposal: SentProposal) -> dict[str, Any]:
             header("A visit for you"),
             section(
                 f"The organisers' matching round proposes {_opening_line(proposal.opening)}, "
-                f"{_span(proposal.starts_on, proposal.ends_on)}.\n{escape(proposal.explanation)}"
+                f"{visit_dates(proposal.starts_on, proposal.ends_on)}.\n"
+                f"{escape(proposal.explanation)}"
             ),
             context(
                 f"{team} posted this opening for visitors like you; the organisers proposed you "

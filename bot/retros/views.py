@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core.blocks import context, day, escape, header, plain, section, user_mention
+from bot.core.blocks import context, day, escape, header, plain, section, user_mention, visit_dates
 from bot.core.ids import parse_id
 from bot.core.inputs import (
     channel_select,
@@ -80,7 +80,7 @@ def _bullets(items: Sequence[str]) -> str:
 def _visit_line(visit: Visit) -> str:
     return (
         f"*{escape(visit.opening_title)}* with *{escape(visit.host_team)}*, "
-        f"{visit.starts_on:%-d %b} – {visit.ends_on:%-d %b %Y}"
+        f"{visit_dates(visit.starts_on, visit.ends_on)}"
     )
 
 

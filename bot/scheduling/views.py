@@ -25,6 +25,7 @@ from bot.core.blocks import (
     header,
     section,
     user_mention,
+    visit_dates,
 )
 from bot.core.words import counted
 from bot.openings.views import APPLY
@@ -52,9 +53,10 @@ def _day(iso_day: str) -> str:
 
 
 def _visit(payload: Payload) -> str:
+    first, last = date.fromisoformat(payload["starts_on"]), date.fromisoformat(payload["ends_on"])
     return (
         f"*{escape(payload['opening_title'])}* with *{escape(payload['host_team'])}*, "
-        f"{_day(payload['starts_on'])} – {_day(payload['ends_on'])}"
+        f"{visit_dates(first, last)}"
     )
 
 

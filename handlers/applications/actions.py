@@ -88,6 +88,14 @@ def register(app: App, deps: Deps) -> None:
     def host_accept(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         ctx = context_of(body, deps)
+        with deps.reader() as uow:
+            prepared = workflow.prepare_step(
+                uow, ctx, _target_id(body) or 0, Status.HOST_ACCEPTED, Status.SUBMITTED
+            )
+        if isinstance(prepared, VisitSnapshot) and prepared.host_warnings:
+            # Dates that break a host rule are accepted only with a reason, asked in a modal.
+            client.views_open(trigger_id=body["trigger_id"], view=views.host_accept_modal(prepared))
+            return
         with deps.uow() as uow:
             outcome = workflow.host_decides(uow, ctx, _target_id(body) or 0, accept=True)
         answer(outcome, ctx, body, deps, client)

@@ -115,6 +115,12 @@ def register(app: App, deps: Deps) -> None:
     def host_agree(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         ctx = context_of(body, deps)
+        with deps.reader() as uow:
+            prepared = service.prepare_decision(uow, ctx, _target_id(body), as_host=True)
+        if isinstance(prepared, ExtensionSnapshot) and prepared.host_warnings:
+            # More weeks that break a host rule are agreed only with a reason, asked in a modal.
+            client.views_open(trigger_id=body["trigger_id"], view=views.host_agree_modal(prepared))
+            return
         with deps.uow() as uow:
             outcome = service.host_decides(uow, ctx, _target_id(body), agree=True)
         if outcome.refusal is not None:

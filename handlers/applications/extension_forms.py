@@ -33,6 +33,12 @@ def register(app: App, deps: Deps) -> None:
         ),
     )
     submitted(
+        views.HOST_AGREE_MODAL,
+        lambda uow, ctx, extension_id, form: service.host_decides(
+            uow, ctx, extension_id, agree=True, override_reason=form.text("override_reason")
+        ),
+    )
+    submitted(
         views.HOME_AGREE_MODAL,
         lambda uow, ctx, extension_id, form: service.home_decides(
             uow,

@@ -50,6 +50,12 @@ def register(app: App, deps: Deps) -> None:
         ),
     )
     submitted(
+        views.HOST_ACCEPT_MODAL,
+        lambda uow, ctx, app_id, form: workflow.host_decides(
+            uow, ctx, app_id, accept=True, override_reason=form.text("override_reason")
+        ),
+    )
+    submitted(
         views.HOME_AGREE_MODAL,
         lambda uow, ctx, app_id, form: workflow.home_decides(
             uow,
@@ -69,7 +75,12 @@ def register(app: App, deps: Deps) -> None:
     submitted(
         views.DATE_CHANGE_MODAL,
         lambda uow, ctx, app_id, form: workflow.change_dates(
-            uow, ctx, app_id, form.date("starts_on"), on_tour=deps.on_tour
+            uow,
+            ctx,
+            app_id,
+            form.date("starts_on"),
+            override_reason=form.text("override_reason"),
+            on_tour=deps.on_tour,
         ),
     )
     submitted(

@@ -255,6 +255,20 @@ class TourRepository:
             query = query.where(Tour.person_id != excluding_person)
         return [(row.starts_on, row.ends_on) for row in self.session.execute(query)]
 
+    def hosted_by_team(
+        self, workspace_id: str, host_team_id: int, *, excluding_application: int | None = None
+    ) -> list[tuple[date, date]]:
+        """Every visit the team hosts, hosted or agreed (as the matcher counts them for its
+        limits: all but cancelled ones)."""
+        query = select(Tour.starts_on, Tour.ends_on).where(
+            Tour.workspace_id == workspace_id,
+            Tour.host_team_id == host_team_id,
+            Tour.status != "cancelled",
+        )
+        if excluding_application is not None:
+            query = query.where(Tour.application_id != excluding_application)
+        return [(row.starts_on, row.ends_on) for row in self.session.execute(query)]
+
     def visitor_of(self, tour: Tour) -> Person:
         person = self.session.get(Person, tour.person_id)
         assert person is not None  # a tour's visitor is deleted with the tour

@@ -181,7 +181,7 @@ def test_the_whole_happy_path(bot: RunningBot, world):
     with bot.deps.uow() as uow:
         tour = uow.session.query(Tour).one()
         opening = uow.session.get(Opening, world["opening"])
-        assert (tour.starts_on, tour.ends_on) == (WINDOW_START, WINDOW_START + timedelta(days=27))
+        assert (tour.starts_on, tour.ends_on) == (WINDOW_START, WINDOW_START + timedelta(days=25))
         assert (opening.seats_taken, opening.status) == (1, "filled")
         planned = {message.kind for message in uow.outbox.of_tour("T0TEST", tour.id)}
         assert {"kickoff", "checkin", "midpoint", "retro", "share_back"} <= planned

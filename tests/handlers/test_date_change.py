@@ -46,7 +46,7 @@ def application_id(bot: RunningBot) -> str:
             person_id=person.id,
             status="host_accepted",
             starts_on=START,
-            ends_on=START + timedelta(days=27),
+            ends_on=START + timedelta(days=25),
         )
         uow.commit()
     carried_out(
@@ -127,12 +127,12 @@ def test_changing_a_booked_visit_reopens_the_card_and_keeps_one_tour(
     reopened = messages_titled(bot, REOPENED, 3)
     assert sorted(m["channel"] for m in reopened) == sorted([VISITOR, HOST_LEAD, HOME_LEAD])
     text = str(reopened[0]["blocks"])
-    assert "The dates changed from Mon 4 Jan 2027 – Sun 31 Jan 2027 to Mon 18 Jan 2027" in text
+    assert "The dates changed from Mon 4 Jan – Fri 29 Jan 2027 to Mon 18 Jan" in text
     assert "Streams &lt;!channel&gt; &amp; &lt;@U123&gt;" in text
     assert confirmed_roles(bot, application_id) == {"buddy"}
     with bot.deps.uow() as uow:
         tour = uow.session.query(Tour).one()
-        assert (tour.starts_on, tour.ends_on) == (NEW_START, NEW_START + timedelta(days=27))
+        assert (tour.starts_on, tour.ends_on) == (NEW_START, NEW_START + timedelta(days=25))
         application = uow.session.get(Application, int(application_id))
         assert (application.starts_on, application.status) == (NEW_START, "confirmed")
         kickoffs = [m for m in uow.outbox.of_tour("T0TEST", tour.id) if m.kind == "kickoff"]
@@ -143,7 +143,8 @@ def test_changing_a_booked_visit_reopens_the_card_and_keeps_one_tour(
     updates = bot.slack.calls("chat.update")
     assert len(updates) == 8
     assert all(
-        "changed the dates from Mon 4 Jan 2027" in str(u.params["blocks"]) for u in updates[4:]
+        "changed the dates from Mon 4 Jan – Fri 29 Jan 2027" in str(u.params["blocks"])
+        for u in updates[4:]
     )
 
     def the_three_confirm() -> None:
@@ -155,7 +156,7 @@ def test_changing_a_booked_visit_reopens_the_card_and_keeps_one_tour(
     assert sorted(m["channel"] for m in booked_again) == sorted(
         [VISITOR, HOST_LEAD, HOME_LEAD, BUDDY]
     )
-    assert "Mon 18 Jan 2027" in str(booked_again[0]["blocks"])
+    assert "Mon 18 Jan – Fri 12 Feb 2027" in str(booked_again[0]["blocks"])
     with bot.deps.uow() as uow:
         assert uow.session.query(Tour).count() == 1
         opening = uow.session.query(Opening).one()

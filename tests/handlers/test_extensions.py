@@ -15,7 +15,7 @@ from tests.handlers.test_applications import button_value, dms_to, messages_titl
 from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour
 
 VISITOR, HOST_LEAD, HOME_LEAD, BUDDY = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD", "U0BUDDY"
-STARTS, ENDS = date(2026, 11, 16), date(2026, 12, 13)  # NOW (23 Nov) is in the second week
+STARTS, ENDS = date(2026, 11, 16), date(2026, 12, 11)  # NOW (23 Nov) is in the second week
 TITLE = "Streams <!channel> & <@U123>"
 ESCAPED_TITLE = "Streams &lt;!channel&gt; &amp; &lt;@U123&gt;"
 ASKED, HOST_ASKED, HOME_ASKED = (
@@ -115,7 +115,7 @@ def test_more_time_agreed_by_both_leads_moves_the_end(bot: RunningBot, tour_id):
     [request] = messages_titled(bot, HOST_ASKED, 1)
     assert request["channel"] == HOST_LEAD
     assert "Finish the &lt;!channel&gt; migration" in str(request["blocks"])
-    assert "until Sun 27 Dec 2026 instead of Sun 13 Dec 2026" in str(request["blocks"])
+    assert "until Fri 25 Dec 2026 instead of Fri 11 Dec 2026" in str(request["blocks"])
     extension_id = button_value(request, views.HOST_AGREE)
 
     again = ask(bot, tour_id, "1", "Once more").json()
@@ -148,7 +148,7 @@ def test_more_time_agreed_by_both_leads_moves_the_end(bot: RunningBot, tour_id):
     carried_out(bot, lambda: home_agrees(bot, extension_id))
     told = messages_titled(bot, AGREED, 4)  # the buddy plans the extra weeks too
     assert sorted(m["channel"] for m in told) == sorted([VISITOR, HOST_LEAD, HOME_LEAD, BUDDY])
-    assert "now ends on *Sun 27 Dec 2026*" in str(told[0]["blocks"])
+    assert "now ends on *Fri 25 Dec 2026*" in str(told[0]["blocks"])
 
     new_end = ENDS + timedelta(weeks=2)
     assert the_tour(bot, tour_id).ends_on == new_end

@@ -104,6 +104,32 @@ def test_absences_of_a_home_team(uow_factory):
         assert uow.tours.absences_from_team("T0TEST", home.id, excluding_person=person.id) == []
 
 
+def test_visits_a_host_team_hosts_count_all_but_cancelled_ones(uow_factory):
+    with uow_factory() as uow:
+        host, home, person, opening, application = seed_application(uow)
+        tour = uow.tours.create(
+            workspace_id="T0TEST",
+            application_id=application.id,
+            person_id=person.id,
+            opening_id=opening.id,
+            host_team_id=host.id,
+            home_team_id=home.id,
+            starts_on=START,
+            ends_on=START + timedelta(days=25),
+            status="completed",
+        )
+        uow.commit()
+    with uow_factory() as uow:
+        visit = (START, START + timedelta(days=25))
+        assert uow.tours.hosted_by_team("T0TEST", host.id) == [visit]
+        assert uow.tours.hosted_by_team("T0TEST", home.id) == []
+        mine = uow.tours.hosted_by_team("T0TEST", host.id, excluding_application=application.id)
+        assert mine == []
+        uow.session.get(type(tour), tour.id).status = "cancelled"
+        uow.commit()
+        assert uow.tours.hosted_by_team("T0TEST", host.id) == []
+
+
 # --- tours move along by date (the maintenance hook, every hour) --------------------------------
 
 TODAY = date(2026, 11, 23)

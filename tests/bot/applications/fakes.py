@@ -29,9 +29,12 @@ def ours(workspace_id: str, rows: list[SimpleNamespace]) -> list[SimpleNamespace
 def team(name: str, *leads: str) -> SimpleNamespace:
     return SimpleNamespace(
         id=next(_ids),
+        workspace_id=WORKSPACE,
         name=name,
         leads=[SimpleNamespace(user_id=lead) for lead in leads],
         away_cap=1,
+        visitors_per_quarter=None,
+        rest_days_between_visitors=0,
         blackouts=[],
         sprint_start=None,
         sprint_weeks=None,
@@ -188,6 +191,9 @@ class FakeTours:
     def absences_from_team(self, workspace_id: str, team_id: int, **_: Any) -> list[Any]:
         return []
 
+    def hosted_by_team(self, workspace_id: str, team_id: int, **_: Any) -> list[Any]:
+        return []
+
     def take_seat(self, opening_id: int) -> bool:
         opening = next(o for o in self.openings if o.id == opening_id)
         if opening.open_seats <= 0:
@@ -303,6 +309,7 @@ class FakeUnitOfWork:
             "id": next(_ids),
             "person_id": visitor.id,
             "opening_id": at.id,
+            "application_id": None,
             "home_team_id": visitor.home_team_id,
             "buddy_user_id": None,
             "status": "active",

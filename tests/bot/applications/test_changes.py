@@ -13,8 +13,8 @@ from bot.applications.changes import (
     why_not_reschedule,
 )
 from bot.applications.model import Role, Status
-from bot.applications.service import validate_start
 from bot.core.calendar import Period
+from bot.core.visit_rules import window_error
 
 TODAY = date(2026, 11, 23)  # a Monday
 LATER = date(2027, 1, 4)
@@ -42,12 +42,10 @@ def test_dates_change_only_once_both_teams_agreed_and_before_the_visit_starts():
 
 
 def test_a_new_first_day_is_validated_like_applying():
-    assert validate_start(None, WINDOW, 4, TODAY) == "Pick the day you would start."
-    assert validate_start(TODAY, WINDOW, 4, TODAY) == "Pick a day after today."
-    assert "start between 4 Jan and 1 Mar 2027" in validate_start(
-        date(2027, 3, 8), WINDOW, 4, TODAY
-    )
-    assert validate_start(date(2027, 3, 1), WINDOW, 4, TODAY) is None
+    assert window_error(None, 4, WINDOW, TODAY) == "Pick the day you would start."
+    assert window_error(TODAY, 4, WINDOW, TODAY) == "Pick a day after today."
+    assert "start between 4 Jan and 1 Mar 2027" in window_error(date(2027, 3, 8), 4, WINDOW, TODAY)
+    assert window_error(date(2027, 3, 1), 4, WINDOW, TODAY) is None
 
 
 def test_a_visit_runs_from_its_first_to_its_last_day():
@@ -57,8 +55,11 @@ def test_a_visit_runs_from_its_first_to_its_last_day():
     assert not is_running(date(2026, 10, 1), date(2026, 11, 22), TODAY)
 
 
-def test_the_extra_weeks_follow_the_last_day():
-    assert extra_period(date(2026, 12, 13), 2) == Period(date(2026, 12, 14), date(2026, 12, 27))
+def test_the_extra_weeks_follow_the_last_day_and_end_on_a_working_day():
+    # A visit ending on Friday 11 Dec grows to Friday 25 Dec; one ended on a Sunday (before
+    # visits ended on their last working day) still ends on a Friday.
+    assert extra_period(date(2026, 12, 11), 2) == Period(date(2026, 12, 12), date(2026, 12, 25))
+    assert extra_period(date(2026, 12, 13), 2) == Period(date(2026, 12, 14), date(2026, 12, 25))
 
 
 def test_a_visit_grows_by_two_weeks_at_most():
@@ -119,4 +120,4 @@ def test_organisers_stand_in_for_a_team_without_a_lead():
     assert request.host_deciders == ("U0ORG",)
     assert request.organisers_decide_for_home
     assert request.leads() == ("U0ORG",)
-    assert request.new_end == date(2026, 12, 20)
+    assert request.new_end == date(2026, 12, 18)  # the last working day of the extra week

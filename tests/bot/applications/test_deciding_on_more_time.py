@@ -19,7 +19,7 @@ from bot.applications.extensions import (
 from tests.bot.applications.fakes import ORGANISER, FakeUnitOfWork, context
 
 VISITOR, HOST_LEAD, HOME_LEAD = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD"
-STARTS, ENDS = date(2026, 11, 16), date(2026, 12, 13)
+STARTS, ENDS = date(2026, 11, 16), date(2026, 12, 11)
 DURING = date(2026, 11, 23)
 
 

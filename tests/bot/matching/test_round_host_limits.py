@@ -1,13 +1,15 @@
 """Every round mode counts its own new tours against a host's visitors per quarter and rest days,
-next to the tours already agreed (checked on the dates themselves, not the index's arrays)."""
+next to the tours already agreed (checked on the dates themselves with the plain rules of
+bot/core/visit_rules.py, not the index's arrays)."""
 
-from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core.calendar import Period
+from bot.core.visit_rules import quarter_full, rest_conflicts
 from bot.matching import (
     MatchIndex,
     RoundMode,
@@ -23,32 +25,17 @@ from tests.bot.matching.test_rounds import SOLVERS, assert_valid, placements
 BASELINES = {"greedy": greedy, "calendar_greedy": calendar_greedy}
 
 
-def quarter(day: date) -> tuple[int, int]:
-    return day.year, (day.month - 1) // 3
-
-
-def iso_weeks(first: date, last: date) -> set[tuple[int, int]]:
-    """ISO weeks with a working day in first..last."""
-    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
-    return {day.isocalendar()[:2] for day in days if day.weekday() < 5}
-
-
 def assert_host_limits(organisation, new_tours):
-    """`new_tours`: (host team, first day, last day) of the round's tours."""
+    """`new_tours`: (host team, first day, last day) of the round's tours. Each keeps the host's
+    rules (bot/core/visit_rules.py) against every other tour at that host, agreed or new."""
     teams = {t.id: t for t in organisation.teams}
     agreed = [(t.host_team_id, t.start, t.end) for t in organisation.tours]
-    started = Counter((host, quarter(start)) for host, start, _ in agreed + new_tours)
-    for host, start, _ in new_tours:
-        limit = teams[host].visitors_per_quarter
-        assert limit is None or started[host, quarter(start)] <= limit, (host, start)
     for i, (host, start, end) in enumerate(new_tours):
-        rest = timedelta(days=teams[host].rest_days)
-        if not rest:
-            continue
         others = agreed + new_tours[:i] + new_tours[i + 1 :]
-        for other_host, first, last in others:
-            if other_host == host:
-                assert not iso_weeks(start, end) & iso_weeks(first - rest, last + rest)
+        at_host = [Period(first, last) for other, first, last in others if other == host]
+        team = teams[host]
+        assert not quarter_full(start, [p.start for p in at_host], team.visitors_per_quarter)
+        assert not rest_conflicts(Period(start, end), at_host, team.rest_days), (host, start)
 
 
 def new_tours(index, pairs, assignment):
