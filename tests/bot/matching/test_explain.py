@@ -95,9 +95,9 @@ def requested(organisation: Organisation, start: date) -> str:
 def test_requested_dates_are_shown_and_why_they_do_not_fit():
     offer = opening("o1", last_week=9, weeks=2)
     free_early = org([visitor("ana", last_week=5)], [offer])
-    assert "Requested 13–26 Jan, which fits." in requested(free_early, monday(1))
+    assert "Requested 13–24 Jan, which fits." in requested(free_early, monday(1))
     assert (
-        "Requested 17 Feb – 2 Mar, but they are outside the visitor's availability or the "
+        "Requested 17–28 Feb, but they are outside the visitor's availability or the "
         "opening's window; fits 6 Jan – 14 Feb." in requested(free_early, monday(6))
     )
     busy_host = Tour("old", "elsewhere", "host", monday(1), monday(1) + timedelta(days=11))
