@@ -1,60 +1,59 @@
 """Thin Bolt listeners: translate Slack payloads into domain calls and domain results into views.
 
-Grouped by Slack kind: `commands/` (the `/tourism` subcommands), `actions/` (buttons and menus),
-`views/` (modal submissions), `events.py` (Events API); inside each, one module per feature.
+One package per feature (`commands.py` for its `/tourism` subcommands, `actions.py` for buttons
+and menus, `forms.py` for modal submissions). Nothing is listed by hand: a module registers
+itself by defining `register(app, deps)` (its listeners) and/or `SUBCOMMANDS` (name → handler of
+a `/tourism` subcommand), and `register_all` finds it by walking this package.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 from slack_bolt import App
 
-from handlers import events, failures, guards
-from handlers import tourism_command as commands
-from handlers.applications import actions as application_actions
-from handlers.applications import extension_actions
-from handlers.applications import extension_forms as extension_views
-from handlers.applications import forms as application_views
-from handlers.checkins import actions as checkin_actions
-from handlers.checkins import forms as checkin_views
-from handlers.directory import actions as team_actions
-from handlers.directory import forms as team_views
-from handlers.directory import team_options
-from handlers.history import actions as history_actions
-from handlers.home import listeners as home
-from handlers.matching import actions as matching_actions
-from handlers.openings import actions as opening_actions
-from handlers.openings import forms as opening_views
-from handlers.profiles import forms as profile_views
-from handlers.retros import actions as retro_actions
-from handlers.retros import forms as retro_views
 from infra.deps import Deps
 
-# Each module has register(app, deps); add a feature's action and view modules here.
-LISTENER_MODULES = (
-    guards,
-    failures,
-    commands,
-    events,
-    team_options,
-    profile_views,
-    application_actions,
-    matching_actions,
-    application_views,
-    checkin_actions,
-    checkin_views,
-    extension_actions,
-    extension_views,
-    retro_actions,
-    retro_views,
-    opening_actions,
-    opening_views,
-    team_actions,
-    team_views,
-    history_actions,
-    home,
-)
+if TYPE_CHECKING:
+    from handlers.command_request import SubcommandHandler
+
+# Registered first, in this order: Bolt runs them before every listener (global middleware).
+MIDDLEWARE = ("handlers.guards", "handlers.failures")
+
+
+def handler_modules() -> list[ModuleType]:
+    """Every module of this package, in a stable order (by dotted name)."""
+    names = sorted(
+        info.name
+        for info in pkgutil.walk_packages(__path__, prefix=f"{__name__}.")
+        if not info.ispkg
+    )
+    return [importlib.import_module(name) for name in names]
+
+
+def listener_modules() -> list[ModuleType]:
+    """The modules with listeners: the middleware first, then the features'."""
+    modules = {module.__name__: module for module in handler_modules()}
+    middleware = [modules[name] for name in MIDDLEWARE]
+    features = [m for n, m in modules.items() if n not in MIDDLEWARE and hasattr(m, "register")]
+    return middleware + features
+
+
+def subcommands() -> dict[str, SubcommandHandler]:
+    """Every `/tourism` subcommand, gathered from the modules' `SUBCOMMANDS`; a name claimed
+    twice is a mistake caught at start-up, not a silent override."""
+    table: dict[str, SubcommandHandler] = {}
+    for module in handler_modules():
+        for name, handler in getattr(module, "SUBCOMMANDS", {}).items():
+            if name in table:
+                raise RuntimeError(f"/tourism {name} is registered twice (in {module.__name__})")
+            table[name] = handler
+    return table
 
 
 def register_all(app: App, deps: Deps) -> None:
-    for module in LISTENER_MODULES:
+    for module in listener_modules():
         module.register(app, deps)

@@ -1,4 +1,4 @@
-"""`/tourism`: read the subcommand and hand it to its handler (one module per feature)."""
+"""`/tourism`: read the subcommand and hand it to its handler (found in the features' modules)."""
 
 from __future__ import annotations
 
@@ -9,34 +9,14 @@ from slack_sdk import WebClient
 
 from bot.commands.model import closest_subcommands, parse_command_line
 from bot.commands.views import unknown_command_blocks
-from handlers.applications import extension_commands
-from handlers.command_request import CommandRequest, SubcommandHandler
-from handlers.directory import commands as teams_command
-from handlers.help import commands as help_command
-from handlers.history import commands as history_command
-from handlers.home import status_command
-from handlers.matching import commands as matching_commands
-from handlers.openings import commands as openings_command
-from handlers.profiles import commands as profile_command
-from handlers.stats import commands as stats_command
-from handlers.topics import commands as topics_command
+from handlers import subcommands
+from handlers.command_request import CommandRequest
 from infra.deps import Deps
-
-SUBCOMMAND_HANDLERS: dict[str, SubcommandHandler] = {
-    **extension_commands.SUBCOMMANDS,
-    **help_command.SUBCOMMANDS,
-    **history_command.SUBCOMMANDS,
-    **matching_commands.SUBCOMMANDS,
-    **openings_command.SUBCOMMANDS,
-    **profile_command.SUBCOMMANDS,
-    **stats_command.SUBCOMMANDS,
-    **status_command.SUBCOMMANDS,
-    **teams_command.SUBCOMMANDS,
-    **topics_command.SUBCOMMANDS,
-}
 
 
 def register(app: App, deps: Deps) -> None:
+    handlers = subcommands()
+
     @app.command("/tourism")
     def tourism(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         line = parse_command_line(command.get("text", ""))
@@ -51,7 +31,7 @@ def register(app: App, deps: Deps) -> None:
             respond=respond,
             client=client,
         )
-        handler = SUBCOMMAND_HANDLERS.get(line.name or "help")
+        handler = handlers.get(line.name or "help")
         if handler is None:
             ack(
                 text=f"Unknown command: /tourism {line.name}",

@@ -1,5 +1,5 @@
 from bot.commands.model import CATALOGUE, closest_subcommands, parse_command_line
-from handlers.tourism_command import SUBCOMMAND_HANDLERS
+from handlers import subcommands
 
 
 def test_command_line_is_split_into_name_and_arguments():
@@ -42,4 +42,4 @@ def test_organiser_commands_are_suggested_to_organisers_only():
 
 
 def test_every_listed_subcommand_has_a_handler_and_back():
-    assert {command.name for command in CATALOGUE} == set(SUBCOMMAND_HANDLERS)
+    assert {command.name for command in CATALOGUE} == set(subcommands())
