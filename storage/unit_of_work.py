@@ -15,6 +15,7 @@ from storage.repositories import (
     AuditRepository,
     CheckinRepository,
     ExtensionRepository,
+    ForgettingRepository,
     InboxRepository,
     MatchingRepository,
     OpeningRepository,
@@ -64,6 +65,7 @@ class SqlReader:
         self.checkins = CheckinRepository(self.session)
         self.retros = RetroRepository(self.session)
         self.pace = PaceRepository(self.session)
+        self.forgetting = ForgettingRepository(self.session)
         return self
 
     def __exit__(

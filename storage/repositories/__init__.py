@@ -7,6 +7,7 @@ from storage.repositories.applications import (
 )
 from storage.repositories.checkins import CheckinRepository
 from storage.repositories.core import AuditRepository, InboxRepository, WorkspaceRepository
+from storage.repositories.forgetting import ForgettingRepository
 from storage.repositories.matching import MatchingRepository, ProposalRepository
 from storage.repositories.openings import OpeningRepository
 from storage.repositories.outbox import OutboxRepository
@@ -22,6 +23,7 @@ __all__ = [
     "AuditRepository",
     "CheckinRepository",
     "ExtensionRepository",
+    "ForgettingRepository",
     "InboxRepository",
     "MatchingRepository",
     "OpeningRepository",

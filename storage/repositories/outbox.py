@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.scheduling.planning import PlannedMessage
-from storage.models import Opening, OutboxMessage, Person, Team, Tour
+from storage.models import Opening, OutboxMessage, Person, Team, Tour, Workspace
 
 PENDING, SENDING, SENT, FAILED, EXPIRED = "pending", "sending", "sent", "failed", "expired"
 
@@ -225,8 +225,15 @@ class OutboxRepository:
 
     @staticmethod
     def _due(workspace_id: str, now: datetime) -> ColumnElement[bool]:
+        withdrawn = select(Workspace.id).where(
+            Workspace.id == workspace_id,
+            or_(Workspace.uninstalled_at.is_not(None), Workspace.tokens_revoked_at.is_not(None)),
+        )
         return and_(
             OutboxMessage.workspace_id == workspace_id,
+            # Uninstalled or its token revoked: nothing more is claimed, in any process, from
+            # the moment that is committed; rows claimed before it may complete.
+            ~withdrawn.exists(),
             OutboxMessage.due_at <= now,
             or_(
                 and_(
