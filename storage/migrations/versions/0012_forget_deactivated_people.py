@@ -11,7 +11,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision: str = "0012_forget_deactivated_people"
 down_revision: str | Sequence[str] | None = "0011_w2b"
