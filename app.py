@@ -285,6 +285,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_migrate(load_database_url())
     if args.command == "import-teams":
         return run_import_teams(args.file, args.workspace)
+    if args.command in ("forget", "purge"):
+        from infra.forgetting import run_forget, run_purge  # noqa: PLC0415 - only these need it
+
+        if args.command == "forget":
+            return run_forget(args.user, args.workspace, yes=args.yes)
+        return run_purge(args.workspace, yes=args.yes)
     if args.command == "doctor":
         from infra.doctor import run_doctor  # noqa: PLC0415 - only this command needs it
 

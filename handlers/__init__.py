@@ -19,6 +19,7 @@ from handlers.checkins import forms as checkin_views
 from handlers.directory import actions as team_actions
 from handlers.directory import forms as team_views
 from handlers.directory import team_options
+from handlers.forgetting import actions as forgetting_actions
 from handlers.home import listeners as home
 from handlers.matching import actions as matching_actions
 from handlers.openings import actions as opening_actions
@@ -49,6 +50,7 @@ LISTENER_MODULES = (
     opening_views,
     team_actions,
     team_views,
+    forgetting_actions,
     home,
 )
 

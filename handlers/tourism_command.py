@@ -12,6 +12,7 @@ from bot.commands.views import unknown_command_blocks
 from handlers.applications import extension_commands
 from handlers.command_request import CommandRequest, SubcommandHandler
 from handlers.directory import commands as teams_command
+from handlers.forgetting import commands as forgetting_commands
 from handlers.help import commands as help_command
 from handlers.home import status_command
 from handlers.matching import commands as matching_commands
@@ -22,6 +23,7 @@ from infra.deps import Deps
 
 SUBCOMMAND_HANDLERS: dict[str, SubcommandHandler] = {
     **extension_commands.SUBCOMMANDS,
+    **forgetting_commands.SUBCOMMANDS,
     **help_command.SUBCOMMANDS,
     **matching_commands.SUBCOMMANDS,
     **openings_command.SUBCOMMANDS,

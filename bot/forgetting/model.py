@@ -74,9 +74,9 @@ def counted(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
-def removal_lines(data: PersonalData) -> list[str]:
+def removal_lines(data: PersonalData, whose: str = "your") -> list[str]:
     """What forgetting removes, one line per kind that has anything, in words."""
-    lines = ["your profile"] if data.profile else []
+    lines = [f"{whose} profile"] if data.profile else []
     for count, words in (
         (data.applications, counted(data.applications, "application")),
         (data.proposals, counted(data.proposals, "matching proposal")),
