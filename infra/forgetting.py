@@ -18,10 +18,8 @@ from storage import migrate
 from storage.db import create_db_engine, session_factory
 from storage.unit_of_work import SqlReader, SqlUnitOfWork
 
-Ask = Callable[[str], str]
 
-
-def run_forget(user_id: str, workspace_id: str, *, yes: bool, ask: Ask = input) -> int:
+def run_forget(user_id: str, workspace_id: str, *, yes: bool) -> int:
     """0 when forgotten (or nothing was stored), 1 when not confirmed."""
     with _database() as (uow, reader):
         data = personal_data_of(reader, workspace_id, user_id)
@@ -33,7 +31,7 @@ def run_forget(user_id: str, workspace_id: str, *, yes: bool, ask: Ask = input) 
             print(f"  - {line}")
         if data.visits:
             print(f"  ({counted(data.visits, 'visit')} kept in the numbers, without their name)")
-        if not yes and not _confirmed(ask, "Forget them? [y/N] ", ("y", "yes")):
+        if not yes and not _confirmed("Forget them? [y/N] ", ("y", "yes")):
             print("tourism: nothing changed.")
             return 1
         forget_person(
@@ -49,7 +47,7 @@ def run_forget(user_id: str, workspace_id: str, *, yes: bool, ask: Ask = input) 
     return 0
 
 
-def run_purge(workspace_id: str, *, yes: bool, ask: Ask = input) -> int:
+def run_purge(workspace_id: str, *, yes: bool) -> int:
     """0 when purged (or nothing was stored), 1 when not confirmed."""
     with _database() as (uow, reader):
         rows = workspace_rows(reader, workspace_id)
@@ -60,7 +58,7 @@ def run_purge(workspace_id: str, *, yes: bool, ask: Ask = input) -> int:
         for table, count in sorted(rows.items()):
             print(f"  - {table}: {count}")
         question = f"Type {workspace_id} to delete all of it: "
-        if not yes and not _confirmed(ask, question, (workspace_id.lower(),)):
+        if not yes and not _confirmed(question, (workspace_id.lower(),)):
             print("tourism: nothing changed.")
             return 1
         purge_workspace(uow, workspace_id)
@@ -68,9 +66,9 @@ def run_purge(workspace_id: str, *, yes: bool, ask: Ask = input) -> int:
     return 0
 
 
-def _confirmed(ask: Ask, question: str, answers: tuple[str, ...]) -> bool:
+def _confirmed(question: str, answers: tuple[str, ...]) -> bool:
     try:
-        return ask(question).strip().lower() in answers
+        return input(question).strip().lower() in answers
     except EOFError:  # no terminal to answer from: use --yes
         print(file=sys.stderr)
         return False
