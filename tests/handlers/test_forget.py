@@ -14,8 +14,7 @@ from sqlalchemy import func, select
 from bot.forgetting.model import TOMBSTONE_PREFIX, tombstone_hash, tombstone_id
 from bot.forgetting.views import FORGET_ME_CANCEL, FORGET_ME_CONFIRM, NOTHING_STORED
 from bot.scheduling.service import schedule_tour
-from infra.delivery import Deliverer, SlackTimeZones, build_delivery_client
-from infra.scheduler import build_ticker
+from infra.delivery import SlackTimeZones, build_delivery_client
 from storage.models import (
     Application,
     AuditEntry,
@@ -30,6 +29,7 @@ from storage.models import (
 )
 from tests.conftest import RunningBot
 from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team, seed_tour
+from tests.support.ticking import deliver_now, upkeep_at
 
 VISITOR, OTHER, LEAD, STRANGER = "U0VISITOR", "U0OTHER", "U0LEAD", "U0STRANGER"
 STARTS_ON, ENDS_ON = date(2026, 10, 26), date(2026, 11, 20)
@@ -256,8 +256,7 @@ def test_a_message_being_sent_completes_and_nothing_is_sent_after(bot, world):
         )
     bot.clock.move_to(due)  # type: ignore[attr-defined]
     bot.slack.inject("chat.postMessage", delay=1.5)
-    deliver_in_background = _deliverer(bot)
-    sending = threading.Thread(target=deliver_in_background)
+    sending = threading.Thread(target=deliver_now, args=(bot, 1))
     sending.start()
     bot.slack.wait_for("chat.postMessage")
     with bot.deps.uow() as uow:
@@ -273,27 +272,8 @@ def test_a_message_being_sent_completes_and_nothing_is_sent_after(bot, world):
     assert to_visitor == ["sent"]
     delivered = len(bot.slack.messages(VISITOR))
     bot.clock.move_to(datetime(2027, 3, 1, 9, tzinfo=UTC))  # type: ignore[attr-defined]
-    _deliverer(bot)()
+    deliver_now(bot)
     assert len(bot.slack.messages(VISITOR)) == delivered == 1
-
-
-def _deliverer(bot: RunningBot) -> Callable[[], None]:
-    def deliver() -> None:
-        deliverer = Deliverer(
-            uow=bot.deps.uow,
-            client=build_delivery_client(bot.deps.settings),
-            clock=bot.clock,
-            workspace_id=WORKSPACE,
-            organisers=(),
-            rates={},
-            threads=1,
-        )
-        try:
-            deliverer.deliver_due()
-        finally:
-            deliverer.close()
-
-    return deliver
 
 
 # --- deactivated in Slack --------------------------------------------------------------------
@@ -304,15 +284,6 @@ def deactivated(user_id: str, deleted: bool = True) -> dict[str, Any]:
         "type": "user_change",
         "user": {"id": user_id, "team_id": WORKSPACE, "deleted": deleted},
     }
-
-
-def upkeep_at(bot: RunningBot, when: datetime) -> None:
-    bot.clock.move_to(when)  # type: ignore[attr-defined]
-    ticker = build_ticker(bot.deps.settings, bot.deps, WORKSPACE)
-    try:
-        ticker.upkeep()
-    finally:
-        ticker.stop()
 
 
 def user_ids(bot: RunningBot) -> set[str]:

@@ -5,18 +5,17 @@ reinstall resumes where it was; after it the ticker's upkeep purges the workspac
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.scheduling.planning import Kind, PlannedMessage
 from bot.workspaces.service import register_workspace
-from infra.delivery import Deliverer, build_delivery_client
-from infra.scheduler import build_ticker
 from storage.models import OutboxMessage, Workspace
 from tests.conftest import NOW, RunningBot
 from tests.support.seed import WORKSPACE, seed_person, seed_workspace
+from tests.support.ticking import deliver_now, upkeep_at
 
 BOT_USER = "U0BOT"
 RETRO = (
@@ -45,21 +44,6 @@ def planned(bot: RunningBot) -> None:
             WORKSPACE, [PlannedMessage("test:0", Kind.RETRO, "U0VISITOR", NOW, *RETRO)]
         )
         uow.commit()
-
-
-def deliver(bot: RunningBot) -> None:
-    deliverer = Deliverer(
-        uow=bot.deps.uow,
-        client=build_delivery_client(bot.deps.settings),
-        clock=bot.clock,
-        workspace_id=WORKSPACE,
-        organisers=(),
-        rates={},
-    )
-    try:
-        deliverer.deliver_due()
-    finally:
-        deliverer.close()
 
 
 def workspace(bot: RunningBot) -> Workspace | None:
@@ -103,24 +87,15 @@ def test_uninstalling_stops_deliveries_in_either_order_and_a_reinstall_resumes(
     again = workspace(bot)
     assert again is not None and again.uninstalled_at == NOW
 
-    deliver(bot)
+    deliver_now(bot)
     assert bot.slack.calls("chat.postMessage") == []
     with bot.deps.uow() as uow:
         assert uow.session.scalars(select(OutboxMessage.status)).all() == ["pending"]
 
     # Installed again (a start with the new token registers the workspace): it goes out.
     register_workspace(bot.deps.uow, WORKSPACE, name="Acme", bot_user_id=BOT_USER, now=NOW)
-    deliver(bot)
+    deliver_now(bot)
     assert len(bot.slack.messages("U0VISITOR")) == 1
-
-
-def upkeep_at(bot: RunningBot, when: datetime) -> None:
-    bot.clock.move_to(when)  # type: ignore[attr-defined]
-    ticker = build_ticker(bot.deps.settings, bot.deps, WORKSPACE)
-    try:
-        ticker.upkeep()
-    finally:
-        ticker.stop()
 
 
 def test_the_upkeep_purges_a_workspace_uninstalled_longer_than_the_retention(
