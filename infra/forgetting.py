@@ -57,6 +57,11 @@ def run_purge(workspace_id: str, *, yes: bool) -> int:
         print(f"tourism: purging {workspace_id} deletes {sum(rows.values())} rows:")
         for table, count in sorted(rows.items()):
             print(f"  - {table}: {count}")
+        if _still_installed(reader, workspace_id):
+            print(
+                f"tourism: {workspace_id} is still installed: a running bot keeps serving it "
+                "but cannot store anything for it until it restarts (and starts it afresh)."
+            )
         question = f"Type {workspace_id} to delete all of it: "
         if not yes and not _confirmed(question, (workspace_id.lower(),)):
             print("tourism: nothing changed.")
@@ -64,6 +69,12 @@ def run_purge(workspace_id: str, *, yes: bool) -> int:
         purge_workspace(uow, workspace_id)
     print(f"tourism: workspace {workspace_id} is purged.")
     return 0
+
+
+def _still_installed(reader: Callable[[], SqlReader], workspace_id: str) -> bool:
+    with reader() as uow:
+        workspace = uow.workspaces.get(workspace_id)
+        return workspace is not None and workspace.uninstalled_at is None
 
 
 def _confirmed(question: str, answers: tuple[str, ...]) -> bool:

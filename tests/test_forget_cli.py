@@ -117,6 +117,7 @@ def test_purge_asks_for_the_workspace_id_then_deletes_all_of_it_and_nothing_else
     assert tourism("purge", "--workspace", WORKSPACE) == 1  # no terminal
     out = capsys.readouterr().out
     assert "people: 2" in out and "nothing changed" in out
+    assert f"{WORKSPACE} is still installed" in out
     assert rows(uow, WORKSPACE)["people"] == 2
 
     assert tourism("purge", "--workspace", WORKSPACE, answer=WORKSPACE) == 0
