@@ -28,6 +28,7 @@ from storage.models import (
     TourExtension,
     Workspace,
 )
+from storage.repositories.applications import TourRepository
 from storage.repositories.outbox import PENDING
 
 LIVE_TOUR_STATUSES = ("scheduled", "active")
@@ -116,11 +117,21 @@ class ForgettingRepository:
         self._delete(ShippedItem, ShippedItem.tour_id.in_(tours))
         self._update(Retro, Retro.tour_id.in_(tours), learned="", bring_back=[], stuck=[])
         self._update(TourExtension, TourExtension.tour_id.in_(tours), reason="", decision_reason="")
-        # A visit still to come or under way ends: nobody is left to make it.
-        self._update(
-            Tour, Tour.id.in_(tours), Tour.status.in_(LIVE_TOUR_STATUSES), status="cancelled"
-        )
+        self._cancel_live_visits(tours)
         self._become_tombstone(person, tombstone)
+
+    def _cancel_live_visits(self, tours: Sequence[int]) -> None:
+        """A visit still to come or under way ends, as a cancellation would: nobody is left to
+        make it, and its seat is free again."""
+        live = self.session.execute(
+            select(Tour.id, Tour.application_id, Tour.opening_id).where(
+                Tour.id.in_(tours), Tour.status.in_(LIVE_TOUR_STATUSES)
+            )
+        ).all()
+        for _tour_id, _application_id, opening_id in live:
+            TourRepository(self.session).free_seat(opening_id)
+        self._update(Tour, Tour.id.in_([row[0] for row in live]), status="cancelled")
+        self._update(Application, Application.id.in_([row[1] for row in live]), status="cancelled")
 
     def _become_tombstone(self, person: Person, tombstone: str) -> None:
         """The person's row keeps only their home team; someone forgotten before who came back

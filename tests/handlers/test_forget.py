@@ -20,6 +20,7 @@ from storage.models import (
     AuditEntry,
     CheckinAnswer,
     Invitation,
+    Opening,
     OutboxMessage,
     Person,
     Proposal,
@@ -113,7 +114,16 @@ def world(bot: RunningBot) -> dict[str, int]:
     with bot.deps.uow() as uow:
         host = seed_team(uow, "Payments", leads=(LEAD,))
         home = seed_team(uow, "Search")
-        opening = seed_opening(uow, host, "Ledger", earliest_start=STARTS_ON, latest_end=ENDS_ON)
+        opening = seed_opening(
+            uow,
+            host,
+            "Ledger",
+            earliest_start=STARTS_ON,
+            latest_end=ENDS_ON,
+            seats=2,
+            seats_taken=2,
+            status="filled",
+        )
         second = seed_opening(
             uow, host, "Ledger again", earliest_start=STARTS_ON, latest_end=date(2027, 3, 26)
         )
@@ -211,7 +221,9 @@ def test_forget_me_says_exactly_what_goes_then_removes_that_and_nothing_else(bot
         tour = uow.session.get(Tour, world[VISITOR])
         assert (tour.person_id, tour.status) == (tombstone.id, "cancelled")
         [kept] = uow.session.scalars(select(Application).filter_by(person_id=tombstone.id))
-        assert (kept.motivation, kept.status) == ("", "confirmed")
+        assert (kept.motivation, kept.status) == ("", "cancelled")
+        opening = uow.session.get(Opening, tour.opening_id)
+        assert (opening.seats_taken, opening.status) == (1, "open")  # the seat is free again
         retro = uow.session.scalars(select(Retro).filter_by(tour_id=tour.id)).one()
         assert (retro.learned, retro.bring_back, retro.rating) == ("", [], 4)
         [entry] = uow.session.scalars(select(AuditEntry).filter_by(action="person_forgotten"))
