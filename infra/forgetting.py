@@ -12,7 +12,13 @@ from contextlib import contextmanager
 
 from bot.core.clock import clock_for
 from bot.forgetting.model import ForgottenBy, counted, removal_lines
-from bot.forgetting.service import forget_person, personal_data_of, purge_workspace, workspace_rows
+from bot.forgetting.service import (
+    ForgetRequest,
+    forget_person,
+    personal_data_of,
+    purge_workspace,
+    workspace_rows,
+)
 from infra.settings import load_database_url, load_tombstone_salt
 from storage import migrate
 from storage.db import create_db_engine, session_factory
@@ -34,15 +40,8 @@ def run_forget(user_id: str, workspace_id: str, *, yes: bool) -> int:
         if not yes and not _confirmed("Forget them? [y/N] ", ("y", "yes")):
             print("tourism: nothing changed.")
             return 1
-        forget_person(
-            uow,
-            workspace_id,
-            user_id,
-            salt=load_tombstone_salt(),
-            by=ForgottenBy.ORGANISER,
-            actor=None,
-            now=clock_for(None).now(),
-        )
+        salt, now = load_tombstone_salt(), clock_for(None).now()
+        forget_person(uow, ForgetRequest(workspace_id, user_id, ForgottenBy.ORGANISER, salt, now))
     print(f"tourism: {user_id} is forgotten in {workspace_id}; a tombstone is in the audit log.")
     return 0
 

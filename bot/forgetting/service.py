@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -38,49 +39,46 @@ def personal_data_of(reader: ReaderFactory, workspace_id: str, user_id: str) -> 
         return uow.forgetting.personal_data(workspace_id, user_id)
 
 
-def forget_person(
-    uow_factory: UnitOfWorkFactory,
-    workspace_id: str,
-    user_id: str,
-    *,
-    salt: str,
-    by: ForgottenBy,
-    actor: str | None,
-    now: datetime,
-) -> PersonalData:
+@dataclass(frozen=True)
+class ForgetRequest:
+    """Who is to be forgotten, where, on whose word. `actor`: the organiser who asked (a person
+    asking for themselves, or Slack's deactivation, names nobody); `salt` keys the tombstone."""
+
+    workspace_id: str
+    user_id: str
+    by: ForgottenBy
+    salt: str
+    now: datetime
+    actor: str | None = None
+
+    @property
+    def tombstone(self) -> str:
+        return tombstone_id(self.workspace_id, self.user_id, self.salt)
+
+
+def forget_person(uow_factory: UnitOfWorkFactory, request: ForgetRequest) -> PersonalData:
     """Forgets the person in one transaction; returns what went (nothing, when asked again)."""
     with uow_factory() as uow:
-        removed = forget_in(uow, workspace_id, user_id, salt=salt, by=by, actor=actor, now=now)
+        removed = forget_in(uow, request)
         uow.commit()
     return removed
 
 
-def forget_in(
-    uow: ForgettingUnitOfWork,
-    workspace_id: str,
-    user_id: str,
-    *,
-    salt: str,
-    by: ForgottenBy,
-    actor: str | None,
-    now: datetime,
-) -> PersonalData:
+def forget_in(uow: ForgettingUnitOfWork, request: ForgetRequest) -> PersonalData:
     """Removes the person's data and records the tombstone (a keyed hash, never their id) in the
     audit log. Someone with nothing stored changes nothing and records nothing: repeating it is
-    harmless. `actor`: the organiser who asked; a person asking for themselves is not named."""
-    removed = uow.forgetting.forget(
-        workspace_id, user_id, tombstone_id(workspace_id, user_id, salt)
-    )
+    harmless."""
+    removed = uow.forgetting.forget(request.workspace_id, request.user_id, request.tombstone)
     if removed.nothing:
         return removed
+    hashed = tombstone_hash(request.workspace_id, request.user_id, request.salt)
     uow.audit.record(
-        workspace_id,
+        request.workspace_id,
         action="person_forgotten",
-        actor_user_id=actor if by is ForgottenBy.ORGANISER else None,
-        now=now,
-        subject=tombstone_id(workspace_id, user_id, salt),
-        detail={"by": by.value, "tombstone": tombstone_hash(workspace_id, user_id, salt)}
-        | removed.as_dict(),
+        actor_user_id=request.actor if request.by is ForgottenBy.ORGANISER else None,
+        now=request.now,
+        subject=request.tombstone,
+        detail={"by": request.by.value, "tombstone": hashed} | removed.as_dict(),
     )
     return removed
 
@@ -111,9 +109,7 @@ def forget_deactivated(
     """The scheduler's upkeep: forgets people deactivated in Slack longer than `grace` ago."""
     people = uow.forgetting.deactivated_before(workspace_id, now - grace)
     for user_id in people:
-        forget_in(
-            uow, workspace_id, user_id, salt=salt, by=ForgottenBy.DEACTIVATED, actor=None, now=now
-        )
+        forget_in(uow, ForgetRequest(workspace_id, user_id, ForgottenBy.DEACTIVATED, salt, now))
     return len(people)
 
 
