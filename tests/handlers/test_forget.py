@@ -242,6 +242,36 @@ def test_forgetting_again_is_harmless(bot, world):
     assert rows(bot) == before
 
 
+def test_someone_forgotten_who_came_back_joins_their_earlier_tombstone(bot, world):
+    answer(bot, VISITOR)
+    press(bot, VISITOR)
+    with bot.deps.uow() as uow:
+        seed_person(uow, VISITOR, learn_topics=["rust"])  # back, with a new profile
+        uow.commit()
+    answer(bot, VISITOR)
+    assert press(bot, VISITOR).startswith("Done: I removed your profile.")
+    gone = tombstone_id(WORKSPACE, VISITOR, bot.deps.settings.tombstone_salt)
+    with bot.deps.uow() as uow:
+        [tombstone] = uow.session.scalars(select(Person).filter_by(user_id=gone))
+        assert VISITOR not in set(uow.session.scalars(select(Person.user_id)))
+        tour = uow.session.get(Tour, world[VISITOR])
+        assert tour.person_id == tombstone.id
+        entries = uow.session.scalars(
+            select(AuditEntry.subject).filter_by(action="person_forgotten")
+        )
+        assert list(entries) == [gone, gone]
+
+
+def test_a_lead_without_a_profile_can_stop_the_messages_planned_for_them(bot, world):
+    to_lead = pending_about(bot, LEAD, tour_id=0)
+    assert to_lead > 0  # the mid-visit check-ins of both visits
+    shown = str(answer(bot, LEAD)["blocks"])
+    assert f"{to_lead} scheduled messages not sent yet" in shown and "profile" not in shown
+    press(bot, LEAD)
+    assert pending_about(bot, LEAD, tour_id=0) == 0
+    assert pending_about(bot, VISITOR, world[VISITOR]) > 0
+
+
 def test_the_button_forgets_whoever_presses_it_never_someone_else(bot, world):
     before = rows(bot)
     assert press(bot, STRANGER) == NOTHING_STORED
