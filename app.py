@@ -295,21 +295,44 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command == "migrate":
-        return run_migrate(load_database_url())
-    if args.command == "import-teams":
-        return run_import_teams(args.file, args.workspace, dry_run=args.dry_run)
-    if args.command == "report":
-        return run_report(args.since, args.until, args.workspace)
-    if args.command == "export":
-        return run_export(Dataset(args.what), Format(args.format), args.out, args.workspace)
-    if args.command == "doctor":
-        from infra.doctor import run_doctor  # noqa: PLC0415 - only this command needs it
-
-        return run_doctor()
+    offline = OFFLINE_COMMANDS.get(args.command or "serve")
+    if offline is not None:
+        return offline(args)
     command = args.command or "serve"
     settings = load_settings(socket_mode=getattr(args, "socket_mode", False))
     return run_serve(settings, ROLES[command])
+
+
+def _forget(args: argparse.Namespace) -> int:
+    from infra.forgetting import run_forget  # noqa: PLC0415 - only this command needs it
+
+    return run_forget(args.user, args.workspace, yes=args.yes)
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from infra.forgetting import run_purge  # noqa: PLC0415 - only this command needs it
+
+    return run_purge(args.workspace, yes=args.yes)
+
+
+def _doctor(_: argparse.Namespace) -> int:
+    from infra.doctor import run_doctor  # noqa: PLC0415 - only this command needs it
+
+    return run_doctor()
+
+
+# The commands that need no Slack settings (the database, a file, the terminal).
+OFFLINE_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "migrate": lambda args: run_migrate(load_database_url()),
+    "import-teams": lambda args: run_import_teams(args.file, args.workspace, dry_run=args.dry_run),
+    "report": lambda args: run_report(args.since, args.until, args.workspace),
+    "export": lambda args: run_export(
+        Dataset(args.what), Format(args.format), args.out, args.workspace
+    ),
+    "forget": _forget,
+    "purge": _purge,
+    "doctor": _doctor,
+}
 
 
 def run_migrate(database_url: str) -> int:

@@ -82,6 +82,18 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--workspace", metavar="T0123ABCD", help="only this Slack workspace (default: all)"
     )
+    forget = commands.add_parser(
+        "forget",
+        help="forget a person (who left the company) as /tourism forget-me does; asks first",
+    )
+    forget.add_argument("--user", required=True, metavar="U0123ABCD", help="their member ID")
+    forget.add_argument("--workspace", required=True, metavar="T0123ABCD", help="workspace ID")
+    forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    purge = commands.add_parser(
+        "purge", help="delete everything of one workspace (after an uninstall); asks first"
+    )
+    purge.add_argument("--workspace", required=True, metavar="T0123ABCD", help="workspace ID")
+    purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     return root
 
 

@@ -9,12 +9,13 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.core.ports import UnitOfWork
+from bot.forgetting.service import note_user_change
 from bot.workspaces.inbox import call_slack_once, process_once
 from bot.workspaces.service import mark_tokens_revoked, mark_uninstalled
 from handlers.home.listeners import home_for
 from infra.deps import Deps
 
-HANDLED_EVENTS = ("app_home_opened", "app_uninstalled", "tokens_revoked")
+HANDLED_EVENTS = ("app_home_opened", "app_uninstalled", "tokens_revoked", "user_change")
 
 
 def register(app: App, deps: Deps) -> None:
@@ -58,6 +59,21 @@ def register(app: App, deps: Deps) -> None:
             lambda uow: mark_tokens_revoked(
                 uow, body["team_id"], bot_ids, deps.clock.now(), organisation
             ),
+        )
+
+    @app.event("user_change")
+    def user_change(body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Sent for every profile change in the workspace: one cheap, idempotent update each,
+        without the event inbox (a redelivery sets what is already set)."""
+        user = event.get("user") or {}
+        if not user.get("id"):
+            return
+        note_user_change(
+            deps.uow,
+            body.get("team_id") or str(user.get("team_id", "")),
+            str(user["id"]),
+            deactivated=bool(user.get("deleted")),
+            now=deps.clock.now(),
         )
 
 

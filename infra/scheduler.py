@@ -6,7 +6,9 @@ by replicas and pickle their jobs: nothing of value is kept there, so a restart 
 - every tick, when the business clock (`TOURISM_CLOCK_FILE` or real time) has entered another
   hour since the last upkeep (and once at start), plan the week's digest row (due Monday 10:00
   organisation time), close expired openings (updating their channel announcements as a manual
-  close does) and run the maintenance hooks (visits' states, reminders, pruning the event inbox):
+  close does), run the maintenance hooks (visits' states, reminders, pruning the event inbox,
+  forgetting people deactivated in Slack past the grace period) and purge the workspaces
+  uninstalled longer than the retention period:
   moving the clock file forward advances them all at the next tick, without a restart;
 - with many workspaces (OAuth), each job works through the installed, active workspaces, each
   with its own settings and its own bot token;
@@ -28,6 +30,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
 from bot.applications.service import plan_decision_nudges
+from bot.forgetting.service import forget_deactivated, purge_uninstalled
 from bot.openings.model import PostedOpening
 from bot.openings.service import close_expired_openings
 from bot.retros.service import advance_tours
@@ -119,8 +122,12 @@ class Ticker:
         maintenance: Sequence[MaintenanceHook] = MAINTENANCE_HOOKS,
         tours: TourPlanner | None = None,
         announce_closed: ClosedAnnouncer | None = None,
+        uninstall_retention: timedelta | None = None,
     ) -> None:
+        """`uninstall_retention`: how long an uninstalled workspace's data is kept (None: for
+        ever)."""
         self._deps = deps
+        self._uninstall_retention = uninstall_retention
         self._workspaces = workspaces
         self._tours = tours
         self._maintenance = tuple(maintenance)
@@ -200,6 +207,7 @@ class Ticker:
         self._upkept_hour = hour
         self.plan_digest()
         self.maintain()
+        self.purge_uninstalled()
 
     def plan_digest(self) -> None:
         for scope, _deliverer in self._workspaces.current():
@@ -232,6 +240,21 @@ class Ticker:
                             uow.commit()
                     except Exception:
                         log.exception("maintenance hook %s failed", getattr(hook, "__name__", hook))
+
+    def purge_uninstalled(self) -> None:
+        """Deletes the data of workspaces uninstalled longer ago than the retention period (they
+        are no longer among the current ones, so this is not a per-workspace hook)."""
+        if self._uninstall_retention is None:
+            return
+        try:
+            purged = purge_uninstalled(
+                self._deps.uow, self._deps.clock.now(), self._uninstall_retention
+            )
+        except Exception:
+            log.exception("purging uninstalled workspaces failed")
+            return
+        if purged:
+            log.info("purged %d uninstalled workspace(s) past their retention", len(purged))
 
     def close_expired(self, workspace_id: str, today: date, client: WebClient) -> None:
         """Closes the openings past their last day to apply, commits, then updates their
@@ -311,11 +334,17 @@ def build_ticker(
         retention = timedelta(days=settings.inbox_retention_days)
         prune_inbox(uow, workspace_id, deps.clock.now(), retention)
 
+    def forget_people_deactivated(uow: Any, workspace_id: str, _today: date) -> None:
+        grace = timedelta(days=settings.forget_grace_days)
+        now = deps.clock.now()
+        forget_deactivated(uow, workspace_id, salt=settings.tombstone_salt, grace=grace, now=now)
+
     return Ticker(
         deps=deps,
         workspaces=Workspaces(workspaces or one_workspace, deliverer_for),
         tick_seconds=settings.tick_seconds,
-        maintenance=(*MAINTENANCE_HOOKS, nudge_deciders, prune_events),
+        maintenance=(*MAINTENANCE_HOOKS, nudge_deciders, prune_events, forget_people_deactivated),
         tours=tours,
         announce_closed=announce_closed,
+        uninstall_retention=timedelta(days=settings.uninstall_retention_days),
     )

@@ -72,6 +72,10 @@ class Settings:
     health_port: int | None = None
     log_format: str = "text"
     inbox_retention_days: int = 30
+    # Forgetting people and workspaces (README "Forgetting people and workspaces").
+    forget_grace_days: int = 30
+    uninstall_retention_days: int = 30
+    tombstone_salt: str = ""
     socket_mode: bool = False
     web: WebServerSettings = field(default_factory=WebServerSettings)
     shutdown_seconds: int = 20
@@ -181,6 +185,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, socket_mode: bool = F
         health_port=reader.integer("HEALTH_PORT", 0, 1, 65535) or None,
         log_format=_log_format(reader),
         inbox_retention_days=reader.integer("TOURISM_INBOX_RETENTION_DAYS", 30, 1, 3650),
+        forget_grace_days=reader.integer("TOURISM_FORGET_GRACE_DAYS", 30, 0, 3650),
+        uninstall_retention_days=reader.integer("TOURISM_UNINSTALL_RETENTION_DAYS", 30, 0, 3650),
+        tombstone_salt=load_tombstone_salt(reader.env),
         socket_mode=socket_mode,
         web=WebServerSettings(
             threads=reader.integer("WEB_THREADS", WebServerSettings.threads, 1, 256),
@@ -217,6 +224,16 @@ def load_business_time(env: Mapping[str, str] | None = None) -> tuple[ZoneInfo, 
     if reader.problems:
         raise SettingsError(reader.problems)
     return zone, clock_file
+
+
+def load_tombstone_salt(env: Mapping[str, str] | None = None) -> str:
+    """The secret that keys forgotten people's tombstones: TOURISM_TOMBSTONE_SALT, else the
+    app's signing secret (both stay on the server); `tourism forget` needs only this."""
+    env = os.environ if env is None else env
+    for name in ("TOURISM_TOMBSTONE_SALT", "SLACK_SIGNING_SECRET"):
+        if value := env.get(name, "").strip():
+            return value
+    return ""
 
 
 OAUTH_SETTINGS = {

@@ -184,6 +184,9 @@ class Person(WorkspaceScoped, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     timezone: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=_utcnow, onupdate=_utcnow)
+    # When Slack said the person was deactivated (user_change): they are forgotten after
+    # TOURISM_FORGET_GRACE_DAYS unless reactivated meanwhile.
+    deactivated_at: Mapped[datetime | None]
 
     home_team: Mapped[Team | None] = relationship(lazy="joined")
 

@@ -16,6 +16,7 @@ from storage.repositories import (
     CheckinRepository,
     ExportRepository,
     ExtensionRepository,
+    ForgettingRepository,
     HistoryRepository,
     InboxRepository,
     MatchingRepository,
@@ -70,6 +71,7 @@ class SqlReader:
         self.retros = RetroRepository(self.session)
         self.pace = PaceRepository(self.session)
         self.topics = TopicRepository(self.session)
+        self.forgetting = ForgettingRepository(self.session)
         return self
 
     def __exit__(

@@ -46,6 +46,11 @@ CATALOGUE: tuple[Subcommand, ...] = (
         "Stop being suggested for visits, until you resume or until a date (2027-01-15, 15 Jan).",
     ),
     Subcommand("resume", "resume", "Be suggested for visits again after a pause."),
+    Subcommand(
+        "forget-me",
+        "forget-me",
+        "Remove your profile, applications, check-ins and retro text (you confirm first).",
+    ),
     Subcommand("status", "status", "Your profile, visits, applications and what waits for you."),
     Subcommand(
         "extend", "extend", "During your visit: ask both team leads for one or two more weeks."

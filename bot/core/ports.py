@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     # Annotations only: each feature owns the protocol of its repository.
     from bot.directory.ports import Teams
+    from bot.forgetting.ports import Forgetting
     from bot.history.ports import HistoryLog
     from bot.openings.service import Openings
     from bot.profiles.service import People
@@ -96,6 +97,8 @@ class ReadOnlyUnitOfWork(Protocol):
     def outbox(self) -> Outbox: ...
     @property
     def pace(self) -> Pace: ...
+    @property
+    def forgetting(self) -> Forgetting: ...
 
 
 class UnitOfWork(ReadOnlyUnitOfWork, Protocol):

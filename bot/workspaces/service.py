@@ -57,7 +57,8 @@ def mark_uninstalled(
 ) -> None:
     """`organisation`: an org-wide install was removed, so every workspace it served stops."""
     for workspace in _served(uow, workspace_id, organisation):
-        workspace.uninstalled_at = now
+        # The first time counts: the retention period runs from it, whatever Slack repeats.
+        workspace.uninstalled_at = workspace.uninstalled_at or now
     uow.audit.record(workspace_id, action="app_uninstalled", actor_user_id=None, now=now)
 
 
@@ -70,7 +71,7 @@ def mark_tokens_revoked(
 ) -> None:
     for workspace in _served(uow, workspace_id, organisation):
         if workspace.bot_user_id in revoked_user_ids:
-            workspace.tokens_revoked_at = now
+            workspace.tokens_revoked_at = workspace.tokens_revoked_at or now
     uow.audit.record(
         workspace_id,
         action="tokens_revoked",

@@ -13,6 +13,7 @@ from storage.repositories.core import (
     WorkspaceRepository,
 )
 from storage.repositories.export import ExportRepository
+from storage.repositories.forgetting import ForgettingRepository
 from storage.repositories.matching import MatchingRepository, ProposalRepository
 from storage.repositories.openings import OpeningRepository
 from storage.repositories.outbox import OutboxRepository
@@ -30,6 +31,7 @@ __all__ = [
     "CheckinRepository",
     "ExportRepository",
     "ExtensionRepository",
+    "ForgettingRepository",
     "HistoryRepository",
     "InboxRepository",
     "MatchingRepository",

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.scheduling.planning import PlannedMessage
-from storage.models import Opening, OutboxMessage, Person, Team, Tour
+from storage.models import Opening, OutboxMessage, Person, Team, Tour, Workspace
 
 PENDING, SENDING, SENT, FAILED, EXPIRED = "pending", "sending", "sent", "failed", "expired"
 
@@ -176,6 +176,13 @@ class OutboxRepository:
         the new owner looks in Slack before sending again. The claim counts as an attempt.
         """
         due = self._due(workspace_id, now)
+        # Uninstalled or its token revoked: nothing more is claimed, in any process, from the
+        # moment that is committed; rows claimed before it may complete.
+        withdrawn = select(Workspace.id).where(
+            Workspace.id == workspace_id,
+            or_(Workspace.uninstalled_at.is_not(None), Workspace.tokens_revoked_at.is_not(None)),
+        )
+        claimable = and_(due, ~withdrawn.exists())
         claim = {
             "status": SENDING,
             "lease_owner": owner,
@@ -190,7 +197,7 @@ class OutboxRepository:
             ids = list(
                 self.session.scalars(
                     select(OutboxMessage.id)
-                    .where(due)
+                    .where(claimable)
                     .order_by(OutboxMessage.due_at, OutboxMessage.id)
                     .limit(limit)
                     .with_for_update(skip_locked=True)
@@ -203,7 +210,7 @@ class OutboxRepository:
             # someone else claimed first simply does not match any more.
             candidates = self.session.scalars(
                 select(OutboxMessage.id)
-                .where(due)
+                .where(claimable)
                 .order_by(OutboxMessage.due_at, OutboxMessage.id)
                 .limit(limit)
             ).all()
