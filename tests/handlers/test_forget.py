@@ -15,6 +15,7 @@ from bot.forgetting.model import TOMBSTONE_PREFIX, tombstone_hash, tombstone_id
 from bot.forgetting.views import FORGET_ME_CANCEL, FORGET_ME_CONFIRM, NOTHING_STORED
 from bot.scheduling.service import schedule_tour
 from infra.delivery import SlackTimeZones, build_delivery_client
+from storage.history import HISTORY_ACTIONS
 from storage.models import (
     Application,
     AuditEntry,
@@ -151,6 +152,12 @@ def rows(bot: RunningBot) -> dict[str, int]:
         }
 
 
+def history_entries(bot: RunningBot) -> int:
+    with bot.deps.uow() as uow:
+        history = select(func.count()).where(AuditEntry.action.in_(HISTORY_ACTIONS))
+        return uow.session.scalar(history)
+
+
 def pending_about(bot: RunningBot, user_id: str, tour_id: int) -> int:
     with bot.deps.uow() as uow:
         return len(
@@ -194,6 +201,7 @@ def test_forget_me_says_exactly_what_goes_then_removes_that_and_nothing_else(bot
     ):
         assert words in shown, words
     before = rows(bot)
+    history_before = history_entries(bot)
 
     done = press(bot, VISITOR)
 
@@ -209,8 +217,11 @@ def test_forget_me_says_exactly_what_goes_then_removes_that_and_nothing_else(bot
         "shipped_items": 1,
         "tours": 0,
         "outbox": pending,
-        "audit_log": -1,  # the tombstone
+        # the tombstone, and the history of the live visit it cancelled: the visit, its
+        # application and its opening (whose seat is free again)
+        "audit_log": -1 - (history_entries(bot) - history_before),
     }
+    assert history_entries(bot) - history_before == 3
     salt = bot.deps.settings.tombstone_salt
     gone = tombstone_id(WORKSPACE, VISITOR, salt)
     with bot.deps.uow() as uow:
