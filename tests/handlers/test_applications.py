@@ -222,7 +222,7 @@ def host_request_fit(bot: RunningBot) -> str:
 
 def test_the_host_lead_sees_that_the_requested_dates_fit(bot: RunningBot, world):
     apply(bot, world["opening"])
-    assert "Requested 4–31 Jan 2027, which fits." in host_request_fit(bot)
+    assert "Requested 4–29 Jan 2027, which fits." in host_request_fit(bot)
 
 
 def test_requested_dates_that_do_not_fit_are_shown_with_the_reason(bot: RunningBot, world):
@@ -235,7 +235,7 @@ def test_requested_dates_that_do_not_fit_are_shown_with_the_reason(bot: RunningB
     apply(bot, world["opening"], start=date(2027, 1, 11))
     fit = host_request_fit(bot)
     assert (
-        "Requested 11 Jan 2027 – 7 Feb 2027, but a blackout of the home or host team covers them; "
+        "Requested 11 Jan 2027 – 5 Feb 2027, but a blackout of the home or host team covers them; "
         "fits 18 Jan 2027 – 26 Mar 2027" in fit
     )
 

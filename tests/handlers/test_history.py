@@ -94,7 +94,10 @@ def test_applying_deciding_confirming_and_withdrawing_are_history(bot: RunningBo
     messages_titled(bot, "A visit was called off", 3)
 
     tour = tour_of(bot, application)
-    first, last = WINDOW_START.isoformat(), (WINDOW_START + timedelta(days=27)).isoformat()
+    first, last = (
+        WINDOW_START.isoformat(),
+        (WINDOW_START + timedelta(days=25)).isoformat(),
+    )  # a Friday
     dates = {"starts_on": [None, first], "ends_on": [None, last]}
     changes = history(bot, f"application:{application}", f"tour:{tour}")
     confirmations = [c for c in changes if c[1] == "card_confirmation"]
@@ -148,7 +151,7 @@ def test_changed_dates_are_history(bot: RunningBot, application_id: str):  # noq
     tour = tour_of(bot, application_id)
     moved = {
         "starts_on": ["2027-01-04", NEW_START.isoformat()],
-        "ends_on": ["2027-01-31", (NEW_START + timedelta(days=27)).isoformat()],
+        "ends_on": ["2027-01-29", (NEW_START + timedelta(days=25)).isoformat()],
     }
     changes = history(bot, f"application:{application_id}", f"tour:{tour}")
     assert (HOST_LEAD, "application", False, moved) in changes
@@ -164,7 +167,7 @@ def test_an_extension_asked_and_agreed_is_history(bot: RunningBot, extension_tou
         (VISITOR, "extension", True, status(None, "submitted")),
         (HOST_LEAD, "extension", False, status("submitted", "host_agreed")),
         (HOME_LEAD, "extension", False, status("host_agreed", "agreed")),
-        (HOME_LEAD, "tour", False, {"ends_on": ["2026-12-13", "2026-12-27"]}),
+        (HOME_LEAD, "tour", False, {"ends_on": ["2026-12-11", "2026-12-25"]}),
     ]
 
 

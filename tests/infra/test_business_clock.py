@@ -55,7 +55,7 @@ def seed(uow: SqlUnitOfWork, announcement_ts: str) -> None:
         announcement_ts=announcement_ts,
         **window,
     )
-    booked = seed_opening(uow, payments, "Payouts", **window)
+    booked = seed_opening(uow, payments, "Payouts", announce=True, **window)
     visitor = seed_person(uow, "U0VISITOR", home_team_id=search.id)
     seed_tour(uow, visitor, booked, starts_on=date(2026, 11, 30), ends_on=date(2026, 12, 25))
     applicant = seed_person(uow, "U0APPLICANT", home_team_id=search.id)
