@@ -29,7 +29,7 @@ from storage.models import (
     Workspace,
 )
 from storage.repositories.applications import TourRepository
-from storage.repositories.outbox import PENDING
+from storage.repositories.outbox import PENDING, SENDING
 
 LIVE_TOUR_STATUSES = ("scheduled", "active")
 # slack-sdk's installation tables name the workspace team_id; the others workspace_id.
@@ -49,7 +49,7 @@ class ForgettingRepository:
             return PersonalData(
                 invitations=self._count(Invitation, *_invitations(workspace_id, user_id)),
                 scheduled_messages=self._count(
-                    OutboxMessage, *_pending(workspace_id, user_id, tours)
+                    OutboxMessage, *_unsent(workspace_id, user_id, tours)
                 ),
             )
         return PersonalData(
@@ -60,7 +60,7 @@ class ForgettingRepository:
             checkin_answers=self._count(CheckinAnswer, CheckinAnswer.tour_id.in_(tours)),
             retros=self._count(Retro, Retro.tour_id.in_(tours)),
             shipped_items=self._count(ShippedItem, ShippedItem.tour_id.in_(tours)),
-            scheduled_messages=self._count(OutboxMessage, *_pending(workspace_id, user_id, tours)),
+            scheduled_messages=self._count(OutboxMessage, *_unsent(workspace_id, user_id, tours)),
             visits=len(tours),
         )
 
@@ -72,8 +72,9 @@ class ForgettingRepository:
             return data
         person = self._person(workspace_id, user_id)
         tours = self._tour_ids(person)
-        # Not-yet-claimed messages only: a row being sent now (claimed, `sending`) may complete.
-        self._delete(OutboxMessage, *_pending(workspace_id, user_id, tours))
+        # A row being sent now (claimed, `sending`) goes too: its send may complete, but the
+        # deliverer then finds no row to record a retry on, so nothing is sent after.
+        self._delete(OutboxMessage, *_unsent(workspace_id, user_id, tours))
         self._delete(Invitation, *_invitations(workspace_id, user_id))
         self._delete(
             DecisionMessage,
@@ -243,13 +244,13 @@ def _invitations(workspace_id: str, user_id: str) -> tuple[ColumnElement[bool], 
     return Invitation.workspace_id == workspace_id, Invitation.visitor_user_id == user_id
 
 
-def _pending(
+def _unsent(
     workspace_id: str, user_id: str, tours: Sequence[int]
 ) -> tuple[ColumnElement[bool], ...]:
-    """Messages not claimed yet, to the person or about their visits."""
+    """Messages not sent yet (waiting, or being sent now), to the person or about their visits."""
     return (
         OutboxMessage.workspace_id == workspace_id,
-        OutboxMessage.status == PENDING,
+        OutboxMessage.status.in_((PENDING, SENDING)),
         or_(OutboxMessage.recipient == user_id, OutboxMessage.tour_id.in_(tours)),
     )
 
