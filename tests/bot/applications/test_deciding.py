@@ -7,12 +7,14 @@ import pytest
 
 from bot.applications.service import (
     Notice,
+    Outcome,
     Status,
     change_dates,
     confirm_card,
     date_change_form,
     home_decides,
     host_decides,
+    prepare_step,
     withdraw,
 )
 from tests.bot.applications.fakes import ORGANISER, FakeUnitOfWork, context
@@ -267,3 +269,66 @@ def test_a_withdrawal_keeps_its_reason(uow):
     app = application(uow)
     withdraw(uow, context(VISITOR), app.id, reason="Plans changed")
     assert app.decision_reason == "Plans changed"
+
+
+# --- the look before a step's modal opens ------------------------------------------------------
+
+
+def prepared_refusal(prepared) -> str:
+    assert isinstance(prepared, Outcome), prepared
+    return refusal(prepared)
+
+
+@pytest.mark.parametrize(
+    "status, target, expected, who",
+    [
+        ("submitted", Status.DECLINED, Status.SUBMITTED, HOST_LEAD),
+        ("host_accepted", Status.HOME_AGREED, Status.HOST_ACCEPTED, HOME_LEAD),
+        ("host_accepted", Status.DECLINED, Status.HOST_ACCEPTED, ORGANISER),
+        ("submitted", Status.WITHDRAWN, None, VISITOR),
+        ("home_agreed", Status.WITHDRAWN, None, HOST_LEAD),
+        ("confirmed", Status.WITHDRAWN, None, VISITOR),  # a booked visit is cancelled instead
+    ],
+)
+def test_the_people_of_a_step_get_its_visit_and_nothing_is_written(
+    uow, status, target, expected, who
+):
+    app = application(uow, status=status)
+    prepared = prepare_step(uow, context(who), app.id, target, expected)
+    assert not isinstance(prepared, Outcome), prepared
+    assert prepared.application_id == app.id and prepared.status == status
+    assert app.status == status and uow.commits == 0 and uow.audit.actions == []
+
+
+@pytest.mark.parametrize(
+    "status, target, expected, who, why",
+    [
+        ("submitted", Status.DECLINED, Status.SUBMITTED, HOME_LEAD, "Only a lead of the host"),
+        ("submitted", Status.DECLINED, Status.SUBMITTED, VISITOR, "on their own visit"),
+        ("host_accepted", Status.HOME_AGREED, Status.HOST_ACCEPTED, STRANGER, "home team"),
+        ("submitted", Status.WITHDRAWN, None, BUDDY, "Only the visitor, the two team leads"),
+        ("declined", Status.WITHDRAWN, None, VISITOR, "already declined"),
+        ("cancelled", Status.WITHDRAWN, None, HOST_LEAD, "already cancelled"),
+    ],
+)
+def test_a_step_not_theirs_or_not_open_is_refused_before_its_modal(
+    uow, status, target, expected, who, why
+):
+    app = application(uow, status=status)
+    assert why in prepared_refusal(prepare_step(uow, context(who), app.id, target, expected))
+
+
+def test_a_step_already_taken_is_refused_even_to_a_lead_of_both_teams(uow):
+    """The host decline button of an application the host already accepted: a lead of both
+    teams may take the home step, but not through the host's modal."""
+    app = application(uow, status="host_accepted")
+    app.opening.host_team.leads.append(app.person.home_team.leads[0])
+    step = (Status.DECLINED, Status.SUBMITTED)
+    why = prepared_refusal(prepare_step(uow, context(HOME_LEAD), app.id, *step))
+    assert "already waiting for your home team lead" in why
+    assert not isinstance(prepare_step(uow, context(HOME_LEAD), app.id, Status.DECLINED), Outcome)
+
+
+def test_a_step_of_a_missing_application_is_refused(uow):
+    why = prepared_refusal(prepare_step(uow, context(HOST_LEAD), 999, Status.DECLINED))
+    assert "no longer exists" in why
