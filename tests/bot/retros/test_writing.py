@@ -11,9 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.retros.model import HighlightStep, RetroInput, follow_up_key
+from bot.retros.model import FollowUp, HighlightStep, RetroInput, follow_up_key, plan_follow_up
 from bot.retros.service import (
+    FollowUpState,
     Refusal,
+    Session,
+    Visit,
     book_share_back,
     mark_item_stuck,
     place_highlight,
@@ -26,7 +29,19 @@ from tests.bot.applications.fakes import ORGANISER, TODAY, WORKSPACE, context
 
 VISITOR, HOST_LEAD, STRANGER = "U0VISITOR", "U0HOSTLEAD", "U0STRANGER"
 TOUR, HOME_CHANNEL, TOURISM_CHANNEL = 7, "C0HOME", "C0TOURISM"
-ZONE = ZoneInfo("Europe/Berlin")
+ZONE, VISITOR_ZONE = ZoneInfo("Europe/Berlin"), ZoneInfo("Europe/Lisbon")
+STARTS_ON, ENDS_ON = date(2026, 10, 19), date(2026, 11, 15)
+VISIT = Visit(
+    tour_id=TOUR,
+    visitor=VISITOR,
+    host_team="Search",
+    home_team="Commissions",
+    home_channel=HOME_CHANNEL,
+    opening_title="Tune the ranking",
+    starts_on=STARTS_ON,
+    ends_on=ENDS_ON,
+)
+ITEMS = ("Outbox pattern", "Contract tests")
 
 
 @dataclass
@@ -41,6 +56,7 @@ class FakeRetros:
         return self.retro if tour_id == TOUR else None
 
     def save(self, workspace_id: str, tour_id: int, **values: Any) -> tuple[Any, bool]:
+        assert (workspace_id, tour_id) == (WORKSPACE, TOUR)
         created = self.retro is None
         if self.retro is None:
             self.retro = SimpleNamespace(
@@ -51,8 +67,9 @@ class FakeRetros:
         self.retro.bring_back = list(values["action_items"])
         return self.retro, created
 
-    def drop_pending_message(self, _workspace_id: str, unique_key: str) -> None:
-        self.dropped.append(unique_key)
+    def drop_pending_message(self, workspace_id: str, unique_key: str) -> None:
+        if workspace_id == WORKSPACE:
+            self.dropped.append(unique_key)
 
     def place_highlight(self, retro: Any, channel: str | None, ts: str | None) -> None:
         retro.highlight_channel, retro.highlight_ts = channel, ts
@@ -63,46 +80,60 @@ class FakeRetros:
     def share_back(self, tour_id: int) -> SimpleNamespace | None:
         return self.share if tour_id == TOUR else None
 
-    def _share_row(self) -> SimpleNamespace:
+    def _share_row(self, workspace_id: str, tour_id: int) -> SimpleNamespace:
+        assert (workspace_id, tour_id) == (WORKSPACE, TOUR)
         if self.share is None:
             self.share = SimpleNamespace(done_at=None, session_on=None, session_channel=None)
         return self.share
 
-    def mark_shared(self, _workspace_id: str, _tour_id: int, *, by: str, now: Any) -> bool:
-        row = self._share_row()
+    def mark_shared(self, workspace_id: str, tour_id: int, *, by: str, now: Any) -> bool:
+        row = self._share_row(workspace_id, tour_id)
         if row.done_at is not None:
             return False
-        row.done_at = now
+        row.done_at, row.recorded_by = now, by
         return True
 
-    def book_session(self, _w: str, _tour: int, *, day: date, channel: str, **_: Any) -> Any:
-        row = self._share_row()
-        row.session_on, row.session_channel = day, channel
+    def book_session(self, workspace_id: str, tour_id: int, **values: Any) -> Any:
+        row = self._share_row(workspace_id, tour_id)
+        row.session_on, row.session_channel = values["day"], values["channel"]
+        row.recorded_by, row.recorded_at = values["by"], values["now"]
         return row
 
 
 class FakeUnitOfWork:
     def __init__(self) -> None:
         self.tour = SimpleNamespace(
-            id=TOUR, status="completed", starts_on=date(2026, 10, 19), ends_on=date(2026, 11, 15)
+            id=TOUR, status="completed", starts_on=STARTS_ON, ends_on=ENDS_ON
         )
         self.retros = FakeRetros()
         self.planned: list[Any] = []
-        self.actions: list[str] = []
+        self.audited: list[tuple[str, str, dict[str, Any]]] = []
         self.commits = 0
-        visitor = SimpleNamespace(user_id=VISITOR, timezone="Europe/Lisbon")
+        visitor = SimpleNamespace(user_id=VISITOR, timezone=VISITOR_ZONE.key)
         host = SimpleNamespace(name="Search", leads=[SimpleNamespace(user_id=HOST_LEAD)])
         home = SimpleNamespace(name="Commissions", channel_id=HOME_CHANNEL)
-        parts = (self.tour, visitor, SimpleNamespace(title="Tune the ranking"), host, home)
+        self.parts = (self.tour, visitor, SimpleNamespace(title="Tune the ranking"), host, home)
         self.tours = SimpleNamespace(get=self._tour)
         self.outbox = SimpleNamespace(
-            tour_parts=lambda tour_id: parts if tour_id == TOUR else None,
-            upsert=lambda _w, messages: self.planned.extend(messages),
+            tour_parts=lambda tour_id: self.parts if tour_id == TOUR else None,
+            upsert=self._upsert,
         )
-        self.audit = SimpleNamespace(record=lambda _w, *, action, **_: self.actions.append(action))
+        self.audit = SimpleNamespace(record=self._record)
 
     def _tour(self, workspace_id: str, tour_id: int) -> Any:
         return self.tour if workspace_id == WORKSPACE and tour_id == TOUR else None
+
+    def _upsert(self, workspace_id: str, messages: list[Any]) -> None:
+        if workspace_id == WORKSPACE:
+            self.planned.extend(messages)
+
+    def _record(self, workspace_id: str, *, action: str, subject: str, **more: Any) -> None:
+        assert workspace_id == WORKSPACE and more["actor_user_id"] == VISITOR
+        self.audited.append((action, subject, more["detail"]))
+
+    @property
+    def actions(self) -> list[str]:
+        return [action for action, _subject, _detail in self.audited]
 
     def commit(self) -> None:
         self.commits += 1
@@ -145,13 +176,15 @@ def nothing_written(uow: FakeUnitOfWork) -> bool:
 
 @pytest.mark.parametrize("who", [HOST_LEAD, STRANGER, ORGANISER])
 def test_only_the_visitor_writes_the_retro_or_answers_the_share_back(uow, who):
-    ctx = context(who)
-    assert "Only the visitor answers their retro" in save(uow, who).refusal
-    assert "Only the visitor" in retro_form(uow, ctx, TOUR).reason
-    assert "Only the visitor" in share_back_done(uow, ctx, TOUR).refusal
-    assert "Only the visitor" in share_back_form(uow, ctx, TOUR).reason
-    assert "Only the visitor" in book_share_back(uow, ctx, TOUR, TODAY, HOME_CHANNEL).refusal
-    assert "Only the visitor" in mark_item_stuck(uow, ctx, TOUR, 0).refusal
+    ctx, retro, share_back = context(who), "their retro", "the share-back reminder"
+    assert f"Only the visitor answers {retro}." in save(uow, who).refusal
+    assert f"Only the visitor answers {retro}." in retro_form(uow, ctx, TOUR).reason
+    assert f"answers {share_back}." in share_back_done(uow, ctx, TOUR).refusal
+    assert f"answers {share_back}." in share_back_form(uow, ctx, TOUR).reason
+    booked = book_share_back(uow, ctx, TOUR, TODAY, HOME_CHANNEL)
+    assert f"answers {share_back}." in booked.refusal
+    stuck = mark_item_stuck(uow, ctx, TOUR, 0)
+    assert "Only the visitor answers the follow-up of their retro." in stuck.refusal
     assert nothing_written(uow)
 
 
@@ -167,7 +200,7 @@ def test_a_visit_cancelled_or_gone_is_refused(uow, gone):
     else:
         uow.outbox.tour_parts = lambda _tour_id: None
     assert (
-        "cancelled or no longer exists"
+        "This visit was cancelled or no longer exists."
         in save_retro(
             uow, ctx, tour_id, form(), tourism_channel=TOURISM_CHANNEL, organisation_zone=ZONE
         ).refusal
@@ -199,12 +232,25 @@ def test_the_visitor_saves_the_retro_and_its_follow_up_is_planned(uow):
     assert retro_form(uow, context(VISITOR), TOUR).saved is None
     outcome = save(uow)
     assert outcome.created and outcome.errors == {} and uow.commits == 1
-    assert uow.retros.retro.learned == "Event sourcing" and uow.actions == ["retro_saved"]
-    assert [m.unique_key for m in uow.planned] == [follow_up_key(TOUR)]
+    retro = uow.retros.retro
+    assert (retro.learned, retro.shareable, retro.now) == ("Event sourcing", True, context("").now)
+    assert uow.audited == [
+        ("retro_saved", f"tour:{TOUR}", {"rating": 5, "action_items": 2, "shareable": True})
+    ]
+    follow_up = FollowUp(TOUR, VISITOR, "Search", "Tune the ranking", STARTS_ON, ENDS_ON, ITEMS)
+    assert uow.planned == [plan_follow_up(follow_up, VISITOR_ZONE)]  # where the visitor is
     highlight = outcome.highlight
     assert highlight.step is HighlightStep.POST and highlight.channel == TOURISM_CHANNEL
-    saved = retro_form(uow, context(VISITOR), TOUR).saved
-    assert saved.action_items == ("Outbox pattern", "Contract tests") and saved.rating == 5
+    assert (highlight.visit, highlight.answers.action_items) == (VISIT, ITEMS)
+    shown = retro_form(uow, context(VISITOR), TOUR)
+    assert shown.visit == VISIT and shown.saved == highlight.answers
+
+
+def test_a_visitor_without_a_home_team_books_the_session_anywhere(uow):
+    uow.parts = (*uow.parts[:4], None)
+    shown = share_back_form(uow, context(VISITOR), TOUR)
+    assert shown.visit == replace(VISIT, home_team=None, home_channel=None)
+    assert shown.default_channel is None
 
 
 def test_a_second_retro_replaces_the_first_and_no_items_drop_the_follow_up(uow):
@@ -219,7 +265,7 @@ def test_a_second_retro_replaces_the_first_and_no_items_drop_the_follow_up(uow):
 def test_a_posted_highlight_is_updated_where_it_is(uow):
     save(uow)
     place_highlight(uow, context(VISITOR), TOUR, "C0EARLIER", "1.1")
-    assert uow.actions[-1] == "retro_highlight_posted"
+    assert uow.audited[-1] == ("retro_highlight_posted", f"tour:{TOUR}", {})
     highlight = save(uow).highlight
     assert highlight.step is HighlightStep.UPDATE and highlight.channel == "C0EARLIER"
     place_highlight(uow, context(VISITOR), TOUR, None, None)
@@ -247,18 +293,25 @@ def test_a_highlight_is_not_placed_on_a_retro_of_another_workspace_or_none(uow):
 
 def test_the_share_back_is_marked_done_once(uow):
     outcome = share_back_done(uow, context(VISITOR), TOUR)
-    assert outcome.state.done and uow.actions == ["share_back_done"] and uow.commits == 1
+    assert outcome.state.done and outcome.state.visit == VISIT and uow.commits == 1
+    assert uow.audited == [("share_back_done", f"tour:{TOUR}", {})]
+    assert uow.retros.share.recorded_by == VISITOR
     again = share_back_done(uow, context(VISITOR), TOUR)
     assert again.state.done and uow.actions == ["share_back_done"] and uow.commits == 1
 
 
 def test_the_session_is_booked_in_the_home_channel_by_default(uow):
-    assert share_back_form(uow, context(VISITOR), TOUR).default_channel == HOME_CHANNEL
+    shown = share_back_form(uow, context(VISITOR), TOUR)
+    assert shown.default_channel == HOME_CHANNEL and shown.visit == VISIT
     save(uow)
     outcome = book_share_back(uow, context(VISITOR), TOUR, TODAY, "C0DEMO")
     assert outcome.state.session_channel == "C0DEMO" and not outcome.state.done
-    assert outcome.session.action_items == ("Outbox pattern", "Contract tests")
-    assert uow.actions[-1] == "share_back_booked" and uow.commits == 2
+    assert outcome.state.visit == VISIT
+    assert outcome.session == Session(VISIT, TODAY, "C0DEMO", ITEMS)
+    booked = ("share_back_booked", f"tour:{TOUR}", {"day": TODAY.isoformat(), "channel": "C0DEMO"})
+    assert uow.audited[-1] == booked and uow.commits == 2
+    row = uow.retros.share
+    assert (row.session_on, row.recorded_by, row.recorded_at) == (TODAY, VISITOR, context("").now)
     assert share_back_form(uow, context(VISITOR), TOUR).default_channel == "C0DEMO"
 
 
@@ -286,9 +339,10 @@ def test_a_session_on_a_past_day_or_nowhere_is_refused(uow, day, channel, wrong)
 def test_the_visitor_marks_an_item_stuck_once(uow):
     save(uow)
     outcome = mark_item_stuck(uow, context(VISITOR), TOUR, 1)
-    assert outcome.state.stuck == ("Contract tests",)
+    assert outcome.state == FollowUpState(VISIT, ITEMS, ("Contract tests",))
     assert uow.retros.retro.stuck == ["Contract tests"]
-    assert uow.actions[-1] == "retro_item_stuck" and uow.commits == 2
+    assert uow.audited[-1] == ("retro_item_stuck", f"tour:{TOUR}", {"item": 1})
+    assert uow.commits == 2
     again = mark_item_stuck(uow, context(VISITOR), TOUR, 1)
     assert again.state.stuck == ("Contract tests",) and uow.commits == 2
 
@@ -301,4 +355,5 @@ def test_an_item_out_of_range_changes_nothing(uow):
 
 def test_the_follow_up_of_a_retro_gone_is_refused(uow):
     outcome = mark_item_stuck(uow, context(VISITOR), TOUR, 0)
-    assert "no retro for this visit" in outcome.refusal and nothing_written(uow)
+    assert "There is no retro for this visit any more." in outcome.refusal
+    assert nothing_written(uow)
