@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.checkins.model import CheckinRef, Mood, Question
+from bot.checkins.model import Alert, AlertKind, CheckinRef, Mood, Question, plan_alert
 from bot.checkins.service import ask_for_help, log_shipped, prepare, record_answer
-from tests.bot.applications.fakes import ORGANISER, WORKSPACE, context
+from tests.bot.applications.fakes import NOW, ORGANISER, WORKSPACE, context
 
 VISITOR, BUDDY, HOST_LEAD, STRANGER = "U0VISITOR", "U0BUDDY", "U0HOSTLEAD", "U0STRANGER"
 TOUR = 7
@@ -45,10 +45,16 @@ class FakeCheckins:
         row.details = more.get("details", row.details)
         return True
 
-    def claim_alert(self, *_: Any) -> bool:
+    def claim_alert(self, tour_id: int, week: int, kind: str, now: Any) -> bool:
+        row = self.rows[week] if tour_id == TOUR else None
+        alerted = f"{kind}_alerted_at"
+        if row is None or getattr(row, alerted) is not None:
+            return False
+        setattr(row, alerted, now)
         return True
 
-    def add_shipped(self, _w: str, _tour: int, items: list[str], **_: Any) -> None:
+    def add_shipped(self, workspace_id: str, tour_id: int, items: list[str], **by: Any) -> None:
+        assert (workspace_id, tour_id, by) == (WORKSPACE, TOUR, {"by": VISITOR, "now": NOW})
         self.shipped_items += items
 
 
@@ -76,9 +82,16 @@ class FakeUnitOfWork:
         parts = (tour, SimpleNamespace(user_id=VISITOR), SimpleNamespace(title="Tune"), host, None)
         self.outbox = SimpleNamespace(
             tour_parts=lambda tour_id: parts if tour_id == TOUR else None,
-            upsert=lambda _w, messages: self.planned.extend(messages),
+            upsert=lambda workspace_id, messages: self.planned.extend(
+                messages if workspace_id == WORKSPACE else []
+            ),
         )
-        self.audit = SimpleNamespace(record=lambda *_a, **_k: None)
+        self.audited: list[tuple[str, str, dict[str, Any]]] = []
+        self.audit = SimpleNamespace(record=self._record)
+
+    def _record(self, workspace_id: str, *, action: str, **more: Any) -> None:
+        assert (workspace_id, more["actor_user_id"], more["now"]) == (WORKSPACE, VISITOR, NOW)
+        self.audited.append((action, more["subject"], more["detail"]))
 
     def commit(self) -> None:
         self.commits += 1
@@ -146,3 +159,38 @@ def test_shipped_items_are_logged_by_the_visitor(uow):
     assert "items" in log_shipped(uow, context(VISITOR), WEEK_1, "  ").errors
     outcome = log_shipped(uow, context(VISITOR), WEEK_1, "A fix\nA doc")
     assert outcome.ok and uow.checkins.shipped_items == ["A fix", "A doc"] and uow.commits == 1
+
+
+def alerts(uow: FakeUnitOfWork, week: int, *alerts: Alert) -> list[Any]:
+    state = prepare(uow, context(VISITOR), CheckinRef(TOUR, week))
+    return [message for alert in alerts for message in plan_alert(alert, state, NOW)]
+
+
+def test_help_is_told_to_the_buddy_and_host_lead_with_the_details(uow):
+    ask_for_help(uow, context(VISITOR), WEEK_1, "Stuck on access")
+    told = Alert(AlertKind.HELP, (1,), (BUDDY, HOST_LEAD), "Stuck on access")
+    assert uow.planned == alerts(uow, 1, told)
+    answered = {"week": 1, "question": "mood", "answer": "need_help"}
+    assert uow.audited == [("checkin_answered", f"tour:{TOUR}", answered)]
+
+
+def test_help_of_a_visit_without_buddy_or_other_lead_is_told_to_the_organisers(uow):
+    tour, _visitor, _opening, host, _home = uow.outbox.tour_parts(TOUR)
+    tour.buddy_user_id, host.leads = None, [SimpleNamespace(user_id=VISITOR)]
+    ask_for_help(uow, context(VISITOR), WEEK_1, "Stuck")
+    assert uow.planned == alerts(uow, 1, Alert(AlertKind.HELP, (1,), (ORGANISER,), "Stuck"))
+
+
+def test_two_low_moods_in_a_row_tell_the_organisers_once(uow):
+    record_answer(uow, context(VISITOR), WEEK_1, Question.MOOD, "so_so")
+    assert uow.planned == []
+    record_answer(uow, context(VISITOR), CheckinRef(TOUR, 2), Question.MOOD, "so_so")
+    low = Alert(AlertKind.LOW_MOOD, (1, 2), (ORGANISER,))
+    assert uow.planned == alerts(uow, 2, low) and uow.checkins.rows[2].low_mood_alerted_at == NOW
+    assert uow.audited[-1] == (
+        "checkin_alert",
+        f"tour:{TOUR}",
+        {"week": 2, "kind": "low_mood", "weeks": (1, 2)},
+    )
+    record_answer(uow, context(VISITOR), CheckinRef(TOUR, 2), Question.MEETINGS, "quarter")
+    assert uow.planned == alerts(uow, 2, low) and uow.commits == 3
