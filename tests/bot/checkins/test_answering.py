@@ -21,23 +21,27 @@ TOUR = 7
 class FakeCheckins:
     rows: dict[int, SimpleNamespace] = field(default_factory=dict)
     shipped_items: list[str] = field(default_factory=list)
+    # Whether each read locked the tour: answers take turns, looks before a modal only read.
+    locks: list[bool] = field(default_factory=list)
 
     def tour(self, workspace_id: str, tour_id: int, *, lock: bool) -> Any:
+        self.locks.append(lock)
         found = workspace_id == WORKSPACE and tour_id == TOUR
         return SimpleNamespace(id=TOUR) if found else None
 
     def answer_of_week(self, _tour_id: int, week: int) -> Any:
         return self.rows.get(week)
 
-    def answers(self, _tour_id: int) -> list[Any]:
-        return list(self.rows.values())
+    def answers(self, tour_id: int) -> list[Any]:
+        return list(self.rows.values()) if tour_id == TOUR else []
 
     def shipped(self, _tour_id: int) -> list[str]:
         return self.shipped_items
 
     def record(
-        self, _w: str, _tour: int, week: int, question: str, value: str, **more: Any
+        self, workspace_id: str, tour_id: int, week: int, question: str, value: str, **more: Any
     ) -> bool:
+        assert (workspace_id, tour_id, more["by"], more["now"]) == (WORKSPACE, TOUR, VISITOR, NOW)
         row = self.rows.setdefault(week, _empty_week(week))
         if getattr(row, question) is not None:
             return False
@@ -143,6 +147,7 @@ def test_help_is_asked_once_and_reaches_the_buddy_and_host_lead(uow):
     assert "details" in ask_for_help(uow, context(VISITOR), WEEK_1, "").errors
     outcome = ask_for_help(uow, context(VISITOR), WEEK_1, "Stuck on access")
     assert outcome.ok and uow.checkins.rows[1].mood == "need_help" and uow.commits == 1
+    assert uow.checkins.rows[1].details == "Stuck on access"
     assert uow.planned
     again = ask_for_help(uow, context(VISITOR), WEEK_1, "Still stuck")
     assert "first answer stands" in again.refusal and uow.commits == 1
@@ -159,6 +164,18 @@ def test_shipped_items_are_logged_by_the_visitor(uow):
     assert "items" in log_shipped(uow, context(VISITOR), WEEK_1, "  ").errors
     outcome = log_shipped(uow, context(VISITOR), WEEK_1, "A fix\nA doc")
     assert outcome.ok and uow.checkins.shipped_items == ["A fix", "A doc"] and uow.commits == 1
+    assert outcome.state.shipped == ("A fix", "A doc")
+    shipped = ("shipped_logged", f"tour:{TOUR}", {"week": 1, "items": 2})
+    assert uow.audited == [shipped]
+
+
+def test_answers_lock_the_visit_and_a_look_before_a_modal_only_reads(uow):
+    prepare(uow, context(VISITOR), WEEK_1)
+    assert uow.checkins.locks == [False]
+    record_answer(uow, context(VISITOR), WEEK_1, Question.MOOD, "so_so")
+    answered = {"week": 1, "question": "mood", "answer": "so_so"}
+    assert uow.checkins.locks == [False, True]
+    assert uow.audited == [("checkin_answered", f"tour:{TOUR}", answered)]
 
 
 def alerts(uow: FakeUnitOfWork, week: int, *alerts: Alert) -> list[Any]:

@@ -129,6 +129,7 @@ def save(teams: FakeTeams, draft: TeamDraft, team_id: int | None = None):
 def test_a_team_is_added_then_edited(teams):
     added = save(teams, SEARCH)
     assert added.errors == {} and added.added and teams.names(WORKSPACE) == ["Search"]
+    assert added.entry == teams.rows[1]
     found = find_for_editing(teams.unit_of_work, WORKSPACE, "search")
     assert found == EditableTeam(1, found.draft) and found.draft.name == "Search"
     edited = save(teams, replace(SEARCH, city="Lyon"), team_id=1)
@@ -145,6 +146,9 @@ def test_a_second_team_with_the_same_name_is_refused(teams):
     save(teams, SEARCH)
     assert "name" in save(teams, replace(SEARCH, name=" search ")).errors
     assert len(teams.rows) == 1 and teams.commits == 1
+    save(teams, replace(SEARCH, name="Data Platform"))
+    assert "name" in save(teams, replace(SEARCH, name=" data   platform ")).errors
+    assert len(teams.rows) == 2 and teams.commits == 2
 
 
 @pytest.mark.parametrize("team_id", [None, 1])
@@ -165,7 +169,8 @@ def test_a_team_keeps_its_own_name_when_edited(teams):
 
 def test_a_team_removed_while_being_edited_is_not_written_back(teams):
     result = save(teams, SEARCH, team_id=7)
-    assert "removed from the directory" in result.errors["name"]
+    gone = "This team was removed from the directory while you edited it."
+    assert result.errors == {"name": gone}
     assert teams.rows == {} and teams.commits == 0
 
 
