@@ -29,7 +29,7 @@ from tests.bot.applications.fakes import ORGANISER, TODAY, WORKSPACE, context
 
 VISITOR, HOST_LEAD, STRANGER = "U0VISITOR", "U0HOSTLEAD", "U0STRANGER"
 TOUR, HOME_CHANNEL, TOURISM_CHANNEL = 7, "C0HOME", "C0TOURISM"
-ZONE, VISITOR_ZONE = ZoneInfo("Europe/Berlin"), ZoneInfo("Europe/Lisbon")
+ZONE, VISITOR_ZONE = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
 STARTS_ON, ENDS_ON = date(2026, 10, 19), date(2026, 11, 15)
 VISIT = Visit(
     tour_id=TOUR,
@@ -244,6 +244,13 @@ def test_the_visitor_saves_the_retro_and_its_follow_up_is_planned(uow):
     assert (highlight.visit, highlight.answers.action_items) == (VISIT, ITEMS)
     shown = retro_form(uow, context(VISITOR), TOUR)
     assert shown.visit == VISIT and shown.saved == highlight.answers
+
+
+def test_the_follow_up_of_a_visitor_without_a_time_zone_is_in_the_organisations(uow):
+    uow.parts[1].timezone = None
+    save(uow)
+    follow_up = FollowUp(TOUR, VISITOR, "Search", "Tune the ranking", STARTS_ON, ENDS_ON, ITEMS)
+    assert uow.planned == [plan_follow_up(follow_up, ZONE)]
 
 
 def test_a_visitor_without_a_home_team_books_the_session_anywhere(uow):
