@@ -133,8 +133,11 @@ class FakeApplications:
     confirmations: dict[int, set[str]] = field(default_factory=dict)
     # Someone else moves the application between the step's read and its compare-and-set write.
     someone_else_moves: bool = False
+    # Whether each read locked the row: steps do (they take turns), looks before a modal don't.
+    locks: list[bool] = field(default_factory=list)
 
     def get(self, workspace_id: str, application_id: int, *, lock: bool = False) -> Any:
+        self.locks.append(lock)
         return next((a for a in ours(workspace_id, self.rows) if a.id == application_id), None)
 
     def move(self, application: Any, current: str, target: str, _now: Any, **changes: Any) -> bool:
@@ -160,6 +163,8 @@ class FakeApplications:
 
     def reschedule(self, application: Any, current: str, **dates: Any) -> bool:
         if self.someone_else_moves or application.starts_on != dates["expected_start"]:
+            return False
+        if application.status != current:
             return False
         application.starts_on, application.ends_on = dates["starts_on"], dates["ends_on"]
         return True

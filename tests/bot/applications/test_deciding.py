@@ -7,15 +7,17 @@ import pytest
 
 from bot.applications.service import (
     Notice,
+    Outcome,
     Status,
     change_dates,
     confirm_card,
     date_change_form,
     home_decides,
     host_decides,
+    prepare_step,
     withdraw,
 )
-from tests.bot.applications.fakes import ORGANISER, FakeUnitOfWork, context
+from tests.bot.applications.fakes import ORGANISER, WORKSPACE, FakeUnitOfWork, context
 
 VISITOR, HOST_LEAD, HOME_LEAD, BUDDY, STRANGER = (
     "U0VISITOR",
@@ -38,6 +40,13 @@ def application(uow: FakeUnitOfWork, status: str = "submitted", seats: int = 1):
         uow.add_team("Search", HOST_LEAD), buddy_user_id=BUDDY, open_seats=seats
     )
     return uow.add_application(visitor, opening, status=status)
+
+
+class TourHooks(list[tuple[object, object]]):
+    """The calls of the hook a step runs on the tour it booked, moved or cancelled."""
+
+    def __call__(self, uow: object, tour: object) -> None:
+        self.append((uow, tour))
 
 
 def refusal(outcome) -> str:
@@ -98,7 +107,7 @@ def test_the_home_lead_agrees_and_everyone_gets_the_card(uow):
 def test_the_home_lead_declines(uow):
     app = application(uow, status="host_accepted")
     outcome = home_decides(uow, context(HOME_LEAD), app.id, agree=False, reason="Release week")
-    assert outcome.ok and app.status == Status.DECLINED
+    assert outcome.ok and app.status == Status.DECLINED and app.decision_reason == "Release week"
     assert outcome.notices == ((Notice.DECLINED, VISITOR),)
 
 
@@ -123,7 +132,7 @@ def test_a_home_team_at_its_cap_needs_a_reason_to_agree(uow):
     outcome = home_decides(uow, context(HOME_LEAD), app.id, agree=True)
     assert "override_reason" in outcome.errors and app.status == Status.HOST_ACCEPTED
     agreed = home_decides(uow, context(HOME_LEAD), app.id, agree=True, override_reason="Quiet")
-    assert agreed.ok and app.status == Status.HOME_AGREED
+    assert agreed.ok and app.status == Status.HOME_AGREED and app.override_reason == "Quiet"
 
 
 # --- the visit card ----------------------------------------------------------------------------
@@ -154,6 +163,7 @@ def test_the_last_confirmation_when_the_seats_are_gone_cancels(uow):
     app = application(uow, status="home_agreed", seats=0)
     last = confirm_all(uow, app)[-1]
     assert app.status == Status.CANCELLED and uow.tours.rows == []
+    assert app.decision_reason == "the opening filled up before everyone confirmed"
     assert {notice for notice, _ in last.notices} == {Notice.SEAT_GONE}
 
 
@@ -188,8 +198,9 @@ def test_the_visitor_withdraws_with_a_reason_and_the_others_are_told(uow):
 def test_cancelling_a_booked_visit_frees_its_seat(uow):
     app = application(uow, status="home_agreed")
     confirm_all(uow, app)
-    outcome = withdraw(uow, context(HOST_LEAD), app.id, reason="Reorg")
-    assert outcome.ok and app.status == Status.CANCELLED
+    hooked = TourHooks()
+    outcome = withdraw(uow, context(HOST_LEAD), app.id, reason="Reorg", on_tour=hooked)
+    assert outcome.ok and app.status == Status.CANCELLED and hooked == [(uow, uow.tours.rows[0])]
     assert uow.tours.rows[0].status == "cancelled" and uow.applications.openings[0].open_seats == 1
 
 
@@ -245,15 +256,22 @@ def test_the_last_confirmation_racing_another_is_refused(uow):
 
 def test_a_booked_visit_with_new_dates_is_reconfirmed_without_a_second_tour(uow):
     app = application(uow, status="home_agreed")
-    confirm_all(uow, app)
+    hooked = TourHooks()
+    for person in (VISITOR, HOST_LEAD, HOME_LEAD, BUDDY):
+        confirm_card(uow, context(person), app.id, on_tour=hooked)
     [tour] = uow.tours.rows
+    assert hooked == [(uow, tour)]
     assert (tour.person_id, tour.opening_id, tour.buddy_user_id) == (
         app.person_id,
         app.opening_id,
         BUDDY,
     )
+    # The teams it counts against: the home team's away cap reads the tour's home team.
+    teams = (tour.workspace_id, tour.host_team_id, tour.home_team_id)
+    assert teams == (WORKSPACE, app.opening.host_team_id, app.person.home_team_id)
     assert (tour.starts_on, tour.ends_on) == (app.starts_on, app.ends_on)
-    assert change_dates(uow, context(VISITOR), app.id, date(2026, 12, 14)).ok
+    assert change_dates(uow, context(VISITOR), app.id, date(2026, 12, 14), on_tour=hooked).ok
+    assert hooked == [(uow, tour), (uow, tour)] and app.ends_on == date(2027, 1, 10)
     waiting = confirm_card(uow, context(VISITOR), app.id)
     assert waiting.ok and waiting.visit is not None and waiting.notices == ()
     confirm_card(uow, context(HOST_LEAD), app.id)
@@ -267,3 +285,77 @@ def test_a_withdrawal_keeps_its_reason(uow):
     app = application(uow)
     withdraw(uow, context(VISITOR), app.id, reason="Plans changed")
     assert app.decision_reason == "Plans changed"
+
+
+# --- the look before a step's modal opens ------------------------------------------------------
+
+
+def prepared_refusal(prepared) -> str:
+    assert isinstance(prepared, Outcome), prepared
+    return refusal(prepared)
+
+
+@pytest.mark.parametrize(
+    "status, target, expected, who",
+    [
+        ("submitted", Status.DECLINED, Status.SUBMITTED, HOST_LEAD),
+        ("host_accepted", Status.HOME_AGREED, Status.HOST_ACCEPTED, HOME_LEAD),
+        ("host_accepted", Status.DECLINED, Status.HOST_ACCEPTED, ORGANISER),
+        ("submitted", Status.WITHDRAWN, None, VISITOR),
+        ("home_agreed", Status.WITHDRAWN, None, HOST_LEAD),
+        ("confirmed", Status.WITHDRAWN, None, VISITOR),  # a booked visit is cancelled instead
+    ],
+)
+def test_the_people_of_a_step_get_its_visit_and_nothing_is_written(
+    uow, status, target, expected, who
+):
+    app = application(uow, status=status)
+    prepared = prepare_step(uow, context(who), app.id, target, expected)
+    assert not isinstance(prepared, Outcome), prepared
+    assert prepared.application_id == app.id and prepared.status == status
+    assert app.status == status and uow.commits == 0 and uow.audit.actions == []
+
+
+@pytest.mark.parametrize(
+    "status, target, expected, who, why",
+    [
+        ("submitted", Status.DECLINED, Status.SUBMITTED, HOME_LEAD, "Only a lead of the host"),
+        ("submitted", Status.DECLINED, Status.SUBMITTED, VISITOR, "on their own visit"),
+        ("host_accepted", Status.HOME_AGREED, Status.HOST_ACCEPTED, STRANGER, "home team"),
+        ("submitted", Status.WITHDRAWN, None, BUDDY, "Only the visitor, the two team leads"),
+        ("declined", Status.WITHDRAWN, None, VISITOR, "already declined"),
+        ("cancelled", Status.WITHDRAWN, None, HOST_LEAD, "already cancelled"),
+    ],
+)
+def test_a_step_not_theirs_or_not_open_is_refused_before_its_modal(
+    uow, status, target, expected, who, why
+):
+    app = application(uow, status=status)
+    assert why in prepared_refusal(prepare_step(uow, context(who), app.id, target, expected))
+
+
+def test_a_step_already_taken_is_refused_even_to_a_lead_of_both_teams(uow):
+    """The host decline button of an application the host already accepted: a lead of both
+    teams may take the home step, but not through the host's modal."""
+    app = application(uow, status="host_accepted")
+    app.opening.host_team.leads.append(app.person.home_team.leads[0])
+    step = (Status.DECLINED, Status.SUBMITTED)
+    why = prepared_refusal(prepare_step(uow, context(HOME_LEAD), app.id, *step))
+    assert "already waiting for your home team lead" in why
+    assert not isinstance(prepare_step(uow, context(HOME_LEAD), app.id, Status.DECLINED), Outcome)
+
+
+def test_a_step_of_a_missing_application_is_refused(uow):
+    why = prepared_refusal(prepare_step(uow, context(HOST_LEAD), 999, Status.DECLINED))
+    assert "no longer exists" in why
+
+
+def test_steps_lock_the_application_and_looks_before_a_modal_only_read(uow):
+    """Locked, steps on one application take turns; a look runs in a read-only unit of work."""
+    app = application(uow, status="home_agreed")
+    prepare_step(uow, context(VISITOR), app.id, Status.WITHDRAWN)
+    date_change_form(uow, context(VISITOR), app.id)
+    assert uow.applications.locks == [False, False]
+    confirm_card(uow, context(VISITOR), app.id)
+    change_dates(uow, context(VISITOR), app.id, date(2026, 12, 14))
+    assert uow.applications.locks[2:] == [True, True]

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.checkins.model import CheckinRef, Mood, Question
+from bot.checkins.model import Alert, AlertKind, CheckinRef, Mood, Question, plan_alert
 from bot.checkins.service import ask_for_help, log_shipped, prepare, record_answer
-from tests.bot.applications.fakes import ORGANISER, WORKSPACE, context
+from tests.bot.applications.fakes import NOW, ORGANISER, WORKSPACE, context
 
 VISITOR, BUDDY, HOST_LEAD, STRANGER = "U0VISITOR", "U0BUDDY", "U0HOSTLEAD", "U0STRANGER"
 HOME_LEAD = "U0HOMELEAD"
@@ -22,23 +22,27 @@ TOUR = 7
 class FakeCheckins:
     rows: dict[int, SimpleNamespace] = field(default_factory=dict)
     shipped_items: list[str] = field(default_factory=list)
+    # Whether each read locked the tour: answers take turns, looks before a modal only read.
+    locks: list[bool] = field(default_factory=list)
 
     def tour(self, workspace_id: str, tour_id: int, *, lock: bool) -> Any:
+        self.locks.append(lock)
         found = workspace_id == WORKSPACE and tour_id == TOUR
         return SimpleNamespace(id=TOUR) if found else None
 
     def answer_of_week(self, _tour_id: int, week: int) -> Any:
         return self.rows.get(week)
 
-    def answers(self, _tour_id: int) -> list[Any]:
-        return list(self.rows.values())
+    def answers(self, tour_id: int) -> list[Any]:
+        return list(self.rows.values()) if tour_id == TOUR else []
 
     def shipped(self, _tour_id: int) -> list[str]:
         return self.shipped_items
 
     def record(
-        self, _w: str, _tour: int, week: int, question: str, value: str, **more: Any
+        self, workspace_id: str, tour_id: int, week: int, question: str, value: str, **more: Any
     ) -> bool:
+        assert (workspace_id, tour_id, more["by"], more["now"]) == (WORKSPACE, TOUR, VISITOR, NOW)
         row = self.rows.setdefault(week, _empty_week(week))
         if getattr(row, question) is not None:
             return False
@@ -46,10 +50,16 @@ class FakeCheckins:
         row.details = more.get("details", row.details)
         return True
 
-    def claim_alert(self, *_: Any) -> bool:
+    def claim_alert(self, tour_id: int, week: int, kind: str, now: Any) -> bool:
+        row = self.rows[week] if tour_id == TOUR else None
+        alerted = f"{kind}_alerted_at"
+        if row is None or getattr(row, alerted) is not None:
+            return False
+        setattr(row, alerted, now)
         return True
 
-    def add_shipped(self, _w: str, _tour: int, items: list[str], **_: Any) -> None:
+    def add_shipped(self, workspace_id: str, tour_id: int, items: list[str], **by: Any) -> None:
+        assert (workspace_id, tour_id, by) == (WORKSPACE, TOUR, {"by": VISITOR, "now": NOW})
         self.shipped_items += items
 
 
@@ -79,9 +89,16 @@ class FakeUnitOfWork:
         parts = (tour, SimpleNamespace(user_id=VISITOR), SimpleNamespace(title="Tune"), host, home)
         self.outbox = SimpleNamespace(
             tour_parts=lambda tour_id: parts if tour_id == TOUR else None,
-            upsert=lambda _w, messages: self.planned.extend(messages),
+            upsert=lambda workspace_id, messages: self.planned.extend(
+                messages if workspace_id == WORKSPACE else []
+            ),
         )
-        self.audit = SimpleNamespace(record=lambda *_a, **_k: None)
+        self.audited: list[tuple[str, str, dict[str, Any]]] = []
+        self.audit = SimpleNamespace(record=self._record)
+
+    def _record(self, workspace_id: str, *, action: str, **more: Any) -> None:
+        assert (workspace_id, more["actor_user_id"], more["now"]) == (WORKSPACE, VISITOR, NOW)
+        self.audited.append((action, more["subject"], more["detail"]))
 
     def commit(self) -> None:
         self.commits += 1
@@ -133,6 +150,7 @@ def test_help_is_asked_once_and_reaches_the_buddy_and_host_lead(uow):
     assert "details" in ask_for_help(uow, context(VISITOR), WEEK_1, "").errors
     outcome = ask_for_help(uow, context(VISITOR), WEEK_1, "Stuck on access")
     assert outcome.ok and uow.checkins.rows[1].mood == "need_help" and uow.commits == 1
+    assert uow.checkins.rows[1].details == "Stuck on access"
     assert uow.planned
     again = ask_for_help(uow, context(VISITOR), WEEK_1, "Still stuck")
     assert "first answer stands" in again.refusal and uow.commits == 1
@@ -149,6 +167,9 @@ def test_shipped_items_are_logged_by_the_visitor(uow):
     assert "items" in log_shipped(uow, context(VISITOR), WEEK_1, "  ").errors
     outcome = log_shipped(uow, context(VISITOR), WEEK_1, "A fix\nA doc")
     assert outcome.ok and uow.checkins.shipped_items == ["A fix", "A doc"] and uow.commits == 1
+    assert outcome.state.shipped == ("A fix", "A doc")
+    shipped = ("shipped_logged", f"tour:{TOUR}", {"week": 1, "items": 2})
+    assert uow.audited == [shipped]
 
 
 @pytest.mark.parametrize(
@@ -172,3 +193,47 @@ def test_a_repeated_signal_copies_the_organisers(uow):
         record_answer(uow, context(VISITOR), CheckinRef(TOUR, week), Question.PULLED_BACK, "often")
     assert [m.recipient for m in uow.planned] == [HOME_LEAD, HOME_LEAD, ORGANISER]
     assert uow.planned[-1].payload["alert"] == "pulls"
+
+
+def test_answers_lock_the_visit_and_a_look_before_a_modal_only_reads(uow):
+    prepare(uow, context(VISITOR), WEEK_1)
+    assert uow.checkins.locks == [False]
+    record_answer(uow, context(VISITOR), WEEK_1, Question.MOOD, "so_so")
+    answered = {"week": 1, "question": "mood", "answer": "so_so"}
+    assert uow.checkins.locks == [False, True]
+    assert uow.audited == [("checkin_answered", f"tour:{TOUR}", answered)]
+
+
+def alerts(uow: FakeUnitOfWork, week: int, *alerts: Alert) -> list[Any]:
+    state = prepare(uow, context(VISITOR), CheckinRef(TOUR, week))
+    return [message for alert in alerts for message in plan_alert(alert, state, NOW)]
+
+
+def test_help_is_told_to_the_buddy_and_host_lead_with_the_details(uow):
+    ask_for_help(uow, context(VISITOR), WEEK_1, "Stuck on access")
+    told = Alert(AlertKind.HELP, (1,), (BUDDY, HOST_LEAD), "Stuck on access")
+    assert uow.planned == alerts(uow, 1, told)
+    answered = {"week": 1, "question": "mood", "answer": "need_help"}
+    assert uow.audited == [("checkin_answered", f"tour:{TOUR}", answered)]
+
+
+def test_help_of_a_visit_without_buddy_or_other_lead_is_told_to_the_organisers(uow):
+    tour, _visitor, _opening, host, _home = uow.outbox.tour_parts(TOUR)
+    tour.buddy_user_id, host.leads = None, [SimpleNamespace(user_id=VISITOR)]
+    ask_for_help(uow, context(VISITOR), WEEK_1, "Stuck")
+    assert uow.planned == alerts(uow, 1, Alert(AlertKind.HELP, (1,), (ORGANISER,), "Stuck"))
+
+
+def test_two_low_moods_in_a_row_tell_the_organisers_once(uow):
+    record_answer(uow, context(VISITOR), WEEK_1, Question.MOOD, "so_so")
+    assert uow.planned == []
+    record_answer(uow, context(VISITOR), CheckinRef(TOUR, 2), Question.MOOD, "so_so")
+    low = Alert(AlertKind.LOW_MOOD, (1, 2), (ORGANISER,))
+    assert uow.planned == alerts(uow, 2, low) and uow.checkins.rows[2].low_mood_alerted_at == NOW
+    assert uow.audited[-1] == (
+        "checkin_alert",
+        f"tour:{TOUR}",
+        {"week": 2, "kind": "low_mood", "weeks": (1, 2)},
+    )
+    record_answer(uow, context(VISITOR), CheckinRef(TOUR, 2), Question.MEETINGS, "quarter")
+    assert uow.planned == alerts(uow, 2, low) and uow.commits == 3

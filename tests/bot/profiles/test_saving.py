@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -15,7 +15,13 @@ from bot.core.forms import TopicCheck
 from bot.core.pause import RESUMED, PauseState, pause_state
 from bot.core.topics import default_vocabulary
 from bot.profiles.model import Profile
-from bot.profiles.service import PauseOutcome, record_timezone, save_profile, set_pause
+from bot.profiles.service import (
+    PauseOutcome,
+    profile_editor,
+    record_timezone,
+    save_profile,
+    set_pause,
+)
 
 WORKSPACE, USER = "T0TEST", "U0ENGINEER"
 TODAY, NOW = date(2026, 11, 23), datetime(2026, 11, 23, 10, 0)
@@ -33,8 +39,9 @@ class FakeStore:
         default_factory=lambda: [SimpleNamespace(id=1, name="Ads")]
     )
     profiles: dict[tuple[str, str], Profile] = field(default_factory=dict)
-    timezones: dict[str, str] = field(default_factory=dict)
-    audited: list[str] = field(default_factory=list)
+    timezones: dict[tuple[str, str], tuple[str, datetime]] = field(default_factory=dict)
+    audited: list[tuple[Any, ...]] = field(default_factory=list)
+    saved_at: list[datetime] = field(default_factory=list)
     commits: int = 0
 
     @contextmanager
@@ -42,19 +49,27 @@ class FakeStore:
         people = SimpleNamespace(
             profile=lambda workspace_id, user_id: self.profiles.get((workspace_id, user_id)),
             save=self._save,
-            set_timezone=lambda _w, user_id, zone, now: self.timezones.__setitem__(user_id, zone),
+            set_timezone=self._set_timezone,
         )
         teams = SimpleNamespace(
             get=lambda workspace_id, team_id: next(
                 (t for t in self.teams if t.id == team_id and workspace_id == WORKSPACE), None
             ),
-            all=lambda _workspace_id: self.teams,
+            all=lambda workspace_id: self.teams if workspace_id == WORKSPACE else [],
         )
-        audit = SimpleNamespace(record=lambda _w, *, action, **_: self.audited.append(action))
+        audit = SimpleNamespace(record=self._record)
         yield SimpleNamespace(people=people, teams=teams, audit=audit, commit=self._commit)
 
     def _save(self, workspace_id: str, user_id: str, profile: Profile, *, now: datetime) -> None:
         self.profiles[(workspace_id, user_id)] = profile
+        self.saved_at.append(now)
+
+    def _set_timezone(self, workspace_id: str, user_id: str, zone: str, *, now: datetime) -> None:
+        self.timezones[(workspace_id, user_id)] = (zone, now)
+
+    def _record(self, workspace_id: str, *, action: str, **more: Any) -> None:
+        assert (workspace_id, more["actor_user_id"], more["now"]) == (WORKSPACE, USER, NOW)
+        self.audited.append((action, more["subject"], more["detail"]))
 
     def _commit(self) -> None:
         self.commits += 1
@@ -74,10 +89,25 @@ def save(store: FakeStore, profile: Profile):
 
 def test_a_valid_profile_is_saved_then_updated_with_its_home_team():
     store = FakeStore()
-    assert save(store, replace(VALID, home_team_id=1)).home_team_name == "Ads"
+    first = save(store, replace(VALID, home_team_id=1))
+    assert first.home_team_name == "Ads" and first.errors == {}
     assert save(store, VALID).home_team_name is None
     assert store.profiles[(WORKSPACE, USER)] == VALID and store.commits == 2
-    assert store.audited == ["profile_created", "profile_updated"]
+    assert store.saved_at == [NOW, NOW]
+    subject, every_field = f"person:{USER}", [f.name for f in fields(Profile)]
+    assert store.audited == [
+        ("profile_created", subject, {"changed": every_field}),
+        ("profile_updated", subject, {"changed": ["home_team_id"]}),
+    ]
+
+
+def test_the_editor_offers_a_new_profile_or_the_saved_one_as_of_today():
+    store = FakeStore()
+    editor = profile_editor(store.unit_of_work, workspace_id=WORKSPACE, user_id=USER, today=TODAY)
+    assert editor.is_new and editor.profile == Profile() and editor.teams == [(1, "Ads")]
+    store.profiles[(WORKSPACE, USER)] = replace(VALID, available_from=date(2026, 11, 2))
+    editor = profile_editor(store.unit_of_work, workspace_id=WORKSPACE, user_id=USER, today=TODAY)
+    assert not editor.is_new and editor.profile == replace(VALID, available_from=TODAY)
 
 
 def test_a_home_team_gone_from_the_directory_stores_nothing():
@@ -108,7 +138,7 @@ def test_a_known_time_zone_is_kept():
     assert record_timezone(
         store.unit_of_work, workspace_id=WORKSPACE, user_id=USER, timezone=zone, now=NOW
     )
-    assert store.timezones == {USER: zone} and store.commits == 1
+    assert store.timezones == {(WORKSPACE, USER): (zone, NOW)} and store.commits == 1
 
 
 def set_pause_of(store: FakeStore, state: PauseState, today: date = TODAY) -> PauseOutcome:
