@@ -368,6 +368,12 @@ class MatchIndex:
         self.visitor_city, self.preferred_weeks = c.visitor_city, c.preferred_weeks
         self.visitor_first, self.visitor_last = c.visitor_first, c.visitor_last
         self.visitor_weeks, self.learn, self.teach = c.visitor_weeks, c.learn, c.teach
+        # Who learns each topic (positions grouped by topic, `_learner_bounds[t]` to `[t + 1]`):
+        # a lead's candidates are looked for among those, not among everyone.
+        topics = self.learn.ravel()
+        order = np.argsort(topics, kind="stable")
+        self._learners = (order // max(self.learn.shape[1], 1)).astype(np.int32)
+        self._learner_bounds = np.searchsorted(topics[order], np.arange(len(self.topics) + 2))
 
     def _compile_openings(self, org: Organisation) -> None:
         os_ = self.openings
@@ -654,8 +660,17 @@ class MatchIndex:
     def pairs_of_opening(self, opening: int) -> PairTable:
         if not self.is_open[opening]:
             return PairTable.concatenate([])
-        eligible = np.flatnonzero(self.eligible).astype(np.int32)
+        learners = self._learners_of(opening)
+        eligible = learners[self.eligible[learners]]
         return self.pairs_in_block(eligible, np.array([opening], np.int32))
+
+    def _learners_of(self, opening: int) -> np.ndarray:
+        """Visitors learning a topic the opening offers or relates to, in position order: the
+        only ones the relevance rule can let through."""
+        covered = np.flatnonzero(self.cover[opening * self._row : (opening + 1) * self._row] > 0)
+        bounds = self._learner_bounds
+        found = [self._learners[bounds[t] : bounds[t + 1]] for t in covered.tolist()]
+        return np.unique(np.concatenate(found)) if found else np.empty(0, np.int32)
 
     def obstacles(self, visitor: int) -> dict[Obstacle, np.ndarray]:
         """Every rule evaluated for one visitor against all openings: obstacle -> openings it

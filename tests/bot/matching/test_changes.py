@@ -105,3 +105,23 @@ def test_a_profile_naming_a_new_topic_builds_the_index_again():
     assert updated.cover is not index.cover
     assert "zig" in updated.topic_pos
     assert answers(updated) == answers(MatchIndex(apply_changes(index.org, change)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(organisations(), organisations(), st.integers(0, 30))
+def test_the_pairs_of_an_opening_are_its_feasible_pairs_after_a_change(first, donor, n):
+    change = a_change("profile", n, first, donor)
+    index = updated_index(MatchIndex(first), change)
+    whole = index.feasible_pairs()
+    for o in range(len(index.openings)):
+        mine, rows = index.pairs_of_opening(o), whole.opening == o
+        assert mine.visitor.tolist() == whole.visitor[rows].tolist()
+        assert mine.points.tolist() == whole.points[rows].tolist()
+
+
+def test_the_candidates_of_an_opening_are_the_learners_of_any_of_its_topics():
+    people = [visitor("v1", learn=("kafka",)), visitor("v2", learn=("rust",)), visitor("v3")]
+    people.append(visitor("v4", learn=("go",)))
+    index = MatchIndex(org(people, [opening("o1", topics=("rust", "kafka"))]))
+    found = index.pairs_of_opening(0)
+    assert [index.visitors[v].id for v in found.visitor.tolist()] == ["v1", "v2", "v3"]
