@@ -74,7 +74,7 @@ class KeptMatching:
                     self._index = MatchIndex(self.organisation)
                 else:
                     previous, changes = self._follows
-                    self._index = updated_index(previous.index, changes)
+                    self._index = updated_index(previous.index, self.organisation, changes)
                 self._follows = None  # the older copy can go
             return self._index
 

@@ -44,6 +44,8 @@ def _replaced(
 ) -> tuple[Record, ...]:
     """`records` with the changed ones replaced in place, the gone ones left out and the new ones
     added at the end: positions of the others stay, so an index can be patched."""
+    if not changed:
+        return records
     kept = [changed.get(r.id, r) for r in records]
     known = {r.id for r in records}
     added = [r for i, r in changed.items() if i not in known and r is not None]
@@ -65,10 +67,10 @@ def apply_changes(org: Organisation, changes: OrganisationChanges) -> Organisati
     )
 
 
-def updated_index(index: MatchIndex, changes: OrganisationChanges) -> MatchIndex:
-    """The index of `index.org` with `changes` applied: patched when only visitors and their
-    applications moved, else built again (a visit or an opening moves rarities, caps, limits)."""
-    org = apply_changes(index.org, changes)
+def updated_index(index: MatchIndex, org: Organisation, changes: OrganisationChanges) -> MatchIndex:
+    """The index of `org`, which is `index.org` with `changes` applied: patched when only visitors
+    and their applications moved, else built again (a visit or an opening moves rarities, caps,
+    limits)."""
     before = [t for t in index.org.tours if t.visitor_id in changes.visitors]
     same_tours = sorted(map(_tour_key, before)) == sorted(map(_tour_key, changes.tours))
     if changes.only_visitors and same_tours:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import cast
@@ -443,12 +443,17 @@ class MatchIndex:
         compiled again; the answers are those of `MatchIndex(org)`, which is what this returns
         when the change reaches further (a visitor gone, a topic appearing or disappearing or
         becoming stray or not, a city nobody named)."""
-        ids = set(changed)
-        fresh = len(org.visitors) < len(self.visitors) or any(
-            new.id != old.id for new, old in zip(org.visitors, self.visitors, strict=False)
+        ids, count = set(changed), len(self.visitors)
+        positions = {i: self.visitor_pos[i] for i in ids & self.visitor_pos.keys()}
+        before = [self.visitors[position] for position in positions.values()]
+        positions.update((v.id, p) for p, v in enumerate(org.visitors[count:], count))
+        # Everyone else keeps their position unless someone left: then the length tells.
+        fresh = len(org.visitors) != count + len(positions) - len(before) or any(
+            p >= len(org.visitors) or org.visitors[p].id != i or i not in ids
+            for i, p in positions.items()
         )
-        positions = {v.id: i for i, v in enumerate(org.visitors) if v.id in ids}
-        before = [self.visitors[self.visitor_pos[i]] for i in ids & self.visitor_pos.keys()]
+        if fresh:
+            return MatchIndex(org, self.weights)
         after = [org.visitors[position] for position in positions.values()]
         people = self._people_topics.copy()
         for visitor in before:
@@ -456,7 +461,7 @@ class MatchIndex:
         for visitor in after:
             people.update(visitor.learn | visitor.teach)
         touched = {t for v in (*before, *after) for t in v.learn | v.teach}
-        if fresh or not self._same_topics(people, touched) or not self._cities_known(after):
+        if not self._same_topics(people, touched) or not self._cities_known(after):
             return MatchIndex(org, self.weights)
         return self._patched(org, positions, people)
 
@@ -494,7 +499,11 @@ class MatchIndex:
         visitor_kind[: len(self.visitor_kind)] = self.visitor_kind
         visitor_kind[rows] = [known[kind] for kind in map(tuple, kinds.tolist())]
         index.visitor_kind = visitor_kind
-        index._compile_exclusions(org)
+        if _applications_of(self.org, positions) != _applications_of(org, positions):
+            index._compile_exclusions(org)
+        else:  # the same pairs excluded: newcomers have none (a visit would have rebuilt)
+            index.has_exclusions = np.zeros(len(org.visitors), dtype=bool)
+            index.has_exclusions[: len(self.has_exclusions)] = self.has_exclusions
         return index
 
     # ----------------------------------------------------------------------------- the rules
@@ -669,8 +678,10 @@ class MatchIndex:
         only ones the relevance rule can let through."""
         covered = np.flatnonzero(self.cover[opening * self._row : (opening + 1) * self._row] > 0)
         bounds = self._learner_bounds
-        found = [self._learners[bounds[t] : bounds[t + 1]] for t in covered.tolist()]
-        return np.unique(np.concatenate(found)) if found else np.empty(0, np.int32)
+        learns = np.zeros(len(self.visitors), dtype=bool)
+        for topic in covered.tolist():
+            learns[self._learners[bounds[topic] : bounds[topic + 1]]] = True
+        return np.flatnonzero(learns).astype(np.int32)
 
     def obstacles(self, visitor: int) -> dict[Obstacle, np.ndarray]:
         """Every rule evaluated for one visitor against all openings: obstacle -> openings it
@@ -710,6 +721,12 @@ class MatchIndex:
 
     def rarity_sum(self, topics: Iterable[str]) -> float:
         return float(sum(self.rarity_of[t] for t in topics))
+
+
+def _applications_of(org: Organisation, visitors: Mapping[str, int]) -> list[tuple[str, str]]:
+    return sorted(
+        (a.visitor_id, a.opening_id) for a in org.applications if a.visitor_id in visitors
+    )
 
 
 def _milli(points: np.ndarray) -> np.ndarray:

@@ -84,7 +84,7 @@ def test_an_index_updated_by_random_changes_answers_like_a_fresh_one(first, dono
     for kind, n in changes:
         change = a_change(kind, n, current, donor)
         current = apply_changes(current, change)
-        index = updated_index(index, change)
+        index = updated_index(index, current, change)
         assert answers(index) == answers(MatchIndex(current))
 
 
@@ -92,7 +92,7 @@ def test_a_profile_change_updates_the_index_in_place_of_building_it():
     offers = [opening("o1", topics=("rust", "kafka")), opening("o2", topics=("kafka",))]
     index = MatchIndex(org([visitor("v1"), visitor("v2", learn=("kafka",))], offers))
     change = OrganisationChanges(visitors={"v1": visitor("v1", learn=("kafka",))})
-    updated = updated_index(index, change)
+    updated = updated_index(index, apply_changes(index.org, change), change)
     assert updated.cover is index.cover  # the openings' compiled rows are shared, not rebuilt
     assert answers(updated) == answers(MatchIndex(apply_changes(index.org, change)))
     assert {updated.openings[o].id for o in updated.pairs_of_visitor(0).opening} == {"o1", "o2"}
@@ -101,7 +101,7 @@ def test_a_profile_change_updates_the_index_in_place_of_building_it():
 def test_a_profile_naming_a_new_topic_builds_the_index_again():
     index = MatchIndex(org([visitor("v1"), visitor("v2")], [opening("o1")]))
     change = OrganisationChanges(visitors={"v1": visitor("v1", learn=("zig",))})
-    updated = updated_index(index, change)
+    updated = updated_index(index, apply_changes(index.org, change), change)
     assert updated.cover is not index.cover
     assert "zig" in updated.topic_pos
     assert answers(updated) == answers(MatchIndex(apply_changes(index.org, change)))
@@ -111,7 +111,7 @@ def test_a_profile_naming_a_new_topic_builds_the_index_again():
 @given(organisations(), organisations(), st.integers(0, 30))
 def test_the_pairs_of_an_opening_are_its_feasible_pairs_after_a_change(first, donor, n):
     change = a_change("profile", n, first, donor)
-    index = updated_index(MatchIndex(first), change)
+    index = updated_index(MatchIndex(first), apply_changes(first, change), change)
     whole = index.feasible_pairs()
     for o in range(len(index.openings)):
         mine, rows = index.pairs_of_opening(o), whole.opening == o
