@@ -502,6 +502,21 @@ class MatchingStamp(Base):
     version: Mapped[int] = mapped_column(default=0)
 
 
+class MatchingChange(Base):
+    """What one matching version changed: a row per person, opening or team whose matcher-facing
+    data moved (kind "all": too much to name), so a process whose kept index is a few versions
+    behind reloads only those. Old versions are pruned; a process further behind rebuilds."""
+
+    __tablename__ = "matching_changes"
+    __table_args__ = (Index("ix_matching_changes_workspace_version", "workspace_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(ID_LENGTH))
+    version: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[int]
+
+
 class InboxEvent(Base):
     """Events API deliveries claimed or processed, so a redelivery (X-Slack-Retry-Num) is a no-op.
 

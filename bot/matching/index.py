@@ -10,9 +10,10 @@ say why nothing fits.
 
 from __future__ import annotations
 
+import copy
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import cast
 
@@ -134,9 +135,58 @@ def _codes(values: Iterable[str | None], known: dict[str, int], missing: int) ->
 
 def stray_topics(org: Organisation) -> frozenset[str]:
     """Topics that at most one person (learning or teaching) and one opening name."""
-    people = Counter(t for v in org.visitors for t in v.learn | v.teach)
-    openings = Counter(t for o in org.openings for t in o.topics | o.hopes_to_learn)
-    return frozenset(t for t in people.keys() | openings.keys() if people[t] <= 1 >= openings[t])
+    return _strays(_people_topics(org.visitors), _opening_topics(org.openings))
+
+
+def _people_topics(visitors: Iterable[Visitor]) -> Counter[str]:
+    return Counter(t for v in visitors for t in v.learn | v.teach)
+
+
+def _opening_topics(openings: Iterable[Opening]) -> Counter[str]:
+    return Counter(t for o in openings for t in o.topics | o.hopes_to_learn)
+
+
+def _strays(people: Counter[str], openings: Counter[str]) -> frozenset[str]:
+    named = {t for t, n in people.items() if n > 0} | {t for t, n in openings.items() if n > 0}
+    return frozenset(t for t in named if people[t] <= 1 >= openings[t])
+
+
+@dataclass(frozen=True, slots=True)
+class VisitorColumns:
+    """The compiled columns of some visitors, one row per visitor (see MatchIndex)."""
+
+    home: np.ndarray
+    not_looking: np.ndarray
+    snoozed: np.ndarray
+    eligible: np.ndarray
+    accepted_modes: np.ndarray
+    visitor_city: np.ndarray
+    travels: np.ndarray
+    preferred_weeks: np.ndarray
+    visitor_first: np.ndarray
+    visitor_last: np.ndarray
+    visitor_weeks: np.ndarray
+    learn: np.ndarray
+    teach: np.ndarray
+
+    def patched(self, rows: np.ndarray, new: VisitorColumns, size: int, pad: int) -> VisitorColumns:
+        """These columns grown to `size` rows, with `new`'s rows written at positions `rows`;
+        topic slot columns (`learn`, `teach`) are widened with the empty topic `pad` as needed."""
+        columns = {}
+        for name in (f.name for f in fields(self)):
+            old, fresh = getattr(self, name), getattr(new, name)
+            if old.ndim == 2:  # topic slots: as wide as the widest row, padded
+                width = max(old.shape[1], fresh.shape[1])
+                grown = np.full((size, width), pad, old.dtype)
+                grown[: len(old), : old.shape[1]] = old
+                grown[rows] = pad
+                grown[rows, : fresh.shape[1]] = fresh
+            else:
+                grown = np.zeros(size, old.dtype)
+                grown[: len(old)] = old
+                grown[rows] = fresh
+            columns[name] = grown
+        return VisitorColumns(**columns)
 
 
 class MatchIndex:
@@ -186,7 +236,10 @@ class MatchIndex:
         raw = np.array([1 + np.log((1 + n) / (1 + offered[t])) for t in self.topics])
         # A stray topic (one profile and one opening at most: a typo or a private word) weighs a
         # share of a topic every opening offers (raw 1), so typos cannot outrank a real fit.
-        stray = stray_topics(org)
+        # The counts are kept so that a visitor's change can tell whether it moves any of this.
+        self._people_topics = _people_topics(org.visitors)
+        self._opening_topics = _opening_topics(org.openings)
+        self._strays = stray = _strays(self._people_topics, self._opening_topics)
         for position, topic in enumerate(self.topics):
             if topic in stray:
                 raw[position] = self.weights.stray_topic_share
@@ -290,22 +343,41 @@ class MatchIndex:
         return max(start, 0), min(end, HORIZON_WEEKS - 1)
 
     def _compile_visitors(self, org: Organisation) -> None:
-        vs = self.visitors
-        self.home = np.array(
-            [self._team_of(v.home_team_id, f"visitor {v.id}") for v in vs], np.int32
-        )
-        self.not_looking = np.array([not v.looking for v in vs], dtype=bool)
-        self.snoozed = np.array([v.snoozed_on(org.today) for v in vs], dtype=bool)
-        self.eligible = ~np.array([v.paused_on(org.today) for v in vs], dtype=bool)
-        self.accepted_modes = np.array([_ACCEPTED_MODES[v.work_mode] for v in vs], dtype=np.uint8)
-        self.visitor_city = _codes([v.city for v in vs], self._cities, -1)
-        self.travels = np.array([v.willing_to_travel for v in vs], dtype=bool)
-        self.preferred_weeks = np.array([v.preferred_weeks for v in vs], dtype=np.int16)
+        self._use_visitor_columns(self._visitor_columns(self.visitors))
+
+    def _visitor_columns(self, vs: Sequence[Visitor]) -> VisitorColumns:
+        today = self.org.today
         windows = np.array([self._window(v.available_from, v.available_until) for v in vs])
-        self.visitor_first, self.visitor_last = windows.reshape(-1, 2).T.astype(np.int16)
-        self.visitor_weeks = self.visitor_last - self.visitor_first + 1
-        self.learn = self._topic_slots(v.learn for v in vs)
-        self.teach = self._topic_slots(v.teach for v in vs)
+        first, last = windows.reshape(-1, 2).T.astype(np.int16)
+        return VisitorColumns(
+            home=np.array([self._team_of(v.home_team_id, f"visitor {v.id}") for v in vs], np.int32),
+            not_looking=np.array([not v.looking for v in vs], dtype=bool),
+            snoozed=np.array([v.snoozed_on(today) for v in vs], dtype=bool),
+            eligible=~np.array([v.paused_on(today) for v in vs], dtype=bool),
+            accepted_modes=np.array([_ACCEPTED_MODES[v.work_mode] for v in vs], dtype=np.uint8),
+            visitor_city=_codes([v.city for v in vs], self._cities, -1),
+            travels=np.array([v.willing_to_travel for v in vs], dtype=bool),
+            preferred_weeks=np.array([v.preferred_weeks for v in vs], dtype=np.int16),
+            visitor_first=first,
+            visitor_last=last,
+            visitor_weeks=last - first + 1,
+            learn=self._topic_slots(v.learn for v in vs),
+            teach=self._topic_slots(v.teach for v in vs),
+        )
+
+    def _use_visitor_columns(self, c: VisitorColumns) -> None:
+        self._visitor_cols = c
+        self.home, self.not_looking, self.snoozed = c.home, c.not_looking, c.snoozed
+        self.eligible, self.accepted_modes, self.travels = c.eligible, c.accepted_modes, c.travels
+        self.visitor_city, self.preferred_weeks = c.visitor_city, c.preferred_weeks
+        self.visitor_first, self.visitor_last = c.visitor_first, c.visitor_last
+        self.visitor_weeks, self.learn, self.teach = c.visitor_weeks, c.learn, c.teach
+        # Who learns each topic (positions grouped by topic, `_learner_bounds[t]` to `[t + 1]`):
+        # a lead's candidates are looked for among those, not among everyone.
+        topics = self.learn.ravel()
+        order = np.argsort(topics, kind="stable")
+        self._learners = (order // max(self.learn.shape[1], 1)).astype(np.int32)
+        self._learner_bounds = np.searchsorted(topics[order], np.arange(len(self.topics) + 2))
 
     def _compile_openings(self, org: Organisation) -> None:
         os_ = self.openings
@@ -367,6 +439,77 @@ class MatchIndex:
         self.has_exclusions = np.zeros(len(self.visitors), dtype=bool)
         self.has_exclusions[self.excluded_keys // max(n, 1)] = True
 
+    # ----------------------------------------------------------------------------- updating
+
+    def with_visitors(self, org: Organisation, changed: Iterable[str]) -> MatchIndex:
+        """The index of `org`, which differs from this index's organisation only in the visitors
+        `changed` (edited in place or added at the end) and in applications. Only their rows are
+        compiled again; the answers are those of `MatchIndex(org)`, which is what this returns
+        when the change reaches further (a visitor gone, a topic appearing or disappearing or
+        becoming stray or not, a city nobody named)."""
+        ids, count = set(changed), len(self.visitors)
+        positions = {i: self.visitor_pos[i] for i in ids & self.visitor_pos.keys()}
+        before = [self.visitors[position] for position in positions.values()]
+        positions.update((v.id, p) for p, v in enumerate(org.visitors[count:], count))
+        # Everyone else keeps their position unless someone left: then the length tells.
+        fresh = len(org.visitors) != count + len(positions) - len(before) or any(
+            p >= len(org.visitors) or org.visitors[p].id != i or i not in ids
+            for i, p in positions.items()
+        )
+        if fresh:
+            return MatchIndex(org, self.weights)
+        after = [org.visitors[position] for position in positions.values()]
+        people = self._people_topics.copy()
+        for visitor in before:
+            people.subtract(visitor.learn | visitor.teach)
+        for visitor in after:
+            people.update(visitor.learn | visitor.teach)
+        touched = {t for v in (*before, *after) for t in v.learn | v.teach}
+        if not self._same_topics(people, touched) or not self._cities_known(after):
+            return MatchIndex(org, self.weights)
+        return self._patched(org, positions, people)
+
+    def _same_topics(self, people: Counter[str], touched: set[str]) -> bool:
+        """Whether the topics, their rarities and the stray ones stay as they are."""
+        for topic in touched:
+            named = people[topic] > 0 or self._opening_topics[topic] > 0
+            stray = named and people[topic] <= 1 >= self._opening_topics[topic]
+            if named != (topic in self.topic_pos) or stray != (topic in self._strays):
+                return False
+        return True
+
+    def _cities_known(self, visitors: list[Visitor]) -> bool:
+        return all(v.city is None or v.city in self._cities for v in visitors)
+
+    def _patched(
+        self, org: Organisation, positions: dict[str, int], people: Counter[str]
+    ) -> MatchIndex:
+        index = copy.copy(self)  # arrays are shared until replaced below, never written in place
+        index.org, index.visitors, index._people_topics = org, org.visitors, people
+        index.visitor_pos = {**self.visitor_pos, **positions}
+        rows = np.array(sorted(positions.values()), dtype=np.int64)
+        changed = index._visitor_columns([org.visitors[i] for i in rows])
+        index._use_visitor_columns(
+            self._visitor_cols.patched(rows, changed, len(org.visitors), len(self.topics))
+        )
+        kinds = index._kinds_of(rows)
+        known = {tuple(kind): k for k, kind in enumerate(self._kinds.tolist())}
+        new_kinds = [kind for kind in map(tuple, kinds.tolist()) if kind not in known]
+        for kind in dict.fromkeys(new_kinds):
+            known[kind] = len(known)
+        if new_kinds:
+            index._use_kinds(np.array(list(known), dtype=np.int64).reshape(-1, 3))
+        visitor_kind = np.zeros(len(org.visitors), self.visitor_kind.dtype)
+        visitor_kind[: len(self.visitor_kind)] = self.visitor_kind
+        visitor_kind[rows] = [known[kind] for kind in map(tuple, kinds.tolist())]
+        index.visitor_kind = visitor_kind
+        if _applications_of(self.org, positions) != _applications_of(org, positions):
+            index._compile_exclusions(org)
+        else:  # the same pairs excluded: newcomers have none (a visit would have rebuilt)
+            index.has_exclusions = np.zeros(len(org.visitors), dtype=bool)
+            index.has_exclusions[: len(self.has_exclusions)] = self.has_exclusions
+        return index
+
     # ----------------------------------------------------------------------------- the rules
     # v and o are arrays of positions that broadcast against each other.
 
@@ -384,9 +527,19 @@ class MatchIndex:
 
     def _compile_work_modes(self) -> None:
         """The work-mode rule as a table: visitor kind (accepted modes, travels, city) x opening."""
-        kinds = np.stack([self.accepted_modes, self.travels, self.visitor_city], axis=1)
-        kinds, self.visitor_kind = np.unique(kinds.reshape(-1, 3), axis=0, return_inverse=True)
+        kinds, self.visitor_kind = np.unique(
+            self._kinds_of(np.arange(len(self.visitors))), axis=0, return_inverse=True
+        )
         self.visitor_kind = self.visitor_kind.reshape(-1)
+        self._use_kinds(kinds)
+
+    def _kinds_of(self, v: np.ndarray) -> np.ndarray:
+        """Rows (accepted modes, travels, city) of visitors `v`: what the work-mode rule reads."""
+        columns = [self.accepted_modes[v], self.travels[v], self.visitor_city[v]]
+        return np.stack(columns, axis=1).astype(np.int64).reshape(-1, 3)
+
+    def _use_kinds(self, kinds: np.ndarray) -> None:
+        self._kinds = kinds
         accepted, travels, city = (column[:, None] for column in kinds.T)
         mode = self.mode_bit[None, :]
         host_city = self.host_city[None, :]
@@ -530,8 +683,19 @@ class MatchIndex:
     def pairs_of_opening(self, opening: int) -> PairTable:
         if not self.is_open[opening]:
             return PairTable.concatenate([])
-        eligible = np.flatnonzero(self.eligible).astype(np.int32)
+        learners = self._learners_of(opening)
+        eligible = learners[self.eligible[learners]]
         return self.pairs_in_block(eligible, np.array([opening], np.int32))
+
+    def _learners_of(self, opening: int) -> np.ndarray:
+        """Visitors learning a topic the opening offers or relates to, in position order: the
+        only ones the relevance rule can let through."""
+        covered = np.flatnonzero(self.cover[opening * self._row : (opening + 1) * self._row] > 0)
+        bounds = self._learner_bounds
+        learns = np.zeros(len(self.visitors), dtype=bool)
+        for topic in covered.tolist():
+            learns[self._learners[bounds[topic] : bounds[topic + 1]]] = True
+        return np.flatnonzero(learns).astype(np.int32)
 
     def obstacles(self, visitor: int) -> dict[Obstacle, np.ndarray]:
         """Every rule evaluated for one visitor against all openings: obstacle -> openings it
@@ -584,6 +748,12 @@ class MatchIndex:
 
     def rarity_sum(self, topics: Iterable[str]) -> float:
         return float(sum(self.rarity_of[t] for t in topics))
+
+
+def _applications_of(org: Organisation, visitors: Mapping[str, int]) -> list[tuple[str, str]]:
+    return sorted(
+        (a.visitor_id, a.opening_id) for a in org.applications if a.visitor_id in visitors
+    )
 
 
 def _milli(points: np.ndarray) -> np.ndarray:

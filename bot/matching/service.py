@@ -116,7 +116,7 @@ def lead_candidates(
     related: Mapping[str, frozenset[str]],
 ) -> list[OpeningCandidates]:
     """The best visitors for each open opening of the teams this person leads (organisers: all)."""
-    team_ids = None if is_organiser else [t.id for t in uow.teams.led_by(workspace_id, user_id)]
+    team_ids = None if is_organiser else uow.teams.ids_led_by(workspace_id, user_id)
     openings = uow.openings.open(workspace_id, team_ids)
     if not openings:
         return []

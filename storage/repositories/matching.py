@@ -4,11 +4,11 @@ index, kept in process between requests while the workspace's matching stamp sta
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -17,8 +17,9 @@ from bot.matching import MatchIndex, Organisation, Visitor
 from bot.matching import Opening as MatchOpening
 from bot.matching import Team as MatchTeam
 from bot.matching import Tour as MatchTour
+from bot.matching.changes import OrganisationChanges
 from bot.matching.model import OpeningMode, WorkMode
-from storage.matching_cache import KeptMatching, MatchIndexes
+from storage.matching_cache import KeptMatching, Loaded, MatchIndexes
 from storage.models import Application, Blackout, Invitation, Opening, Person, Proposal, Team, Tour
 from storage.repositories.applications import LIVE_STATUSES
 
@@ -46,52 +47,50 @@ class MatchingRepository:
     def _kept(
         self, workspace_id: str, today: date, related_topics: Mapping[str, frozenset[str]]
     ) -> KeptMatching:
-        def load() -> Organisation:
-            return self._load(workspace_id, today, related_topics)
-
+        source = _Source(self, workspace_id, today, related_topics)
         if self.indexes is None:
-            return KeptMatching(0, load())
+            return KeptMatching(0, source.everything())
         return self.indexes.get(
-            self.session, workspace_id, today=today, related=related_topics, load=load
+            self.session, workspace_id, today=today, related=related_topics, source=source
         )
 
-    def _load(
-        self, workspace_id: str, today: date, related_topics: Mapping[str, frozenset[str]]
-    ) -> Organisation:
-        return Organisation(
-            visitors=tuple(self._visitors(workspace_id, today)),
-            openings=tuple(self._openings(workspace_id)),
-            teams=tuple(self._teams(workspace_id)),
-            today=today,
-            tours=tuple(self._tours(workspace_id)),
-            applications=tuple(self._applications(workspace_id)),
-            related_topics=related_topics,
-        )
-
-    def _teams(self, workspace_id: str) -> list[MatchTeam]:
+    def _teams(self, workspace_id: str, ids: Collection[int] | None = None) -> list[MatchTeam]:
+        """Every team of the workspace, or those of `ids`."""
         # Plain rows, not ORM objects: thousands of teams load in milliseconds.
         hosted = dict(
             self.session.execute(
-                select(Tour.host_team_id, func.count())
-                .where(Tour.workspace_id == workspace_id, Tour.status != "cancelled")
-                .group_by(Tour.host_team_id)
+                _only(
+                    select(Tour.host_team_id, func.count())
+                    .where(Tour.workspace_id == workspace_id, Tour.status != "cancelled")
+                    .group_by(Tour.host_team_id),
+                    Tour.host_team_id,
+                    ids,
+                )
             ).all()
         )
         blackouts: dict[int, list[tuple[date, date]]] = defaultdict(list)
         for team_id, starts_on, ends_on in self.session.execute(
-            select(Blackout.team_id, Blackout.starts_on, Blackout.ends_on)
-            .where(Blackout.workspace_id == workspace_id)
-            .order_by(Blackout.id)
+            _only(
+                select(Blackout.team_id, Blackout.starts_on, Blackout.ends_on)
+                .where(Blackout.workspace_id == workspace_id)
+                .order_by(Blackout.id),
+                Blackout.team_id,
+                ids,
+            )
         ):
             blackouts[team_id].append((starts_on, ends_on))
         rows = self.session.execute(
-            select(
+            _only(
+                select(
+                    Team.id,
+                    Team.city,
+                    Team.away_cap,
+                    Team.visitors_per_quarter,
+                    Team.rest_days_between_visitors,
+                ).where(Team.workspace_id == workspace_id),
                 Team.id,
-                Team.city,
-                Team.away_cap,
-                Team.visitors_per_quarter,
-                Team.rest_days_between_visitors,
-            ).where(Team.workspace_id == workspace_id)
+                ids,
+            )
         )
         return [
             MatchTeam(
@@ -106,40 +105,47 @@ class MatchingRepository:
             for team_id, city, away_cap, per_quarter, rest_days in rows
         ]
 
-    def _visitors(self, workspace_id: str, today: date) -> list[Visitor]:
+    def _visitors(
+        self, workspace_id: str, today: date, ids: Collection[int] | None = None
+    ) -> list[tuple[int, Visitor]]:
+        """(person id, visitor) of everyone in the workspace, or of the people `ids`."""
         # Plain rows, not ORM objects: tens of thousands of people load in a fraction of a second.
-        rows = self.session.execute(
-            select(
-                Person.user_id,
-                Person.home_team_id,
-                Person.learn_topics,
-                Person.teach_topics,
-                Person.available_from,
-                Person.available_until,
-                Person.preferred_weeks,
-                Person.work_mode,
-                Person.city,
-                Person.willing_to_travel,
-                Person.looking,
-                Person.snoozed_until,
-            ).where(Person.workspace_id == workspace_id)
-        )
+        query = select(
+            Person.id,
+            Person.user_id,
+            Person.home_team_id,
+            Person.learn_topics,
+            Person.teach_topics,
+            Person.available_from,
+            Person.available_until,
+            Person.preferred_weeks,
+            Person.work_mode,
+            Person.city,
+            Person.willing_to_travel,
+            Person.looking,
+            Person.snoozed_until,
+        ).where(Person.workspace_id == workspace_id)
+        rows = self.session.execute(_only(query, Person.id, ids))
         return [
-            Visitor(
-                id=user_id,
-                home_team_id=str(home_team_id) if home_team_id else None,
-                learn=frozenset(learn),
-                teach=frozenset(teach),
-                available_from=available_from or today,
-                available_until=available_until or today + DEFAULT_AVAILABILITY,
-                preferred_weeks=preferred_weeks,
-                work_mode=cast(WorkMode, work_mode),
-                city=city,
-                willing_to_travel=willing_to_travel,
-                looking=looking,
-                snoozed_until=snoozed_until,
+            (
+                person_id,
+                Visitor(
+                    id=user_id,
+                    home_team_id=str(home_team_id) if home_team_id else None,
+                    learn=frozenset(learn),
+                    teach=frozenset(teach),
+                    available_from=available_from or today,
+                    available_until=available_until or today + DEFAULT_AVAILABILITY,
+                    preferred_weeks=preferred_weeks,
+                    work_mode=cast(WorkMode, work_mode),
+                    city=city,
+                    willing_to_travel=willing_to_travel,
+                    looking=looking,
+                    snoozed_until=snoozed_until,
+                ),
             )
             for (
+                person_id,
                 user_id,
                 home_team_id,
                 learn,
@@ -155,21 +161,23 @@ class MatchingRepository:
             ) in rows
         ]
 
-    def _openings(self, workspace_id: str) -> list[MatchOpening]:
-        rows = self.session.execute(
-            select(
-                Opening.id,
-                Opening.host_team_id,
-                Opening.topics,
-                Opening.hopes_to_learn,
-                Opening.earliest_start,
-                Opening.latest_end,
-                Opening.weeks,
-                Opening.seats - Opening.seats_taken,
-                Opening.work_mode,
-                Opening.status,
-            ).where(Opening.workspace_id == workspace_id, Opening.status == "open")
-        )
+    def _openings(
+        self, workspace_id: str, ids: Collection[int] | None = None
+    ) -> list[MatchOpening]:
+        """The open openings of the workspace, or those of `ids` that are open."""
+        query = select(
+            Opening.id,
+            Opening.host_team_id,
+            Opening.topics,
+            Opening.hopes_to_learn,
+            Opening.earliest_start,
+            Opening.latest_end,
+            Opening.weeks,
+            Opening.seats - Opening.seats_taken,
+            Opening.work_mode,
+            Opening.status,
+        ).where(Opening.workspace_id == workspace_id, Opening.status == "open")
+        rows = self.session.execute(_only(query, Opening.id, ids))
         return [
             MatchOpening(
                 id=str(row[0]),
@@ -186,26 +194,91 @@ class MatchingRepository:
             for row in rows
         ]
 
-    def _tours(self, workspace_id: str) -> list[MatchTour]:
-        rows = self.session.execute(
+    def _tours(self, workspace_id: str, people: Collection[int] | None = None) -> list[MatchTour]:
+        """The visits of the workspace (cancelled ones aside), or those of the people `people`."""
+        query = (
             select(
                 Person.user_id, Tour.home_team_id, Tour.host_team_id, Tour.starts_on, Tour.ends_on
             )
             .join(Person, Person.id == Tour.person_id)
             .where(Tour.workspace_id == workspace_id, Tour.status != "cancelled")
         )
+        rows = self.session.execute(_only(query, Tour.person_id, people))
         return [
             MatchTour(user, str(home) if home else None, str(host), start, end)
             for user, home, host, start, end in rows
         ]
 
-    def _applications(self, workspace_id: str) -> list[MatchApplication]:
-        rows = self.session.execute(
+    def _applications(
+        self, workspace_id: str, people: Collection[int] | None = None
+    ) -> list[MatchApplication]:
+        """The live applications of the workspace, or those of the people `people`."""
+        query = (
             select(Person.user_id, Application.opening_id)
             .join(Person, Person.id == Application.person_id)
             .where(Application.workspace_id == workspace_id, Application.status.in_(LIVE_STATUSES))
         )
+        rows = self.session.execute(_only(query, Application.person_id, people))
         return [MatchApplication(user, str(opening)) for user, opening in rows]
+
+
+Query = TypeVar("Query", bound=Select[*tuple[Any, ...]])
+
+
+def _only(query: Query, column: Any, ids: Collection[int] | None) -> Query:
+    """`query` limited to rows whose `column` is among `ids` (None: no limit)."""
+    return query if ids is None else query.where(column.in_(sorted(ids)))
+
+
+class _Source:
+    """A workspace's organisation read from the database, whole or by the records a change names
+    (storage.matching_cache.OrganisationSource)."""
+
+    def __init__(
+        self,
+        repository: MatchingRepository,
+        workspace_id: str,
+        today: date,
+        related_topics: Mapping[str, frozenset[str]],
+    ) -> None:
+        self.repository, self.workspace_id = repository, workspace_id
+        self.today, self.related_topics = today, related_topics
+
+    def everything(self) -> Loaded:
+        repository, workspace_id = self.repository, self.workspace_id
+        people = repository._visitors(workspace_id, self.today)
+        organisation = Organisation(
+            visitors=tuple(visitor for _, visitor in people),
+            openings=tuple(repository._openings(workspace_id)),
+            teams=tuple(repository._teams(workspace_id)),
+            today=self.today,
+            tours=tuple(repository._tours(workspace_id)),
+            applications=tuple(repository._applications(workspace_id)),
+            related_topics=self.related_topics,
+        )
+        return Loaded(organisation, {person_id: v.id for person_id, v in people})
+
+    def changed(
+        self, named: Mapping[str, set[int]], people: Mapping[int, str]
+    ) -> tuple[OrganisationChanges, dict[int, str]]:
+        repository, workspace_id = self.repository, self.workspace_id
+        person_ids, opening_ids = named.get("person", set()), named.get("opening", set())
+        team_ids = named.get("team", set())
+        found = dict(repository._visitors(workspace_id, self.today, person_ids))
+        visitors: dict[str, Visitor | None] = {people[i]: None for i in person_ids if i in people}
+        visitors.update((v.id, v) for v in found.values())
+        openings: dict[str, MatchOpening | None] = {str(i): None for i in opening_ids}
+        openings.update((o.id, o) for o in repository._openings(workspace_id, opening_ids))
+        teams: dict[str, MatchTeam | None] = {str(i): None for i in team_ids}
+        teams.update((t.id, t) for t in repository._teams(workspace_id, team_ids))
+        changes = OrganisationChanges(
+            visitors=visitors,
+            openings=openings,
+            teams=teams,
+            tours=tuple(repository._tours(workspace_id, found) if found else ()),
+            applications=tuple(repository._applications(workspace_id, found) if found else ()),
+        )
+        return changes, {i: v.id for i, v in found.items()}
 
 
 class ProposalRepository:

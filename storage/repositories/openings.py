@@ -37,6 +37,7 @@ class OpeningRepository:
         query = select(Opening).where(
             Opening.workspace_id == workspace_id, Opening.status == Status.OPEN
         )
+        query = query.options(defaultload(Opening.host_team).lazyload(Team.blackouts))  # not shown
         if team_ids is not None:
             query = query.where(Opening.host_team_id.in_(team_ids))
         query = query.order_by(Opening.earliest_start, Opening.id)

@@ -113,6 +113,15 @@ class TeamRepository:
         )
         return list(self.session.scalars(query))
 
+    def ids_led_by(self, workspace_id: str, user_id: str) -> list[int]:
+        """Ids of the teams this person leads, without loading the teams."""
+        query = (
+            select(Team.id)
+            .join(TeamLead, TeamLead.team_id == Team.id)
+            .where(Team.workspace_id == workspace_id, TeamLead.user_id == user_id)
+        )
+        return list(self.session.scalars(query))
+
     def add(self, team: Team) -> Team:
         self.session.add(team)
         self.session.flush()

@@ -5,11 +5,13 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from sqlalchemy import delete
 
 from app import TourismApp, create_app
 from bot.core.clock import FixedClock
 from bot.matching.service import my_matches
 from infra.fake_slack import FakeSlack
+from storage.models import MatchingChange
 from tests.conftest import NOW, make_settings, settings_env
 from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team
 
@@ -104,3 +106,41 @@ def test_a_transactions_own_uncommitted_change_is_never_kept(replicas):
         mine = my_matches(uow, WORKSPACE, VISITOR, today=TODAY, related=RELATED)
         assert [match.opening.title for match in mine.matches] == ["React"]
     assert suggested(first) == ["Kafka internals"]
+
+
+def test_a_profile_change_through_one_instance_updates_the_others_index_without_rebuilding(
+    replicas,
+):
+    first, second = replicas
+    kept = kept_index(first)
+    with second.deps.uow() as uow:
+        uow.people.get_by_user(WORKSPACE, VISITOR).available_until = date(2027, 1, 10)
+        uow.commit()
+    updated = kept_index(first)
+    assert updated is not kept
+    assert updated.cover is kept.cover  # the openings were not compiled again
+    assert suggested(first) == []  # a week is too short for either opening
+
+
+def test_a_newcomer_through_one_instance_is_matched_by_the_other(replicas):
+    first, second = replicas
+    kept_index(first)
+    with second.deps.uow() as uow:
+        seed_person(uow, "U0NEWCOMER", learn_topics=["react"], **_available())
+        uow.commit()
+    with first.deps.reader() as uow:
+        mine = my_matches(uow, WORKSPACE, "U0NEWCOMER", today=TODAY, related=RELATED)
+    assert [match.opening.title for match in mine.matches] == ["React"]
+
+
+def test_an_instance_whose_changes_are_no_longer_recorded_builds_its_index_again(replicas):
+    first, second = replicas
+    kept = kept_index(first)
+    with second.deps.uow() as uow:
+        uow.people.get_by_user(WORKSPACE, VISITOR).learn_topics = ["react"]
+        uow.commit()
+    with second.deps.uow() as uow:  # as if pruned: too far behind to follow the changes
+        uow.session.execute(delete(MatchingChange))
+        uow.commit()
+    assert suggested(first) == ["React"]
+    assert kept_index(first).cover is not kept.cover
