@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0012_matchspeed_changes"
-down_revision: str | Sequence[str] | None = "0012_audit_history"
+down_revision: str | Sequence[str] | None = "0012_forget_deactivated_people"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
