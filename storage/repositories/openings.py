@@ -7,7 +7,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, defaultload
 
 from bot.core.user_text import match_key
-from bot.openings.model import Announcement, OpeningDraft, PostedOpening, Status
+from bot.openings.model import (
+    Announcement,
+    ListedOpening,
+    OpeningDraft,
+    PostedOpening,
+    Status,
+)
 from storage.models import Opening, Team
 
 
@@ -41,6 +47,33 @@ class OpeningRepository:
             query = query.where(Opening.host_team_id.in_(team_ids))
         query = query.order_by(Opening.earliest_start, Opening.id)
         return [posted_opening(opening) for opening in self.session.scalars(query)]
+
+    def listing(self, workspace_id: str) -> list[ListedOpening]:
+        """Every open opening as a light row (no team, no text), soonest first."""
+        query = (
+            select(
+                Opening.id,
+                Opening.host_team_id,
+                Opening.topics,
+                Opening.latest_end,
+                Opening.weeks,
+                Opening.apply_by,
+            )
+            .where(Opening.workspace_id == workspace_id, Opening.status == Status.OPEN)
+            .order_by(Opening.earliest_start, Opening.id)
+        )
+        return [
+            ListedOpening(row.id, row.host_team_id, tuple(row.topics), *row[3:])
+            for row in self.session.execute(query)
+        ]
+
+    def with_ids(self, workspace_id: str, opening_ids: Sequence[int]) -> list[PostedOpening]:
+        """These openings in this order (those not found left out)."""
+        query = select(Opening).where(
+            Opening.workspace_id == workspace_id, Opening.id.in_(opening_ids)
+        )
+        found = {opening.id: opening for opening in self.session.scalars(query)}
+        return [posted_opening(found[i]) for i in opening_ids if i in found]
 
     def open_title_taken(
         self, workspace_id: str, team_id: int, title: str, *, except_id: int | None
