@@ -39,7 +39,7 @@ class Openings(Protocol):
 
     def listing(self, workspace_id: str) -> list[ListedOpening]: ...
 
-    def with_ids(self, workspace_id: str, opening_ids: Sequence[int]) -> list[PostedOpening]: ...
+    def by_ids(self, workspace_id: str, opening_ids: Sequence[int]) -> dict[int, PostedOpening]: ...
 
     def open_title_taken(
         self, workspace_id: str, team_id: int, title: str, *, except_id: int | None
@@ -392,10 +392,10 @@ def list_openings(
         found = [o for o in found if lists_topic(o.topics, query.topic, vocabulary)]
     last_page = max((len(found) - 1) // PAGE_SIZE, 0)
     page = min(max(query.page, 0), last_page)
+    shown_ids = [opening.id for opening in found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]]
     with reader() as uow:
-        shown = uow.openings.with_ids(
-            actor.workspace_id, [o.id for o in found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]]
-        )
+        read = uow.openings.by_ids(actor.workspace_id, shown_ids)
+    shown = [read[opening_id] for opening_id in shown_ids if opening_id in read]
     return OpeningPage(
         ListQuery(query.kind, query.topic, page), shown, len(found), closed_now=closed_now
     )

@@ -67,14 +67,6 @@ class OpeningRepository:
             for row in self.session.execute(query)
         ]
 
-    def with_ids(self, workspace_id: str, opening_ids: Sequence[int]) -> list[PostedOpening]:
-        """These openings in this order (those not found left out)."""
-        query = select(Opening).where(
-            Opening.workspace_id == workspace_id, Opening.id.in_(opening_ids)
-        )
-        found = {opening.id: opening for opening in self.session.scalars(query)}
-        return [posted_opening(found[i]) for i in opening_ids if i in found]
-
     def open_title_taken(
         self, workspace_id: str, team_id: int, title: str, *, except_id: int | None
     ) -> bool:

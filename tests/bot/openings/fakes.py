@@ -47,9 +47,9 @@ class FakeOpenings:
             for o in self.open(workspace_id)
         ]
 
-    def with_ids(self, workspace_id: str, opening_ids: Sequence[int]) -> list[PostedOpening]:
+    def by_ids(self, workspace_id: str, opening_ids: Sequence[int]) -> dict[int, PostedOpening]:
         found = [self.get(workspace_id, opening_id) for opening_id in opening_ids]
-        return [opening for opening in found if opening is not None]
+        return {opening.id: opening for opening in found if opening is not None}
 
     def open_title_taken(
         self, workspace_id: str, team_id: int, title: str, *, except_id: int | None
