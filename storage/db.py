@@ -71,6 +71,11 @@ class WriterTurns:
         self._lock = threading.Lock()
         self._timeout = timeout
 
+    @property
+    def taken(self) -> bool:
+        """A writer of this process has the turn."""
+        return self._lock.locked()
+
     def attach(self, engine: Engine) -> None:
         event.listen(engine, "begin", self._begin)
         event.listen(engine, "commit", self._end)
