@@ -108,10 +108,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
     )
     # Bolt runs each listener here while the request's thread waits for its ack: a thread for
     # every listener (as many as connections), so an ack never queues behind work done after
-    # another's, and as many working after their ack at a time as the server has threads.
+    # another's, and WEB_WORK_SLOTS of them working after their ack at a time.
     # The pool carries each request's id into its listener's log lines.
     listeners = AckFirstPool(
-        max_threads=settings.web.max_connections, work_slots=settings.web.threads
+        max_threads=settings.web.max_connections, work_slots=settings.web.work_slots
     )
     workspaces = MultiWorkspace(settings, engine, deps) if settings.oauth else None
     bolt = ObservedApp(

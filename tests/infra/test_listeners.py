@@ -7,8 +7,9 @@ from infra.settings import WebServerSettings
 from tests.conftest import RunningBot
 
 STALL_SECONDS = 4.0
-WORK_SLOTS = WebServerSettings.threads  # the default: as many as the server's threads
-HOME_OPENS = WORK_SLOTS + 2
+WORK_SLOTS = WebServerSettings.work_slots
+# More than the server's threads too: with one pool of that many, none would be left for an ack.
+HOME_OPENS = max(WORK_SLOTS, WebServerSettings.threads) + 2
 
 
 def open_homes_while_slack_stalls(bot: RunningBot) -> None:
