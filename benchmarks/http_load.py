@@ -296,7 +296,9 @@ class Client:
 
     def match(self) -> None:
         url = self.requests.response_url()
-        send = self._command("match", url)
+        send = self._carrying(
+            "response_url", url, lambda: self.requests.slash_command("match", **self._user())
+        )
         self.timed("match", send, url.removeprefix(self.fake.url))
 
     def home(self) -> None:
@@ -307,19 +309,21 @@ class Client:
     def next_page(self) -> None:
         value = page_value(ListQuery(page=self.rng.randint(1, 5)))
         url = self.requests.response_url()
-        self.requests.response_url = lambda: url  # type: ignore[method-assign]
-        try:
-            send = lambda: self.requests.block_action(  # noqa: E731
-                user_id=self.user_id, action_id=NEXT_PAGE, value=value
-            )
-            self.timed("page", send, url.removeprefix(self.fake.url))
-        finally:
-            del self.requests.response_url
+        send = self._carrying(
+            "response_url",
+            url,
+            lambda: self.requests.block_action(action_id=NEXT_PAGE, value=value, **self._user()),
+        )
+        self.timed("page", send, url.removeprefix(self.fake.url))
 
     def apply_click(self) -> Json | None:
         trigger = self.requests.new_trigger_id()
         opening = str(self.rng.randint(1, self.openings))
-        send = lambda: self._click(APPLY, opening, trigger)  # noqa: E731
+        send = self._carrying(
+            "new_trigger_id",
+            trigger,
+            lambda: self.requests.block_action(action_id=APPLY, value=opening, **self._user()),
+        )
         return self.timed("apply click", send, trigger)
 
     # the writing mix: forms
@@ -350,26 +354,18 @@ class Client:
     def _user(self) -> Json:
         return {"user_id": self.user_id}
 
-    def _command(self, text_: str, url: str) -> Any:
-        original = self.requests.response_url
+    def _carrying(self, attribute: str, value: str, send: Any) -> Any:
+        """`send`, whose request carries `value` as its response_url or trigger_id (what
+        SlackRequests would make up otherwise): the key its answer is recognised by."""
 
-        def send() -> Response:
-            self.requests.response_url = lambda: url  # type: ignore[method-assign]
+        def sending() -> Response:
+            setattr(self.requests, attribute, lambda: value)
             try:
-                return self.requests.slash_command(text_, user_id=self.user_id)
+                return send()
             finally:
-                self.requests.response_url = original  # type: ignore[method-assign]
+                delattr(self.requests, attribute)
 
-        return send
-
-    def _click(self, action_id: str, value: str, trigger: str) -> Response:
-        self.requests.new_trigger_id = lambda: trigger  # type: ignore[method-assign]
-        try:
-            return self.requests.block_action(
-                user_id=self.user_id, action_id=action_id, value=value
-            )
-        finally:
-            del self.requests.new_trigger_id
+        return sending
 
 
 def _answers(view: Json) -> Json:

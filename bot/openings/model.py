@@ -161,11 +161,6 @@ def is_expired(opening: PostedOpening, today: date) -> bool:
     return opening.is_open and last_day is not None and last_day < today
 
 
-def matches_topic(opening: PostedOpening, topic: str, vocabulary: TopicVocabulary) -> bool:
-    """The opening lists the topic (normalised) or one related to it in the vocabulary."""
-    return lists_topic(opening.draft.topics, topic, vocabulary)
-
-
 def lists_topic(topics: Iterable[str], topic: str, vocabulary: TopicVocabulary) -> bool:
     """`topics` include the topic (normalised) or one related to it; no topic: any do."""
     wanted = vocabulary.normalise(topic)
