@@ -133,7 +133,7 @@ class ListedOpening:
 
     id: int
     team_id: int
-    topics: tuple[str, ...]
+    topics: tuple[str, ...]  # empty unless read for a topic filter
     latest_end: date | None
     weeks: int | None
     apply_by: date | None

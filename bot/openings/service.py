@@ -37,7 +37,7 @@ class Openings(Protocol):
         self, workspace_id: str, team_ids: Sequence[int] | None = None
     ) -> list[PostedOpening]: ...
 
-    def listing(self, workspace_id: str) -> list[ListedOpening]: ...
+    def listing(self, workspace_id: str, *, with_topics: bool) -> list[ListedOpening]: ...
 
     def by_ids(self, workspace_id: str, opening_ids: Sequence[int]) -> dict[int, PostedOpening]: ...
 
@@ -377,7 +377,7 @@ def list_openings(
     """
     mine_only = query.kind is ListKind.MINE and not actor.is_organiser
     with reader() as uow:
-        found = uow.openings.listing(actor.workspace_id)
+        found = uow.openings.listing(actor.workspace_id, with_topics=bool(query.topic))
         led = set(_led_team_ids(uow, actor)) if mine_only else set()
     closed_now: list[PostedOpening] = []
     if any(opening.expired(today) for opening in found):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import null, select, update
 from sqlalchemy.orm import Session, defaultload
 
 from bot.core.user_text import match_key
@@ -48,13 +48,15 @@ class OpeningRepository:
         query = query.order_by(Opening.earliest_start, Opening.id)
         return [posted_opening(opening) for opening in self.session.scalars(query)]
 
-    def listing(self, workspace_id: str) -> list[ListedOpening]:
-        """Every open opening as a light row (no team, no text), soonest first."""
+    def listing(self, workspace_id: str, *, with_topics: bool) -> list[ListedOpening]:
+        """Every open opening as a light row (no team, no text), soonest first; their topics
+        only when asked (reading them costs more than all the rest)."""
+        topics = Opening.topics if with_topics else null()
         query = (
             select(
                 Opening.id,
                 Opening.host_team_id,
-                Opening.topics,
+                topics,
                 Opening.latest_end,
                 Opening.weeks,
                 Opening.apply_by,
@@ -63,7 +65,7 @@ class OpeningRepository:
             .order_by(Opening.earliest_start, Opening.id)
         )
         return [
-            ListedOpening(row.id, row.host_team_id, tuple(row.topics), *row[3:])
+            ListedOpening(row[0], row[1], tuple(row[2] or ()), *row[3:])
             for row in self.session.execute(query)
         ]
 

@@ -41,7 +41,7 @@ class FakeOpenings:
     def open(self, workspace_id: str, team_ids: Sequence[int] | None = None) -> list[PostedOpening]:
         return [o for o in self.rows if o.workspace_id == workspace_id and o.is_open]
 
-    def listing(self, workspace_id: str) -> list[ListedOpening]:
+    def listing(self, workspace_id: str, *, with_topics: bool) -> list[ListedOpening]:
         return [
             ListedOpening(o.id, o.draft.team_id or 0, o.draft.topics, *_window(o.draft))
             for o in self.open(workspace_id)
