@@ -17,7 +17,6 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -51,7 +50,8 @@ from infra.delivery import SlackTimeZones
 from infra.deps import Deps
 from infra.health import OperationsRoutes, operations_routes, start_health_server
 from infra.http import HttpServer, PortInUseError, slack_wsgi_app
-from infra.logs import ContextThreadPool, configure_logging
+from infra.listeners import AckFirstPool
+from infra.logs import configure_logging
 from infra.metrics import ObservedApp
 from infra.oauth import MultiWorkspace
 from infra.scheduler import ClosedAnnouncer, Ticker, build_ticker
@@ -77,7 +77,7 @@ class TourismApp:
     bolt: App
     deps: Deps
     engine: Engine
-    listeners: ThreadPoolExecutor
+    listeners: AckFirstPool
     tours: TourPlanner
     announce_closed: ClosedAnnouncer  # for the ticker: openings it closed, as a manual close
     workspaces: MultiWorkspace | None = None  # many workspaces (OAuth); None: one bot token
@@ -106,10 +106,13 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
         vocabulary=load_vocabulary(settings.topics_file),
         on_tour=tours,
     )
-    # Bolt runs each listener here while the request's thread waits for its ack: one listener
-    # thread per server thread, or Bolt's default of 5 would be the real limit. The pool carries
-    # each request's id into its listener's log lines.
-    listeners = ContextThreadPool(max_workers=settings.web.threads, thread_name_prefix="listener")
+    # Bolt runs each listener here while the request's thread waits for its ack: a thread for
+    # every listener (as many as connections), so an ack never queues behind work done after
+    # another's, and WEB_WORK_SLOTS of them working after their ack at a time.
+    # The pool carries each request's id into its listener's log lines.
+    listeners = AckFirstPool(
+        max_threads=settings.web.max_connections, work_slots=settings.web.work_slots
+    )
     workspaces = MultiWorkspace(settings, engine, deps) if settings.oauth else None
     bolt = ObservedApp(
         client=client,

@@ -27,7 +27,8 @@ class StepOutcome(Protocol):
     def ok(self) -> bool: ...
 
 
-Step = Callable[[Any, Context, int, FormValues], Any]
+Step = Callable[..., Any]  # (uow, ctx, id, form[, what read_first read]) -> an outcome
+ReadFirst = Callable[[Any, Context, int | None, FormValues], Any]
 Deliver = Callable[[Any, Context, Deps, WebClient], None]
 
 
@@ -41,16 +42,34 @@ def acknowledge(ack: Ack, outcome: StepOutcome) -> None:
         ack()
 
 
-def register_step(app: App, deps: Deps, callback_id: str, step: Step, deliver: Deliver) -> None:
-    """`step(uow, ctx, id from private_metadata, form)` runs when the modal is submitted."""
+def register_step(
+    app: App,
+    deps: Deps,
+    callback_id: str,
+    step: Step,
+    deliver: Deliver,
+    *,
+    read_first: ReadFirst | None = None,
+) -> None:
+    """`step(uow, ctx, id from private_metadata, form)` runs when the modal is submitted.
+
+    `read_first(reader, ctx, id, form)`, when given, runs before it in a read-only unit of work, for
+    what the step needs that is slow to compute (outside the write lock, which the step's unit
+    of work holds from its start on SQLite); its result is the step's fifth argument.
+    """
 
     @app.view(callback_id)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         ctx = context_of(body, deps)
         metadata = view.get("private_metadata", "")
         target_id = row_id(metadata)
+        form = FormValues(view)
+        read: tuple[Any, ...] = ()
+        if read_first is not None:
+            with deps.reader() as reader:
+                read = (read_first(reader, ctx, target_id, form),)
         with deps.uow() as uow:
-            outcome = step(uow, ctx, target_id, FormValues(view))
+            outcome = step(uow, ctx, target_id, form, *read)
         acknowledge(ack, outcome)
         if outcome.ok:
             deliver(outcome, ctx, deps, client)

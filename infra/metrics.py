@@ -34,6 +34,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from infra.listeners import dispatch_acking_first
 from infra.logs import ContextThreadPool, request_scope
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,8 @@ class ObservedApp(App):
 
     `dispatch` is where HTTP mode and Socket Mode meet; it returns once the listener has
     acknowledged, so its duration is the acknowledgement latency. Listeners run in a pool that
-    carries the request id along.
+    carries the request id along; with an AckFirstPool, their work after ack() waits its turn
+    (infra/listeners.py).
     """
 
     def __init__(self, **options: Any) -> None:
@@ -133,7 +135,9 @@ class ObservedApp(App):
             try:
                 # A context of its own: what middleware sets for this request (its workspace's
                 # scope, infra/workspace_scope.py) ends with it.
-                response = contextvars.copy_context().run(super().dispatch, req)
+                response = contextvars.copy_context().run(
+                    dispatch_acking_first, super().dispatch, req
+                )
                 outcome = outcome_of(response.status)
                 return response
             finally:

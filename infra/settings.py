@@ -52,6 +52,9 @@ class WebServerSettings:
     threads: int = 8  # requests handled at once; more wait in the queue
     max_connections: int = 1000  # open client connections, idle and slow ones included
     request_timeout: int = 10  # seconds a client may stay silent before it is disconnected
+    # listeners working after their ack at once: each more adds to what an ack competes with for
+    # the one core a Python process uses, each fewer overlaps fewer waits on Slack
+    work_slots: int = 4
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, socket_mode: bool = F
             request_timeout=reader.integer(
                 "WEB_REQUEST_TIMEOUT", WebServerSettings.request_timeout, 1, 600
             ),
+            work_slots=reader.integer("WEB_WORK_SLOTS", WebServerSettings.work_slots, 1, 256),
         ),
         shutdown_seconds=reader.integer("SHUTDOWN_SECONDS", Settings.shutdown_seconds, 1, 600),
         **(oauth or {}),

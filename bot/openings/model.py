@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from bot.core.calendar import Period
 from bot.core.forms import check_length, check_topics
@@ -113,14 +114,44 @@ def same_title(first: str, second: str) -> bool:
     return match_key(first) == match_key(second)
 
 
-def latest_start(draft: OpeningDraft) -> date | None:
+class Window(Protocol):
+    """The dates that decide until when an opening takes applications."""
+
+    @property
+    def latest_end(self) -> date | None: ...
+
+    @property
+    def weeks(self) -> int | None: ...
+
+    @property
+    def apply_by(self) -> date | None: ...
+
+
+@dataclass(frozen=True)
+class ListedOpening:
+    """What a list of openings needs of each open one to filter and page them (the page's own
+    openings are then read in full): one light row instead of a whole opening."""
+
+    id: int
+    team_id: int
+    topics: tuple[str, ...]  # empty unless read for a topic filter
+    latest_end: date | None
+    weeks: int | None
+    apply_by: date | None
+
+    def expired(self, today: date) -> bool:
+        last_day = last_day_to_apply(self)
+        return last_day is not None and last_day < today
+
+
+def latest_start(draft: Window) -> date | None:
     """The last day a visit of the opening's length can start and still end within the window."""
     if draft.latest_end is None or draft.weeks is None:
         return None
     return draft.latest_end - timedelta(weeks=draft.weeks) + timedelta(days=1)
 
 
-def last_day_to_apply(draft: OpeningDraft) -> date | None:
+def last_day_to_apply(draft: Window) -> date | None:
     """The apply-by date, or without one the latest start that still fits."""
     return draft.apply_by or latest_start(draft)
 
@@ -131,13 +162,13 @@ def is_expired(opening: PostedOpening, today: date) -> bool:
     return opening.is_open and last_day is not None and last_day < today
 
 
-def matches_topic(opening: PostedOpening, topic: str, vocabulary: TopicVocabulary) -> bool:
-    """The opening lists the topic (normalised) or one related to it in the vocabulary."""
+def lists_topic(topics: Iterable[str], topic: str, vocabulary: TopicVocabulary) -> bool:
+    """`topics` include the topic (normalised) or one related to it; no topic: any do."""
     wanted = vocabulary.normalise(topic)
     if not wanted:
         return True
     accepted = {wanted, *vocabulary.related(wanted)}
-    return not accepted.isdisjoint(opening.draft.topics)
+    return not accepted.isdisjoint(topics)
 
 
 def validate_opening(

@@ -17,12 +17,13 @@ from bot.core.forms import TopicCheck, check_new_topics
 from bot.core.ports import Audit
 from bot.core.topics import TopicVocabulary
 from bot.openings.model import (
+    ListedOpening,
     OpeningDraft,
     PostedOpening,
     Status,
     clean_title,
     is_expired,
-    matches_topic,
+    lists_topic,
     validate_opening,
 )
 
@@ -35,6 +36,10 @@ class Openings(Protocol):
     def open(
         self, workspace_id: str, team_ids: Sequence[int] | None = None
     ) -> list[PostedOpening]: ...
+
+    def listing(self, workspace_id: str, *, with_topics: bool) -> list[ListedOpening]: ...
+
+    def by_ids(self, workspace_id: str, opening_ids: Sequence[int]) -> dict[int, PostedOpening]: ...
 
     def open_title_taken(
         self, workspace_id: str, team_id: int, title: str, *, except_id: int | None
@@ -368,25 +373,29 @@ def list_openings(
     """A page of open openings (expired ones are closed first: `closed_now`).
 
     Read without the write lock; only when some opening has expired is one taken, to close it.
+    The list is filtered and paged on light rows; only the page's openings are read in full.
     """
     mine_only = query.kind is ListKind.MINE and not actor.is_organiser
     with reader() as uow:
-        found = uow.openings.open(actor.workspace_id)
+        found = uow.openings.listing(actor.workspace_id, with_topics=bool(query.topic))
         led = set(_led_team_ids(uow, actor)) if mine_only else set()
     closed_now: list[PostedOpening] = []
-    if any(is_expired(opening, today) for opening in found):
+    if any(opening.expired(today) for opening in found):
         with uow_factory() as uow:
             closed_now = close_expired_openings(uow, actor.workspace_id, today)
             uow.commit()
         closed_ids = {opening.id for opening in closed_now}
         found = [opening for opening in found if opening.id not in closed_ids]
     if mine_only:
-        found = [opening for opening in found if opening.draft.team_id in led]
+        found = [opening for opening in found if opening.team_id in led]
     if query.topic:
-        found = [opening for opening in found if matches_topic(opening, query.topic, vocabulary)]
+        found = [o for o in found if lists_topic(o.topics, query.topic, vocabulary)]
     last_page = max((len(found) - 1) // PAGE_SIZE, 0)
     page = min(max(query.page, 0), last_page)
-    shown = found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    shown_ids = [opening.id for opening in found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]]
+    with reader() as uow:
+        read = uow.openings.by_ids(actor.workspace_id, shown_ids)
+    shown = [read[opening_id] for opening_id in shown_ids if opening_id in read]
     return OpeningPage(
         ListQuery(query.kind, query.topic, page), shown, len(found), closed_now=closed_now
     )

@@ -21,17 +21,22 @@ def register(app: App, deps: Deps) -> None:
     def submitted(callback_id: str, step: Step) -> None:
         register_step(app, deps, callback_id, step, deliver)
 
-    def apply(uow: Any, ctx: Context, opening_id: int, form: FormValues) -> Outcome:
+    def fit_before_applying(
+        reader: Any, ctx: Context, opening_id: int | None, form: FormValues
+    ) -> str:
         # Asked before applying: a live application takes the pair out of the matcher's view.
-        fit = fit_explanation(
-            uow,
+        # Read first, as the matcher may refresh its index: never while holding the write lock.
+        return fit_explanation(
+            reader,
             ctx.workspace_id,
             ctx.actor,
-            opening_id,
+            opening_id or 0,
             today=ctx.today,
             related=deps.vocabulary.related_map(),
             requested=form.date("starts_on"),
         )
+
+    def apply(uow: Any, ctx: Context, opening_id: int, form: FormValues, fit: str) -> Outcome:
         application = ApplicationInput(
             motivation=form.text("motivation"),
             learning_goal=form.text("learning_goal"),
@@ -42,7 +47,7 @@ def register(app: App, deps: Deps) -> None:
             return outcome
         return replace(outcome, visit=replace(outcome.visit, fit=fit))
 
-    submitted(views.APPLY_MODAL, apply)
+    register_step(app, deps, views.APPLY_MODAL, apply, deliver, read_first=fit_before_applying)
     submitted(
         views.HOST_DECLINE_MODAL,
         lambda uow, ctx, app_id, form: workflow.host_decides(

@@ -3,11 +3,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import null, select, update
 from sqlalchemy.orm import Session, defaultload
 
 from bot.core.user_text import match_key
-from bot.openings.model import Announcement, OpeningDraft, PostedOpening, Status
+from bot.openings.model import (
+    Announcement,
+    ListedOpening,
+    OpeningDraft,
+    PostedOpening,
+    Status,
+)
 from storage.models import Opening, Team
 
 
@@ -42,6 +48,27 @@ class OpeningRepository:
             query = query.where(Opening.host_team_id.in_(team_ids))
         query = query.order_by(Opening.earliest_start, Opening.id)
         return [posted_opening(opening) for opening in self.session.scalars(query)]
+
+    def listing(self, workspace_id: str, *, with_topics: bool) -> list[ListedOpening]:
+        """Every open opening as a light row (no team, no text), soonest first; their topics
+        only when asked (reading them costs more than all the rest)."""
+        topics = Opening.topics if with_topics else null()
+        query = (
+            select(
+                Opening.id,
+                Opening.host_team_id,
+                topics,
+                Opening.latest_end,
+                Opening.weeks,
+                Opening.apply_by,
+            )
+            .where(Opening.workspace_id == workspace_id, Opening.status == Status.OPEN)
+            .order_by(Opening.earliest_start, Opening.id)
+        )
+        return [
+            ListedOpening(row[0], row[1], tuple(row[2] or ()), *row[3:])
+            for row in self.session.execute(query)
+        ]
 
     def open_title_taken(
         self, workspace_id: str, team_id: int, title: str, *, except_id: int | None

@@ -68,17 +68,20 @@ def test_the_placeholders_of_env_example_are_refused_as_placeholders():
 
 
 def test_web_server_limits_default_and_can_be_set():
-    assert load_settings(GOOD).web == WebServerSettings(8, 1000, 10)
+    assert load_settings(GOOD).web == WebServerSettings(8, 1000, 10, 4)
     settings = load_settings(
         {
             **GOOD,
             "WEB_THREADS": "4",
             "WEB_MAX_CONNECTIONS": "50",
             "WEB_REQUEST_TIMEOUT": "5",
+            "WEB_WORK_SLOTS": "2",
             "SHUTDOWN_SECONDS": "9",
         }
     )
-    assert settings.web == WebServerSettings(threads=4, max_connections=50, request_timeout=5)
+    assert settings.web == WebServerSettings(
+        threads=4, max_connections=50, request_timeout=5, work_slots=2
+    )
     assert settings.shutdown_seconds == 9
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
-from bot.openings.model import OpeningDraft, PostedOpening, same_title
+from bot.openings.model import ListedOpening, OpeningDraft, PostedOpening, same_title
 
 WORKSPACE = "T0TEST"
 
@@ -40,6 +40,16 @@ class FakeOpenings:
 
     def open(self, workspace_id: str, team_ids: Sequence[int] | None = None) -> list[PostedOpening]:
         return [o for o in self.rows if o.workspace_id == workspace_id and o.is_open]
+
+    def listing(self, workspace_id: str, *, with_topics: bool) -> list[ListedOpening]:
+        return [
+            ListedOpening(o.id, o.draft.team_id or 0, o.draft.topics, *_window(o.draft))
+            for o in self.open(workspace_id)
+        ]
+
+    def by_ids(self, workspace_id: str, opening_ids: Sequence[int]) -> dict[int, PostedOpening]:
+        found = [self.get(workspace_id, opening_id) for opening_id in opening_ids]
+        return {opening.id: opening for opening in found if opening is not None}
 
     def open_title_taken(
         self, workspace_id: str, team_id: int, title: str, *, except_id: int | None
@@ -113,3 +123,7 @@ class FakeOpeningStore:
         row = SimpleNamespace(id=team_id, name=name, leads=list(leads))
         self.teams.rows.append(row)
         return row
+
+
+def _window(draft: OpeningDraft) -> tuple[date | None, int | None, date | None]:
+    return draft.latest_end, draft.weeks, draft.apply_by
