@@ -226,7 +226,7 @@ def test_help_of_a_visit_without_buddy_or_other_lead_is_told_to_the_organisers(u
 
 
 def test_two_low_moods_in_a_row_tell_the_organisers_once(uow):
-    """Each so-so week goes to the buddy and host lead; the second in a row to the organisers too."""
+    """Each so-so week goes to the buddy and host lead; a second in a row to the organisers too."""
     record_answer(uow, context(VISITOR), WEEK_1, Question.MOOD, "so_so")
     assert uow.planned == alerts(uow, 1, Alert(AlertKind.SO_SO, (1,), (BUDDY, HOST_LEAD)))
     del uow.planned[:]
