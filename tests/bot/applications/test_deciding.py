@@ -271,14 +271,15 @@ def test_a_booked_visit_with_new_dates_is_reconfirmed_without_a_second_tour(uow)
     assert teams == (WORKSPACE, app.opening.host_team_id, app.person.home_team_id)
     assert (tour.starts_on, tour.ends_on) == (app.starts_on, app.ends_on)
     assert change_dates(uow, context(VISITOR), app.id, date(2026, 12, 14), on_tour=hooked).ok
-    assert hooked == [(uow, tour), (uow, tour)] and app.ends_on == date(2027, 1, 10)
+    # Four weeks from Monday 14 December end on the Friday of the last week.
+    assert hooked == [(uow, tour), (uow, tour)] and app.ends_on == date(2027, 1, 8)
     waiting = confirm_card(uow, context(VISITOR), app.id)
     assert waiting.ok and waiting.visit is not None and waiting.notices == ()
     confirm_card(uow, context(HOST_LEAD), app.id)
     last = confirm_card(uow, context(HOME_LEAD), app.id)
     assert last.ok and {notice for notice, _ in last.notices} == {Notice.CONFIRMED}
     assert app.status == Status.CONFIRMED and len(uow.tours.rows) == 1
-    assert tour.starts_on == date(2026, 12, 14)
+    assert (tour.starts_on, tour.ends_on) == (date(2026, 12, 14), date(2027, 1, 8))
 
 
 def test_a_withdrawal_keeps_its_reason(uow):

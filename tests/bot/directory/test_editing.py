@@ -48,6 +48,8 @@ class FakeTeams:
         self.busy: dict[int, Commitments] = {}
         self.audited: list[tuple[str, str, dict[str, Any]]] = []
         self.commits = 0
+        # Who the audit entries must name: the organiser at the form, or nobody for the CLI import.
+        self.actor: str | None = ORGANISER
         # Another organiser saves a team of the same name between our check and our write.
         self.namesake_races = False
         # Teams found by name whose entry is gone by the time it is read (removed meanwhile).
@@ -99,7 +101,7 @@ class FakeTeams:
         yield SimpleNamespace(teams=self, audit=audit, commit=self._commit)
 
     def _record(self, workspace_id: str, *, action: str, **more: Any) -> None:
-        assert (workspace_id, more["actor_user_id"], more["now"]) == (WORKSPACE, ORGANISER, NOW)
+        assert (workspace_id, more["actor_user_id"], more["now"]) == (WORKSPACE, self.actor, NOW)
         self.audited.append((action, more["subject"], more["detail"]))
 
     @property

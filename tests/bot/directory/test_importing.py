@@ -55,6 +55,7 @@ class FakeWorkspaces:
 class FakeDirectory(FakeTeams):
     def __init__(self, *workspaces: str) -> None:
         super().__init__()
+        self.actor = None  # the import runs from the command line: nobody to name
         self.workspaces = FakeWorkspaces(*workspaces)
 
     @contextmanager
@@ -107,7 +108,8 @@ def test_a_dash_clears_a_field_and_the_change_is_reported(directory):
         FieldChange("rest_days", "7", "0"),
     )
     assert str(update.changes[0]) == "channel: C0LIST → (empty)"
-    assert directory.audited == ["teams_imported"]
+    detail = {"added": [], "updated": ["Listings"], "unchanged": 0, "rejected": []}
+    assert directory.audited == [("teams_imported", "teams.csv", detail)]
 
 
 def test_a_filled_cell_replaces_only_its_field(directory):
@@ -160,7 +162,7 @@ def test_a_dry_run_reports_the_same_and_commits_nothing(directory):
     real_directory = with_listings()
     real = load(real_directory, rows)
     assert real.change_lines() == dry.change_lines()
-    assert real_directory.commits == 1 and real_directory.audited == ["teams_imported"]
+    assert real_directory.commits == 1 and real_directory.actions == ["teams_imported"]
 
 
 def test_a_fresh_database_registers_the_named_workspace():

@@ -168,7 +168,12 @@ def test_pause_and_resume_set_the_forms_two_fields_and_nothing_else():
     resumed = set_pause_of(store, RESUMED)
     assert resumed.was_paused and store.profiles[(WORKSPACE, USER)] == VALID
     assert not set_pause_of(store, RESUMED).was_paused
-    assert store.audited == ["profile_paused"] * 2 + ["profile_resumed"] * 2
+    subject = f"person:{USER}"
+    assert store.audited == [
+        ("profile_paused", subject, {"paused_until": "2027-02-01"}),
+        ("profile_paused", subject, {"paused_until": None}),  # until they resume
+        *[("profile_resumed", subject, {"paused_until": None})] * 2,
+    ]
     assert store.commits == 4
 
 

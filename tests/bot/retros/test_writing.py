@@ -11,7 +11,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.retros.model import FollowUp, HighlightStep, RetroInput, follow_up_key, plan_follow_up
+from bot.retros.model import (
+    FollowUp,
+    HighlightStep,
+    RetroInput,
+    bring_back_key,
+    follow_up_key,
+    plan_bring_back,
+    plan_follow_up,
+)
 from bot.retros.service import (
     FollowUpState,
     Refusal,
@@ -27,7 +35,7 @@ from bot.retros.service import (
 )
 from tests.bot.applications.fakes import ORGANISER, TODAY, WORKSPACE, context
 
-VISITOR, HOST_LEAD, STRANGER = "U0VISITOR", "U0HOSTLEAD", "U0STRANGER"
+VISITOR, HOST_LEAD, HOME_LEAD, STRANGER = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD", "U0STRANGER"
 TOUR, HOME_CHANNEL, TOURISM_CHANNEL = 7, "C0HOME", "C0TOURISM"
 ZONE, VISITOR_ZONE = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
 STARTS_ON, ENDS_ON = date(2026, 10, 19), date(2026, 11, 15)
@@ -40,6 +48,7 @@ VISIT = Visit(
     opening_title="Tune the ranking",
     starts_on=STARTS_ON,
     ends_on=ENDS_ON,
+    home_leads=(HOME_LEAD,),
 )
 ITEMS = ("Outbox pattern", "Contract tests")
 
@@ -111,7 +120,9 @@ class FakeUnitOfWork:
         self.commits = 0
         visitor = SimpleNamespace(user_id=VISITOR, timezone=VISITOR_ZONE.key)
         host = SimpleNamespace(name="Search", leads=[SimpleNamespace(user_id=HOST_LEAD)])
-        home = SimpleNamespace(name="Commissions", channel_id=HOME_CHANNEL)
+        home = SimpleNamespace(
+            name="Commissions", channel_id=HOME_CHANNEL, leads=[SimpleNamespace(user_id=HOME_LEAD)]
+        )
         self.parts = (self.tour, visitor, SimpleNamespace(title="Tune the ranking"), host, home)
         self.tours = SimpleNamespace(get=self._tour)
         self.outbox = SimpleNamespace(
@@ -238,7 +249,10 @@ def test_the_visitor_saves_the_retro_and_its_follow_up_is_planned(uow):
         ("retro_saved", f"tour:{TOUR}", {"rating": 5, "action_items": 2, "shareable": True})
     ]
     follow_up = FollowUp(TOUR, VISITOR, "Search", "Tune the ranking", STARTS_ON, ENDS_ON, ITEMS)
-    assert uow.planned == [plan_follow_up(follow_up, VISITOR_ZONE)]  # where the visitor is
+    assert uow.planned == [
+        plan_follow_up(follow_up, VISITOR_ZONE),  # where the visitor is
+        *plan_bring_back(follow_up, (HOME_LEAD,), context("").now),  # the home lead hears now
+    ]
     highlight = outcome.highlight
     assert highlight.step is HighlightStep.POST and highlight.channel == TOURISM_CHANNEL
     assert (highlight.visit, highlight.answers.action_items) == (VISIT, ITEMS)
@@ -250,13 +264,13 @@ def test_the_follow_up_of_a_visitor_without_a_time_zone_is_in_the_organisations(
     uow.parts[1].timezone = None
     save(uow)
     follow_up = FollowUp(TOUR, VISITOR, "Search", "Tune the ranking", STARTS_ON, ENDS_ON, ITEMS)
-    assert uow.planned == [plan_follow_up(follow_up, ZONE)]
+    assert uow.planned[0] == plan_follow_up(follow_up, ZONE)
 
 
 def test_a_visitor_without_a_home_team_books_the_session_anywhere(uow):
     uow.parts = (*uow.parts[:4], None)
     shown = share_back_form(uow, context(VISITOR), TOUR)
-    assert shown.visit == replace(VISIT, home_team=None, home_channel=None)
+    assert shown.visit == replace(VISIT, home_team=None, home_channel=None, home_leads=())
     assert shown.default_channel is None
 
 
@@ -265,7 +279,8 @@ def test_a_second_retro_replaces_the_first_and_no_items_drop_the_follow_up(uow):
     place_highlight(uow, context(VISITOR), TOUR, TOURISM_CHANNEL, "1.1")
     outcome = save(uow, bring_back="", shareable=False)
     assert not outcome.created and uow.actions[-1] == "retro_updated"
-    assert uow.retros.dropped == [follow_up_key(TOUR)] and len(uow.planned) == 1
+    dropped = [follow_up_key(TOUR), bring_back_key(TOUR, HOME_LEAD)]
+    assert uow.retros.dropped == dropped and len(uow.planned) == 2
     assert outcome.highlight.step is HighlightStep.REMOVE and outcome.highlight.ts == "1.1"
 
 
