@@ -167,6 +167,9 @@ ROLES = {
 }
 
 
+SIGNAL_CHECK_SECONDS = 0.5
+
+
 def serve(settings: Settings, roles: Roles) -> None:
     """Runs until SIGTERM or SIGINT, then winds down in order: Slack's side, then the ticker."""
     migrate.upgrade(settings.database_url)
@@ -204,7 +207,10 @@ def serve(settings: Settings, roles: Roles) -> None:
                 log.info("Team tourism bot listening on %s/slack/events", http.url)
                 http.serve_until(stopping, drain_seconds=settings.shutdown_seconds)
             else:
-                stopping.wait()
+                # Waits in short steps: a signal may land on another thread, and Python runs
+                # its handler only when the main thread wakes (an endless wait never does).
+                while not stopping.wait(timeout=SIGNAL_CHECK_SECONDS):
+                    pass
         finally:
             _stop(socket, ticker, health)
     finally:
