@@ -9,6 +9,8 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from bot.checkins.model import WeekAnswer
+from bot.core.calendar import Period
+from bot.core.visit_rules import most_away_on_one_day
 from bot.profiles.model import Profile
 
 T = TypeVar("T")
@@ -107,13 +109,17 @@ class TeamAway:
     away_cap: int
     absences: Sequence[Absence] = ()
 
+    def periods(self) -> list[Period]:
+        return [Period(a.starts_on, a.ends_on) for a in self.absences]
+
     def away_on(self, day: date) -> int:
-        return sum(1 for a in self.absences if a.starts_on <= day <= a.ends_on)
+        return sum(period.contains(day) for period in self.periods())
 
     def most_away_at_once(self, today: date) -> int:
-        """The most people away on one day from today on (the peak falls on a start day)."""
-        days = {today, *(a.starts_on for a in self.absences if a.starts_on > today)}
-        return max((self.away_on(day) for day in days), default=0)
+        """The most people away on one working day from today on: the rule a request's cap
+        check uses (bot.core.visit_rules), over the days until the last absence ends."""
+        last_day = max((a.ends_on for a in self.absences), default=today)
+        return most_away_on_one_day(Period(today, max(today, last_day)), self.periods())
 
 
 class HostingLoad(StrEnum):

@@ -11,7 +11,16 @@ from bot.applications.extension_views import visit_actions
 from bot.applications.model import WAITING_FOR, Status
 from bot.checkins.model import AlertKind, WeekAnswer, worrying
 from bot.commands.views import INTRO
-from bot.core.blocks import button, context, divider, escape, header, section, user_mention
+from bot.core.blocks import (
+    button,
+    context,
+    divider,
+    escape,
+    header,
+    section,
+    user_mention,
+    visit_dates,
+)
 from bot.core.words import counted, plural_of
 from bot.home.model import (
     Absence,
@@ -94,7 +103,7 @@ def _profile_blocks(data: HomeData) -> list[Block]:
 
 def _tour_line(tour: HomeTour, today: date) -> str:
     buddy = f", buddy {user_mention(tour.buddy_id)}" if tour.buddy_id else ""
-    when = f"{tour.starts_on:%-d %b} – {tour.ends_on:%-d %b %Y}"
+    when = visit_dates(tour.starts_on, tour.ends_on)
     left = days_left(tour, today)
     days = counted(left, "day")
     countdown = f"starts in {days}" if today < tour.starts_on else f"{days} left"
@@ -131,7 +140,7 @@ def _application_blocks(data: HomeData) -> list[Block]:
         data.applications,
         lambda a: (
             f"{escape(a.opening_title)} with {escape(a.host_team_name)}, "
-            f"{a.starts_on:%-d %b} – {a.ends_on:%-d %b}: {WAITING_FOR[Status(a.status)]}"
+            f"{visit_dates(a.starts_on, a.ends_on)}: {WAITING_FOR[Status(a.status)]}"
         ),
     )
 
@@ -232,7 +241,7 @@ def _pending_blocks(data: HomeData) -> list[Block]:
             section(
                 f"{user_mention(decision.visitor_id)} {ask} *{escape(decision.opening_title)}* "
                 f"({escape(decision.host_team_name)}), "
-                f"{decision.starts_on:%-d %b} – {decision.ends_on:%-d %b}"
+                f"{visit_dates(decision.starts_on, decision.ends_on)}"
             )
         )
         blocks.append(

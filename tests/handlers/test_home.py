@@ -98,8 +98,8 @@ def test_the_visitor_sees_profile_and_applications(bot: RunningBot):
     text = text_of(view)
     assert "Make &lt;!channel&gt; listings fast" in text
     assert (
-        "Mobile SPA with Web &lt;Performance&gt;, 4 Jan – 17 Jan: waiting for the host team lead"
-        in text
+        "Mobile SPA with Web &lt;Performance&gt;, Mon 4 Jan – Sun 17 Jan 2027: waiting for the "
+        "host team lead" in text
     )
     assert "Edit my profile" in text
 
