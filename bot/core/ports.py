@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from bot.profiles.service import People
     from bot.scheduling.ports import Outbox, Pace
     from bot.stats.ports import Stats
+    from bot.topics.service import TopicHolders
 
 
 class Workspaces(Protocol):
@@ -99,6 +100,8 @@ class ReadOnlyUnitOfWork(Protocol):
     def pace(self) -> Pace: ...
     @property
     def forgetting(self) -> Forgetting: ...
+    @property
+    def topics(self) -> TopicHolders: ...
 
 
 class UnitOfWork(ReadOnlyUnitOfWork, Protocol):

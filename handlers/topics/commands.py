@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from bot.commands.model import parse_command_line
 from bot.topics.model import MergeProblem
-from bot.topics.service import MergeUnitOfWorkFactory, NotOrganiser, merge_topic
+from bot.topics.service import NotOrganiser, merge_topic
 from bot.topics.views import merged_text, organisers_only_text, problem_text, usage_text
 from handlers.command_request import CommandRequest, SubcommandHandler
 from infra.deps import Deps
@@ -18,9 +16,7 @@ def topics_command(request: CommandRequest, deps: Deps) -> None:
         request.ack(text=usage_text())
         return
     result = merge_topic(
-        # The SQL unit of work has the topics repository; the shared port lists only the
-        # repositories every feature uses.
-        cast(MergeUnitOfWorkFactory, deps.uow),
+        deps.uow,
         workspace_id=request.workspace_id,
         actor_id=request.user_id,
         is_organiser=deps.settings.is_admin(request.user_id),
