@@ -73,9 +73,11 @@ def range_masks(first: np.ndarray, last: np.ndarray) -> np.ndarray:
 
 
 def lowest_week(masks: np.ndarray) -> np.ndarray:
-    """Index of the lowest set bit of each non-zero mask (vectorised)."""
+    """Index of the lowest set bit of each mask (vectorised); -1 for an empty mask."""
     lowest_bit = masks & (~masks + np.uint64(1))
-    return np.log2(lowest_bit.astype(np.float64)).astype(np.int64)
+    with np.errstate(divide="ignore"):  # log2(0) of the empty masks, replaced just below
+        weeks = np.log2(lowest_bit.astype(np.float64))
+    return np.where(lowest_bit != 0, weeks, -1).astype(np.int64)
 
 
 def bits(mask: int) -> list[int]:

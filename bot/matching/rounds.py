@@ -517,7 +517,8 @@ def _host_would_fit(
 def start_options(starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every (row, start week) a mask allows, sorted by row then week."""
     rows_found, weeks_found = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
-    rows, masks = np.arange(len(starts)), starts.copy()
+    rows = np.flatnonzero(starts)  # a row no start week allows has no option
+    masks = starts[rows]
     while len(rows):
         rows_found.append(rows)
         weeks_found.append(lowest_week(masks))
