@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from bot.core.clock import clock_for
-from bot.forgetting.model import ForgottenBy, counted, removal_lines
+from bot.core.words import counted
+from bot.forgetting.model import ForgottenBy, removal_lines
 from bot.forgetting.service import (
     ForgetRequest,
     forget_person,

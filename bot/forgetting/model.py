@@ -14,6 +14,8 @@ import hmac
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
+from bot.core.words import counted
+
 # Slack ids fit in 32 characters (storage's ID_LENGTH); so does a tombstone, which no Slack id
 # can be mistaken for (Slack ids are upper case).
 TOMBSTONE_PREFIX = "gone-"
@@ -67,11 +69,6 @@ class PersonalData:
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
-
-
-def counted(count: int, singular: str, plural: str | None = None) -> str:
-    """`1 proposal`, `3 proposals`, `2 check-in answers`."""
-    return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
 def removal_lines(data: PersonalData, whose: str = "your") -> list[str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.blocks import actions, button, context, section
-from bot.forgetting.model import PersonalData, counted, removal_lines
+from bot.core.words import counted
+from bot.forgetting.model import PersonalData, removal_lines
 
 FORGET_ME_CONFIRM = "forget_me_confirm"
 FORGET_ME_CANCEL = "forget_me_cancel"

@@ -161,10 +161,6 @@ def _lead_blocks(data: HomeData) -> list[Block]:
     return blocks + _pending_blocks(data)
 
 
-def _people(count: int, noun: str = "visitor") -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
 def _away_blocks(team: TeamAway, today: date) -> list[Block]:
     """Who of the team is away on a visit now or later, against its cap, and how it goes."""
     name = escape(team.team_name)
@@ -218,9 +214,9 @@ def _hosting_block(hosting: Hosting) -> Block:
 
     def against(count: int, limit: int | None, load: HostingLoad) -> str:
         if limit is None:
-            return _people(count)
+            return counted(count, "visitor")
         warning = _LOAD_WARNINGS[load]
-        return f"{_people(count)} of {limit}" + (f" {warning}" if warning else "")
+        return f"{counted(count, 'visitor')} of {limit}" + (f" {warning}" if warning else "")
 
     quarter = against(hosting.this_quarter, hosting.per_quarter, hosting.quarter_load())
     year = against(hosting.this_year, hosting.per_year, hosting.year_load())

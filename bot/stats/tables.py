@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bot.core.words import counted, plural_of
 from bot.stats.model import ProgrammeReport, Rate
 
 MISSING = "–"
@@ -102,7 +103,7 @@ def host_table(report: ProgrammeReport, limit: int | None = None) -> Table:
                 _or_missing(row.visitors_per_quarter),
                 *(str(hosted) for hosted in row.hosted),
                 rating(row.average_rating),
-                visits(row.busiest_buddy) if row.busiest_buddy else MISSING,
+                counted(row.busiest_buddy, "visit") if row.busiest_buddy else MISSING,
             )
             for row in shown
         ),
@@ -155,15 +156,11 @@ def rates_lines(report: ProgrammeReport) -> list[str]:
 def rate_text(rate: Rate, one: str, many: str) -> str:
     if rate.share is None:
         return f"no {many} yet"
-    return f"{rate.count} of {rate.out_of} {one if rate.out_of == 1 else many} ({rate.share:.0%})"
+    return f"{rate.count} of {rate.out_of} {plural_of(rate.out_of, one, many)} ({rate.share:.0%})"
 
 
 def rating(value: float | None) -> str:
     return f"{value:.1f}" if value is not None else MISSING
-
-
-def visits(count: int) -> str:
-    return f"{count} visit" if count == 1 else f"{count} visits"
 
 
 def month_label(month: date) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.applications.model import Status
 from bot.core.blocks import context, day, escape, header, section, user_mention
+from bot.core.words import counted
 from bot.stats.model import PendingDecision, PersonalReport, PersonalVisit, ProgrammeReport
 from bot.stats.tables import rates_lines, report_tables
 
@@ -76,10 +77,9 @@ def _visit_line(item: PersonalVisit, *, visitor: bool) -> str:
         details.append(f"rated {visit.rating}/5")
     if visit.shared_back:
         details.append("shared back")
-    weeks = f"{visit.weeks} week" if visit.weeks == 1 else f"{visit.weeks} weeks"
     return (
         f"• {who}*{escape(item.host_team)}*: {day(visit.starts_on)} – {day(visit.ends_on)} "
-        f"({weeks}), {', '.join(details)}"
+        f"({counted(visit.weeks, 'week')}), {', '.join(details)}"
     )
 
 

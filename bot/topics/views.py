@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.core.blocks import escape, user_mention
+from bot.core.words import counted
 from bot.topics.model import MergeCounts, MergeProblem
 from bot.topics.service import Merged
 
@@ -37,7 +38,7 @@ def merged_text(result: Merged) -> str:
 
 def _changed(counts: MergeCounts) -> str:
     parts = [
-        f"{number} {noun}{'' if number == 1 else 's'}"
+        counted(number, noun)
         for number, noun in ((counts.profiles, "profile"), (counts.openings, "opening"))
         if number
     ]
