@@ -42,13 +42,16 @@ def tell(
     body: dict[str, Any],
     text: str,
     blocks: list[dict[str, Any]] | None = None,
+    *,
+    replace: bool = False,
 ) -> None:
     """An answer only the person who clicked (or typed a command) sees: through the
-    response_url, else ephemeral in the channel, else (a modal, the Home tab) a DM."""
+    response_url (in place of the message clicked when `replace`), else ephemeral in the
+    channel, else (a modal, the Home tab) a DM."""
     user_id = user_of(body) or ""
     if body.get("response_url"):
         answer = WebhookClient(body["response_url"]).send(
-            text=text, blocks=blocks, response_type="ephemeral", replace_original=False
+            text=text, blocks=blocks, response_type="ephemeral", replace_original=replace
         )
         if refusal_of(answer) is None:
             return

@@ -36,4 +36,6 @@ def register(app: App, deps: Deps) -> None:
         if isinstance(history, str):
             tell(client, body, history)
             return
-        tell(client, body, **history_message(history))
+        # A page turned replaces the page it was turned from; the History button adds one.
+        turned = body["actions"][0].get("action_id") == HISTORY_PAGE
+        tell(client, body, **history_message(history), replace=turned)

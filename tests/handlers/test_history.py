@@ -263,6 +263,7 @@ def test_a_long_history_is_paged_within_slacks_limits(
     assert (earlier["action_id"], earlier["text"]["text"]) == (HISTORY_PAGE, "Earlier changes")
     bot.requests.block_action(user_id=HOST_LEAD, action_id=HISTORY_PAGE, value=earlier["value"])
     page = bot.slack.wait_for("response_url")[-1].params
+    assert page["replace_original"] is True  # the page turned, not a second message
     assert "Application: status none → submitted" not in str(page["blocks"])
     assert "status host accepted → home agreed" in str(page["blocks"])
     assert [b["text"]["text"] for b in buttons(page["blocks"])] == ["Later changes"]
