@@ -29,13 +29,14 @@ def show_stats(request: CommandRequest, deps: Deps) -> None:
     if to_channel and not (organiser and channel):
         request.ack(text=_no_sharing(deps, organiser=organiser))
         return
-    with deps.reader() as uow:
-        if not organiser:
+    if not organiser:
+        with deps.reader() as uow:
             mine = own_report(
                 uow, request.workspace_id, request.user_id, deps.today(), deps.settings.timezone
             )
-            request.ack(**personal_message(mine))
-            return
+        request.ack(**personal_message(mine))  # answered once the reading is over
+        return
+    with deps.reader() as uow:
         report = organiser_report(uow, request.workspace_id, deps.today(), deps.settings.timezone)
     request.ack(**stats_message(report, deps.today()))
     send_charts(request.client, channel or direct_message(request.client, request.user_id), report)
