@@ -10,7 +10,7 @@ through.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.applications.service import Context
@@ -26,7 +26,6 @@ from bot.checkins.model import (
     Mood,
     Question,
     Role,
-    WeekAnswer,
     organiser_alerts,
     parse_answer,
     plan_alert,
@@ -35,11 +34,12 @@ from bot.checkins.model import (
     validate_concerns,
     validate_help,
     validate_shipped,
-    week_answer,
     week_signal,
     weeks_in,
 )
+from bot.checkins.ports import CheckinReader, CheckinWork
 from bot.core.forms import one_item_a_line
+from bot.core.visits import TourStatus, TourVisit
 
 
 @dataclass(frozen=True)
@@ -57,31 +57,22 @@ def refused(reason: str) -> CheckinOutcome:
     return CheckinOutcome(refusal=reason)
 
 
-@dataclass(frozen=True)
-class _Visit:
-    tour: Any
-    visitor: str
-    opening: Any
-    host: Any
-    home: Any
-
-
-def _load(uow: Any, ctx: Context, ref: CheckinRef, *, lock: bool = True) -> _Visit | CheckinOutcome:
+def _load(
+    uow: CheckinReader, ctx: Context, ref: CheckinRef, *, lock: bool = True
+) -> TourVisit | CheckinOutcome:
     # Answers of one visit are recorded one after the other (locked); a look before a modal
     # opens only reads.
-    tour = uow.checkins.tour(ctx.workspace_id, ref.tour_id, lock=lock)
-    parts = uow.outbox.tour_parts(tour.id) if tour is not None else None
-    if parts is None:
+    visit = uow.checkins.visit(ctx.workspace_id, ref.tour_id, lock=lock)
+    if visit is None:
         return refused("This check-in belongs to a visit that no longer exists.")
-    tour, person, opening, host, home = parts
-    if ctx.actor != person.user_id:
+    if ctx.actor != visit.visitor:
         return refused(
             "Only the visitor answers their check-in. If you are worried about how the visit "
             "is going, tell the visitor's buddy, the host team's lead or the organisers."
         )
-    if not 1 <= ref.week <= weeks_in(tour.starts_on, tour.ends_on):
+    if not 1 <= ref.week <= weeks_in(visit.starts_on, visit.ends_on):
         return refused("That week is not part of your visit.")
-    return _Visit(tour, person.user_id, opening, host, home)
+    return visit
 
 
 def _already(ref: CheckinRef) -> CheckinOutcome:
@@ -92,7 +83,7 @@ def _already(ref: CheckinRef) -> CheckinOutcome:
 
 
 def prepare(
-    uow: Any, ctx: Context, ref: CheckinRef, unanswered: Question | None = None
+    uow: CheckinReader, ctx: Context, ref: CheckinRef, unanswered: Question | None = None
 ) -> CheckinState | CheckinOutcome:
     """Before opening a modal: the check-in, or why this person may not go on (also when
     `unanswered` has been answered already)."""
@@ -105,34 +96,22 @@ def prepare(
     return state
 
 
-def shipped_during(uow: Any, workspace_id: str, tour_id: int) -> list[str]:
+def shipped_during(uow: CheckinReader, workspace_id: str, tour_id: int) -> list[str]:
     """What the visitor logged as shipped during the visit, oldest first (for the retro)."""
-    tour = uow.tours.get(workspace_id, tour_id)
-    return uow.checkins.shipped(tour.id) if tour is not None else []
+    visit = uow.checkins.visit(workspace_id, tour_id, lock=False)
+    return uow.checkins.shipped(visit.tour_id) if visit is not None else []
 
 
-def _week_answer(row: Any) -> WeekAnswer:
-    answer = week_answer(row.week, row.mood, row.meetings_share, row.pulled_back)
-    return replace(
-        answer,
-        details=row.details,
-        low_mood_alerted=row.low_mood_alerted_at is not None,
-        meetings_alerted=row.meetings_alerted_at is not None,
-        pulls_alerted=row.pulls_alerted_at is not None,
-    )
-
-
-def _state(uow: Any, visit: _Visit, ref: CheckinRef) -> CheckinState:
-    row = uow.checkins.answer_of_week(visit.tour.id, ref.week)
+def _state(uow: CheckinReader, visit: TourVisit, ref: CheckinRef) -> CheckinState:
     return CheckinState(
         ref=ref,
         visitor=visit.visitor,
-        host_team=visit.host.name,
-        opening_title=visit.opening.title,
-        starts_on=visit.tour.starts_on,
-        ends_on=visit.tour.ends_on,
-        answer=_week_answer(row) if row is not None else None,
-        shipped=tuple(uow.checkins.shipped(visit.tour.id)[-SHOWN_SHIPPED:]),
+        host_team=visit.host_team,
+        opening_title=visit.opening_title,
+        starts_on=visit.starts_on,
+        ends_on=visit.ends_on,
+        answer=uow.checkins.answer_of_week(visit.tour_id, ref.week),
+        shipped=tuple(uow.checkins.shipped(visit.tour_id)[-SHOWN_SHIPPED:]),
     )
 
 
@@ -140,7 +119,7 @@ def _state(uow: Any, visit: _Visit, ref: CheckinRef) -> CheckinState:
 
 
 def record_answer(
-    uow: Any, ctx: Context, ref: CheckinRef, question: Question, raw: str
+    uow: CheckinWork, ctx: Context, ref: CheckinRef, question: Question, raw: str
 ) -> CheckinOutcome:
     """A button or menu of the check-in; "Need help" goes through ask_for_help instead."""
     value = parse_answer(question, raw)
@@ -165,7 +144,7 @@ def record_answer(
     return _recorded(uow, ctx, loaded, ref, alerts)
 
 
-def ask_for_help(uow: Any, ctx: Context, ref: CheckinRef, details: str) -> CheckinOutcome:
+def ask_for_help(uow: CheckinWork, ctx: Context, ref: CheckinRef, details: str) -> CheckinOutcome:
     """The "Need help" modal: the buddy and the host leads are alerted with what the visitor
     wrote (the organisers when the visit has neither)."""
     errors = validate_help(details)
@@ -192,7 +171,7 @@ def ask_for_help(uow: Any, ctx: Context, ref: CheckinRef, details: str) -> Check
 
 
 def _alert(
-    visit: _Visit, ctx: Context, kind: AlertKind, weeks: tuple[int, ...], details: str = ""
+    visit: TourVisit, ctx: Context, kind: AlertKind, weeks: tuple[int, ...], details: str = ""
 ) -> Alert:
     """The alert, to whoever can act on it; the organisers stand in when the visit has nobody
     in that role: a signal never goes nowhere."""
@@ -203,25 +182,24 @@ def _alert(
 
 
 def _people_in(
-    visit: _Visit, organisers: frozenset[str], roles: tuple[Role, ...]
+    visit: TourVisit, organisers: frozenset[str], roles: tuple[Role, ...]
 ) -> tuple[str, ...]:
-    holders = {
-        Role.BUDDY: {visit.tour.buddy_user_id},
-        Role.HOST_LEADS: {lead.user_id for lead in visit.host.leads},
-        Role.HOME_LEADS: {lead.user_id for lead in visit.home.leads} if visit.home else set(),
-        Role.ORGANISERS: set(organisers),
+    holders: dict[Role, tuple[str | None, ...]] = {
+        Role.BUDDY: (visit.buddy,),
+        Role.HOST_LEADS: visit.host_leads,
+        Role.HOME_LEADS: visit.home_leads,
+        Role.ORGANISERS: tuple(organisers),
     }
-    people = set().union(*(holders[role] for role in roles)) - {None, visit.visitor}
-    return tuple(sorted(person for person in people if person))
+    people = {who for role in roles for who in holders[role] if who and who != visit.visitor}
+    return tuple(sorted(people))
 
 
 def _recorded(
-    uow: Any, ctx: Context, visit: _Visit, ref: CheckinRef, alerts: list[Alert]
+    uow: CheckinWork, ctx: Context, visit: TourVisit, ref: CheckinRef, alerts: list[Alert]
 ) -> CheckinOutcome:
     """Claims the organiser alerts the answers now call for, plans every alert, commits."""
-    answers = [_week_answer(row) for row in uow.checkins.answers(visit.tour.id)]
-    for due in organiser_alerts(answers):
-        if uow.checkins.claim_alert(visit.tour.id, due.recorded_on, str(due.kind), ctx.now):
+    for due in organiser_alerts(uow.checkins.answers(visit.tour_id)):
+        if uow.checkins.claim_alert(visit.tour_id, due.recorded_on, str(due.kind), ctx.now):
             alerts.append(_alert(visit, ctx, due.kind, due.weeks))
             _audit(uow, ctx, ref, "checkin_alert", {"kind": str(due.kind), "weeks": due.weeks})
     state = _state(uow, visit, ref)
@@ -234,7 +212,7 @@ def _recorded(
 # --- what was shipped -------------------------------------------------------------------------
 
 
-def log_shipped(uow: Any, ctx: Context, ref: CheckinRef, text: str) -> CheckinOutcome:
+def log_shipped(uow: CheckinWork, ctx: Context, ref: CheckinRef, text: str) -> CheckinOutcome:
     errors = validate_shipped(text)
     if errors:
         return CheckinOutcome(errors=errors)
@@ -248,7 +226,9 @@ def log_shipped(uow: Any, ctx: Context, ref: CheckinRef, text: str) -> CheckinOu
     return CheckinOutcome(state=_state(uow, loaded, ref))
 
 
-def _audit(uow: Any, ctx: Context, ref: CheckinRef, action: str, detail: dict[str, Any]) -> None:
+def _audit(
+    uow: CheckinWork, ctx: Context, ref: CheckinRef, action: str, detail: dict[str, Any]
+) -> None:
     uow.audit.record(
         ctx.workspace_id,
         action=action,
@@ -275,32 +255,34 @@ class MidpointOutcome:
         return self.refusal is None and not self.errors
 
 
-def midpoint_of(uow: Any, ctx: Context, tour_id: int | None) -> Midpoint | MidpointOutcome:
+def midpoint_of(
+    uow: CheckinReader, ctx: Context, tour_id: int | None
+) -> Midpoint | MidpointOutcome:
     """The visit, or why this person may not answer for its host team (decided from the acting
     user: only a lead of the host team answers, and never about their own visit)."""
-    found = uow.tours.get(ctx.workspace_id, tour_id) if tour_id is not None else None
-    parts = uow.outbox.tour_parts(found.id) if found is not None else None
-    if parts is None or parts[0].status == "cancelled":
+    visit = (
+        uow.checkins.visit(ctx.workspace_id, tour_id, lock=False) if tour_id is not None else None
+    )
+    if visit is None or visit.status is TourStatus.CANCELLED:
         return MidpointOutcome(refusal="This visit was cancelled or no longer exists.")
-    tour, person, opening, host, _home = parts
-    if ctx.actor not in {lead.user_id for lead in host.leads} or ctx.actor == person.user_id:
+    if ctx.actor not in visit.host_leads or ctx.actor == visit.visitor:
         return MidpointOutcome(
             refusal="Only a lead of the host team answers how the visit is going from the "
             "host team's side. If you have something to add, tell the visitor's buddy or the "
             "organisers."
         )
     return Midpoint(
-        tour_id=tour.id,
-        visitor=person.user_id,
-        buddy=tour.buddy_user_id,
-        host_team=host.name,
-        opening_title=opening.title,
-        ends_on=tour.ends_on,
+        tour_id=visit.tour_id,
+        visitor=visit.visitor,
+        buddy=visit.buddy,
+        host_team=visit.host_team,
+        opening_title=visit.opening_title,
+        ends_on=visit.ends_on,
     )
 
 
 def answer_midpoint(
-    uow: Any, ctx: Context, tour_id: int | None, view: HostView, note: str = ""
+    uow: CheckinWork, ctx: Context, tour_id: int | None, view: HostView, note: str = ""
 ) -> MidpointOutcome:
     """The host lead's answer reaches the buddy, and with concerns the organisers: outbox rows
     planned in the same transaction, sent by the deliverer."""

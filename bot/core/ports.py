@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     # Annotations only: each feature owns the protocol of its repository.
+    from bot.checkins.ports import Checkins
     from bot.directory.ports import Teams
     from bot.forgetting.ports import Forgetting
     from bot.history.ports import HistoryLog
     from bot.openings.service import Openings
     from bot.profiles.service import People
+    from bot.retros.ports import Retros
     from bot.scheduling.ports import Outbox, Pace
     from bot.stats.ports import Stats
     from bot.topics.service import TopicHolders
@@ -102,6 +104,10 @@ class ReadOnlyUnitOfWork(Protocol):
     def forgetting(self) -> Forgetting: ...
     @property
     def topics(self) -> TopicHolders: ...
+    @property
+    def checkins(self) -> Checkins: ...
+    @property
+    def retros(self) -> Retros: ...
 
 
 class UnitOfWork(ReadOnlyUnitOfWork, Protocol):

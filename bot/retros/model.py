@@ -54,6 +54,18 @@ class RetroAnswers:
     shareable: bool
 
 
+@dataclass(frozen=True)
+class SavedRetro:
+    """A retro as kept: its answers, where its highlight is posted (None, None: nowhere), and
+    which action items the 90-day follow-up says stuck."""
+
+    workspace_id: str
+    answers: RetroAnswers
+    highlight_channel: str | None = None
+    highlight_ts: str | None = None
+    stuck: tuple[str, ...] = ()
+
+
 def read_retro(form: RetroInput) -> RetroAnswers | dict[str, str]:
     """The retro, or the errors keyed by field; nothing is kept of an invalid one."""
     errors: dict[str, str] = {}
@@ -110,6 +122,15 @@ def highlight_step(*, shareable: bool, posted: bool, channel_configured: bool) -
 
 
 # --- the share-back session ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareBackRecord:
+    """What the visitor said of their share-back: done, or a session booked (or neither yet)."""
+
+    done: bool = False
+    session_on: date | None = None
+    session_channel: str | None = None
 
 
 def validate_session(day: date | None, channel: str | None, today: date) -> dict[str, str]:

@@ -22,6 +22,7 @@ from bot.core.inputs import (
     radio_buttons,
     text_input,
 )
+from bot.core.visits import TourVisit
 from bot.openings.service import AnnouncementProblem
 from bot.retros.model import (
     ACTION_ITEM_LENGTH,
@@ -39,7 +40,6 @@ from bot.retros.service import (
     Session,
     ShareBackForm,
     ShareBackState,
-    Visit,
 )
 
 RETRO_OPEN = "retro_open"
@@ -77,7 +77,7 @@ def _bullets(items: Sequence[str]) -> str:
     return "\n".join(f"• {escape(item)}" for item in items)
 
 
-def _visit_line(visit: Visit) -> str:
+def _visit_line(visit: TourVisit) -> str:
     return (
         f"*{escape(visit.opening_title)}* with *{escape(visit.host_team)}*, "
         f"{visit_dates(visit.starts_on, visit.ends_on)}"

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.scheduling.planning import PlannedMessage
 
-class Outbox(Protocol):
+
+class PlannedMessages(Protocol):
+    """Where use cases plan the messages the ticker delivers."""
+
+    def upsert(self, workspace_id: str, planned: Iterable[PlannedMessage]) -> None: ...
+
+
+class Outbox(PlannedMessages, Protocol):
     def claim_due(
         self, workspace_id: str, *, now: datetime, owner: str, lease_until: datetime, limit: int
     ) -> list[Any]: ...

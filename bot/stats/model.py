@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from bot.applications.model import Status
 from bot.checkins.model import LOW_MOODS, MeetingsShare, PulledBack
+from bot.core.visits import TourStatus
 from bot.retros.model import LengthVerdict
 
 WAITING_TOO_LONG = timedelta(days=7)  # a decision older than this is overdue
@@ -21,15 +22,6 @@ WHAT_STUCK_AFTER = timedelta(days=90)  # the follow-up asks what stuck 90 days a
 WAITING_STATUSES = frozenset({Status.SUBMITTED, Status.HOST_ACCEPTED})  # a lead's decision
 HEAVY_MEETINGS = frozenset({MeetingsShare.HALF, MeetingsShare.OVER_HALF})
 PULLED_HOME = frozenset({PulledBack.ONCE_OR_TWICE, PulledBack.OFTEN})
-
-
-class TourStatus(StrEnum):
-    """A visit's life as the tours table keeps it."""
-
-    SCHEDULED = "scheduled"
-    ACTIVE = "active"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
 
 
 class LengthBucket(StrEnum):

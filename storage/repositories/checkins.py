@@ -8,13 +8,17 @@ it once. Organiser alerts are claimed the same way on the week that showed them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.checkins.model import WeekAnswer, week_answer
+from bot.core.visits import TourVisit
 from storage.models import CheckinAnswer, ShippedItem, Tour
+from storage.repositories.visits import tour_visit
 
 ALERT_COLUMNS = {
     "low_mood": CheckinAnswer.low_mood_alerted_at,
@@ -27,26 +31,27 @@ class CheckinRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def tour(self, workspace_id: str, tour_id: int, *, lock: bool) -> Tour | None:
-        """The tour; with `lock`, locked until the transaction ends (PostgreSQL), so that answers
-        of one visit are recorded one after the other and every alert rule sees all earlier
-        answers."""
+    def visit(self, workspace_id: str, tour_id: int, *, lock: bool) -> TourVisit | None:
+        """The visit; with `lock`, its tour is locked until the transaction ends (PostgreSQL), so
+        that answers of one visit are recorded one after the other and every alert rule sees all
+        earlier answers."""
         if lock:
             self.session.execute(select(Tour.id).where(Tour.id == tour_id).with_for_update())
-        tour = self.session.get(Tour, tour_id)
-        return tour if tour is not None and tour.workspace_id == workspace_id else None
+        return tour_visit(self.session, workspace_id, tour_id)
 
     # --- answers ------------------------------------------------------------------------------
 
     # Answers are written by UPDATE statements: reads refresh the rows this session holds.
 
-    def answers(self, tour_id: int) -> list[CheckinAnswer]:
+    def answers(self, tour_id: int) -> list[WeekAnswer]:
         query = select(CheckinAnswer).where(CheckinAnswer.tour_id == tour_id)
-        return list(self.session.scalars(_fresh(query.order_by(CheckinAnswer.week))))
+        rows = self.session.scalars(_fresh(query.order_by(CheckinAnswer.week)))
+        return [_week_answer(row) for row in rows]
 
-    def answer_of_week(self, tour_id: int, week: int) -> CheckinAnswer | None:
+    def answer_of_week(self, tour_id: int, week: int) -> WeekAnswer | None:
         query = select(CheckinAnswer).where(_week(tour_id, week))
-        return self.session.scalars(_fresh(query)).first()
+        row = self.session.scalars(_fresh(query)).first()
+        return _week_answer(row) if row is not None else None
 
     def record(
         self,
@@ -123,6 +128,17 @@ class CheckinRepository:
             .order_by(ShippedItem.logged_at, ShippedItem.id)
         )
         return list(self.session.scalars(query))
+
+
+def _week_answer(row: CheckinAnswer) -> WeekAnswer:
+    answer = week_answer(row.week, row.mood, row.meetings_share, row.pulled_back)
+    return replace(
+        answer,
+        details=row.details,
+        low_mood_alerted=row.low_mood_alerted_at is not None,
+        meetings_alerted=row.meetings_alerted_at is not None,
+        pulls_alerted=row.pulls_alerted_at is not None,
+    )
 
 
 def _fresh(query: Select[CheckinAnswer]) -> Select[CheckinAnswer]:

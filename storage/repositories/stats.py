@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.applications.model import Status
+from bot.core.visits import TourStatus
 from bot.retros.model import LengthVerdict
 from bot.stats.model import (
     WAITING_STATUSES,
@@ -17,7 +18,6 @@ from bot.stats.model import (
     OpenOpening,
     PendingDecision,
     ProgrammeFacts,
-    TourStatus,
     Visit,
 )
 from storage.models import (

@@ -2,60 +2,96 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-from types import SimpleNamespace
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 
-from bot.checkins.model import Alert, AlertKind, CheckinRef, Mood, Question, plan_alert
+from bot.checkins.model import (
+    Alert,
+    AlertKind,
+    CheckinRef,
+    Mood,
+    Question,
+    WeekAnswer,
+    parse_answer,
+    plan_alert,
+)
 from bot.checkins.service import ask_for_help, log_shipped, prepare, record_answer
+from bot.core.visits import TourStatus, TourVisit
 from tests.bot.applications.fakes import NOW, ORGANISER, WORKSPACE, context
+from tests.bot.core.fakes import FakeAudit, FakeOutbox
 
 VISITOR, BUDDY, HOST_LEAD, STRANGER = "U0VISITOR", "U0BUDDY", "U0HOSTLEAD", "U0STRANGER"
 HOME_LEAD = "U0HOMELEAD"
 TOUR = 7
 
 
+VISIT = TourVisit(
+    tour_id=TOUR,
+    status=TourStatus.ACTIVE,
+    starts_on=date(2026, 11, 16),
+    ends_on=date(2026, 12, 13),
+    buddy=BUDDY,
+    visitor=VISITOR,
+    visitor_timezone=None,
+    opening_title="Tune",
+    host_team="Search",
+    host_leads=(HOST_LEAD,),
+    home_team="Listings",
+    home_leads=(HOME_LEAD,),
+)
+ANSWER_FIELDS = {
+    Question.MOOD: "mood",
+    Question.MEETINGS: "meetings",
+    Question.PULLED_BACK: "pulled_back",
+}
+
+
 @dataclass
 class FakeCheckins:
-    rows: dict[int, SimpleNamespace] = field(default_factory=dict)
+    tour: TourVisit = VISIT
+    rows: dict[int, WeekAnswer] = field(default_factory=dict)
     shipped_items: list[str] = field(default_factory=list)
+    # The organiser alerts claimed, as (week, kind, when).
+    claims: list[tuple[int, str, datetime]] = field(default_factory=list)
     # Whether each read locked the tour: answers take turns, looks before a modal only read.
     locks: list[bool] = field(default_factory=list)
 
-    def tour(self, workspace_id: str, tour_id: int, *, lock: bool) -> Any:
+    def visit(self, workspace_id: str, tour_id: int, *, lock: bool) -> TourVisit | None:
         self.locks.append(lock)
-        found = workspace_id == WORKSPACE and tour_id == TOUR
-        return SimpleNamespace(id=TOUR) if found else None
+        return self.tour if (workspace_id, tour_id) == (WORKSPACE, TOUR) else None
 
-    def answer_of_week(self, _tour_id: int, week: int) -> Any:
+    def answer_of_week(self, _tour_id: int, week: int) -> WeekAnswer | None:
         return self.rows.get(week)
 
-    def answers(self, tour_id: int) -> list[Any]:
-        return list(self.rows.values()) if tour_id == TOUR else []
+    def answers(self, tour_id: int) -> list[WeekAnswer]:
+        return sorted(self.rows.values(), key=lambda answer: answer.week) if tour_id == TOUR else []
 
     def shipped(self, _tour_id: int) -> list[str]:
         return self.shipped_items
 
     def record(
-        self, workspace_id: str, tour_id: int, week: int, question: str, value: str, **more: Any
+        self, workspace_id: str, tour_id: int, week: int, column: str, value: str, **more: Any
     ) -> bool:
         assert (workspace_id, tour_id, more["by"], more["now"]) == (WORKSPACE, TOUR, VISITOR, NOW)
-        row = self.rows.setdefault(week, _empty_week(week))
-        if getattr(row, question) is not None:
+        question = Question(column)
+        answer = self.rows.get(week, WeekAnswer(week))
+        if answer.answered(question):
             return False
-        setattr(row, question, value)
-        row.details = more.get("details", row.details)
+        chosen = {ANSWER_FIELDS[question]: parse_answer(question, value)}
+        details = more.get("details") or answer.details
+        self.rows[week] = replace(answer, **chosen, details=details)
         return True
 
-    def claim_alert(self, tour_id: int, week: int, kind: str, now: Any) -> bool:
-        row = self.rows[week] if tour_id == TOUR else None
-        alerted = f"{kind}_alerted_at"
-        if row is None or getattr(row, alerted) is not None:
+    def claim_alert(self, tour_id: int, week: int, kind: str, now: datetime) -> bool:
+        answer = self.rows[week] if tour_id == TOUR else None
+        alerted = f"{kind}_alerted"
+        if answer is None or getattr(answer, alerted):
             return False
-        setattr(row, alerted, now)
+        self.rows[week] = replace(answer, **{alerted: True})
+        self.claims.append((week, kind, now))
         return True
 
     def add_shipped(self, workspace_id: str, tour_id: int, items: list[str], **by: Any) -> None:
@@ -63,42 +99,14 @@ class FakeCheckins:
         self.shipped_items += items
 
 
-def _empty_week(week: int) -> SimpleNamespace:
-    return SimpleNamespace(
-        week=week,
-        mood=None,
-        meetings_share=None,
-        pulled_back=None,
-        details="",
-        low_mood_alerted_at=None,
-        meetings_alerted_at=None,
-        pulls_alerted_at=None,
-    )
-
-
 class FakeUnitOfWork:
     def __init__(self) -> None:
         self.checkins = FakeCheckins()
-        self.planned: list[Any] = []
+        self.outbox = FakeOutbox()
+        self.audit = FakeAudit(VISITOR)
+        self.planned = self.outbox.planned
+        self.audited = self.audit.entries
         self.commits = 0
-        tour = SimpleNamespace(
-            id=TOUR, starts_on=date(2026, 11, 16), ends_on=date(2026, 12, 13), buddy_user_id=BUDDY
-        )
-        host = SimpleNamespace(name="Search", leads=[SimpleNamespace(user_id=HOST_LEAD)])
-        home = SimpleNamespace(name="Listings", leads=[SimpleNamespace(user_id=HOME_LEAD)])
-        parts = (tour, SimpleNamespace(user_id=VISITOR), SimpleNamespace(title="Tune"), host, home)
-        self.outbox = SimpleNamespace(
-            tour_parts=lambda tour_id: parts if tour_id == TOUR else None,
-            upsert=lambda workspace_id, messages: self.planned.extend(
-                messages if workspace_id == WORKSPACE else []
-            ),
-        )
-        self.audited: list[tuple[str, str, dict[str, Any]]] = []
-        self.audit = SimpleNamespace(record=self._record)
-
-    def _record(self, workspace_id: str, *, action: str, **more: Any) -> None:
-        assert (workspace_id, more["actor_user_id"], more["now"]) == (WORKSPACE, VISITOR, NOW)
-        self.audited.append((action, more["subject"], more["detail"]))
 
     def commit(self) -> None:
         self.commits += 1
@@ -218,8 +226,7 @@ def test_help_is_told_to_the_buddy_and_host_lead_with_the_details(uow):
 
 
 def test_help_of_a_visit_without_buddy_or_other_lead_is_told_to_the_organisers(uow):
-    tour, _visitor, _opening, host, _home = uow.outbox.tour_parts(TOUR)
-    tour.buddy_user_id, host.leads = None, [SimpleNamespace(user_id=VISITOR)]
+    uow.checkins.tour = replace(VISIT, buddy=None, host_leads=(VISITOR,))
     ask_for_help(uow, context(VISITOR), WEEK_1, "Stuck")
     stand_in = Alert(AlertKind.HELP, (1,), (ORGANISER,), "Stuck", stand_in=True)
     assert uow.planned == alerts(uow, 1, stand_in)
@@ -234,7 +241,7 @@ def test_two_low_moods_in_a_row_tell_the_organisers_once(uow):
     so_so = Alert(AlertKind.SO_SO, (2,), (BUDDY, HOST_LEAD))
     low = Alert(AlertKind.LOW_MOOD, (1, 2), (ORGANISER,))
     told = alerts(uow, 2, so_so, low)
-    assert uow.planned == told and uow.checkins.rows[2].low_mood_alerted_at == NOW
+    assert uow.planned == told and uow.checkins.claims == [(2, "low_mood", NOW)]
     assert uow.audited[-1] == (
         "checkin_alert",
         f"tour:{TOUR}",

@@ -4,17 +4,20 @@ of bot/retros/service.py on in-memory fakes, each with the case just inside it."
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
-from types import SimpleNamespace
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.visits import TourStatus, TourVisit
 from bot.retros.model import (
     FollowUp,
     HighlightStep,
+    RetroAnswers,
     RetroInput,
+    SavedRetro,
+    ShareBackRecord,
     bring_back_key,
     follow_up_key,
     plan_bring_back,
@@ -24,7 +27,6 @@ from bot.retros.service import (
     FollowUpState,
     Refusal,
     Session,
-    Visit,
     book_share_back,
     mark_item_stuck,
     place_highlight,
@@ -34,20 +36,25 @@ from bot.retros.service import (
     share_back_form,
 )
 from tests.bot.applications.fakes import ORGANISER, TODAY, WORKSPACE, context
+from tests.bot.core.fakes import FakeAudit, FakeOutbox
 
 VISITOR, HOST_LEAD, HOME_LEAD, STRANGER = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD", "U0STRANGER"
 TOUR, HOME_CHANNEL, TOURISM_CHANNEL = 7, "C0HOME", "C0TOURISM"
 ZONE, VISITOR_ZONE = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
 STARTS_ON, ENDS_ON = date(2026, 10, 19), date(2026, 11, 15)
-VISIT = Visit(
+VISIT = TourVisit(
     tour_id=TOUR,
-    visitor=VISITOR,
-    host_team="Search",
-    home_team="Commissions",
-    home_channel=HOME_CHANNEL,
-    opening_title="Tune the ranking",
+    status=TourStatus.COMPLETED,
     starts_on=STARTS_ON,
     ends_on=ENDS_ON,
+    buddy=None,
+    visitor=VISITOR,
+    visitor_timezone=VISITOR_ZONE.key,
+    opening_title="Tune the ranking",
+    host_team="Search",
+    host_leads=(HOST_LEAD,),
+    home_team="Commissions",
+    home_channel=HOME_CHANNEL,
     home_leads=(HOME_LEAD,),
 )
 ITEMS = ("Outbox pattern", "Contract tests")
@@ -55,92 +62,75 @@ ITEMS = ("Outbox pattern", "Contract tests")
 
 @dataclass
 class FakeRetros:
-    """One tour's retro and share-back, as the service reads and writes them."""
+    """One tour's visit, retro and share-back, as the service reads and writes them."""
 
-    retro: SimpleNamespace | None = None
-    share: SimpleNamespace | None = None
+    tour: TourVisit | None = VISIT
+    retro: SavedRetro | None = None
+    saved_at: list[datetime] = field(default_factory=list)
+    share: ShareBackRecord | None = None
+    recorded: list[tuple[str, datetime]] = field(default_factory=list)  # who, when
     dropped: list[str] = field(default_factory=list)
 
-    def of_tour(self, tour_id: int) -> SimpleNamespace | None:
+    def visit(self, workspace_id: str, tour_id: int) -> TourVisit | None:
+        return self.tour if (workspace_id, tour_id) == (WORKSPACE, TOUR) else None
+
+    def of_tour(self, tour_id: int) -> SavedRetro | None:
         return self.retro if tour_id == TOUR else None
 
-    def save(self, workspace_id: str, tour_id: int, **values: Any) -> tuple[Any, bool]:
+    def save(
+        self, workspace_id: str, tour_id: int, answers: RetroAnswers, *, now: datetime
+    ) -> tuple[SavedRetro, bool]:
         assert (workspace_id, tour_id) == (WORKSPACE, TOUR)
         created = self.retro is None
-        if self.retro is None:
-            self.retro = SimpleNamespace(
-                workspace_id=workspace_id, highlight_channel=None, highlight_ts=None, stuck=[]
-            )
-        for name, value in values.items():
-            setattr(self.retro, name, value)
-        self.retro.bring_back = list(values["action_items"])
+        earlier = self.retro or SavedRetro(workspace_id, answers)
+        self.retro = replace(earlier, answers=answers)
+        self.saved_at.append(now)
         return self.retro, created
 
     def drop_pending_message(self, workspace_id: str, unique_key: str) -> None:
         if workspace_id == WORKSPACE:
             self.dropped.append(unique_key)
 
-    def place_highlight(self, retro: Any, channel: str | None, ts: str | None) -> None:
-        retro.highlight_channel, retro.highlight_ts = channel, ts
+    def place_highlight(self, tour_id: int, channel: str | None, ts: str | None) -> None:
+        assert tour_id == TOUR and self.retro is not None
+        self.retro = replace(self.retro, highlight_channel=channel, highlight_ts=ts)
 
-    def set_stuck(self, retro: Any, stuck: tuple[str, ...]) -> None:
-        retro.stuck = list(stuck)
+    def set_stuck(self, tour_id: int, stuck: tuple[str, ...]) -> None:
+        assert tour_id == TOUR and self.retro is not None
+        self.retro = replace(self.retro, stuck=stuck)
 
-    def share_back(self, tour_id: int) -> SimpleNamespace | None:
+    def share_back(self, tour_id: int) -> ShareBackRecord | None:
         return self.share if tour_id == TOUR else None
 
-    def _share_row(self, workspace_id: str, tour_id: int) -> SimpleNamespace:
+    def _share(self, workspace_id: str, tour_id: int, by: str, now: datetime) -> ShareBackRecord:
         assert (workspace_id, tour_id) == (WORKSPACE, TOUR)
-        if self.share is None:
-            self.share = SimpleNamespace(done_at=None, session_on=None, session_channel=None)
-        return self.share
+        self.recorded.append((by, now))
+        return self.share or ShareBackRecord()
 
-    def mark_shared(self, workspace_id: str, tour_id: int, *, by: str, now: Any) -> bool:
-        row = self._share_row(workspace_id, tour_id)
-        if row.done_at is not None:
+    def mark_shared(self, workspace_id: str, tour_id: int, *, by: str, now: datetime) -> bool:
+        share = self._share(workspace_id, tour_id, by, now)
+        if share.done:
+            del self.recorded[-1]
             return False
-        row.done_at, row.recorded_by = now, by
+        self.share = replace(share, done=True)
         return True
 
-    def book_session(self, workspace_id: str, tour_id: int, **values: Any) -> Any:
-        row = self._share_row(workspace_id, tour_id)
-        row.session_on, row.session_channel = values["day"], values["channel"]
-        row.recorded_by, row.recorded_at = values["by"], values["now"]
-        return row
+    def book_session(
+        self, workspace_id: str, tour_id: int, *, day: date, channel: str, by: str, now: datetime
+    ) -> ShareBackRecord:
+        share = self._share(workspace_id, tour_id, by, now)
+        self.share = replace(share, session_on=day, session_channel=channel)
+        return self.share
 
 
 class FakeUnitOfWork:
     def __init__(self) -> None:
-        self.tour = SimpleNamespace(
-            id=TOUR, status="completed", starts_on=STARTS_ON, ends_on=ENDS_ON
-        )
         self.retros = FakeRetros()
-        self.planned: list[Any] = []
-        self.audited: list[tuple[str, str, dict[str, Any]]] = []
+        self.outbox = FakeOutbox()
+        self.audit = FakeAudit(VISITOR)
+        self.planned = self.outbox.planned
+        self.audited = self.audit.entries
         self.commits = 0
-        visitor = SimpleNamespace(user_id=VISITOR, timezone=VISITOR_ZONE.key)
-        host = SimpleNamespace(name="Search", leads=[SimpleNamespace(user_id=HOST_LEAD)])
-        home = SimpleNamespace(
-            name="Commissions", channel_id=HOME_CHANNEL, leads=[SimpleNamespace(user_id=HOME_LEAD)]
-        )
-        self.parts = (self.tour, visitor, SimpleNamespace(title="Tune the ranking"), host, home)
-        self.tours = SimpleNamespace(get=self._tour)
-        self.outbox = SimpleNamespace(
-            tour_parts=lambda tour_id: self.parts if tour_id == TOUR else None,
-            upsert=self._upsert,
-        )
-        self.audit = SimpleNamespace(record=self._record)
-
-    def _tour(self, workspace_id: str, tour_id: int) -> Any:
-        return self.tour if workspace_id == WORKSPACE and tour_id == TOUR else None
-
-    def _upsert(self, workspace_id: str, messages: list[Any]) -> None:
-        if workspace_id == WORKSPACE:
-            self.planned.extend(messages)
-
-    def _record(self, workspace_id: str, *, action: str, subject: str, **more: Any) -> None:
-        assert workspace_id == WORKSPACE and more["actor_user_id"] == VISITOR
-        self.audited.append((action, subject, more["detail"]))
 
     @property
     def actions(self) -> list[str]:
@@ -203,13 +193,13 @@ def test_only_the_visitor_writes_the_retro_or_answers_the_share_back(uow, who):
 def test_a_visit_cancelled_or_gone_is_refused(uow, gone):
     tour_id, ctx = TOUR, context(VISITOR)
     if gone == "cancelled":
-        uow.tour.status = "cancelled"
+        uow.retros.tour = replace(VISIT, status=TourStatus.CANCELLED)
     elif gone == "missing":
         tour_id = 999
     elif gone == "other workspace":
         ctx = replace(ctx, workspace_id="T0OTHER")
     else:
-        uow.outbox.tour_parts = lambda _tour_id: None
+        uow.retros.tour = None
     assert (
         "This visit was cancelled or no longer exists."
         in save_retro(
@@ -244,7 +234,8 @@ def test_the_visitor_saves_the_retro_and_its_follow_up_is_planned(uow):
     outcome = save(uow)
     assert outcome.created and outcome.errors == {} and uow.commits == 1
     retro = uow.retros.retro
-    assert (retro.learned, retro.shareable, retro.now) == ("Event sourcing", True, context("").now)
+    assert (retro.answers.learned, retro.answers.shareable) == ("Event sourcing", True)
+    assert uow.retros.saved_at == [context("").now]
     assert uow.audited == [
         ("retro_saved", f"tour:{TOUR}", {"rating": 5, "action_items": 2, "shareable": True})
     ]
@@ -261,14 +252,14 @@ def test_the_visitor_saves_the_retro_and_its_follow_up_is_planned(uow):
 
 
 def test_the_follow_up_of_a_visitor_without_a_time_zone_is_in_the_organisations(uow):
-    uow.parts[1].timezone = None
+    uow.retros.tour = replace(VISIT, visitor_timezone=None)
     save(uow)
     follow_up = FollowUp(TOUR, VISITOR, "Search", "Tune the ranking", STARTS_ON, ENDS_ON, ITEMS)
     assert uow.planned[0] == plan_follow_up(follow_up, ZONE)
 
 
 def test_a_visitor_without_a_home_team_books_the_session_anywhere(uow):
-    uow.parts = (*uow.parts[:4], None)
+    uow.retros.tour = replace(VISIT, home_team=None, home_channel=None, home_leads=())
     shown = share_back_form(uow, context(VISITOR), TOUR)
     assert shown.visit == replace(VISIT, home_team=None, home_channel=None, home_leads=())
     assert shown.default_channel is None
@@ -305,7 +296,7 @@ def test_a_highlight_is_not_placed_on_a_retro_of_another_workspace_or_none(uow):
     place_highlight(uow, context(VISITOR), TOUR, TOURISM_CHANNEL, "1.1")
     assert nothing_written(uow)
     save(uow)
-    uow.retros.retro.workspace_id = "T0OTHER"
+    uow.retros.retro = replace(uow.retros.retro, workspace_id="T0OTHER")
     place_highlight(uow, context(VISITOR), TOUR, TOURISM_CHANNEL, "1.1")
     assert uow.retros.retro.highlight_ts is None and uow.commits == 1
 
@@ -317,7 +308,7 @@ def test_the_share_back_is_marked_done_once(uow):
     outcome = share_back_done(uow, context(VISITOR), TOUR)
     assert outcome.state.done and outcome.state.visit == VISIT and uow.commits == 1
     assert uow.audited == [("share_back_done", f"tour:{TOUR}", {})]
-    assert uow.retros.share.recorded_by == VISITOR
+    assert uow.retros.recorded == [(VISITOR, context("").now)]
     again = share_back_done(uow, context(VISITOR), TOUR)
     assert again.state.done and uow.actions == ["share_back_done"] and uow.commits == 1
 
@@ -332,8 +323,8 @@ def test_the_session_is_booked_in_the_home_channel_by_default(uow):
     assert outcome.session == Session(VISIT, TODAY, "C0DEMO", ITEMS)
     booked = ("share_back_booked", f"tour:{TOUR}", {"day": TODAY.isoformat(), "channel": "C0DEMO"})
     assert uow.audited[-1] == booked and uow.commits == 2
-    row = uow.retros.share
-    assert (row.session_on, row.recorded_by, row.recorded_at) == (TODAY, VISITOR, context("").now)
+    assert uow.retros.share.session_on == TODAY
+    assert uow.retros.recorded == [(VISITOR, context("").now)]
     assert share_back_form(uow, context(VISITOR), TOUR).default_channel == "C0DEMO"
 
 
@@ -362,7 +353,7 @@ def test_the_visitor_marks_an_item_stuck_once(uow):
     save(uow)
     outcome = mark_item_stuck(uow, context(VISITOR), TOUR, 1)
     assert outcome.state == FollowUpState(VISIT, ITEMS, ("Contract tests",))
-    assert uow.retros.retro.stuck == ["Contract tests"]
+    assert uow.retros.retro.stuck == ("Contract tests",)
     assert uow.audited[-1] == ("retro_item_stuck", f"tour:{TOUR}", {"item": 1})
     assert uow.commits == 2
     again = mark_item_stuck(uow, context(VISITOR), TOUR, 1)
