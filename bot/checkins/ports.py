@@ -51,7 +51,7 @@ class CheckinReader(Protocol):
     def checkins(self) -> Checkins: ...
 
 
-class CheckinWork(CheckinReader, Protocol):
+class CheckinUnitOfWork(CheckinReader, Protocol):
     """What answering a check-in writes: the answer, its alerts (outbox rows), its audit."""
 
     @property

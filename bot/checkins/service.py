@@ -37,7 +37,7 @@ from bot.checkins.model import (
     week_signal,
     weeks_in,
 )
-from bot.checkins.ports import CheckinReader, CheckinWork
+from bot.checkins.ports import CheckinReader, CheckinUnitOfWork
 from bot.core.forms import one_item_a_line
 from bot.core.visits import TourStatus, TourVisit
 
@@ -119,7 +119,7 @@ def _state(uow: CheckinReader, visit: TourVisit, ref: CheckinRef) -> CheckinStat
 
 
 def record_answer(
-    uow: CheckinWork, ctx: Context, ref: CheckinRef, question: Question, raw: str
+    uow: CheckinUnitOfWork, ctx: Context, ref: CheckinRef, question: Question, raw: str
 ) -> CheckinOutcome:
     """A button or menu of the check-in; "Need help" goes through ask_for_help instead."""
     value = parse_answer(question, raw)
@@ -144,7 +144,9 @@ def record_answer(
     return _recorded(uow, ctx, loaded, ref, alerts)
 
 
-def ask_for_help(uow: CheckinWork, ctx: Context, ref: CheckinRef, details: str) -> CheckinOutcome:
+def ask_for_help(
+    uow: CheckinUnitOfWork, ctx: Context, ref: CheckinRef, details: str
+) -> CheckinOutcome:
     """The "Need help" modal: the buddy and the host leads are alerted with what the visitor
     wrote (the organisers when the visit has neither)."""
     errors = validate_help(details)
@@ -195,7 +197,7 @@ def _people_in(
 
 
 def _recorded(
-    uow: CheckinWork, ctx: Context, visit: TourVisit, ref: CheckinRef, alerts: list[Alert]
+    uow: CheckinUnitOfWork, ctx: Context, visit: TourVisit, ref: CheckinRef, alerts: list[Alert]
 ) -> CheckinOutcome:
     """Claims the organiser alerts the answers now call for, plans every alert, commits."""
     for due in organiser_alerts(uow.checkins.answers(visit.tour_id)):
@@ -212,7 +214,7 @@ def _recorded(
 # --- what was shipped -------------------------------------------------------------------------
 
 
-def log_shipped(uow: CheckinWork, ctx: Context, ref: CheckinRef, text: str) -> CheckinOutcome:
+def log_shipped(uow: CheckinUnitOfWork, ctx: Context, ref: CheckinRef, text: str) -> CheckinOutcome:
     errors = validate_shipped(text)
     if errors:
         return CheckinOutcome(errors=errors)
@@ -227,7 +229,7 @@ def log_shipped(uow: CheckinWork, ctx: Context, ref: CheckinRef, text: str) -> C
 
 
 def _audit(
-    uow: CheckinWork, ctx: Context, ref: CheckinRef, action: str, detail: dict[str, Any]
+    uow: CheckinUnitOfWork, ctx: Context, ref: CheckinRef, action: str, detail: dict[str, Any]
 ) -> None:
     uow.audit.record(
         ctx.workspace_id,
@@ -282,7 +284,7 @@ def midpoint_of(
 
 
 def answer_midpoint(
-    uow: CheckinWork, ctx: Context, tour_id: int | None, view: HostView, note: str = ""
+    uow: CheckinUnitOfWork, ctx: Context, tour_id: int | None, view: HostView, note: str = ""
 ) -> MidpointOutcome:
     """The host lead's answer reaches the buddy, and with concerns the organisers: outbox rows
     planned in the same transaction, sent by the deliverer."""

@@ -47,7 +47,7 @@ class RetroReader(Protocol):
     def retros(self) -> Retros: ...
 
 
-class RetroWork(RetroReader, Protocol):
+class RetroUnitOfWork(RetroReader, Protocol):
     """What answering at the end of a visit writes: the answer, the messages it plans, its
     audit."""
 
@@ -63,6 +63,6 @@ class TourDates(Protocol):
         """Moves tours by date; (completed, activated)."""
 
 
-class TourUpkeep(Protocol):
+class UpkeepUnitOfWork(Protocol):
     @property
     def tours(self) -> TourDates: ...

@@ -30,7 +30,7 @@ from bot.retros.model import (
     read_retro,
     validate_session,
 )
-from bot.retros.ports import RetroReader, RetroWork, TourUpkeep
+from bot.retros.ports import RetroReader, RetroUnitOfWork, UpkeepUnitOfWork
 from bot.scheduling.service import zone_named
 
 
@@ -52,7 +52,7 @@ def _visit(uow: RetroReader, ctx: Context, tour_id: int, who: str) -> TourVisit 
     return found
 
 
-def _audit(uow: RetroWork, ctx: Context, tour_id: int, action: str, **detail: Any) -> None:
+def _audit(uow: RetroUnitOfWork, ctx: Context, tour_id: int, action: str, **detail: Any) -> None:
     uow.audit.record(
         ctx.workspace_id,
         action=action,
@@ -104,7 +104,7 @@ class RetroOutcome:
 
 
 def save_retro(
-    uow: RetroWork,
+    uow: RetroUnitOfWork,
     ctx: Context,
     tour_id: int,
     form: RetroInput,
@@ -148,7 +148,7 @@ def save_retro(
 
 
 def _plan_follow_up(
-    uow: RetroWork, ctx: Context, visit: TourVisit, answers: RetroAnswers, zone: ZoneInfo
+    uow: RetroUnitOfWork, ctx: Context, visit: TourVisit, answers: RetroAnswers, zone: ZoneInfo
 ) -> None:
     """Action items: the follow-up asks about them in 90 days, and the home leads hear of them
     now. None (any more): nothing to ask or tell."""
@@ -174,7 +174,7 @@ def _bring_back_keys(visit: TourVisit) -> list[str]:
 
 
 def place_highlight(
-    uow: RetroWork, ctx: Context, tour_id: int, channel: str | None, ts: str | None
+    uow: RetroUnitOfWork, ctx: Context, tour_id: int, channel: str | None, ts: str | None
 ) -> None:
     """Remembers where the highlight was posted (None, None once it is removed)."""
     retro = uow.retros.of_tour(tour_id)
@@ -237,7 +237,7 @@ def _state(visit: TourVisit, record: ShareBackRecord | None) -> ShareBackState:
     )
 
 
-def share_back_done(uow: RetroWork, ctx: Context, tour_id: int) -> ShareBackOutcome:
+def share_back_done(uow: RetroUnitOfWork, ctx: Context, tour_id: int) -> ShareBackOutcome:
     visit = _visit(uow, ctx, tour_id, SHARE_BACK)
     if isinstance(visit, Refusal):
         return ShareBackOutcome(refusal=visit.reason)
@@ -257,7 +257,7 @@ def share_back_form(uow: RetroReader, ctx: Context, tour_id: int) -> ShareBackFo
 
 
 def book_share_back(
-    uow: RetroWork, ctx: Context, tour_id: int, day: date | None, channel: str | None
+    uow: RetroUnitOfWork, ctx: Context, tour_id: int, day: date | None, channel: str | None
 ) -> ShareBackOutcome:
     errors = validate_session(day, channel, ctx.today)
     if errors:
@@ -278,7 +278,7 @@ def book_share_back(
     )
 
 
-def place_session(uow: RetroWork, tour_id: int, channel: str, ts: str) -> None:
+def place_session(uow: RetroUnitOfWork, tour_id: int, channel: str, ts: str) -> None:
     uow.retros.place_session(tour_id, channel, ts)
     uow.commit()
 
@@ -299,7 +299,9 @@ class FollowUpOutcome:
     state: FollowUpState | None = None
 
 
-def mark_item_stuck(uow: RetroWork, ctx: Context, tour_id: int, index: int) -> FollowUpOutcome:
+def mark_item_stuck(
+    uow: RetroUnitOfWork, ctx: Context, tour_id: int, index: int
+) -> FollowUpOutcome:
     """The visitor says action item `index` of their retro stuck."""
     visit = _visit(uow, ctx, tour_id, "the follow-up of their retro")
     if isinstance(visit, Refusal):
@@ -319,7 +321,7 @@ def mark_item_stuck(uow: RetroWork, ctx: Context, tour_id: int, index: int) -> F
 # --- tours by date ----------------------------------------------------------------------------
 
 
-def advance_tours(uow: TourUpkeep, workspace_id: str, today: date) -> int:
+def advance_tours(uow: UpkeepUnitOfWork, workspace_id: str, today: date) -> int:
     """A maintenance hook: scheduled tours that have started become active, and those whose
     last day has passed completed. Returns how many tours moved; the caller commits."""
     moved: tuple[int, int] = uow.tours.advance_by_date(workspace_id, today)
