@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from bot.history.ports import HistoryLog
     from bot.openings.service import Openings
     from bot.profiles.service import People
-    from bot.scheduling.ports import Outbox, Pace
+    from bot.scheduling.ports import Outbox, Pace, ShippedLog
     from bot.stats.ports import Stats
     from bot.topics.service import TopicHolders
 
@@ -102,6 +102,8 @@ class ReadOnlyUnitOfWork(Protocol):
     def forgetting(self) -> Forgetting: ...
     @property
     def topics(self) -> TopicHolders: ...
+    @property
+    def checkins(self) -> ShippedLog: ...
 
 
 class UnitOfWork(ReadOnlyUnitOfWork, Protocol):

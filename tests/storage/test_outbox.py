@@ -157,9 +157,11 @@ def test_only_due_rows_are_claimed_and_a_claim_counts_as_an_attempt(uow_factory)
         uow.commit()
         rows = claim(uow)
         assert [row.unique_key for row in rows] == ["test:0", "test:1", "test:2"]
-        assert {(row.status, row.lease_owner, row.attempts) for row in rows} == {
+        stored = [uow.outbox.get(row.id) for row in rows]
+        assert {(row.status, row.lease_owner, row.attempts) for row in stored} == {
             ("sending", "A", 1)
         }
+        assert {row.attempts for row in rows} == {1}
         assert claim(uow, owner="B") == []
 
 
