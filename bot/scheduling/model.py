@@ -15,6 +15,14 @@ LIVE_TOUR_STATUSES = frozenset({TourStatus.SCHEDULED, TourStatus.ACTIVE})
 
 
 @dataclass(frozen=True)
+class TourRef:
+    """Names a tour, as the on_tour hook's tour does."""
+
+    workspace_id: str
+    id: int
+
+
+@dataclass(frozen=True)
 class TourToPlan:
     """A tour as storage knows it when its messages are planned."""
 

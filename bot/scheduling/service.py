@@ -30,7 +30,7 @@ from bot.scheduling.delivery import (
     is_visitor,
     visitor_gone_notices,
 )
-from bot.scheduling.model import ClaimedMessage
+from bot.scheduling.model import ClaimedMessage, TourRef
 from bot.scheduling.planning import (
     TOUR_PLAN_CONTENT_KEYS,
     DigestOpening,
@@ -110,12 +110,6 @@ def cancel_tour(uow: Planning, tour: TourKey) -> int:
     return uow.outbox.cancel_pending_of_tour(tour.workspace_id, tour.id)
 
 
-@dataclass(frozen=True)
-class _Tour:
-    workspace_id: str
-    id: int
-
-
 class SlackZones(TimeZones, Protocol):
     """Time zones remembered from Slack: `zone_of` answers from memory (it runs inside
     transactions); `learn` asks Slack, so it is only called outside any transaction."""
@@ -191,7 +185,7 @@ class TourPlanner:
         with uow_factory() as uow:
             for workspace_id, tour_id in waiting:
                 schedule_tour(
-                    uow, _Tour(workspace_id, tour_id), self._zones, self._organisation_zone()
+                    uow, TourRef(workspace_id, tour_id), self._zones, self._organisation_zone()
                 )
             uow.commit()
         return len(waiting)
