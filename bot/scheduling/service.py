@@ -133,7 +133,7 @@ class _NotingZones:
 
 
 class TourPlanner:
-    """The `on_tour(uow, tour)` callback of bot/services/applications.py: plan or cancel.
+    """The `on_tour(uow, tour)` callback of bot/applications/service.py: plan or cancel.
 
     It runs inside the step's transaction, so it plans with the time zones known then and asks
     Slack nothing; `catch_up`, run later outside any transaction, looks up the zones that were
