@@ -13,29 +13,17 @@ from bot.openings.model import PostedOpening
 from bot.scheduling.model import ClaimedMessage, TourToPlan
 from bot.scheduling.planning import Kind, PlannedMessage, TourFacts
 from bot.stats.model import TourStatus
+from tests.bot.scheduling.test_planning import facts
 
 WORKSPACE = "T0TEST"
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 
 
-def tour_facts(tour_id: int = 7, **fields: Any) -> TourFacts:
-    values: dict[str, Any] = {
-        "tour_id": tour_id,
-        "visitor": "U0VISITOR",
-        "buddy": "U0BUDDY",
-        "host_leads": ("U0LEAD",),
-        "host_team": "Payments",
-        "host_channel": "C0PAY",
-        "home_team": "Search",
-        "home_channel": "C0SEARCH",
-        "opening_title": "Learn the ledger",
-        "first_day_kit": "Read the runbook",
-        "work_mode": "hybrid",
-        "city": None,
-        "starts_on": date(2026, 3, 2),
-        "ends_on": date(2026, 3, 29),
-    }
-    return TourFacts(**(values | fields))
+def tour_facts(
+    starts_on: date = date(2026, 3, 2), ends_on: date = date(2026, 3, 29), **fields: Any
+) -> TourFacts:
+    """Tour 7 of test_planning, from Monday 2 March 2026 for four weeks unless told."""
+    return facts(starts_on, ends_on, **fields)
 
 
 def claimed(
