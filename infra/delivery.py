@@ -54,6 +54,7 @@ from bot.scheduling.delivery import (
     is_stale,
     stale_cutoffs,
 )
+from bot.scheduling.model import ClaimedMessage
 from bot.scheduling.service import (
     deliveries_paused,
     pause_deliveries,
@@ -290,7 +291,7 @@ class Deliverer:
             uow.commit()
         return int(expired)
 
-    def _claim(self) -> list[Any]:
+    def _claim(self) -> list[ClaimedMessage]:
         now = self._clock.now()
         with self._uow() as uow:
             rows = uow.outbox.claim_due(
@@ -305,7 +306,7 @@ class Deliverer:
 
     # --- one row ----------------------------------------------------------------------------
 
-    def _deliver(self, row: Any) -> str:
+    def _deliver(self, row: ClaimedMessage) -> str:
         try:
             outcome = self._attempt(row)
         except Exception as error:  # one bad row never stalls the queue
@@ -323,7 +324,7 @@ class Deliverer:
             log.warning("outbox row %s: lease lost before recording %s", row.id, outcome)
         return type(outcome).__name__.lower()
 
-    def _attempt(self, row: Any) -> Outcome:
+    def _attempt(self, row: ClaimedMessage) -> Outcome:
         try:
             return self._try(row)
         except _RateLimitTooLongError as error:
@@ -337,7 +338,7 @@ class Deliverer:
             reason = f"Slack unreachable: {error}"
             return after_unsuccessful_try(row.attempts, reason, self._clock.now())
 
-    def _try(self, row: Any) -> Outcome:
+    def _try(self, row: ClaimedMessage) -> Outcome:
         if self._paused.is_set() or self._stopping.is_set():
             return Released("stopping or paused")
         # An earlier try may have posted: look first. Otherwise, a stale row needs no Slack call.
@@ -348,12 +349,12 @@ class Deliverer:
             return Expired(f"{TOO_LATE} (due {row.due_at:%Y-%m-%d %H:%M} UTC)")
         return self._post(row, channel or row.recipient, may_join=True)
 
-    def _message(self, row: Any) -> ScheduledMessage:
+    def _message(self, row: ClaimedMessage) -> ScheduledMessage:
         with self._reader() as reader:
             payload = payload_to_send(reader, row)
         return render(row.content_key, payload)
 
-    def _post(self, row: Any, channel: str, *, may_join: bool) -> Outcome:
+    def _post(self, row: ClaimedMessage, channel: str, *, may_join: bool) -> Outcome:
         message = self._message(row)
 
         def post_while_claimed(**params: Any) -> SlackResponse:
@@ -391,7 +392,7 @@ class Deliverer:
             return self._settle_doubt(row, channel, f"no answer from Slack: {error}")
         return Sent(str(response["channel"]), str(response["ts"]))
 
-    def _refused_dm(self, row: Any, error: SlackApiError) -> Outcome:
+    def _refused_dm(self, row: ClaimedMessage, error: SlackApiError) -> Outcome:
         """Slack names no error of its own for a DM to a deactivated person: conversations.open
         does (user_disabled), so it is asked before the refusal is taken as it came."""
         try:
@@ -404,7 +405,7 @@ class Deliverer:
                 return self._outcome_of(row, opening)
         return self._outcome_of(row, error)
 
-    def _settle_doubt(self, row: Any, channel: str, reason: str) -> Outcome:
+    def _settle_doubt(self, row: ClaimedMessage, channel: str, reason: str) -> Outcome:
         """Slack may have posted: if the message is there, it was sent; if not, retry later.
         The doubt is stored first, so a look-up that cannot be made now is made by the next try."""
         self._note_doubt(row)
@@ -413,12 +414,12 @@ class Deliverer:
             return Sent(channel, ts)
         return after_unsuccessful_try(row.attempts, reason, self._clock.now())
 
-    def _note_doubt(self, row: Any) -> None:
+    def _note_doubt(self, row: ClaimedMessage) -> None:
         with self._uow() as uow:
             uow.outbox.note_doubt(row.id, self.owner, self._clock.now())
             uow.commit()
 
-    def _outcome_of(self, row: Any, error: SlackApiError) -> Outcome:
+    def _outcome_of(self, row: ClaimedMessage, error: SlackApiError) -> Outcome:
         code = _error_code(error)
         match classify(code, error.response.status_code):
             case Problem.TOKEN_DEAD:
@@ -469,7 +470,7 @@ class Deliverer:
         opened = self._call("conversations.open", self._client.conversations_open, users=recipient)
         return str(opened["channel"]["id"])
 
-    def _find_posted(self, channel: str, row: Any) -> str | None:
+    def _find_posted(self, channel: str, row: ClaimedMessage) -> str | None:
         """The ts of this row's message if it is in the conversation, by its metadata."""
         oldest = (row.created_at - HISTORY_SLACK).timestamp()
         cursor = None

@@ -38,7 +38,7 @@ from bot.applications.service import (
 from bot.core.calendar import Period
 from bot.core.visit_rules import check_absence, host_warnings
 from bot.core.words import counted
-from bot.scheduling.service import LIVE_TOUR_STATUSES
+from bot.scheduling.model import LIVE_TOUR_STATUSES
 
 
 class ExtensionNotice(StrEnum):

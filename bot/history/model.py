@@ -7,8 +7,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from bot.applications.visit import VisitSnapshot
-
 PAGE_SIZE = 40  # entries per message: one section each, within Slack's 50 blocks
 
 
@@ -64,13 +62,30 @@ def parse_history_ref(args: tuple[str, ...]) -> HistoryRef | None:
     return HistoryRef(target, int(words[0]))
 
 
-def may_see_history(user_id: str, visit: VisitSnapshot) -> bool:
+@dataclass(frozen=True)
+class HistoryVisit:
+    """The visit a history is of: an application, and the tour it became (if it did)."""
+
+    application_id: int
+    tour_id: int | None
+    visitor_id: str
+    opening_title: str
+    host_lead_ids: tuple[str, ...]
+    home_lead_ids: tuple[str, ...]  # the visitor's home team's
+
+    def subjects(self) -> list[str]:
+        """What its history entries are recorded about."""
+        tour = [f"tour:{self.tour_id}"] if self.tour_id is not None else []
+        return [f"application:{self.application_id}", *tour]
+
+
+def may_see_history(user_id: str, visit: HistoryVisit, organisers: frozenset[str]) -> bool:
     """The visitor, the two teams' leads and the organisers; not the buddy, not anyone else."""
     return (
         user_id == visit.visitor_id
         or user_id in visit.host_lead_ids
         or user_id in visit.home_lead_ids
-        or user_id in visit.organiser_ids
+        or user_id in organisers
     )
 
 

@@ -27,7 +27,7 @@ def history_message(history: VisitHistory) -> dict[str, Any]:
         f"History of {user_mention(visit.visitor_id)}'s visit to *{escape(visit.opening_title)}*"
     )
     ids = f"application {visit.application_id}" + (
-        f", visit {history.tour_id}" if history.tour_id is not None else ""
+        f", visit {visit.tour_id}" if visit.tour_id is not None else ""
     )
     lines = [section(_entry_line(entry)) for entry in page.entries] or [
         section("Nothing has changed yet.")

@@ -25,23 +25,27 @@ from bot.scheduling.delivery import (
     Released,
     RetryLater,
     Sent,
-    UndeliveredMessage,
     failure_notices,
     is_stale,
     is_visitor,
     visitor_gone_notices,
 )
+from bot.scheduling.model import ClaimedMessage, TourRef
 from bot.scheduling.planning import (
     TOUR_PLAN_CONTENT_KEYS,
     DigestOpening,
-    TourFacts,
     plan_digest,
     plan_tour,
 )
+from bot.scheduling.ports import (
+    DigestPlanning,
+    Planning,
+    PlanningCommitted,
+    Recording,
+    SendingReads,
+)
 
 log = logging.getLogger(__name__)
-
-LIVE_TOUR_STATUSES = frozenset({"scheduled", "active"})
 
 
 class TimeZones(Protocol):
@@ -63,39 +67,33 @@ def zone_named(name: str | None, fallback: ZoneInfo) -> ZoneInfo:
 # --- tours ------------------------------------------------------------------------------------
 
 
-def schedule_tour(uow: Any, tour: Any, zones: TimeZones, organisation_zone: ZoneInfo) -> int:
+class TourKey(Protocol):
+    """Whatever names a tour: the on_tour hook is handed the tour a workflow step changed."""
+
+    @property
+    def workspace_id(self) -> str: ...
+    @property
+    def id(self) -> int: ...
+
+
+def schedule_tour(
+    uow: Planning, tour: TourKey, zones: TimeZones, organisation_zone: ZoneInfo
+) -> int:
     """Plans (or re-plans) the tour's messages: sent rows stay, pending ones follow the dates,
     and the tour's rows that other features planned (the retro's follow-up, alerts) stay too.
 
     A tour that is no longer live (cancelled, completed early) loses its pending rows instead.
     Returns how many rows the tour now has planned.
     """
-    parts = uow.outbox.tour_parts(tour.id) if tour.status in LIVE_TOUR_STATUSES else None
-    if parts is None:
+    found = uow.outbox.tour_to_plan(tour.workspace_id, tour.id)
+    if found is None or not found.is_live:
         cancel_tour(uow, tour)
         return 0
-    tour, person, opening, host, home = parts
-    facts = TourFacts(
-        tour_id=tour.id,
-        visitor=person.user_id,
-        buddy=tour.buddy_user_id,
-        host_leads=tuple(sorted(lead.user_id for lead in host.leads)),
-        host_team=host.name,
-        host_channel=host.channel_id,
-        home_team=home.name if home is not None else None,
-        home_channel=home.channel_id if home is not None else None,
-        opening_title=opening.title,
-        first_day_kit=opening.first_day_kit,
-        work_mode=opening.work_mode,
-        city=host.city,
-        starts_on=tour.starts_on,
-        ends_on=tour.ends_on,
-        home_leads=tuple(sorted(lead.user_id for lead in home.leads)) if home is not None else (),
-    )
+    facts = found.facts
     # The visitor's profile remembers their zone; everyone else is asked about (users.info).
     others = {facts.buddy, *facts.host_leads, *facts.home_leads}
     names = {user: zones.zone_of(user) for user in others if user}
-    names[facts.visitor] = person.timezone or zones.zone_of(facts.visitor)
+    names[facts.visitor] = found.visitor_zone or zones.zone_of(facts.visitor)
     planned = plan_tour(
         facts,
         {user: zone_named(name, organisation_zone) for user, name in names.items()},
@@ -107,9 +105,9 @@ def schedule_tour(uow: Any, tour: Any, zones: TimeZones, organisation_zone: Zone
     return len(planned)
 
 
-def cancel_tour(uow: Any, tour: Any) -> int:
+def cancel_tour(uow: Planning, tour: TourKey) -> int:
     """Removes the tour's pending messages; those already sent stay as a record."""
-    return int(uow.outbox.cancel_pending_of_tour(tour.workspace_id, tour.id))
+    return uow.outbox.cancel_pending_of_tour(tour.workspace_id, tour.id)
 
 
 class SlackZones(TimeZones, Protocol):
@@ -135,7 +133,7 @@ class _NotingZones:
 
 
 class TourPlanner:
-    """The `on_tour(uow, tour)` callback of bot/services/applications.py: plan or cancel.
+    """The `on_tour(uow, tour)` callback of bot/applications/service.py: plan or cancel.
 
     It runs inside the step's transaction, so it plans with the time zones known then and asks
     Slack nothing; `catch_up`, run later outside any transaction, looks up the zones that were
@@ -152,7 +150,7 @@ class TourPlanner:
         self._lock = threading.Lock()
         self._waiting: dict[tuple[str, int], set[str]] = {}  # (workspace, tour) → people
 
-    def __call__(self, uow: Any, tour: Any) -> None:
+    def __call__(self, uow: Planning, tour: TourKey) -> None:
         zones = _NotingZones(self._zones)
         schedule_tour(uow, tour, zones, self._organisation_zone())
         if zones.unknown:
@@ -164,13 +162,14 @@ class TourPlanner:
 
     def catch_up(
         self,
-        uow_factory: Callable[[], AbstractContextManager[Any]],
+        uow_factory: Callable[[], AbstractContextManager[PlanningCommitted]],
         only_workspace: str | None = None,
     ) -> int:
         """Learns the missing zones from Slack, then re-plans their tours; returns how many.
         `only_workspace`: only that workspace's tours (its people are asked with its token).
 
-        A tour whose step was rolled back is not found (or is planned as it stands): harmless.
+        A tour whose step was rolled back is not found (nothing of it is left to cancel) or is
+        planned as it stands: harmless.
         """
         with self._lock:
             waiting = {
@@ -185,9 +184,9 @@ class TourPlanner:
         self._zones.learn(set().union(*waiting.values()))
         with uow_factory() as uow:
             for workspace_id, tour_id in waiting:
-                tour = uow.tours.get(workspace_id, tour_id)
-                if tour is not None:
-                    schedule_tour(uow, tour, self._zones, self._organisation_zone())
+                schedule_tour(
+                    uow, TourRef(workspace_id, tour_id), self._zones, self._organisation_zone()
+                )
             uow.commit()
         return len(waiting)
 
@@ -196,7 +195,11 @@ class TourPlanner:
 
 
 def schedule_digest(
-    uow: Any, workspace_id: str, channel: str | None, now: datetime, organisation_zone: ZoneInfo
+    uow: DigestPlanning,
+    workspace_id: str,
+    channel: str | None,
+    now: datetime,
+    organisation_zone: ZoneInfo,
 ) -> bool:
     """Plans this week's digest unless there is no channel, nothing open, or it is too late."""
     if channel is None:
@@ -229,11 +232,11 @@ def schedule_digest(
 # --- what a row shows when it is sent ---------------------------------------------------------
 
 
-def payload_to_send(uow: Any, row: Any) -> dict[str, Any]:
+def payload_to_send(uow: SendingReads, row: ClaimedMessage) -> dict[str, Any]:
     """The row's payload with what has changed since it was planned: a check-in lists what the
     visitor has shipped so far, read when it is sent (re-planning rewrites pending payloads, and
     may add check-ins when a visit is extended)."""
-    payload = dict(row.payload or {})
+    payload = dict(row.payload)
     if row.content_key == "checkin" and row.tour_id is not None:
         payload["shipped"] = uow.checkins.shipped(row.tour_id)[-SHOWN_SHIPPED:]
     return payload
@@ -243,7 +246,13 @@ def payload_to_send(uow: Any, row: Any) -> dict[str, Any]:
 
 
 def record_outcome(
-    uow: Any, row: Any, owner: str, outcome: Outcome, *, now: datetime, organisers: Iterable[str]
+    uow: Recording,
+    row: ClaimedMessage,
+    owner: str,
+    outcome: Outcome,
+    *,
+    now: datetime,
+    organisers: Iterable[str],
 ) -> bool:
     """Writes the outcome for a row `owner` claimed; False if the claim was lost meanwhile."""
     outbox = uow.outbox
@@ -268,23 +277,17 @@ def record_outcome(
 
 
 def _tell_about_failure(
-    uow: Any,
-    row: Any,
+    uow: Recording,
+    row: ClaimedMessage,
     *,
     reason: str,
     recipient_gone: bool,
     now: datetime,
     organisers: Iterable[str],
 ) -> None:
-    message = UndeliveredMessage(
-        outbox_id=row.id,
-        kind=row.kind,
-        recipient=row.recipient,
-        tour_id=row.tour_id,
-        payload=dict(row.payload or {}),
-    )
+    message = row.undelivered()
     notices = failure_notices(message, reason, organisers, now)
-    if recipient_gone and is_visitor(message):
+    if recipient_gone and is_visitor(message) and row.tour_id is not None:
         uow.outbox.cancel_pending_of_tour(row.workspace_id, row.tour_id)
         notices += visitor_gone_notices(message, now)
     uow.outbox.upsert(row.workspace_id, notices)
@@ -301,16 +304,13 @@ def _tell_about_failure(
 # --- pausing a workspace whose token is dead -------------------------------------------------
 
 
-def deliveries_paused(uow: Any, workspace_id: str) -> bool:
-    workspace = uow.workspaces.get(workspace_id)
-    return workspace is not None and workspace.tokens_revoked_at is not None
+def deliveries_paused(uow: Planning, workspace_id: str) -> bool:
+    return uow.outbox.deliveries_paused(workspace_id)
 
 
-def pause_deliveries(uow: Any, workspace_id: str, reason: str, now: datetime) -> None:
-    workspace = uow.workspaces.get(workspace_id)
-    if workspace is None or workspace.tokens_revoked_at is not None:
+def pause_deliveries(uow: Recording, workspace_id: str, reason: str, now: datetime) -> None:
+    if not uow.outbox.pause_deliveries(workspace_id, now):
         return
-    workspace.tokens_revoked_at = now
     uow.audit.record(
         workspace_id,
         action="deliveries_paused",
@@ -320,9 +320,7 @@ def pause_deliveries(uow: Any, workspace_id: str, reason: str, now: datetime) ->
     )
 
 
-def resume_deliveries(uow: Any, workspace_id: str, now: datetime) -> None:
-    workspace = uow.workspaces.get(workspace_id)
-    if workspace is None or workspace.tokens_revoked_at is None:
+def resume_deliveries(uow: Recording, workspace_id: str, now: datetime) -> None:
+    if not uow.outbox.resume_deliveries(workspace_id):
         return
-    workspace.tokens_revoked_at = None
     uow.audit.record(workspace_id, action="deliveries_resumed", actor_user_id=None, now=now)

@@ -10,10 +10,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.history.model import HistoryEntry
+from bot.history.model import HistoryEntry, HistoryVisit
 from bot.workspaces.service import InstalledWorkspace
 from storage.history import HISTORY_ACTIONS, history_entry
-from storage.models import AuditEntry, InboxEvent, Workspace
+from storage.models import Application, AuditEntry, InboxEvent, Team, Tour, Workspace
 
 
 class WorkspaceRepository:
@@ -227,3 +227,33 @@ class HistoryRepository:
             .order_by(AuditEntry.id)  # the order they happened in, whatever clock they name
         )
         return [history_entry(row) for row in self.session.scalars(query)]
+
+    def visit_of_application(self, workspace_id: str, application_id: int) -> HistoryVisit | None:
+        application = self.session.get(Application, application_id)
+        if application is None or application.workspace_id != workspace_id:
+            return None
+        tour_id = self.session.scalar(select(Tour.id).where(Tour.application_id == application_id))
+        return _history_visit(application, tour_id)
+
+    def visit_of_tour(self, workspace_id: str, tour_id: int) -> HistoryVisit | None:
+        tour = self.session.get(Tour, tour_id)
+        if tour is None or tour.workspace_id != workspace_id:
+            return None
+        application = self.session.get(Application, tour.application_id)
+        return _history_visit(application, tour.id) if application is not None else None
+
+
+def _history_visit(application: Application, tour_id: int | None) -> HistoryVisit:
+    home = application.person.home_team  # their team today, as the approval workflow reads it
+    return HistoryVisit(
+        application_id=application.id,
+        tour_id=tour_id,
+        visitor_id=application.person.user_id,
+        opening_title=application.opening.title,
+        host_lead_ids=_lead_ids(application.opening.host_team),
+        home_lead_ids=_lead_ids(home) if home is not None else (),
+    )
+
+
+def _lead_ids(team: Team) -> tuple[str, ...]:
+    return tuple(lead.user_id for lead in team.leads)

@@ -16,7 +16,9 @@ from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, upd
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.scheduling.planning import PlannedMessage
+from bot.core.visits import TourStatus
+from bot.scheduling.model import ClaimedMessage, TourToPlan
+from bot.scheduling.planning import PlannedMessage, TourFacts
 from storage.models import Opening, OutboxMessage, Person, Team, Tour, Workspace
 
 PENDING, SENDING, SENT, FAILED, EXPIRED = "pending", "sending", "sent", "failed", "expired"
@@ -164,11 +166,37 @@ class OutboxRepository:
             return None
         return tour, person, opening, host, home
 
+    def tour_to_plan(self, workspace_id: str, tour_id: int) -> TourToPlan | None:
+        """The workspace's tour as its messages are planned; None if it, its visitor, opening or
+        host team is gone."""
+        parts = self.tour_parts(tour_id)
+        if parts is None or parts[0].workspace_id != workspace_id:
+            return None
+        tour, person, opening, host, home = parts
+        facts = TourFacts(
+            tour_id=tour.id,
+            visitor=person.user_id,
+            buddy=tour.buddy_user_id,
+            host_leads=tuple(sorted(lead.user_id for lead in host.leads)),
+            host_team=host.name,
+            host_channel=host.channel_id,
+            home_team=home.name if home is not None else None,
+            home_channel=home.channel_id if home is not None else None,
+            opening_title=opening.title,
+            first_day_kit=opening.first_day_kit,
+            work_mode=opening.work_mode,
+            city=host.city,
+            starts_on=tour.starts_on,
+            ends_on=tour.ends_on,
+            home_leads=tuple(sorted(lead.user_id for lead in home.leads)) if home else (),
+        )
+        return TourToPlan(facts, TourStatus(tour.status), visitor_zone=person.timezone)
+
     # --- claiming ---------------------------------------------------------------------------
 
     def claim_due(
         self, workspace_id: str, *, now: datetime, owner: str, lease_until: datetime, limit: int
-    ) -> list[OutboxMessage]:
+    ) -> list[ClaimedMessage]:
         """Claims up to `limit` due rows for `owner` until `lease_until`; commit before sending.
 
         Due means pending and past its due time (and its retry time), or claimed by someone whose
@@ -221,14 +249,15 @@ class OutboxRepository:
             ]
         if not ids:
             return []
-        return list(
-            self.session.scalars(
+        return [
+            _claimed(row, lease_until)
+            for row in self.session.scalars(
                 select(OutboxMessage)
                 .where(OutboxMessage.id.in_(ids))
                 .order_by(OutboxMessage.due_at, OutboxMessage.id)
                 .execution_options(populate_existing=True)
             )
-        )
+        ]
 
     @staticmethod
     def _due(workspace_id: str, now: datetime) -> ColumnElement[bool]:
@@ -321,3 +350,42 @@ class OutboxRepository:
             attempts=OutboxMessage.attempts - 1,
             next_attempt_at=not_before,
         )
+
+    # --- a workspace whose token Slack refuses (claim_due claims nothing of it) -------------
+
+    def deliveries_paused(self, workspace_id: str) -> bool:
+        workspace = self.session.get(Workspace, workspace_id)
+        return workspace is not None and workspace.tokens_revoked_at is not None
+
+    def pause_deliveries(self, workspace_id: str, now: datetime) -> bool:
+        workspace = self.session.get(Workspace, workspace_id)
+        if workspace is None or workspace.tokens_revoked_at is not None:
+            return False
+        workspace.tokens_revoked_at = now
+        return True
+
+    def resume_deliveries(self, workspace_id: str) -> bool:
+        workspace = self.session.get(Workspace, workspace_id)
+        if workspace is None or workspace.tokens_revoked_at is None:
+            return False
+        workspace.tokens_revoked_at = None
+        return True
+
+
+def _claimed(row: OutboxMessage, lease_until: datetime) -> ClaimedMessage:
+    return ClaimedMessage(
+        id=row.id,
+        workspace_id=row.workspace_id,
+        unique_key=row.unique_key,
+        kind=row.kind,
+        recipient=row.recipient,
+        tour_id=row.tour_id,
+        content_key=row.content_key,
+        payload=dict(row.payload or {}),
+        due_at=row.due_at,
+        attempts=row.attempts,
+        maybe_sent_at=row.maybe_sent_at,
+        lease_until=lease_until,
+        created_at=row.created_at,
+        last_error=row.last_error,
+    )

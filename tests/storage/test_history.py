@@ -80,3 +80,17 @@ def test_an_update_that_changes_nothing_tracked_writes_no_history(uow, tour_id):
         unit.tours.get(WORKSPACE, tour_id).buddy_user_id = "U0BUDDY"
         unit.commit()
     assert len(history(uow, tour_id)) == 1
+
+
+def test_a_visit_is_found_by_its_application_or_its_tour_in_its_own_workspace(uow, tour_id):
+    with uow() as unit:
+        visit = unit.history.visit_of_tour(WORKSPACE, tour_id)
+        assert visit == unit.history.visit_of_application(WORKSPACE, visit.application_id)
+        assert (visit.tour_id, visit.visitor_id, visit.opening_title) == (
+            tour_id,
+            "U0VISITOR",
+            "Streams",
+        )
+        assert unit.history.visit_of_tour("T0ELSEWHERE", tour_id) is None
+        assert unit.history.visit_of_application("T0ELSEWHERE", visit.application_id) is None
+        assert unit.history.visit_of_tour(WORKSPACE, tour_id + 1000) is None

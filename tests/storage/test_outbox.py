@@ -8,6 +8,7 @@ from bot.checkins.model import Alert, AlertKind, CheckinRef, CheckinState, plan_
 from bot.retros.model import FollowUp, plan_follow_up
 from bot.scheduling.planning import Kind, PlannedMessage
 from bot.scheduling.service import cancel_tour, schedule_tour
+from bot.stats.model import TourStatus
 from storage.models import OutboxMessage
 from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team, seed_tour
 
@@ -135,6 +136,20 @@ def test_cancelling_removes_pending_rows_only(uow_factory):
         assert cancel_tour(uow, tour) == 0
 
 
+def test_a_tour_to_plan_is_read_with_its_status_and_the_visitors_zone_in_its_workspace(
+    uow_factory,
+):
+    with uow_factory() as uow:
+        tour = seed_visit(uow)
+        tour.status = "active"
+        found = uow.outbox.tour_to_plan(WORKSPACE, tour.id)
+        assert (found.status, found.visitor_zone) == (TourStatus.ACTIVE, "Europe/Warsaw")
+        assert found.facts.host_leads == ("U0LEAD",)
+        assert (found.facts.home_team, found.facts.buddy) == ("Search", "U0BUDDY")
+        assert uow.outbox.tour_to_plan("T0ELSEWHERE", tour.id) is None
+        assert uow.outbox.tour_to_plan(WORKSPACE, tour.id + 1000) is None
+
+
 def plan_messages(uow_factory, count, *, due=NOW - timedelta(minutes=1), kind=Kind.RETRO):
     with uow_factory() as uow:
         seed_visit(uow)
@@ -157,9 +172,11 @@ def test_only_due_rows_are_claimed_and_a_claim_counts_as_an_attempt(uow_factory)
         uow.commit()
         rows = claim(uow)
         assert [row.unique_key for row in rows] == ["test:0", "test:1", "test:2"]
-        assert {(row.status, row.lease_owner, row.attempts) for row in rows} == {
+        stored = [uow.outbox.get(row.id) for row in rows]
+        assert {(row.status, row.lease_owner, row.attempts) for row in stored} == {
             ("sending", "A", 1)
         }
+        assert {row.attempts for row in rows} == {1}
         assert claim(uow, owner="B") == []
 
 
