@@ -19,6 +19,14 @@ SHOWN_PER_LIST = 10  # past this a list says "and N more" (Home holds 100 blocks
 
 
 @dataclass(frozen=True)
+class HomePerson:
+    """Someone with a profile, and the name of their home team when they have one."""
+
+    profile: Profile
+    home_team_name: str | None
+
+
+@dataclass(frozen=True)
 class HomeTour:
     opening_title: str
     host_team_name: str
@@ -73,6 +81,14 @@ class Counted(Generic[T]):
     @property
     def more(self) -> int:
         return self.total - len(self.rows)
+
+
+@dataclass(frozen=True)
+class OpeningName:
+    """How a suggested opening is named: its title and its host team's name."""
+
+    title: str
+    team_name: str
 
 
 @dataclass(frozen=True)

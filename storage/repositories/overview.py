@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import TypeVarTuple
+from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Select, and_, case, func, select, union_all
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, lazyload
 
 from bot.checkins.model import WeekAnswer, week_answer
 from bot.home.model import (
@@ -15,8 +16,10 @@ from bot.home.model import (
     Counted,
     HomeApplication,
     HomeOpening,
+    HomePerson,
     HomeTour,
     Hosting,
+    OpeningName,
     OrganiserCounts,
     PendingDecision,
     TeamAway,
@@ -32,22 +35,44 @@ from storage.models import (
     Tour,
     WorkspaceScoped,
 )
+from storage.repositories.people import profile_of
 
 LIVE = ("scheduled", "active")
 
-Columns = TypeVarTuple("Columns")
-
 
 def _counted(
-    session: Session, query: Select[*Columns], limit: int = SHOWN_PER_LIST
-) -> tuple[list[Row[*Columns]], int]:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    return list(session.execute(query.limit(limit))), total
+    session: Session, query: Select[*tuple[Any, ...]], limit: int = SHOWN_PER_LIST
+) -> tuple[list[tuple[Any, ...]], int]:
+    """The first rows of `query` and how many there are in all, in one round trip: the count is
+    a window over every row, computed before the limit (no row: none at all)."""
+    rows = list(session.execute(query.add_columns(func.count().over()).limit(limit)))
+    return [tuple(row[:-1]) for row in rows], rows[0][-1] if rows else 0
 
 
 class OverviewRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def person(self, workspace_id: str, user_id: str) -> HomePerson | None:
+        """The person's profile and home team's name, in one query (no team row loaded)."""
+        query = (
+            select(Person, Team.name)
+            .outerjoin(Team, Team.id == Person.home_team_id)
+            .where(Person.workspace_id == workspace_id, Person.user_id == user_id)
+            .options(lazyload(Person.home_team))
+        )
+        found = self.session.execute(query).first()
+        return None if found is None else HomePerson(profile_of(found[0]), found[1])
+
+    def opening_names(
+        self, workspace_id: str, opening_ids: Sequence[int]
+    ) -> dict[int, OpeningName]:
+        query = (
+            select(Opening.id, Opening.title, Team.name)
+            .join(Team, Team.id == Opening.host_team_id)
+            .where(Opening.workspace_id == workspace_id, Opening.id.in_(opening_ids))
+        )
+        return {id_: OpeningName(title, team) for id_, title, team in self.session.execute(query)}
 
     def tours_of(self, workspace_id: str, user_id: str) -> list[HomeTour]:
         query = (
@@ -117,36 +142,36 @@ class OverviewRepository:
         return Counted([HomeOpening(*row) for row in rows], total)
 
     def pending_for(self, workspace_id: str, user_id: str) -> Counted[PendingDecision]:
-        host_lead, home_lead = aliased(TeamLead), aliased(TeamLead)
-        host_team = aliased(Team)
-        query = (
-            select(
-                Application.id,
-                Person.user_id,
-                Opening.title,
-                host_team.name,
-                Application.starts_on,
-                Application.ends_on,
-                (Application.status == "submitted").label("as_host"),
-            )
-            .join(Person, Person.id == Application.person_id)
-            .join(Opening, Opening.id == Application.opening_id)
-            .join(host_team, host_team.id == Opening.host_team_id)
-            .outerjoin(
-                host_lead,
-                (host_lead.team_id == Opening.host_team_id) & (host_lead.user_id == user_id),
-            )
-            .outerjoin(
-                home_lead,
-                (home_lead.team_id == Person.home_team_id) & (home_lead.user_id == user_id),
-            )
-            .where(
-                Application.workspace_id == workspace_id,
-                ((Application.status == "submitted") & host_lead.id.is_not(None))
-                | ((Application.status == "host_accepted") & home_lead.id.is_not(None)),
-            )
-            .order_by(Application.updated_at, Application.id)
+        """Applications waiting for this lead: read through the teams they lead (as host, then
+        as home lead), so the work follows their teams, not the organisation's applications."""
+        led = select(TeamLead.team_id).where(
+            TeamLead.workspace_id == workspace_id, TeamLead.user_id == user_id
         )
+
+        def waiting(status: str, team: InstrumentedAttribute[Any]) -> Select[*tuple[Any, ...]]:
+            host_team = aliased(Team)
+            return (
+                select(
+                    Application.id,
+                    Person.user_id,
+                    Opening.title,
+                    host_team.name,
+                    Application.starts_on,
+                    Application.ends_on,
+                    (Application.status == "submitted").label("as_host"),
+                    Application.updated_at,
+                )
+                .join(Person, Person.id == Application.person_id)
+                .join(Opening, Opening.id == Application.opening_id)
+                .join(host_team, host_team.id == Opening.host_team_id)
+                .where(Application.status == status, team.in_(led))
+            )
+
+        both = union_all(
+            waiting("submitted", Opening.host_team_id),
+            waiting("host_accepted", Person.home_team_id),
+        ).subquery()
+        query = select(*list(both.c)[:-1]).order_by(both.c.updated_at, both.c.id)
         rows, total = _counted(self.session, query)
         return Counted([PendingDecision(*row) for row in rows], total)
 
@@ -170,14 +195,15 @@ class OverviewRepository:
             active_tours=count(Tour, Tour.status.in_(("scheduled", "active"))),
         )
 
-    def _teams_led(self, workspace_id: str, user_id: str) -> list[Team]:
+    def _teams_led(self, workspace_id: str, user_id: str) -> list[Any]:
+        """Id, name and away cap of each team the person leads (no lead or blackout loaded)."""
         query = (
-            select(Team)
+            select(Team.id, Team.name, Team.away_cap)
             .join(TeamLead, TeamLead.team_id == Team.id)
             .where(TeamLead.workspace_id == workspace_id, TeamLead.user_id == user_id)
             .order_by(Team.name_key, Team.id)
         )
-        return list(self.session.scalars(query))
+        return list(self.session.execute(query))
 
     def teams_away(self, workspace_id: str, user_id: str, today: date) -> list[TeamAway]:
         """Each team the person leads, with its people away on a visit now or later and each
@@ -244,7 +270,13 @@ class OverviewRepository:
                 Team.visitors_per_quarter,
             )
             .join(TeamLead, TeamLead.team_id == Team.id)
-            .outerjoin(Tour, (Tour.host_team_id == Team.id) & (Tour.status != "cancelled"))
+            .outerjoin(
+                Tour,
+                (Tour.host_team_id == Team.id)
+                & (Tour.status != "cancelled")
+                & (Tour.starts_on >= year_start)  # the quarter is inside the year
+                & (Tour.starts_on < year_end),
+            )
             .where(TeamLead.workspace_id == workspace_id, TeamLead.user_id == user_id)
             .group_by(Team.id, Team.name, Team.name_key, Team.visitors_per_quarter)
             .order_by(Team.name_key, Team.id)
