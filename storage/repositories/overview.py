@@ -49,6 +49,13 @@ def _counted(
     return [tuple(row[:-1]) for row in rows], rows[0][-1] if rows else 0
 
 
+def _led(workspace_id: str, user_id: str) -> Select[int]:
+    """The teams the person leads: the rows a lead's lists start from (never the workspace's)."""
+    return select(TeamLead.team_id).where(
+        TeamLead.workspace_id == workspace_id, TeamLead.user_id == user_id
+    )
+
+
 class OverviewRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -89,7 +96,7 @@ class OverviewRepository:
             .join(Person, Person.id == Tour.person_id)
             .join(Opening, Opening.id == Tour.opening_id)
             .join(Team, Team.id == Tour.host_team_id)
-            .where(Tour.workspace_id == workspace_id, Person.user_id == user_id)
+            .where(Person.workspace_id == workspace_id, Person.user_id == user_id)
             .order_by(Tour.starts_on)
         )
         return [HomeTour(*row) for row in self.session.execute(query)]
@@ -107,7 +114,7 @@ class OverviewRepository:
             .join(Person, Person.id == Application.person_id)
             .join(Opening, Opening.id == Application.opening_id)
             .join(Team, Team.id == Opening.host_team_id)
-            .where(Application.workspace_id == workspace_id, Person.user_id == user_id)
+            .where(Person.workspace_id == workspace_id, Person.user_id == user_id)
             .order_by(Application.created_at.desc(), Application.id.desc())
         )
         rows, total = _counted(self.session, query)
@@ -130,10 +137,8 @@ class OverviewRepository:
                 Opening.status,
             )
             .join(Team, Team.id == Opening.host_team_id)
-            .join(TeamLead, TeamLead.team_id == Team.id)
             .where(
-                Opening.workspace_id == workspace_id,
-                TeamLead.user_id == user_id,
+                Opening.host_team_id.in_(_led(workspace_id, user_id)),
                 Opening.status != "closed",
             )
             .order_by(Opening.earliest_start, Opening.id)
@@ -144,9 +149,7 @@ class OverviewRepository:
     def pending_for(self, workspace_id: str, user_id: str) -> Counted[PendingDecision]:
         """Applications waiting for this lead: read through the teams they lead (as host, then
         as home lead), so the work follows their teams, not the organisation's applications."""
-        led = select(TeamLead.team_id).where(
-            TeamLead.workspace_id == workspace_id, TeamLead.user_id == user_id
-        )
+        led = _led(workspace_id, user_id)
 
         def waiting(status: str, team: InstrumentedAttribute[Any]) -> Select[*tuple[Any, ...]]:
             host_team = aliased(Team)
