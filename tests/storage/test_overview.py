@@ -1,0 +1,95 @@
+"""The Home's read models on both databases: what waits for a lead, the person, opening names."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from storage.models import Application
+from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team
+
+LEAD = "U0LEAD"
+START = date(2027, 1, 4)
+
+
+def opening(uow, team, title: str):
+    end = START + timedelta(weeks=8)
+    return seed_opening(uow, team, title, earliest_start=START, latest_end=end)
+
+
+def apply(uow, person, opening, status: str, minute: int) -> int:
+    application = Application(
+        workspace_id=WORKSPACE,
+        opening_id=opening.id,
+        person_id=person.id,
+        status=status,
+        starts_on=START,
+        ends_on=START + timedelta(days=11),
+        updated_at=datetime(2026, 12, 1, 9, minute, tzinfo=UTC),
+    )
+    uow.session.add(application)
+    uow.session.flush()
+    return application.id
+
+
+def test_a_lead_is_waited_for_as_host_and_as_home_lead_only(uow_factory):
+    with uow_factory() as uow:
+        hosting, home = seed_team(uow, "Streaming", leads=(LEAD,)), seed_team(uow, "Search")
+        led_home, other = seed_team(uow, "Payments", leads=(LEAD,)), seed_team(uow, "Ads")
+        ours, theirs = opening(uow, hosting, "Kafka"), opening(uow, other, "Ads")
+        visitor = seed_person(uow, "U0VISITOR", home_team_id=home.id)
+        member = seed_person(uow, "U0MEMBER", home_team_id=led_home.id)
+        to_host = apply(uow, visitor, ours, "submitted", minute=2)
+        to_agree = apply(uow, member, theirs, "host_accepted", minute=1)
+        apply(uow, visitor, ours, "host_accepted", minute=3)  # the visitor's home lead agrees
+        apply(uow, member, theirs, "submitted", minute=4)  # the other host decides
+        apply(uow, member, ours, "approved", minute=5)  # decided
+        uow.commit()
+    with uow_factory() as uow:
+        pending = uow.overview.pending_for(WORKSPACE, LEAD)
+        nobody = uow.overview.pending_for(WORKSPACE, "U0VISITOR")
+    assert [(p.application_id, p.as_host) for p in pending.rows] == [
+        (to_agree, False),
+        (to_host, True),
+    ]
+    assert pending.total == 2 and pending.rows[1].visitor_id == "U0VISITOR"
+    assert (pending.rows[1].opening_title, pending.rows[1].host_team_name) == ("Kafka", "Streaming")
+    assert (nobody.rows, nobody.total) == ([], 0)
+
+
+def test_a_long_list_shows_its_first_rows_and_counts_them_all(uow_factory):
+    with uow_factory() as uow:
+        kafka = opening(uow, seed_team(uow, "Streaming", leads=(LEAD,)), "Kafka")
+        for number in range(13):
+            apply(uow, seed_person(uow, f"U0{number:04d}"), kafka, "submitted", minute=number)
+        uow.commit()
+    with uow_factory() as uow:
+        pending = uow.overview.pending_for(WORKSPACE, LEAD)
+    assert (len(pending.rows), pending.total, pending.more) == (10, 13, 3)
+    assert [p.visitor_id for p in pending.rows] == [f"U0{number:04d}" for number in range(10)]
+
+
+def test_the_person_comes_with_their_home_team_name(uow_factory):
+    with uow_factory() as uow:
+        team = seed_team(uow, "Payments")
+        seed_person(uow, "U0VISITOR", home_team_id=team.id, learn_topics=["kafka"], looking=False)
+        seed_person(uow, "U0LOOSE")
+        uow.commit()
+    with uow_factory() as uow:
+        found = uow.overview.person(WORKSPACE, "U0VISITOR")
+        loose = uow.overview.person(WORKSPACE, "U0LOOSE")
+        nobody = uow.overview.person(WORKSPACE, "U0NOBODY")
+    assert found is not None and found.home_team_name == "Payments"
+    assert (found.profile.learn_topics, found.profile.looking) == (("kafka",), False)
+    assert loose is not None and loose.home_team_name is None
+    assert nobody is None
+
+
+def test_opening_names_are_the_workspaces_only(uow_factory):
+    with uow_factory() as uow:
+        kafka = opening(uow, seed_team(uow, "Streaming"), "Kafka")
+        foreign = opening(uow, seed_team(uow, "Other", workspace_id="T0OTHER"), "Foreign")
+        uow.commit()
+        ids = [kafka.id, foreign.id]
+    with uow_factory() as uow:
+        names = uow.overview.opening_names(WORKSPACE, ids)
+    assert {id_: (n.title, n.team_name) for id_, n in names.items()} == {
+        ids[0]: ("Kafka", "Streaming")
+    }
