@@ -27,6 +27,14 @@ class HomePerson:
 
 
 @dataclass(frozen=True)
+class HomeViewer:
+    """Who opens the Home: their profile (None before they set one up) and whether they lead."""
+
+    person: HomePerson | None
+    leads_teams: bool
+
+
+@dataclass(frozen=True)
 class HomeTour:
     opening_title: str
     host_team_name: str

@@ -10,8 +10,8 @@ from bot.home.model import (
     Counted,
     HomeApplication,
     HomeOpening,
-    HomePerson,
     HomeTour,
+    HomeViewer,
     Hosting,
     OpeningName,
     OrganiserCounts,
@@ -24,9 +24,7 @@ from bot.matching import MatchIndex
 class HomeOverview(Protocol):
     """Each answer is a fixed handful of queries, however many rows there are."""
 
-    def person(self, workspace_id: str, user_id: str) -> HomePerson | None: ...
-
-    def leads_any_team(self, workspace_id: str, user_id: str) -> bool: ...
+    def viewer(self, workspace_id: str, user_id: str) -> HomeViewer: ...
 
     def tours_of(self, workspace_id: str, user_id: str) -> Sequence[HomeTour]: ...
 

@@ -23,8 +23,8 @@ def load_home(
     related: Mapping[str, frozenset[str]] = MappingProxyType({}),
 ) -> HomeData:
     overview = uow.overview
-    person = overview.person(workspace_id, user_id)
-    leads = overview.leads_any_team(workspace_id, user_id)
+    viewer = overview.viewer(workspace_id, user_id)
+    person, leads = viewer.person, viewer.leads_teams
     looking = person is not None and person.profile.looking
     return HomeData(
         user_id=user_id,

@@ -17,6 +17,7 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
+    literal,
     select,
     union_all,
 )
@@ -31,6 +32,7 @@ from bot.home.model import (
     HomeOpening,
     HomePerson,
     HomeTour,
+    HomeViewer,
     Hosting,
     OpeningName,
     OrganiserCounts,
@@ -78,10 +80,13 @@ _LED = select(TeamLead.team_id).where(
 )
 _THE_PERSON = (Person.workspace_id == _workspace(), Person.user_id == _user())
 
-_PERSON = (
-    select(Person, Team.name)
+# One row whether or not the person has a profile: whether they lead, then their profile.
+_ONE_ROW = select(literal(1).label("one")).subquery()
+_VIEWER = (
+    select(_LED.exists(), Person, Team.name)
+    .select_from(_ONE_ROW)
+    .outerjoin(Person, and_(*_THE_PERSON))
     .outerjoin(Team, Team.id == Person.home_team_id)
-    .where(*_THE_PERSON)
     .options(lazyload(Person.home_team))  # only its name is wanted
 )
 
@@ -127,8 +132,6 @@ _APPLICATIONS_OF = _first_rows(
     .where(*_THE_PERSON)
     .order_by(Application.created_at.desc(), Application.id.desc())
 )
-
-_LEADS_ANY = _LED.limit(1)
 
 _OPENINGS_LED = _first_rows(
     select(
@@ -258,10 +261,13 @@ class OverviewRepository:
     def _rows(self, query: Query, **values: Any) -> list[Any]:
         return list(self.session.execute(query, values))
 
-    def person(self, workspace_id: str, user_id: str) -> HomePerson | None:
-        """The person's profile and home team's name, in one query (no team row loaded)."""
-        found = self._rows(_PERSON, workspace_id=workspace_id, user_id=user_id)
-        return HomePerson(profile_of(found[0][0]), found[0][1]) if found else None
+    def viewer(self, workspace_id: str, user_id: str) -> HomeViewer:
+        """Whether the person leads, their profile and home team's name: one query."""
+        ((leads, person, team_name),) = self._rows(
+            _VIEWER, workspace_id=workspace_id, user_id=user_id
+        )
+        profile = None if person is None else HomePerson(profile_of(person), team_name)
+        return HomeViewer(profile, bool(leads))
 
     def opening_names(
         self, workspace_id: str, opening_ids: Sequence[int]
@@ -277,9 +283,6 @@ class OverviewRepository:
         found = self._rows(_APPLICATIONS_OF, workspace_id=workspace_id, user_id=user_id)
         rows, total = _counted(found)
         return Counted([HomeApplication(*row) for row in rows], total)
-
-    def leads_any_team(self, workspace_id: str, user_id: str) -> bool:
-        return bool(self._rows(_LEADS_ANY, workspace_id=workspace_id, user_id=user_id))
 
     def openings_led_by(self, workspace_id: str, user_id: str) -> Counted[HomeOpening]:
         found = self._rows(_OPENINGS_LED, workspace_id=workspace_id, user_id=user_id)

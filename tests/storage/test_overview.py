@@ -66,20 +66,26 @@ def test_a_long_list_shows_its_first_rows_and_counts_them_all(uow_factory):
     assert [p.visitor_id for p in pending.rows] == [f"U0{number:04d}" for number in range(10)]
 
 
-def test_the_person_comes_with_their_home_team_name(uow_factory):
+def test_the_viewer_comes_with_their_home_team_name_and_whether_they_lead(uow_factory):
     with uow_factory() as uow:
-        team = seed_team(uow, "Payments")
+        team = seed_team(uow, "Payments", leads=(LEAD,))
         seed_person(uow, "U0VISITOR", home_team_id=team.id, learn_topics=["kafka"], looking=False)
         seed_person(uow, "U0LOOSE")
         uow.commit()
     with uow_factory() as uow:
-        found = uow.overview.person(WORKSPACE, "U0VISITOR")
-        loose = uow.overview.person(WORKSPACE, "U0LOOSE")
-        nobody = uow.overview.person(WORKSPACE, "U0NOBODY")
-    assert found is not None and found.home_team_name == "Payments"
-    assert (found.profile.learn_topics, found.profile.looking) == (("kafka",), False)
-    assert loose is not None and loose.home_team_name is None
-    assert nobody is None
+        visitor = uow.overview.viewer(WORKSPACE, "U0VISITOR")
+        loose = uow.overview.viewer(WORKSPACE, "U0LOOSE")
+        lead = uow.overview.viewer(WORKSPACE, LEAD)
+        elsewhere = uow.overview.viewer("T0OTHER", LEAD)
+    assert visitor.person is not None and visitor.person.home_team_name == "Payments"
+    assert (visitor.person.profile.learn_topics, visitor.person.profile.looking) == (
+        ("kafka",),
+        False,
+    )
+    assert not visitor.leads_teams
+    assert loose.person is not None and loose.person.home_team_name is None
+    assert (lead.person, lead.leads_teams) == (None, True)
+    assert (elsewhere.person, elsewhere.leads_teams) == (None, False)
 
 
 def test_opening_names_are_the_workspaces_only(uow_factory):

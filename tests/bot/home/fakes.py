@@ -12,6 +12,7 @@ from bot.home.model import (
     HomeOpening,
     HomePerson,
     HomeTour,
+    HomeViewer,
     Hosting,
     OpeningName,
     OrganiserCounts,
@@ -37,11 +38,10 @@ class FakeOverview:
     hosted: dict[str, list[Hosting]] = field(default_factory=dict)
     names: dict[int, OpeningName] = field(default_factory=dict)
 
-    def person(self, workspace_id: str, user_id: str) -> HomePerson | None:
-        return self.people.get(user_id) if workspace_id == WORKSPACE else None
-
-    def leads_any_team(self, workspace_id: str, user_id: str) -> bool:
-        return workspace_id == WORKSPACE and user_id in self.leads
+    def viewer(self, workspace_id: str, user_id: str) -> HomeViewer:
+        if workspace_id != WORKSPACE:
+            return HomeViewer(None, leads_teams=False)
+        return HomeViewer(self.people.get(user_id), leads_teams=user_id in self.leads)
 
     def tours_of(self, workspace_id: str, user_id: str) -> Sequence[HomeTour]:
         return self.tours.get(user_id, [])
