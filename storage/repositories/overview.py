@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, lazyload
 
-from bot.checkins.model import WeekAnswer, week_answer
+from bot.checkins.model import week_answer
 from bot.home.model import (
     SHOWN_PER_LIST,
     Absence,
@@ -194,37 +194,41 @@ _ORGANISER_COUNTS = select(
     _count_of(Tour, *LIVE).scalar_subquery(),
 )
 
-_TEAMS_LED = (
-    select(Team.id, Team.name, Team.away_cap)
-    .join(TeamLead, TeamLead.team_id == Team.id)
-    .where(TeamLead.workspace_id == _workspace(), TeamLead.user_id == _user())
-    .order_by(Team.name_key, Team.id)
+_host, _answer = aliased(Team), aliased(CheckinAnswer)
+_LATEST_WEEK = (
+    select(func.max(CheckinAnswer.week))
+    .where(CheckinAnswer.tour_id == Tour.id)
+    .correlate(Tour)
+    .scalar_subquery()
 )
-
-_host = aliased(Team)
+# Each team the person leads, once per visit of one of its people under way or to come (once
+# with no visit when none), with the visit's latest check-in when there is one.
 _AWAY = (
-    select(Tour.id, Tour.home_team_id, Person.user_id, _host.name, Tour.starts_on, Tour.ends_on)
-    .join(Person, Person.id == Tour.person_id)
-    .join(_host, _host.id == Tour.host_team_id)
-    .where(
-        Tour.home_team_id.in_(bindparam("team_ids", expanding=True)),
-        Tour.status.in_(LIVE),
-        Tour.ends_on >= bindparam("today"),
-    )
-    .order_by(Tour.starts_on, Tour.id)
-)
-
-# Ordered by week: the last row of each tour wins.
-_ANSWERS = (
     select(
-        CheckinAnswer.tour_id,
-        CheckinAnswer.week,
-        CheckinAnswer.mood,
-        CheckinAnswer.meetings_share,
-        CheckinAnswer.pulled_back,
+        Team.id,
+        Team.name,
+        Team.away_cap,
+        Person.user_id,
+        _host.name,
+        Tour.starts_on,
+        Tour.ends_on,
+        _answer.week,
+        _answer.mood,
+        _answer.meetings_share,
+        _answer.pulled_back,
     )
-    .where(CheckinAnswer.tour_id.in_(bindparam("tour_ids", expanding=True)))
-    .order_by(CheckinAnswer.tour_id, CheckinAnswer.week)
+    .join(TeamLead, TeamLead.team_id == Team.id)
+    .outerjoin(
+        Tour,
+        (Tour.home_team_id == Team.id)
+        & Tour.status.in_(LIVE)
+        & (Tour.ends_on >= bindparam("today")),
+    )
+    .outerjoin(Person, Person.id == Tour.person_id)
+    .outerjoin(_host, _host.id == Tour.host_team_id)
+    .outerjoin(_answer, (_answer.tour_id == Tour.id) & (_answer.week == _LATEST_WEEK))
+    .where(TeamLead.workspace_id == _workspace(), TeamLead.user_id == _user())
+    .order_by(Team.name_key, Team.id, Tour.starts_on, Tour.id)
 )
 
 
@@ -300,22 +304,19 @@ class OverviewRepository:
 
     def teams_away(self, workspace_id: str, user_id: str, today: date) -> list[TeamAway]:
         """Each team the person leads, with its people away on a visit now or later and each
-        one's latest check-in: three queries, however many teams and visits."""
-        teams = self._rows(_TEAMS_LED, workspace_id=workspace_id, user_id=user_id)
-        tours = self._rows(_AWAY, team_ids=[team.id for team in teams], today=today)
-        answers = self._rows(_ANSWERS, tour_ids=[tour.id for tour in tours])
-        latest: dict[int, WeekAnswer] = {row[0]: week_answer(*row[1:]) for row in answers}
+        one's latest check-in: one query, however many teams and visits."""
+        rows = self._rows(_AWAY, workspace_id=workspace_id, user_id=user_id, today=today)
+        teams: dict[int, tuple[str, int]] = {}
+        absences: dict[int, list[Absence]] = {}
+        for team_id, name, cap, visitor, host_name, starts_on, ends_on, *answer in rows:
+            teams[team_id] = (name, cap)
+            away = absences.setdefault(team_id, [])
+            if visitor is not None and len(away) < SHOWN_PER_LIST:
+                latest = week_answer(*answer) if answer[0] is not None else None
+                away.append(Absence(visitor, host_name, starts_on, ends_on, latest))
         return [
-            TeamAway(
-                team_name=team.name,
-                away_cap=team.away_cap,
-                absences=[
-                    Absence(visitor, host_name, starts_on, ends_on, latest.get(tour_id))
-                    for tour_id, home_id, visitor, host_name, starts_on, ends_on in tours
-                    if home_id == team.id
-                ][:SHOWN_PER_LIST],
-            )
-            for team in teams
+            TeamAway(team_name=name, away_cap=cap, absences=absences[team_id])
+            for team_id, (name, cap) in teams.items()
         ]
 
     def hosting(self, workspace_id: str, user_id: str, today: date) -> list[Hosting]:

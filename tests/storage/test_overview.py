@@ -2,8 +2,9 @@
 
 from datetime import UTC, date, datetime, timedelta
 
-from storage.models import Application
-from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team
+from bot.checkins.model import Mood
+from storage.models import Application, CheckinAnswer
+from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team, seed_tour
 
 LEAD = "U0LEAD"
 START = date(2027, 1, 4)
@@ -99,3 +100,51 @@ def test_opening_names_are_the_workspaces_only(uow_factory):
     assert {id_: (n.title, n.team_name) for id_, n in names.items()} == {
         ids[0]: ("Kafka", "Streaming")
     }
+
+
+def test_each_led_team_lists_its_people_away_with_their_latest_check_in(uow_factory):
+    today = date(2026, 12, 1)
+    with uow_factory() as uow:
+        streaming = seed_team(uow, "Streaming", leads=(LEAD,), away_cap=2)
+        seed_team(uow, "Ads", leads=(LEAD,))  # nobody away
+        kafka = opening(uow, seed_team(uow, "Search"), "Kafka")
+        visits = [
+            ("U0LATER", date(2027, 1, 4), "scheduled"),
+            ("U0NOW", date(2026, 11, 30), "active"),
+            ("U0BACK", date(2026, 10, 5), "completed"),
+            ("U0CANCELLED", date(2027, 1, 4), "cancelled"),
+        ]
+        tours = {
+            user: seed_tour(
+                uow,
+                seed_person(uow, user, home_team_id=streaming.id),
+                kafka,
+                starts_on=starts,
+                ends_on=starts + timedelta(days=11),
+                status=status,
+            )
+            for user, starts, status in visits
+        }
+        for week, mood in [(2, "so_so"), (1, "going_well")]:
+            uow.session.add(
+                CheckinAnswer(
+                    workspace_id=WORKSPACE,
+                    tour_id=tours["U0NOW"].id,
+                    week=week,
+                    mood=mood,
+                    answered_by="U0NOW",
+                    answered_at=datetime(2026, 12, 1, tzinfo=UTC),
+                )
+            )
+        uow.commit()
+    with uow_factory() as uow:
+        ads, away = uow.overview.teams_away(WORKSPACE, LEAD, today)
+    assert (ads.team_name, ads.absences) == ("Ads", [])
+    assert (away.team_name, away.away_cap) == ("Streaming", 2)
+    assert [(a.visitor_id, a.host_team_name) for a in away.absences] == [
+        ("U0NOW", "Search"),
+        ("U0LATER", "Search"),
+    ]
+    now, later = away.absences
+    assert now.latest is not None and (now.latest.week, now.latest.mood) == (2, Mood.SO_SO)
+    assert later.latest is None
