@@ -1,7 +1,7 @@
 """Read models for the App Home: a fixed handful of queries, however many rows there are.
 
 Every query is built once, here, with its values as parameters: building a statement costs more
-than running most of these (a Home render runs ten of them)."""
+than running most of these (a Home render runs three to eight of them)."""
 
 from __future__ import annotations
 
