@@ -196,6 +196,14 @@ class Hosting:
 
 
 @dataclass(frozen=True)
+class LedTeams:
+    """The teams a person leads: who is away from each, and what each hosts."""
+
+    away: Sequence[TeamAway] = ()
+    hosting: Sequence[Hosting] = ()
+
+
+@dataclass(frozen=True)
 class HomeData:
     user_id: str
     today: date

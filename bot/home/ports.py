@@ -12,11 +12,10 @@ from bot.home.model import (
     HomeOpening,
     HomeTour,
     HomeViewer,
-    Hosting,
+    LedTeams,
     OpeningName,
     OrganiserCounts,
     PendingDecision,
-    TeamAway,
 )
 from bot.matching import MatchIndex
 
@@ -36,9 +35,7 @@ class HomeOverview(Protocol):
 
     def organiser_counts(self, workspace_id: str) -> OrganiserCounts: ...
 
-    def teams_away(self, workspace_id: str, user_id: str, today: date) -> Sequence[TeamAway]: ...
-
-    def hosting(self, workspace_id: str, user_id: str, today: date) -> Sequence[Hosting]: ...
+    def led_teams(self, workspace_id: str, user_id: str, today: date) -> LedTeams: ...
 
     def opening_names(
         self, workspace_id: str, opening_ids: Sequence[int]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from types import MappingProxyType
 
-from bot.home.model import Counted, HomeData, HomeSuggestion
+from bot.home.model import Counted, HomeData, HomeSuggestion, LedTeams
 from bot.home.ports import HomeReader
 from bot.matching import suggest_openings
 
@@ -25,6 +25,7 @@ def load_home(
     overview = uow.overview
     viewer = overview.viewer(workspace_id, user_id)
     person, leads = viewer.person, viewer.leads_teams
+    led = overview.led_teams(workspace_id, user_id, today) if leads else LedTeams()
     looking = person is not None and person.profile.looking
     return HomeData(
         user_id=user_id,
@@ -39,8 +40,8 @@ def load_home(
         # Only a team's lead decides: someone leading none has nothing waiting.
         pending=overview.pending_for(workspace_id, user_id) if leads else Counted(),
         organiser=overview.organiser_counts(workspace_id) if is_organiser else None,
-        teams_away=overview.teams_away(workspace_id, user_id, today) if leads else (),
-        hosting=overview.hosting(workspace_id, user_id, today) if leads else (),
+        teams_away=led.away,
+        hosting=led.hosting,
     )
 
 

@@ -1,7 +1,7 @@
 """Read models for the App Home: a fixed handful of queries, however many rows there are.
 
 Every query is built once, here, with its values as parameters: building a statement costs more
-than running most of these (a Home render runs three to eight of them)."""
+than running most of these (a Home render runs three to seven of them)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ from typing import Any
 
 from sqlalchemy import (
     BindParameter,
-    ColumnElement,
+    ScalarSelect,
     Select,
     and_,
     bindparam,
-    case,
     func,
     literal,
     select,
@@ -34,6 +33,7 @@ from bot.home.model import (
     HomeTour,
     HomeViewer,
     Hosting,
+    LedTeams,
     OpeningName,
     OrganiserCounts,
     PendingDecision,
@@ -194,20 +194,41 @@ _ORGANISER_COUNTS = select(
     _count_of(Tour, *LIVE).scalar_subquery(),
 )
 
-_host, _answer = aliased(Team), aliased(CheckinAnswer)
+_host, _answer, _hosted = aliased(Team), aliased(CheckinAnswer), aliased(Tour)
 _LATEST_WEEK = (
     select(func.max(CheckinAnswer.week))
     .where(CheckinAnswer.tour_id == Tour.id)
     .correlate(Tour)
     .scalar_subquery()
 )
-# Each team the person leads, once per visit of one of its people under way or to come (once
-# with no visit when none), with the visit's latest check-in when there is one.
-_AWAY = (
+
+
+def _hosted_between(start: str, end: str) -> ScalarSelect[int]:
+    """Visits the team hosts starting in [start, end), cancelled ones aside."""
+    return (
+        select(func.count())
+        .where(
+            _hosted.host_team_id == Team.id,
+            _hosted.status != "cancelled",
+            _hosted.starts_on >= bindparam(start),
+            _hosted.starts_on < bindparam(end),
+        )
+        .correlate(Team)
+        .scalar_subquery()
+    )
+
+
+# Each team the person leads with what it hosts this quarter and this year, once per visit of
+# one of its people under way or to come (once with no visit when none), with the visit's
+# latest check-in when there is one.
+_LED_TEAMS = (
     select(
         Team.id,
         Team.name,
         Team.away_cap,
+        Team.visitors_per_quarter,
+        _hosted_between("quarter_start", "quarter_end"),
+        _hosted_between("year_start", "year_end"),
         Person.user_id,
         _host.name,
         Tour.starts_on,
@@ -229,32 +250,6 @@ _AWAY = (
     .outerjoin(_answer, (_answer.tour_id == Tour.id) & (_answer.week == _LATEST_WEEK))
     .where(TeamLead.workspace_id == _workspace(), TeamLead.user_id == _user())
     .order_by(Team.name_key, Team.id, Tour.starts_on, Tour.id)
-)
-
-
-def _starting_in(start: str, end: str) -> ColumnElement[int]:
-    inside = and_(Tour.starts_on >= bindparam(start), Tour.starts_on < bindparam(end))
-    return func.coalesce(func.sum(case((inside, 1), else_=0)), 0)
-
-
-_HOSTING = (
-    select(
-        Team.name,
-        _starting_in("quarter_start", "quarter_end"),
-        _starting_in("year_start", "year_end"),
-        Team.visitors_per_quarter,
-    )
-    .join(TeamLead, TeamLead.team_id == Team.id)
-    .outerjoin(
-        Tour,
-        (Tour.host_team_id == Team.id)
-        & (Tour.status != "cancelled")
-        & (Tour.starts_on >= bindparam("year_start"))  # the quarter is inside the year
-        & (Tour.starts_on < bindparam("year_end")),
-    )
-    .where(TeamLead.workspace_id == _workspace(), TeamLead.user_id == _user())
-    .group_by(Team.id, Team.name, Team.name_key, Team.visitors_per_quarter)
-    .order_by(Team.name_key, Team.id)
 )
 
 
@@ -302,33 +297,37 @@ class OverviewRepository:
         (counts,) = self._rows(_ORGANISER_COUNTS, workspace_id=workspace_id)
         return OrganiserCounts(*counts)
 
-    def teams_away(self, workspace_id: str, user_id: str, today: date) -> list[TeamAway]:
-        """Each team the person leads, with its people away on a visit now or later and each
-        one's latest check-in: one query, however many teams and visits."""
-        rows = self._rows(_AWAY, workspace_id=workspace_id, user_id=user_id, today=today)
-        teams: dict[int, tuple[str, int]] = {}
-        absences: dict[int, list[Absence]] = {}
-        for team_id, name, cap, visitor, host_name, starts_on, ends_on, *answer in rows:
-            teams[team_id] = (name, cap)
-            away = absences.setdefault(team_id, [])
-            if visitor is not None and len(away) < SHOWN_PER_LIST:
-                latest = week_answer(*answer) if answer[0] is not None else None
-                away.append(Absence(visitor, host_name, starts_on, ends_on, latest))
-        return [
-            TeamAway(team_name=name, away_cap=cap, absences=absences[team_id])
-            for team_id, (name, cap) in teams.items()
-        ]
-
-    def hosting(self, workspace_id: str, user_id: str, today: date) -> list[Hosting]:
-        """Each team the person leads: visits it hosts starting this quarter and this year."""
+    def led_teams(self, workspace_id: str, user_id: str, today: date) -> LedTeams:
+        """Each team the person leads: who is away (with their latest check-in) and what it
+        hosts; one query, however many teams and visits."""
         quarter_start, quarter_end = quarter_around(today)
         rows = self._rows(
-            _HOSTING,
+            _LED_TEAMS,
             workspace_id=workspace_id,
             user_id=user_id,
+            today=today,
             quarter_start=quarter_start,
             quarter_end=quarter_end,
             year_start=date(today.year, 1, 1),
             year_end=date(today.year + 1, 1, 1),
         )
-        return [Hosting(*row) for row in rows]
+        hosting: dict[int, Hosting] = {}
+        caps: dict[int, int] = {}
+        absences: dict[int, list[Absence]] = {}
+        for team_id, name, cap, per_quarter, quarter, year, *visit in rows:
+            if team_id not in hosting:
+                hosting[team_id] = Hosting(name, quarter, year, per_quarter)
+                caps[team_id], absences[team_id] = cap, []
+            if visit[0] is not None and len(absences[team_id]) < SHOWN_PER_LIST:
+                absences[team_id].append(_absence(*visit))
+        return LedTeams(
+            away=[TeamAway(h.team_name, caps[i], absences[i]) for i, h in hosting.items()],
+            hosting=list(hosting.values()),
+        )
+
+
+def _absence(
+    visitor: str, host_name: str, starts_on: date, ends_on: date, week: int | None, *said: Any
+) -> Absence:
+    latest = None if week is None else week_answer(week, *said)
+    return Absence(visitor, host_name, starts_on, ends_on, latest)

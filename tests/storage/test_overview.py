@@ -102,12 +102,25 @@ def test_opening_names_are_the_workspaces_only(uow_factory):
     }
 
 
-def test_each_led_team_lists_its_people_away_with_their_latest_check_in(uow_factory):
+def test_each_led_team_lists_its_people_away_with_their_latest_check_in_and_its_hosting(
+    uow_factory,
+):
     today = date(2026, 12, 1)
     with uow_factory() as uow:
         streaming = seed_team(uow, "Streaming", leads=(LEAD,), away_cap=2)
-        seed_team(uow, "Ads", leads=(LEAD,))  # nobody away
+        ads = seed_team(uow, "Ads", leads=(LEAD,), visitors_per_quarter=2)  # nobody away
         kafka = opening(uow, seed_team(uow, "Search"), "Kafka")
+        hosted = opening(uow, ads, "Ads")
+        for user, starts, status in [
+            ("U0OCTOBER", date(2026, 10, 5), "completed"),
+            ("U0MARCH", date(2026, 3, 2), "completed"),
+            ("U0LASTYEAR", date(2025, 12, 1), "completed"),
+            ("U0NEXTYEAR", date(2027, 1, 4), "scheduled"),
+            ("U0DROPPED", date(2026, 11, 2), "cancelled"),
+        ]:
+            guest = seed_person(uow, user)
+            ends = starts + timedelta(days=4)
+            seed_tour(uow, guest, hosted, starts_on=starts, ends_on=ends, status=status)
         visits = [
             ("U0LATER", date(2027, 1, 4), "scheduled"),
             ("U0NOW", date(2026, 11, 30), "active"),
@@ -138,8 +151,13 @@ def test_each_led_team_lists_its_people_away_with_their_latest_check_in(uow_fact
             )
         uow.commit()
     with uow_factory() as uow:
-        ads, away = uow.overview.teams_away(WORKSPACE, LEAD, today)
-    assert (ads.team_name, ads.absences) == ("Ads", [])
+        led = uow.overview.led_teams(WORKSPACE, LEAD, today)
+    ads_away, away = led.away
+    assert (ads_away.team_name, ads_away.absences) == ("Ads", [])
+    assert [(h.team_name, h.this_quarter, h.this_year, h.per_quarter) for h in led.hosting] == [
+        ("Ads", 1, 2, 2),
+        ("Streaming", 0, 0, None),
+    ]
     assert (away.team_name, away.away_cap) == ("Streaming", 2)
     assert [(a.visitor_id, a.host_team_name) for a in away.absences] == [
         ("U0NOW", "Search"),

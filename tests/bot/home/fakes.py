@@ -14,6 +14,7 @@ from bot.home.model import (
     HomeTour,
     HomeViewer,
     Hosting,
+    LedTeams,
     OpeningName,
     OrganiserCounts,
     PendingDecision,
@@ -58,11 +59,8 @@ class FakeOverview:
     def organiser_counts(self, workspace_id: str) -> OrganiserCounts:
         return self.counts
 
-    def teams_away(self, workspace_id: str, user_id: str, today: date) -> Sequence[TeamAway]:
-        return self.away.get(user_id, [])
-
-    def hosting(self, workspace_id: str, user_id: str, today: date) -> Sequence[Hosting]:
-        return self.hosted.get(user_id, [])
+    def led_teams(self, workspace_id: str, user_id: str, today: date) -> LedTeams:
+        return LedTeams(self.away.get(user_id, []), self.hosted.get(user_id, []))
 
     def opening_names(
         self, workspace_id: str, opening_ids: Sequence[int]
