@@ -58,6 +58,8 @@ def _suggestions(
     if user_id not in index.visitor_pos:  # the index holds everyone with a profile
         return ()
     suggestions = suggest_openings(index, user_id, HOME_SUGGESTIONS)
+    if not suggestions:  # nothing to name: no round trip
+        return ()
     names = uow.overview.opening_names(workspace_id, [int(s.opening_id) for s in suggestions])
     return tuple(
         HomeSuggestion(
