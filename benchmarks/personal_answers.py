@@ -249,6 +249,7 @@ def run(database_url: str, visitors: int, openings: int) -> None:
     )
     report("match", timed(match, people), floor_match)
     report("home", timed(home, people), floor_match)
+    report("home lead", timed(home, leads), floor_match)  # a lead: their teams' part too
     report("candidates", timed(candidates, leads), floor_candidates)
     transaction = timed(stamp_only, people)
     print(

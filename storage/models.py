@@ -138,7 +138,12 @@ class Team(WorkspaceScoped, Base):
 
 class TeamLead(WorkspaceScoped, Base):
     __tablename__ = "team_leads"
-    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "user_id"),
+        # Whether and what someone leads, on every Home render (ix_team_leads_user_id alone
+        # loses to the workspace's index on SQLite).
+        Index("ix_team_leads_workspace_user", "workspace_id", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
@@ -239,7 +244,10 @@ class Application(WorkspaceScoped, Base):
     bot.applications.model."""
 
     __tablename__ = "applications"
-    __table_args__ = (Index("ix_applications_opening_status", "opening_id", "status"),)
+    __table_args__ = (
+        Index("ix_applications_opening_status", "opening_id", "status"),
+        Index("ix_applications_workspace_status", "workspace_id", "status"),  # organiser's Home
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opening_id: Mapped[int] = mapped_column(ForeignKey("openings.id", ondelete="CASCADE"))
@@ -261,6 +269,7 @@ class Application(WorkspaceScoped, Base):
 
 class Tour(WorkspaceScoped, Base):
     __tablename__ = "tours"
+    __table_args__ = (Index("ix_tours_workspace_status", "workspace_id", "status"),)  # same
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from bot.directory.ports import Teams
     from bot.forgetting.ports import Forgetting
     from bot.history.ports import HistoryLog
+    from bot.home.ports import HomeOverview, MatchIndexSource
     from bot.openings.service import Openings
     from bot.profiles.service import People
     from bot.retros.ports import Retros
@@ -108,6 +109,10 @@ class ReadOnlyUnitOfWork(Protocol):
     def checkins(self) -> Checkins: ...
     @property
     def retros(self) -> Retros: ...
+    @property
+    def overview(self) -> HomeOverview: ...
+    @property
+    def matching(self) -> MatchIndexSource: ...
 
 
 class UnitOfWork(ReadOnlyUnitOfWork, Protocol):

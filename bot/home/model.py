@@ -19,6 +19,22 @@ SHOWN_PER_LIST = 10  # past this a list says "and N more" (Home holds 100 blocks
 
 
 @dataclass(frozen=True)
+class HomePerson:
+    """Someone with a profile, and the name of their home team when they have one."""
+
+    profile: Profile
+    home_team_name: str | None
+
+
+@dataclass(frozen=True)
+class HomeViewer:
+    """Who opens the Home: their profile (None before they set one up) and whether they lead."""
+
+    person: HomePerson | None
+    leads_teams: bool
+
+
+@dataclass(frozen=True)
 class HomeTour:
     opening_title: str
     host_team_name: str
@@ -73,6 +89,14 @@ class Counted(Generic[T]):
     @property
     def more(self) -> int:
         return self.total - len(self.rows)
+
+
+@dataclass(frozen=True)
+class OpeningName:
+    """How a suggested opening is named: its title and its host team's name."""
+
+    title: str
+    team_name: str
 
 
 @dataclass(frozen=True)
@@ -169,6 +193,14 @@ class Hosting:
 
     def year_load(self) -> HostingLoad:
         return hosting_load(self.this_year, self.per_year)
+
+
+@dataclass(frozen=True)
+class LedTeams:
+    """The teams a person leads: who is away from each, and what each hosts."""
+
+    away: Sequence[TeamAway] = ()
+    hosting: Sequence[Hosting] = ()
 
 
 @dataclass(frozen=True)

@@ -1,22 +1,40 @@
-"""Read models for the App Home: a fixed handful of queries, however many rows there are."""
+"""Read models for the App Home: a fixed handful of queries, however many rows there are.
+
+Every query is built once, here, with its values as parameters: building a statement costs more
+than running most of these (a Home render runs three to seven of them)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import TypeVarTuple
+from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import (
+    BindParameter,
+    ScalarSelect,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, lazyload
 
-from bot.checkins.model import WeekAnswer, week_answer
+from bot.checkins.model import week_answer
 from bot.home.model import (
     SHOWN_PER_LIST,
     Absence,
     Counted,
     HomeApplication,
     HomeOpening,
+    HomePerson,
     HomeTour,
+    HomeViewer,
     Hosting,
+    LedTeams,
+    OpeningName,
     OrganiserCounts,
     PendingDecision,
     TeamAway,
@@ -30,223 +48,286 @@ from storage.models import (
     Team,
     TeamLead,
     Tour,
-    WorkspaceScoped,
 )
+from storage.repositories.people import profile_of
 
 LIVE = ("scheduled", "active")
+Query = Select[*tuple[Any, ...]]
 
-Columns = TypeVarTuple("Columns")
+
+def _workspace() -> BindParameter[str]:
+    return bindparam("workspace_id")
 
 
-def _counted(
-    session: Session, query: Select[*Columns], limit: int = SHOWN_PER_LIST
-) -> tuple[list[Row[*Columns]], int]:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    return list(session.execute(query.limit(limit))), total
+def _user() -> BindParameter[str]:
+    return bindparam("user_id")
+
+
+def _first_rows(query: Query) -> Query:
+    """The first rows of `query`, each with how many rows there are in all: a window over every
+    row, computed before the limit, so a list and its count take one round trip."""
+    return query.add_columns(func.count().over()).limit(SHOWN_PER_LIST)
+
+
+def _counted(rows: Sequence[Any]) -> tuple[list[tuple[Any, ...]], int]:
+    """The rows of a `_first_rows` query without their count, and the count (no row: none)."""
+    return [tuple(row[:-1]) for row in rows], rows[0][-1] if rows else 0
+
+
+# The teams the person leads: the rows a lead's lists start from (never the workspace's).
+_LED = select(TeamLead.team_id).where(
+    TeamLead.workspace_id == _workspace(), TeamLead.user_id == _user()
+)
+_THE_PERSON = (Person.workspace_id == _workspace(), Person.user_id == _user())
+
+# One row whether or not the person has a profile: whether they lead, then their profile.
+_ONE_ROW = select(literal(1).label("one")).subquery()
+_VIEWER = (
+    select(_LED.exists(), Person, Team.name)
+    .select_from(_ONE_ROW)
+    .outerjoin(Person, and_(*_THE_PERSON))
+    .outerjoin(Team, Team.id == Person.home_team_id)
+    .options(lazyload(Person.home_team))  # only its name is wanted
+)
+
+_OPENING_NAMES = (
+    select(Opening.id, Opening.title, Team.name)
+    .join(Team, Team.id == Opening.host_team_id)
+    .where(
+        Opening.workspace_id == _workspace(),
+        Opening.id.in_(bindparam("opening_ids", expanding=True)),
+    )
+)
+
+_TOURS_OF = (
+    select(
+        Opening.title,
+        Team.name,
+        Tour.starts_on,
+        Tour.ends_on,
+        Tour.buddy_user_id,
+        Tour.status,
+        Tour.id,
+        Tour.might_stay,
+    )
+    .join(Person, Person.id == Tour.person_id)
+    .join(Opening, Opening.id == Tour.opening_id)
+    .join(Team, Team.id == Tour.host_team_id)
+    .where(*_THE_PERSON)
+    .order_by(Tour.starts_on)
+)
+
+_APPLICATIONS_OF = _first_rows(
+    select(
+        Application.id,
+        Opening.title,
+        Team.name,
+        Application.starts_on,
+        Application.ends_on,
+        Application.status,
+    )
+    .join(Person, Person.id == Application.person_id)
+    .join(Opening, Opening.id == Application.opening_id)
+    .join(Team, Team.id == Opening.host_team_id)
+    .where(*_THE_PERSON)
+    .order_by(Application.created_at.desc(), Application.id.desc())
+)
+
+_OPENINGS_LED = _first_rows(
+    select(
+        Opening.id,
+        Opening.title,
+        Team.name,
+        Opening.seats - Opening.seats_taken,
+        Opening.seats,
+        Opening.status,
+    )
+    .join(Team, Team.id == Opening.host_team_id)
+    .where(Opening.host_team_id.in_(_LED), Opening.status != "closed")
+    .order_by(Opening.earliest_start, Opening.id)
+)
+
+
+def _waiting(status: str, team: InstrumentedAttribute[Any]) -> Query:
+    """Applications in `status` whose `team` the person leads."""
+    host_team = aliased(Team)
+    return (
+        select(
+            Application.id,
+            Person.user_id,
+            Opening.title,
+            host_team.name,
+            Application.starts_on,
+            Application.ends_on,
+            (Application.status == "submitted").label("as_host"),
+            Application.updated_at,
+        )
+        .join(Person, Person.id == Application.person_id)
+        .join(Opening, Opening.id == Application.opening_id)
+        .join(host_team, host_team.id == Opening.host_team_id)
+        .where(Application.status == status, team.in_(_LED))
+    )
+
+
+# Waiting for the lead as host, then as home lead: read through the teams they lead, so the work
+# follows their teams, not the organisation's applications.
+_BOTH_WAITING = union_all(
+    _waiting("submitted", Opening.host_team_id),
+    _waiting("host_accepted", Person.home_team_id),
+).subquery()
+_PENDING = _first_rows(
+    select(*list(_BOTH_WAITING.c)[:-1]).order_by(_BOTH_WAITING.c.updated_at, _BOTH_WAITING.c.id)
+)
+
+
+def _count_of(table: type[Opening | Application | Tour], *statuses: str) -> Query:
+    return (
+        select(func.count())
+        .select_from(table)
+        .where(table.workspace_id == _workspace(), table.status.in_(statuses))
+    )
+
+
+_ORGANISER_COUNTS = select(
+    _count_of(Opening, "open").scalar_subquery(),
+    _count_of(Application, "submitted", "host_accepted").scalar_subquery(),
+    _count_of(Tour, *LIVE).scalar_subquery(),
+)
+
+_host, _answer, _hosted = aliased(Team), aliased(CheckinAnswer), aliased(Tour)
+_LATEST_WEEK = (
+    select(func.max(CheckinAnswer.week))
+    .where(CheckinAnswer.tour_id == Tour.id)
+    .correlate(Tour)
+    .scalar_subquery()
+)
+
+
+def _hosted_between(start: str, end: str) -> ScalarSelect[int]:
+    """Visits the team hosts starting in [start, end), cancelled ones aside."""
+    return (
+        select(func.count())
+        .where(
+            _hosted.host_team_id == Team.id,
+            _hosted.status != "cancelled",
+            _hosted.starts_on >= bindparam(start),
+            _hosted.starts_on < bindparam(end),
+        )
+        .correlate(Team)
+        .scalar_subquery()
+    )
+
+
+# Each team the person leads with what it hosts this quarter and this year, once per visit of
+# one of its people under way or to come (once with no visit when none), with the visit's
+# latest check-in when there is one.
+_LED_TEAMS = (
+    select(
+        Team.id,
+        Team.name,
+        Team.away_cap,
+        Team.visitors_per_quarter,
+        _hosted_between("quarter_start", "quarter_end"),
+        _hosted_between("year_start", "year_end"),
+        Person.user_id,
+        _host.name,
+        Tour.starts_on,
+        Tour.ends_on,
+        _answer.week,
+        _answer.mood,
+        _answer.meetings_share,
+        _answer.pulled_back,
+    )
+    .join(TeamLead, TeamLead.team_id == Team.id)
+    .outerjoin(
+        Tour,
+        (Tour.home_team_id == Team.id)
+        & Tour.status.in_(LIVE)
+        & (Tour.ends_on >= bindparam("today")),
+    )
+    .outerjoin(Person, Person.id == Tour.person_id)
+    .outerjoin(_host, _host.id == Tour.host_team_id)
+    .outerjoin(_answer, (_answer.tour_id == Tour.id) & (_answer.week == _LATEST_WEEK))
+    .where(TeamLead.workspace_id == _workspace(), TeamLead.user_id == _user())
+    .order_by(Team.name_key, Team.id, Tour.starts_on, Tour.id)
+)
 
 
 class OverviewRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def tours_of(self, workspace_id: str, user_id: str) -> list[HomeTour]:
-        query = (
-            select(
-                Opening.title,
-                Team.name,
-                Tour.starts_on,
-                Tour.ends_on,
-                Tour.buddy_user_id,
-                Tour.status,
-                Tour.id,
-                Tour.might_stay,
-            )
-            .join(Person, Person.id == Tour.person_id)
-            .join(Opening, Opening.id == Tour.opening_id)
-            .join(Team, Team.id == Tour.host_team_id)
-            .where(Tour.workspace_id == workspace_id, Person.user_id == user_id)
-            .order_by(Tour.starts_on)
+    def _rows(self, query: Query, **values: Any) -> list[Any]:
+        return list(self.session.execute(query, values))
+
+    def viewer(self, workspace_id: str, user_id: str) -> HomeViewer:
+        """Whether the person leads, their profile and home team's name: one query."""
+        ((leads, person, team_name),) = self._rows(
+            _VIEWER, workspace_id=workspace_id, user_id=user_id
         )
-        return [HomeTour(*row) for row in self.session.execute(query)]
+        profile = None if person is None else HomePerson(profile_of(person), team_name)
+        return HomeViewer(profile, bool(leads))
+
+    def opening_names(
+        self, workspace_id: str, opening_ids: Sequence[int]
+    ) -> Mapping[int, OpeningName]:
+        rows = self._rows(_OPENING_NAMES, workspace_id=workspace_id, opening_ids=opening_ids)
+        return {id_: OpeningName(title, team) for id_, title, team in rows}
+
+    def tours_of(self, workspace_id: str, user_id: str) -> list[HomeTour]:
+        rows = self._rows(_TOURS_OF, workspace_id=workspace_id, user_id=user_id)
+        return [HomeTour(*row) for row in rows]
 
     def applications_of(self, workspace_id: str, user_id: str) -> Counted[HomeApplication]:
-        query = (
-            select(
-                Application.id,
-                Opening.title,
-                Team.name,
-                Application.starts_on,
-                Application.ends_on,
-                Application.status,
-            )
-            .join(Person, Person.id == Application.person_id)
-            .join(Opening, Opening.id == Application.opening_id)
-            .join(Team, Team.id == Opening.host_team_id)
-            .where(Application.workspace_id == workspace_id, Person.user_id == user_id)
-            .order_by(Application.created_at.desc(), Application.id.desc())
-        )
-        rows, total = _counted(self.session, query)
+        found = self._rows(_APPLICATIONS_OF, workspace_id=workspace_id, user_id=user_id)
+        rows, total = _counted(found)
         return Counted([HomeApplication(*row) for row in rows], total)
 
-    def leads_any_team(self, workspace_id: str, user_id: str) -> bool:
-        query = select(TeamLead.id).where(
-            TeamLead.workspace_id == workspace_id, TeamLead.user_id == user_id
-        )
-        return self.session.scalar(query.limit(1)) is not None
-
     def openings_led_by(self, workspace_id: str, user_id: str) -> Counted[HomeOpening]:
-        query = (
-            select(
-                Opening.id,
-                Opening.title,
-                Team.name,
-                Opening.seats - Opening.seats_taken,
-                Opening.seats,
-                Opening.status,
-            )
-            .join(Team, Team.id == Opening.host_team_id)
-            .join(TeamLead, TeamLead.team_id == Team.id)
-            .where(
-                Opening.workspace_id == workspace_id,
-                TeamLead.user_id == user_id,
-                Opening.status != "closed",
-            )
-            .order_by(Opening.earliest_start, Opening.id)
-        )
-        rows, total = _counted(self.session, query)
+        found = self._rows(_OPENINGS_LED, workspace_id=workspace_id, user_id=user_id)
+        rows, total = _counted(found)
         return Counted([HomeOpening(*row) for row in rows], total)
 
     def pending_for(self, workspace_id: str, user_id: str) -> Counted[PendingDecision]:
-        host_lead, home_lead = aliased(TeamLead), aliased(TeamLead)
-        host_team = aliased(Team)
-        query = (
-            select(
-                Application.id,
-                Person.user_id,
-                Opening.title,
-                host_team.name,
-                Application.starts_on,
-                Application.ends_on,
-                (Application.status == "submitted").label("as_host"),
-            )
-            .join(Person, Person.id == Application.person_id)
-            .join(Opening, Opening.id == Application.opening_id)
-            .join(host_team, host_team.id == Opening.host_team_id)
-            .outerjoin(
-                host_lead,
-                (host_lead.team_id == Opening.host_team_id) & (host_lead.user_id == user_id),
-            )
-            .outerjoin(
-                home_lead,
-                (home_lead.team_id == Person.home_team_id) & (home_lead.user_id == user_id),
-            )
-            .where(
-                Application.workspace_id == workspace_id,
-                ((Application.status == "submitted") & host_lead.id.is_not(None))
-                | ((Application.status == "host_accepted") & home_lead.id.is_not(None)),
-            )
-            .order_by(Application.updated_at, Application.id)
-        )
-        rows, total = _counted(self.session, query)
+        found = self._rows(_PENDING, workspace_id=workspace_id, user_id=user_id)
+        rows, total = _counted(found)
         return Counted([PendingDecision(*row) for row in rows], total)
 
     def organiser_counts(self, workspace_id: str) -> OrganiserCounts:
-        def count(model: type[WorkspaceScoped], *conditions: ColumnElement[bool]) -> int:
-            query = (
-                select(func.count())
-                .select_from(model)
-                .where(
-                    model.workspace_id == workspace_id,
-                    *conditions,
-                )
-            )
-            return self.session.scalar(query) or 0
+        (counts,) = self._rows(_ORGANISER_COUNTS, workspace_id=workspace_id)
+        return OrganiserCounts(*counts)
 
-        return OrganiserCounts(
-            open_openings=count(Opening, Opening.status == "open"),
-            pending_approvals=count(
-                Application, Application.status.in_(("submitted", "host_accepted"))
-            ),
-            active_tours=count(Tour, Tour.status.in_(("scheduled", "active"))),
-        )
-
-    def _teams_led(self, workspace_id: str, user_id: str) -> list[Team]:
-        query = (
-            select(Team)
-            .join(TeamLead, TeamLead.team_id == Team.id)
-            .where(TeamLead.workspace_id == workspace_id, TeamLead.user_id == user_id)
-            .order_by(Team.name_key, Team.id)
-        )
-        return list(self.session.scalars(query))
-
-    def teams_away(self, workspace_id: str, user_id: str, today: date) -> list[TeamAway]:
-        """Each team the person leads, with its people away on a visit now or later and each
-        one's latest check-in: three queries, however many teams and visits."""
-        teams = self._teams_led(workspace_id, user_id)
-        host = aliased(Team)
-        query = (
-            select(
-                Tour.id, Tour.home_team_id, Person.user_id, host.name, Tour.starts_on, Tour.ends_on
-            )
-            .join(Person, Person.id == Tour.person_id)
-            .join(host, host.id == Tour.host_team_id)
-            .where(
-                Tour.home_team_id.in_([team.id for team in teams]),
-                Tour.status.in_(LIVE),
-                Tour.ends_on >= today,
-            )
-            .order_by(Tour.starts_on, Tour.id)
-        )
-        tours = list(self.session.execute(query))
-        latest = self._latest_answers([tour.id for tour in tours])
-        return [
-            TeamAway(
-                team_name=team.name,
-                away_cap=team.away_cap,
-                absences=[
-                    Absence(visitor, host_name, starts_on, ends_on, latest.get(tour_id))
-                    for tour_id, home_id, visitor, host_name, starts_on, ends_on in tours
-                    if home_id == team.id
-                ][:SHOWN_PER_LIST],
-            )
-            for team in teams
-        ]
-
-    def _latest_answers(self, tour_ids: list[int]) -> dict[int, WeekAnswer]:
-        query = (
-            select(
-                CheckinAnswer.tour_id,
-                CheckinAnswer.week,
-                CheckinAnswer.mood,
-                CheckinAnswer.meetings_share,
-                CheckinAnswer.pulled_back,
-            )
-            .where(CheckinAnswer.tour_id.in_(tour_ids))
-            .order_by(CheckinAnswer.tour_id, CheckinAnswer.week)
-        )
-        # Ordered by week: the last row of each tour wins.
-        return {row.tour_id: week_answer(*row[1:]) for row in self.session.execute(query)}
-
-    def hosting(self, workspace_id: str, user_id: str, today: date) -> list[Hosting]:
-        """Each team the person leads: visits it hosts starting this quarter and this year."""
+    def led_teams(self, workspace_id: str, user_id: str, today: date) -> LedTeams:
+        """Each team the person leads: who is away (with their latest check-in) and what it
+        hosts; one query, however many teams and visits."""
         quarter_start, quarter_end = quarter_around(today)
-        year_start, year_end = date(today.year, 1, 1), date(today.year + 1, 1, 1)
-
-        def starting_in(start: date, end: date) -> ColumnElement[int]:
-            inside = and_(Tour.starts_on >= start, Tour.starts_on < end)
-            return func.coalesce(func.sum(case((inside, 1), else_=0)), 0)
-
-        query = (
-            select(
-                Team.name,
-                starting_in(quarter_start, quarter_end),
-                starting_in(year_start, year_end),
-                Team.visitors_per_quarter,
-            )
-            .join(TeamLead, TeamLead.team_id == Team.id)
-            .outerjoin(Tour, (Tour.host_team_id == Team.id) & (Tour.status != "cancelled"))
-            .where(TeamLead.workspace_id == workspace_id, TeamLead.user_id == user_id)
-            .group_by(Team.id, Team.name, Team.name_key, Team.visitors_per_quarter)
-            .order_by(Team.name_key, Team.id)
+        rows = self._rows(
+            _LED_TEAMS,
+            workspace_id=workspace_id,
+            user_id=user_id,
+            today=today,
+            quarter_start=quarter_start,
+            quarter_end=quarter_end,
+            year_start=date(today.year, 1, 1),
+            year_end=date(today.year + 1, 1, 1),
         )
-        return [Hosting(*row) for row in self.session.execute(query)]
+        hosting: dict[int, Hosting] = {}
+        caps: dict[int, int] = {}
+        absences: dict[int, list[Absence]] = {}
+        for team_id, name, cap, per_quarter, quarter, year, *visit in rows:
+            if team_id not in hosting:
+                hosting[team_id] = Hosting(name, quarter, year, per_quarter)
+                caps[team_id], absences[team_id] = cap, []
+            if visit[0] is not None and len(absences[team_id]) < SHOWN_PER_LIST:
+                absences[team_id].append(_absence(*visit))
+        return LedTeams(
+            away=[TeamAway(h.team_name, caps[i], absences[i]) for i, h in hosting.items()],
+            hosting=list(hosting.values()),
+        )
+
+
+def _absence(
+    visitor: str, host_name: str, starts_on: date, ends_on: date, week: int | None, *said: Any
+) -> Absence:
+    latest = None if week is None else week_answer(week, *said)
+    return Absence(visitor, host_name, starts_on, ends_on, latest)
