@@ -289,17 +289,21 @@ class Client:
         self.timed("help", lambda: self.requests.slash_command("help", user_id=self.user_id))
 
     def openings_list(self) -> None:
-        self.timed("openings", lambda: self.requests.slash_command("openings", **self._user()))
+        self._answered_command("openings")
 
     def status(self) -> None:
-        self.timed("status", lambda: self.requests.slash_command("status", **self._user()))
+        self._answered_command("status")
 
     def match(self) -> None:
+        self._answered_command("match")
+
+    def _answered_command(self, text: str) -> None:
+        """A command acknowledged at once and answered through its response_url."""
         url = self.requests.response_url()
         send = self._carrying(
-            "response_url", url, lambda: self.requests.slash_command("match", **self._user())
+            "response_url", url, lambda: self.requests.slash_command(text, **self._user())
         )
-        self.timed("match", send, url.removeprefix(self.fake.url))
+        self.timed(text, send, url.removeprefix(self.fake.url))
 
     def home(self) -> None:
         event = {"type": "app_home_opened", "user": self.user_id, "tab": "home"}

@@ -9,6 +9,7 @@ from infra.deps import Deps
 
 
 def show_status(request: CommandRequest, deps: Deps) -> None:
+    request.ack()  # my part of the Home tab takes a moment to gather
     with deps.reader() as uow:
         data = load_home(
             uow,
@@ -18,7 +19,7 @@ def show_status(request: CommandRequest, deps: Deps) -> None:
             is_organiser=deps.settings.is_admin(request.user_id),
             related=deps.vocabulary.related_map(),
         )
-    request.ack(**status_message(data))
+    request.respond(**status_message(data))
 
 
 SUBCOMMANDS: dict[str, SubcommandHandler] = {"status": show_status}

@@ -48,10 +48,11 @@ def open_host_form(request: CommandRequest, deps: Deps) -> None:
 
 
 def show_openings(request: CommandRequest, deps: Deps) -> None:
+    request.ack()  # listing and closing what expired take a moment on a large organisation
     mine = request.raw_args.strip().lower() == MINE
     actor = actor_of(request, deps)
     if mine and not leads_anything(deps.reader, actor):
-        request.ack(**refusal_message(Refusal.NOT_A_LEAD, deps.settings.admin_user_ids))
+        request.respond(**refusal_message(Refusal.NOT_A_LEAD, deps.settings.admin_user_ids))
         return
     query = ListQuery(ListKind.MINE) if mine else ListQuery(topic=request.raw_args.strip())
     page = list_openings(
@@ -62,7 +63,7 @@ def show_openings(request: CommandRequest, deps: Deps) -> None:
         vocabulary=deps.vocabulary,
         today=deps.today(),
     )
-    request.ack(**openings_list(page))
+    request.respond(**openings_list(page))
     update_announcements(request.client, deps, page.closed_now)
 
 
