@@ -140,8 +140,12 @@ def bot_environment(slack_api_url: str, database_url: str, signing_secret: str) 
 
 
 def serve_bot(env: dict[str, str], pipe: Connection) -> None:
+    import sys  # noqa: PLC0415  EXPERIMENT
+
     from app import create_app  # noqa: PLC0415 - imported in the child process only
 
+    if os.environ.get("SWITCH"):
+        sys.setswitchinterval(float(os.environ["SWITCH"]))
     settings = load_settings(env)
     tourism = create_app(settings, FixedClock(NOW))
     register_workspace(tourism.deps.uow, WORKSPACE, name="Benchmark", bot_user_id="U0BOT", now=NOW)
@@ -503,7 +507,7 @@ def _report_kind(kind: str, samples: list[Sample]) -> None:
 
 def start(target: Any, env: dict[str, str]) -> tuple[Any, str]:
     mine, theirs = SPAWN.Pipe()
-    process = SPAWN.Process(target=target, args=(env, theirs), daemon=True)
+    process = SPAWN.Process(target=target, args=(env, theirs))  # the bot may start workers
     process.start()
     if not mine.poll(120):
         process.terminate()
@@ -527,7 +531,14 @@ def warm_up(
         getattr(person, name)()
 
 
-def run(database_url: str, openings: int, clients: list[int], seconds: float, mix: str) -> None:
+def run(
+    database_url: str,
+    openings: int,
+    clients: list[int],
+    seconds: float,
+    mix: str,
+    bot_settings: dict[str, str],
+) -> None:
     started = time.perf_counter()
     users, openings = prepare_database(database_url, openings)
     dialect = database_url.split(":", 1)[0]
@@ -541,7 +552,7 @@ def run(database_url: str, openings: int, clients: list[int], seconds: float, mi
     with WatchedSlack(team_id=WORKSPACE, team_name="Benchmark") as fake:
         for user_id in users:
             fake.add_user(user_id)
-        env = bot_environment(fake.base_url, database_url, signing_secret)
+        env = bot_environment(fake.base_url, database_url, signing_secret) | bot_settings
         processes = []
         try:
             bot, bot_url = start(serve_bot, env)
@@ -571,11 +582,26 @@ def main() -> None:
     parser.add_argument(
         "--database-url", help="default: a fresh SQLite file; a PostgreSQL one is emptied first"
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting of the bot's, e.g. WEB_WORK_SLOTS=2 (repeatable)",
+    )
     args = parser.parse_args()
+    bot_settings = dict(setting.split("=", 1) for setting in args.set)
     clients = [10, 50] if args.quick else [int(n) for n in args.clients.split(",")]
     seconds = 4.0 if args.quick else args.seconds
     url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'load.db'}"
-    run(load_database_url({"DATABASE_URL": url}), args.openings, clients, seconds, args.mix)
+    run(
+        load_database_url({"DATABASE_URL": url}),
+        args.openings,
+        clients,
+        seconds,
+        args.mix,
+        bot_settings,
+    )
 
 
 if __name__ == "__main__":

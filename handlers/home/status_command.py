@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from bot.home.service import load_home
 from bot.home.views import status_message
-from handlers.command_request import CommandRequest, SubcommandHandler
+from handlers.command_request import AnsweredAfterAck, CommandRequest, SubcommandHandler
 from infra.deps import Deps
 
 
 def show_status(request: CommandRequest, deps: Deps) -> None:
-    request.ack()  # my part of the Home tab takes a moment to gather
     with deps.reader() as uow:
         data = load_home(
             uow,
@@ -22,4 +21,5 @@ def show_status(request: CommandRequest, deps: Deps) -> None:
     request.respond(**status_message(data))
 
 
-SUBCOMMANDS: dict[str, SubcommandHandler] = {"status": show_status}
+# my part of the Home tab takes a moment to gather
+SUBCOMMANDS: dict[str, SubcommandHandler] = {"status": AnsweredAfterAck(show_status)}

@@ -16,7 +16,7 @@ from bot.openings.service import (
     list_openings,
 )
 from bot.openings.views import opening_modal, openings_list, refusal_message
-from handlers.command_request import CommandRequest, SubcommandHandler
+from handlers.command_request import AnsweredAfterAck, CommandRequest, SubcommandHandler
 from handlers.openings.announcements import update_announcements
 from infra.deps import Deps
 
@@ -48,7 +48,6 @@ def open_host_form(request: CommandRequest, deps: Deps) -> None:
 
 
 def show_openings(request: CommandRequest, deps: Deps) -> None:
-    request.ack()  # listing and closing what expired take a moment on a large organisation
     mine = request.raw_args.strip().lower() == MINE
     actor = actor_of(request, deps)
     if mine and not leads_anything(deps.reader, actor):
@@ -69,5 +68,6 @@ def show_openings(request: CommandRequest, deps: Deps) -> None:
 
 SUBCOMMANDS: dict[str, SubcommandHandler] = {
     "host": open_host_form,
-    "openings": show_openings,
+    # listing (and closing what expired) takes a moment on a large organisation
+    "openings": AnsweredAfterAck(show_openings),
 }
