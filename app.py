@@ -130,7 +130,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
     # Lazy listeners (the work after an ack that needs nothing of the work) run in worker
     # processes if there are any, else in the listeners' work slots.
     work = (
-        ProcessLazyRunner(worker_bolt, settings, settings.web.work_processes)
+        ProcessLazyRunner(settings.web.work_processes, worker_bolt, settings, clock)
         if settings.web.work_processes
         else None
     )
@@ -150,10 +150,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
     )
 
 
-def worker_bolt(settings: Settings) -> App:
-    """The app of a worker process: the same listeners, answering lazy listeners only."""
+def worker_bolt(settings: Settings, clock: Clock) -> App:
+    """The app of a worker process: the same listeners and clock, answering lazy listeners."""
     web = dataclasses.replace(settings.web, work_processes=0)
-    return create_app(dataclasses.replace(settings, web=web)).bolt
+    return create_app(dataclasses.replace(settings, web=web), clock).bolt
 
 
 def register_this_workspace(client: WebClient, deps: Deps) -> str:

@@ -12,7 +12,10 @@ invoking the function anew). The web process only acknowledges.
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
@@ -21,22 +24,29 @@ from typing import Any
 from slack_bolt import App, BoltRequest
 from slack_bolt.lazy_listener import LazyListenerRunner
 
-from infra.settings import Settings
-
 log = logging.getLogger(__name__)
 
 LAZY_ONLY = "x-slack-bolt-lazy-only"
 LAZY_FUNCTION = "x-slack-bolt-lazy-function-name"
+ORPHAN_CHECK_SECONDS = 1.0
 
 # The worker process's own Bolt app, built once when the process starts.
 _worker_app: App | None = None
 
 
-def _start_worker(build: Callable[[Settings], App], settings: Settings) -> None:
+def _start_worker(web_process: int, build: Callable[..., App], build_args: tuple[Any, ...]) -> None:
     global _worker_app  # noqa: PLW0603 - one app per worker process, made as it starts
     # The web process decides when to stop: a terminal's Ctrl-C reaches the whole group.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker_app = build(settings)
+    threading.Thread(target=_exit_with, args=(web_process,), daemon=True).start()
+    _worker_app = build(*build_args)
+
+
+def _exit_with(web_process: int) -> None:
+    """Ends this worker once the web process is gone (killed, it could not stop its pool)."""
+    while os.getppid() == web_process:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(0)
 
 
 def _ready() -> None:
@@ -50,17 +60,16 @@ def _dispatch(mode: str, body: str | dict[str, Any], headers: dict[str, Sequence
 
 class ProcessLazyRunner(LazyListenerRunner):
     """Bolt's lazy listener runner, running each lazy listener in one of `processes` worker
-    processes whose app `build(settings)` makes (a module-level function: it is pickled)."""
+    processes whose app `build(*build_args)` makes (a module-level function: it and its
+    arguments are pickled)."""
 
-    def __init__(
-        self, build: Callable[[Settings], App], settings: Settings, processes: int
-    ) -> None:
+    def __init__(self, processes: int, build: Callable[..., App], *build_args: Any) -> None:
         self.logger = log
         self._pool = ProcessPoolExecutor(
             max_workers=processes,
             mp_context=get_context("spawn"),  # no copy of the web process's threads and locks
             initializer=_start_worker,
-            initargs=(build, settings),
+            initargs=(os.getpid(), build, build_args),
         )
         for _ in range(processes):
             self._pool.submit(_ready)
