@@ -140,12 +140,8 @@ def bot_environment(slack_api_url: str, database_url: str, signing_secret: str) 
 
 
 def serve_bot(env: dict[str, str], pipe: Connection) -> None:
-    import sys  # noqa: PLC0415  EXPERIMENT
-
     from app import create_app  # noqa: PLC0415 - imported in the child process only
 
-    if os.environ.get("SWITCH"):
-        sys.setswitchinterval(float(os.environ["SWITCH"]))
     settings = load_settings(env)
     tourism = create_app(settings, FixedClock(NOW))
     register_workspace(tourism.deps.uow, WORKSPACE, name="Benchmark", bot_user_id="U0BOT", now=NOW)
