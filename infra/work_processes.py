@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 LAZY_ONLY = "x-slack-bolt-lazy-only"
 LAZY_FUNCTION = "x-slack-bolt-lazy-function-name"
 ORPHAN_CHECK_SECONDS = 1.0
+WORKER_NICENESS = 10
 
 # The worker process's own Bolt app, built once when the process starts.
 _worker_app: App | None = None
@@ -38,6 +39,9 @@ def _start_worker(web_process: int, build: Callable[..., App], build_args: tuple
     global _worker_app  # noqa: PLW0603 - one app per worker process, made as it starts
     # The web process decides when to stop: a terminal's Ctrl-C reaches the whole group.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # On a busy machine the operating system then runs the web process first: an ack waits for
+    # no worker, and workers have the cores the acks leave.
+    os.nice(WORKER_NICENESS)
     threading.Thread(target=_exit_with, args=(web_process,), daemon=True).start()
     _worker_app = build(*build_args)
 
