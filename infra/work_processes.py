@@ -54,7 +54,8 @@ def _exit_with(web_process: int) -> None:
 
 
 def _ready() -> None:
-    """Nothing: submitted once per process so that each starts (and builds its app) at once."""
+    """Nothing: submitted once per process so that the processes start (and build their apps)
+    with the web process."""
 
 
 def _dispatch(mode: str, body: str | dict[str, Any], headers: dict[str, Sequence[str]]) -> int:
@@ -75,8 +76,9 @@ class ProcessLazyRunner(LazyListenerRunner):
             initializer=_start_worker,
             initargs=(os.getpid(), build, build_args),
         )
-        for _ in range(processes):
-            self._pool.submit(_ready)
+        # Started now, not at the first request; ready (or failed, said here) before serving.
+        for started in [self._pool.submit(_ready) for _ in range(processes)]:
+            started.result()
 
     def start(self, function: Callable[..., None], request: BoltRequest) -> None:
         headers: dict[str, Sequence[str]] = dict(request.headers)

@@ -8,12 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from app import create_app
-from bot.core.clock import FixedClock
 from infra.fake_slack import FakeSlack
-from infra.fake_slack.requests import SlackRequests
-from infra.http import HttpServer, slack_wsgi_app
-from tests.conftest import NOW, SIGNING_SECRET, RunningBot, make_settings, settings_env
+from tests.conftest import RunningBot, make_settings, serving, settings_env
 from tests.support.seed import seed_person
 
 VISITOR = "U0VISITOR"
@@ -30,23 +26,8 @@ def served(database_url: str, fake_slack: FakeSlack) -> Iterator[RunningBot]:
             DATABASE_URL=database_url, SLACK_API_URL=fake_slack.base_url, WEB_WORK_PROCESSES="1"
         )
     )
-    clock = FixedClock(NOW)
-    tourism = create_app(settings, clock)
-    server = HttpServer(slack_wsgi_app(tourism.bolt, SIGNING_SECRET), "127.0.0.1", 0)
-    server.start_in_background()
-    try:
-        yield RunningBot(
-            server.url,
-            fake_slack,
-            tourism.deps,
-            clock,
-            SlackRequests(
-                server.url, SIGNING_SECRET, team_id=fake_slack.team_id, fake_slack=fake_slack
-            ),
-        )
-    finally:
-        server.stop()
-        tourism.close()
+    with serving(settings, fake_slack) as running:
+        yield running
     assert multiprocessing.active_children() == [], "closing the app stops its workers"
 
 
@@ -57,7 +38,7 @@ def test_requests_are_acknowledged_while_the_worker_is_held_up(served: RunningBo
     served.slack.inject("views.publish", delay=STALL_SECONDS)
     home = {"type": "app_home_opened", "user": VISITOR, "channel": "D0X", "tab": "home"}
     assert served.requests.event(home).status == 200
-    served.slack.wait_for("views.publish")  # the one worker now waits on Slack
+    [publish] = served.slack.wait_for("views.publish")  # the one worker now waits on Slack
 
     status = served.requests.slash_command("status", user_id=VISITOR)
     # Acknowledged with nothing said while its answer still waits for the worker.
@@ -68,3 +49,5 @@ def test_requests_are_acknowledged_while_the_worker_is_held_up(served: RunningBo
 
     [reply] = served.slack.wait_for("response_url", timeout=3 * STALL_SECONDS)
     assert "Learn Kafka" in str(reply.params["blocks"])
+    # Worked out by the worker, in its turn: once Slack had answered the held publish.
+    assert reply.at >= publish.at + STALL_SECONDS
