@@ -6,6 +6,7 @@ minimal Bolt app that only acknowledges, served the same way, in the same run.
     .venv/bin/python -m benchmarks.http_load --openings 5000
     .venv/bin/python -m benchmarks.http_load --mix writers      # profile and application forms
     .venv/bin/python -m benchmarks.http_load --database-url postgresql://...   # emptied first!
+    .venv/bin/python -m benchmarks.http_load --set WEB_WORK_PROCESSES=2   # a setting of the bot's
 
 The bot runs in its own process as in production (create_app, the guarded WSGI app, waitress
 through infra.http with the default web settings) against the Slack stand-in, on a seeded
