@@ -12,6 +12,7 @@ SIGINT: requests in progress are answered, claimed outbox rows handed back, then
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import signal
 import sys
@@ -50,7 +51,7 @@ from infra.delivery import SlackTimeZones
 from infra.deps import Deps
 from infra.health import OperationsRoutes, operations_routes, start_health_server
 from infra.http import HttpServer, PortInUseError, slack_wsgi_app
-from infra.listeners import AckFirstPool
+from infra.listeners import AckFirstPool, SlotLazyRunner
 from infra.logs import configure_logging
 from infra.metrics import ObservedApp
 from infra.oauth import MultiWorkspace
@@ -63,6 +64,7 @@ from infra.settings import (
     load_settings,
 )
 from infra.slack_client import build_web_client
+from infra.work_processes import ProcessLazyRunner
 from infra.workspace_scope import ScopedSettings, ScopedWebClient
 from storage import migrate
 from storage.db import create_db_engine, session_factory
@@ -80,11 +82,14 @@ class TourismApp:
     listeners: AckFirstPool
     tours: TourPlanner
     announce_closed: ClosedAnnouncer  # for the ticker: openings it closed, as a manual close
+    work: ProcessLazyRunner | None  # worker processes answering after the ack; None: threads
     workspaces: MultiWorkspace | None = None  # many workspaces (OAuth); None: one bot token
 
     def close(self) -> None:
         """Waits for listeners still running after their acknowledgement, then lets go."""
         self.listeners.shutdown(wait=True)
+        if self.work is not None:
+            self.work.shutdown()
         self.engine.dispose()
 
 
@@ -122,6 +127,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
         listener_executor=listeners,
         **(workspaces.bolt_options() if workspaces else {}),
     )
+    # Lazy listeners (the work after an ack that needs nothing of the work) run in worker
+    # processes if there are any, else in the listeners' work slots.
+    work = (
+        ProcessLazyRunner(settings.web.work_processes, worker_bolt, settings, clock)
+        if settings.web.work_processes
+        else None
+    )
+    bolt.listener_runner.lazy_listener_runner = work or SlotLazyRunner(listeners)
     register_all(bolt, deps)
     if workspaces:
         workspaces.register(bolt)
@@ -132,8 +145,15 @@ def create_app(settings: Settings, clock: Clock | None = None) -> TourismApp:
         listeners=listeners,
         tours=tours,
         announce_closed=lambda client, openings: update_announcements(client, deps, openings),
+        work=work,
         workspaces=workspaces,
     )
+
+
+def worker_bolt(settings: Settings, clock: Clock) -> App:
+    """The app of a worker process: the same listeners and clock, answering lazy listeners."""
+    web = dataclasses.replace(settings.web, work_processes=0)
+    return create_app(dataclasses.replace(settings, web=web), clock).bolt
 
 
 def register_this_workspace(client: WebClient, deps: Deps) -> str:

@@ -6,6 +6,7 @@ minimal Bolt app that only acknowledges, served the same way, in the same run.
     .venv/bin/python -m benchmarks.http_load --openings 5000
     .venv/bin/python -m benchmarks.http_load --mix writers      # profile and application forms
     .venv/bin/python -m benchmarks.http_load --database-url postgresql://...   # emptied first!
+    .venv/bin/python -m benchmarks.http_load --set WEB_WORK_PROCESSES=2   # a setting of the bot's
 
 The bot runs in its own process as in production (create_app, the guarded WSGI app, waitress
 through infra.http with the default web settings) against the Slack stand-in, on a seeded
@@ -289,17 +290,21 @@ class Client:
         self.timed("help", lambda: self.requests.slash_command("help", user_id=self.user_id))
 
     def openings_list(self) -> None:
-        self.timed("openings", lambda: self.requests.slash_command("openings", **self._user()))
+        self._answered_command("openings")
 
     def status(self) -> None:
-        self.timed("status", lambda: self.requests.slash_command("status", **self._user()))
+        self._answered_command("status")
 
     def match(self) -> None:
+        self._answered_command("match")
+
+    def _answered_command(self, text: str) -> None:
+        """A command acknowledged at once and answered through its response_url."""
         url = self.requests.response_url()
         send = self._carrying(
-            "response_url", url, lambda: self.requests.slash_command("match", **self._user())
+            "response_url", url, lambda: self.requests.slash_command(text, **self._user())
         )
-        self.timed("match", send, url.removeprefix(self.fake.url))
+        self.timed(text, send, url.removeprefix(self.fake.url))
 
     def home(self) -> None:
         event = {"type": "app_home_opened", "user": self.user_id, "tab": "home"}
@@ -499,7 +504,7 @@ def _report_kind(kind: str, samples: list[Sample]) -> None:
 
 def start(target: Any, env: dict[str, str]) -> tuple[Any, str]:
     mine, theirs = SPAWN.Pipe()
-    process = SPAWN.Process(target=target, args=(env, theirs), daemon=True)
+    process = SPAWN.Process(target=target, args=(env, theirs))  # the bot may start workers
     process.start()
     if not mine.poll(120):
         process.terminate()
@@ -523,7 +528,14 @@ def warm_up(
         getattr(person, name)()
 
 
-def run(database_url: str, openings: int, clients: list[int], seconds: float, mix: str) -> None:
+def run(
+    database_url: str,
+    openings: int,
+    clients: list[int],
+    seconds: float,
+    mix: str,
+    bot_settings: dict[str, str],
+) -> None:
     started = time.perf_counter()
     users, openings = prepare_database(database_url, openings)
     dialect = database_url.split(":", 1)[0]
@@ -537,7 +549,7 @@ def run(database_url: str, openings: int, clients: list[int], seconds: float, mi
     with WatchedSlack(team_id=WORKSPACE, team_name="Benchmark") as fake:
         for user_id in users:
             fake.add_user(user_id)
-        env = bot_environment(fake.base_url, database_url, signing_secret)
+        env = bot_environment(fake.base_url, database_url, signing_secret) | bot_settings
         processes = []
         try:
             bot, bot_url = start(serve_bot, env)
@@ -567,11 +579,26 @@ def main() -> None:
     parser.add_argument(
         "--database-url", help="default: a fresh SQLite file; a PostgreSQL one is emptied first"
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting of the bot's, e.g. WEB_WORK_SLOTS=2 (repeatable)",
+    )
     args = parser.parse_args()
+    bot_settings = dict(setting.split("=", 1) for setting in args.set)
     clients = [10, 50] if args.quick else [int(n) for n in args.clients.split(",")]
     seconds = 4.0 if args.quick else args.seconds
     url = args.database_url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'load.db'}"
-    run(load_database_url({"DATABASE_URL": url}), args.openings, clients, seconds, args.mix)
+    run(
+        load_database_url({"DATABASE_URL": url}),
+        args.openings,
+        clients,
+        seconds,
+        args.mix,
+        bot_settings,
+    )
 
 
 if __name__ == "__main__":

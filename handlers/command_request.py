@@ -25,3 +25,21 @@ class CommandRequest:
 
 
 SubcommandHandler = Callable[[CommandRequest, Deps], None]
+
+
+@dataclass(frozen=True)
+class AnsweredAfterAck:
+    """A subcommand acknowledged at once, with nothing said, and answered through `respond` by
+    `answer`: the acknowledgement needs nothing of it, so `answer` may run in another process
+    (a Bolt lazy listener)."""
+
+    answer: SubcommandHandler
+
+    def __call__(self, request: CommandRequest, deps: Deps) -> None:
+        request.ack()
+        self.answer(request, deps)
+
+
+def acknowledge(ack: Ack) -> None:
+    """The acknowledgement of a listener whose work is all in its lazy listeners."""
+    ack()

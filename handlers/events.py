@@ -12,6 +12,7 @@ from bot.core.ports import UnitOfWork
 from bot.forgetting.service import note_user_change
 from bot.workspaces.inbox import call_slack_once, process_once
 from bot.workspaces.service import mark_tokens_revoked, mark_uninstalled
+from handlers.command_request import acknowledge
 from handlers.home.listeners import home_for
 from infra.deps import Deps
 
@@ -30,7 +31,6 @@ def register(app: App, deps: Deps) -> None:
     def once(body: dict[str, Any], effect: Callable[[UnitOfWork], None]) -> None:
         process_once(deps.uow, effect=effect, **event_key(body))
 
-    @app.event("app_home_opened")
     def app_home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return
@@ -41,6 +41,9 @@ def register(app: App, deps: Deps) -> None:
             call=lambda: client.views_publish(user_id=event["user"], view=view),
             **event_key(body),
         )
+
+    # A render takes a moment on a large organisation: it may run in another process.
+    app.event("app_home_opened")(ack=acknowledge, lazy=[app_home_opened])
 
     @app.event("app_uninstalled")
     def app_uninstalled(body: dict[str, Any], context: BoltContext) -> None:

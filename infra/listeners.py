@@ -12,12 +12,15 @@ acknowledging never competes with more than the work slots' share of it.
 from __future__ import annotations
 
 import contextvars
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
 from slack_bolt import Ack, BoltRequest, BoltResponse
+from slack_bolt.lazy_listener import LazyListenerRunner
+from slack_bolt.lazy_listener.internals import build_runnable_function
 
 from infra.logs import ContextThreadPool
 
@@ -70,18 +73,36 @@ class AckFirstPool(ContextThreadPool):
         self._slots = threading.BoundedSemaphore(work_slots)
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
-        return super().submit(self._in_turn, fn, *args, **kwargs)
+        return super().submit(self._in_turn, False, fn, *args, **kwargs)
 
-    def _in_turn(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    def submit_work(self, fn: Callable[[], Any]) -> Future[Any]:
+        """Runs `fn`, all of it work done after an acknowledgement, in a work slot."""
+        return super().submit(self._in_turn, True, fn)
+
+    def _in_turn(self, all_work: bool, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         slot = _WorkSlot(self._slots)
         _work_slot.set(slot)  # this task runs in a copy of the submitter's context
         ack = _request_ack.get()
-        if ack is None or ack.response is not None:
+        if all_work or ack is None or ack.response is not None:
             slot.take()  # acknowledged before it ran (events, lazy listeners): all of it is work
         try:
             return fn(*args, **kwargs)
         finally:
             slot.give_back()
+
+
+class SlotLazyRunner(LazyListenerRunner):
+    """Bolt's lazy listener runner: each lazy listener, started once its request is
+    acknowledged, runs in a work slot of the listeners' pool."""
+
+    def __init__(self, pool: AckFirstPool) -> None:
+        self.logger = logging.getLogger(__name__)
+        self._pool = pool
+
+    def start(self, function: Callable[..., None], request: BoltRequest) -> None:
+        self._pool.submit_work(
+            build_runnable_function(func=function, logger=self.logger, request=request)
+        )
 
 
 def dispatch_acking_first(

@@ -55,6 +55,9 @@ class WebServerSettings:
     # listeners working after their ack at once: each more adds to what an ack competes with for
     # the one core a Python process uses, each fewer overlaps fewer waits on Slack
     work_slots: int = 4
+    # processes answering what listeners declared acknowledged-first (Home tabs, lists, matches)
+    # once the ack is sent; 0 answers them in the work slots, competing with acks for the GIL
+    work_processes: int = 0
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, socket_mode: bool = F
                 "WEB_REQUEST_TIMEOUT", WebServerSettings.request_timeout, 1, 600
             ),
             work_slots=reader.integer("WEB_WORK_SLOTS", WebServerSettings.work_slots, 1, 256),
+            work_processes=reader.integer(
+                "WEB_WORK_PROCESSES", WebServerSettings.work_processes, 0, 64
+            ),
         ),
         shutdown_seconds=reader.integer("SHUTDOWN_SECONDS", Settings.shutdown_seconds, 1, 600),
         **(oauth or {}),

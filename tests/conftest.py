@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -105,6 +106,13 @@ def bot(database_url: str, fake_slack: FakeSlack) -> Iterator[RunningBot]:  # no
     settings = make_settings(
         settings_env(DATABASE_URL=database_url, SLACK_API_URL=fake_slack.base_url)
     )
+    with serving(settings, fake_slack) as running:
+        yield running
+
+
+@contextmanager
+def serving(settings: Settings, fake_slack: FakeSlack) -> Iterator[RunningBot]:  # noqa: F811
+    """The app made of `settings`, served over HTTP until the block ends."""
     clock = FixedClock(NOW)
     tourism = create_app(settings, clock)
     server = HttpServer(slack_wsgi_app(tourism.bolt, SIGNING_SECRET), "127.0.0.1", 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.home.service import load_home
 from bot.home.views import status_message
-from handlers.command_request import CommandRequest, SubcommandHandler
+from handlers.command_request import AnsweredAfterAck, CommandRequest, SubcommandHandler
 from infra.deps import Deps
 
 
@@ -18,7 +18,8 @@ def show_status(request: CommandRequest, deps: Deps) -> None:
             is_organiser=deps.settings.is_admin(request.user_id),
             related=deps.vocabulary.related_map(),
         )
-    request.ack(**status_message(data))
+    request.respond(**status_message(data))
 
 
-SUBCOMMANDS: dict[str, SubcommandHandler] = {"status": show_status}
+# my part of the Home tab takes a moment to gather
+SUBCOMMANDS: dict[str, SubcommandHandler] = {"status": AnsweredAfterAck(show_status)}

@@ -11,7 +11,7 @@ from bot.matching.views import (
     matches_message,
     round_preview_message,
 )
-from handlers.command_request import CommandRequest, SubcommandHandler
+from handlers.command_request import AnsweredAfterAck, CommandRequest, SubcommandHandler
 from infra.deps import Deps
 
 MODE_WORDS = {
@@ -23,7 +23,6 @@ ROUND_USAGE = "Usage: `/tourism round [best|fair|calendar]` (default: best total
 
 
 def show_matches(request: CommandRequest, deps: Deps) -> None:
-    request.ack()  # the matcher may take a moment on a large organisation
     with deps.reader() as uow:
         mine = my_matches(
             uow,
@@ -83,7 +82,7 @@ def show_round(request: CommandRequest, deps: Deps) -> None:
 
 
 SUBCOMMANDS: dict[str, SubcommandHandler] = {
-    "match": show_matches,
+    "match": AnsweredAfterAck(show_matches),  # the matcher may take a moment on a large org
     "candidates": show_candidates,
     "round": show_round,
 }

@@ -37,6 +37,7 @@ from bot.openings.views import (
     query_of,
     refusal_text,
 )
+from handlers.command_request import acknowledge
 from handlers.home.listeners import refresh_homes
 from handlers.openings.announcements import carry_out, send_dm, update_announcements
 from infra.deps import Deps
@@ -77,13 +78,14 @@ def register(app: App, deps: Deps) -> None:
             return
         _open_view(client, body, opening_modal(form, deps.vocabulary))
 
-    @app.action(PAGE_BUTTONS)
-    def turn_page(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
+    def turn_page(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         query = query_of(body["actions"][0].get("value", ""))
         page = _page(deps, actor_of(body, deps), query)
         respond(replace_original=True, **openings_list(page))
         update_announcements(client, deps, page.closed_now)
+
+    # A page takes a moment on a large organisation: it may be turned in another process.
+    app.action(PAGE_BUTTONS)(ack=acknowledge, lazy=[turn_page])
 
     @app.action(EDIT)
     def edit_opening(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:

@@ -16,7 +16,7 @@ from bot.openings.service import (
     list_openings,
 )
 from bot.openings.views import opening_modal, openings_list, refusal_message
-from handlers.command_request import CommandRequest, SubcommandHandler
+from handlers.command_request import AnsweredAfterAck, CommandRequest, SubcommandHandler
 from handlers.openings.announcements import update_announcements
 from infra.deps import Deps
 
@@ -51,7 +51,7 @@ def show_openings(request: CommandRequest, deps: Deps) -> None:
     mine = request.raw_args.strip().lower() == MINE
     actor = actor_of(request, deps)
     if mine and not leads_anything(deps.reader, actor):
-        request.ack(**refusal_message(Refusal.NOT_A_LEAD, deps.settings.admin_user_ids))
+        request.respond(**refusal_message(Refusal.NOT_A_LEAD, deps.settings.admin_user_ids))
         return
     query = ListQuery(ListKind.MINE) if mine else ListQuery(topic=request.raw_args.strip())
     page = list_openings(
@@ -62,11 +62,12 @@ def show_openings(request: CommandRequest, deps: Deps) -> None:
         vocabulary=deps.vocabulary,
         today=deps.today(),
     )
-    request.ack(**openings_list(page))
+    request.respond(**openings_list(page))
     update_announcements(request.client, deps, page.closed_now)
 
 
 SUBCOMMANDS: dict[str, SubcommandHandler] = {
     "host": open_host_form,
-    "openings": show_openings,
+    # listing (and closing what expired) takes a moment on a large organisation
+    "openings": AnsweredAfterAck(show_openings),
 }

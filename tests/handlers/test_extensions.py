@@ -12,6 +12,7 @@ from infra.fake_slack.requests import plain, radio
 from storage.models import Application, TeamLead, Tour, TourExtension
 from tests.conftest import NOW, ORGANISER, RunningBot
 from tests.handlers.test_applications import button_value, dms_to, messages_titled
+from tests.support.replies import command_reply
 from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour
 
 VISITOR, HOST_LEAD, HOME_LEAD, BUDDY = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD", "U0BUDDY"
@@ -98,7 +99,8 @@ def the_tour(bot: RunningBot, tour_id: int) -> Tour:
 
 
 def test_more_time_agreed_by_both_leads_moves_the_end(bot: RunningBot, tour_id):
-    status = bot.requests.slash_command("status", user_id=VISITOR).json()
+    # the status reply is the first answer through response_url
+    status = command_reply(bot, "status", VISITOR)
     assert button_value(status, views.EXTEND) == str(tour_id)
     bot.requests.block_action(user_id=VISITOR, action_id=views.EXTEND, value=str(tour_id))
     modal = bot.slack.wait_for("views.open")[-1].params["view"]
@@ -123,7 +125,7 @@ def test_more_time_agreed_by_both_leads_moves_the_end(bot: RunningBot, tour_id):
     assert "You have already asked for 2 weeks more" in str(again["view"])
 
     click(bot, VISITOR, views.HOST_AGREE, extension_id)
-    assert answers(bot, 1)[-1].startswith("Nobody decides on their own visit")
+    assert answers(bot, 2)[-1].startswith("Nobody decides on their own visit")
 
     def double_click() -> None:
         click(bot, HOST_LEAD, views.HOST_AGREE, extension_id)
@@ -131,7 +133,7 @@ def test_more_time_agreed_by_both_leads_moves_the_end(bot: RunningBot, tour_id):
 
     carried_out(bot, double_click)
     # The second click is answered before or after the first one commits: either words are true.
-    assert answers(bot, 2)[-1] in (
+    assert answers(bot, 3)[-1] in (
         "Nothing changed: this request for more time is waiting for the home team lead.",
         JUST_DECIDED,
     )
@@ -268,7 +270,7 @@ def test_only_the_visitor_asks_and_only_while_the_visit_runs(bot: RunningBot, to
     assert "no visit running today" in (bot.requests.slash_command("extend", user_id=VISITOR).text)
     click(bot, VISITOR, views.EXTEND, str(tour_id))
     assert "Your visit has not started yet" in answers(bot, 2)[-1]
-    status = bot.requests.slash_command("status", user_id=VISITOR).json()
+    status = command_reply(bot, "status", VISITOR)
     assert views.EXTEND not in str(status["blocks"])  # not before the visit starts
     bot.clock.move_to(NOW)
     assert bot.requests.slash_command("extend", user_id=VISITOR).body == b""
@@ -308,10 +310,10 @@ def test_might_stay_reaches_only_the_two_leads(bot: RunningBot, tour_id):
 
 def test_might_stay_works_on_a_booked_visit_not_yet_started(bot: RunningBot, tour_id):
     bot.clock.move_to(datetime(2026, 11, 10, 9, tzinfo=NOW.tzinfo))
-    status = bot.requests.slash_command("status", user_id=VISITOR).json()
+    status = command_reply(bot, "status", VISITOR)
     assert button_value(status, views.STAY) == str(tour_id)
     click(bot, VISITOR, views.STAY, str(tour_id))
-    assert answers(bot, 1)[-1].startswith("Noted that you might like to stay.")
+    assert answers(bot, 2)[-1].startswith("Noted that you might like to stay.")
     assert the_tour(bot, tour_id).might_stay
     assert "stay off" in bot.requests.slash_command("stay maybe", user_id=VISITOR).text
 

@@ -9,6 +9,7 @@ from bot.home.service import load_home
 from bot.home.views import PROFILE_EDIT, home_view
 from storage.models import Application, Opening, Person
 from tests.conftest import NOW, ORGANISER, RunningBot
+from tests.support.replies import command_reply
 from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour
 
 LEAD, VISITOR = "U0LEAD", "U0VISITOR"
@@ -199,7 +200,7 @@ def test_status_shows_my_part_ephemerally(bot: RunningBot):
     with bot.deps.uow() as uow:
         seed_person(uow, VISITOR, learning_goal="Learn Kafka")
         uow.commit()
-    answer = bot.requests.slash_command("status", user_id=VISITOR).json()
+    answer = command_reply(bot, "status", VISITOR)
     assert answer.get("response_type", "ephemeral") == "ephemeral"
     assert "Learn Kafka" in str(answer["blocks"])
     assert len(answer["blocks"]) <= 50

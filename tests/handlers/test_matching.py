@@ -11,6 +11,7 @@ from bot.matching import views
 from bot.openings.views import APPLY
 from storage.models import Application, Opening, Team
 from tests.conftest import ORGANISER, RunningBot
+from tests.support.replies import command_reply as reply
 from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour
 
 VISITOR, HOST_LEAD, HOME_LEAD = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD"
@@ -49,14 +50,6 @@ def world(bot: RunningBot) -> dict[str, int]:
         )
         uow.commit()
         return {"kafka": kafka.id, "host": host.id}
-
-
-def reply(bot: RunningBot, text: str, user_id: str) -> dict:
-    before = len(bot.slack.calls("response_url"))
-    answer = bot.requests.slash_command(text, user_id=user_id)
-    if answer.body:  # Bolt answers a text-only ack as plain text
-        return answer.json() if answer.body.startswith(b"{") else {"text": answer.text}
-    return bot.slack.wait_for("response_url", count=before + 1)[-1].params
 
 
 def test_match_shows_explained_suggestions_with_apply_buttons(bot: RunningBot, world):

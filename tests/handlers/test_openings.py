@@ -27,6 +27,7 @@ from tests.support.openings import (
     seed_teams,
     submit,
 )
+from tests.support.replies import command_reply
 
 
 @pytest.fixture
@@ -68,9 +69,7 @@ def audit_actions(bot: RunningBot) -> list[str]:
 
 
 def list_command(bot: RunningBot, text: str, user_id: str = ENGINEER) -> dict[str, Any]:
-    response = bot.requests.slash_command(text, user_id=user_id)
-    assert response.status == 200
-    return response.json()
+    return command_reply(bot, text, user_id)
 
 
 # --- opening the modal -------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from tests.support.openings import (
     seed_teams,
     submit,
 )
+from tests.support.replies import command_reply
 
 CHANNEL = "C0TOURISM"
 
@@ -185,7 +186,7 @@ def test_closing_an_announced_opening_marks_its_message_closed(
 ):
     bot.slack.add_channel(CHANNEL, "tourism")
     posted(bot, team=teams["Search"])
-    listing = bot.requests.slash_command("openings mine", user_id=LEAD).json()
+    listing = command_reply(bot, "openings mine", LEAD)
     close = next(b for b in buttons(listing["blocks"]) if b["text"]["text"] == "Close")
     bot.requests.block_action(user_id=LEAD, action_id=close["action_id"], value=close["value"])
     bot.slack.wait_for("chat.update")
@@ -201,7 +202,7 @@ def test_an_announced_opening_past_its_apply_by_date_shows_closed(
     bot.slack.add_channel(CHANNEL, "tourism")
     posted(bot, team=teams["Search"], apply_by=date(2026, 11, 30))
     bot.clock.move_to(bot.clock.now().replace(month=12, day=1))  # type: ignore[attr-defined]
-    answer = bot.requests.slash_command("openings", user_id=ENGINEER).json()
+    answer = command_reply(bot, "openings", ENGINEER)
     assert "No openings are open right now" in answer["text"]
     bot.slack.wait_for("chat.update")
     [post] = channel_posts(bot)

@@ -76,11 +76,12 @@ def test_web_server_limits_default_and_can_be_set():
             "WEB_MAX_CONNECTIONS": "50",
             "WEB_REQUEST_TIMEOUT": "5",
             "WEB_WORK_SLOTS": "2",
+            "WEB_WORK_PROCESSES": "3",
             "SHUTDOWN_SECONDS": "9",
         }
     )
     assert settings.web == WebServerSettings(
-        threads=4, max_connections=50, request_timeout=5, work_slots=2
+        threads=4, max_connections=50, request_timeout=5, work_slots=2, work_processes=3
     )
     assert settings.shutdown_seconds == 9
 
@@ -97,6 +98,7 @@ def test_web_server_limits_default_and_can_be_set():
         ({"WEB_THREADS": "0"}, "WEB_THREADS", "from 1 to 256"),
         ({"WEB_MAX_CONNECTIONS": "many"}, "WEB_MAX_CONNECTIONS", "whole number"),
         ({"WEB_REQUEST_TIMEOUT": "0"}, "WEB_REQUEST_TIMEOUT", "from 1 to 600"),
+        ({"WEB_WORK_PROCESSES": "-1"}, "WEB_WORK_PROCESSES", "whole number from 0 to 64"),
         ({"SHUTDOWN_SECONDS": "-1"}, "SHUTDOWN_SECONDS", "whole number"),
         ({"PORT": "http"}, "PORT", "whole number from 1 to 65535"),
         ({"PORT": "70000"}, "PORT", "whole number"),
