@@ -19,22 +19,18 @@ from bot.applications.changes import (
     MAX_EXTRA_WEEKS,
     PENDING,
     REASON_LIMIT,
+    WORDING,
     ExtensionSnapshot,
     ExtensionStatus,
     extra_period,
     is_running,
     validate_extension,
     weeks_on_offer,
-    why_not_decide,
 )
-from bot.applications.service import (
-    Context,
-    TourHook,
-    host_calendar,
-    no_tour_hook,
-    override_needed,
-    say_why_anyway,
-)
+from bot.applications.service import Context, TourHook, host_calendar, no_tour_hook
+from bot.core.approval import requests
+from bot.core.approval.requests import SentRequest
+from bot.core.approval.steps import Stage, override_needed, say_why_anyway, why_not_decide
 from bot.core.calendar import Period
 from bot.core.visit_rules import check_absence, host_warnings
 from bot.core.words import counted
@@ -306,14 +302,14 @@ def _load(
 
 
 def prepare_decision(
-    uow: Any, ctx: Context, extension_id: int, *, as_host: bool
+    uow: Any, ctx: Context, extension_id: int, stage: Stage
 ) -> ExtensionSnapshot | ExtensionOutcome:
     """Before opening a modal for a decision: the request, or why this person may not decide.
     Only reads: the decision itself checks again, locked."""
     loaded = _load(uow, ctx, extension_id, lock=False)
     if isinstance(loaded, ExtensionOutcome):
         return loaded
-    refusal = why_not_decide(loaded.view, ctx.actor, as_host=as_host)
+    refusal = why_not_decide(loaded.view, ctx.actor, stage, WORDING)
     return refused(refusal) if refusal is not None else loaded.view
 
 
@@ -342,9 +338,6 @@ def _done(
     )
 
 
-JUST_DECIDED = "Nothing changed: someone has just decided on this request for more time."
-
-
 def host_decides(
     uow: Any,
     ctx: Context,
@@ -358,7 +351,7 @@ def host_decides(
     if isinstance(loaded, ExtensionOutcome):
         return loaded
     view = loaded.view
-    refusal = why_not_decide(view, ctx.actor, as_host=True)
+    refusal = why_not_decide(view, ctx.actor, Stage.HOST, WORDING)
     if refusal is not None:
         return refused(refusal)
     if agree and view.host_warnings and not override_reason:
@@ -378,7 +371,7 @@ def host_decides(
             uow, ctx, loaded, ExtensionStatus.DECLINED, decision_reason=reason[:REASON_LIMIT]
         )
         notices = [(ExtensionNotice.DECLINED, view.visitor_id)]
-    return _done(uow, ctx, loaded, notices) if moved else refused(JUST_DECIDED)
+    return _done(uow, ctx, loaded, notices) if moved else refused(WORDING.just_decided)
 
 
 def home_decides(
@@ -397,7 +390,7 @@ def home_decides(
     if isinstance(loaded, ExtensionOutcome):
         return loaded
     view = loaded.view
-    refusal = why_not_decide(view, ctx.actor, as_host=False)
+    refusal = why_not_decide(view, ctx.actor, Stage.HOME, WORDING)
     if refusal is not None:
         return refused(refusal)
     if not agree:
@@ -405,7 +398,7 @@ def home_decides(
             uow, ctx, loaded, ExtensionStatus.DECLINED, decision_reason=reason[:REASON_LIMIT]
         )
         notices = [(ExtensionNotice.DECLINED, view.visitor_id)]
-        return _done(uow, ctx, loaded, notices) if moved else refused(JUST_DECIDED)
+        return _done(uow, ctx, loaded, notices) if moved else refused(WORDING.just_decided)
     return _home_agrees(uow, ctx, loaded, override_reason, on_tour)
 
 
@@ -422,7 +415,7 @@ def _home_agrees(
         ExtensionStatus.AGREED,
         decision_reason=override_reason[:REASON_LIMIT],
     ):
-        return refused(JUST_DECIDED)
+        return refused(WORDING.just_decided)
     if not uow.extensions.extend_tour(loaded.tour, view.ends_before, view.new_end):
         # Nothing is committed: the request stays where it was.
         return refused("Nothing changed: the visit's dates have just changed. Please try again.")
@@ -436,48 +429,39 @@ def _home_agrees(
 # --- messages that asked for a decision -------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SentExtensionRequest:
-    kind: ExtensionNotice
-    user_id: str
-    channel_id: str
-    ts: str
-
-
-def _purpose(kind: ExtensionNotice, extension_id: int) -> str:
+def _purposes(view: ExtensionSnapshot) -> requests.Purpose[ExtensionNotice]:
     # Kept with the visit's application's decision messages, told apart by the request's id.
-    return f"{kind.value}:{extension_id}"
+    return lambda kind: f"{kind.value}:{view.extension_id}"
+
+
+def _application_id(uow: Any, ctx: Context, view: ExtensionSnapshot) -> int:
+    application_id: int = uow.tours.get(ctx.workspace_id, view.tour_id).application_id
+    return application_id
 
 
 def remember_requests(
-    uow: Any, ctx: Context, view: ExtensionSnapshot, sent: list[SentExtensionRequest]
+    uow: Any, ctx: Context, view: ExtensionSnapshot, sent: list[SentRequest[ExtensionNotice]]
 ) -> None:
     """Keeps where each request went, so that answering one updates every copy."""
-    tour = uow.tours.get(ctx.workspace_id, view.tour_id)
-    application = uow.applications.get(ctx.workspace_id, tour.application_id)
-    for request in sent:
-        uow.applications.remember_message(
-            application,
-            purpose=_purpose(request.kind, view.extension_id),
-            user_id=request.user_id,
-            channel_id=request.channel_id,
-            ts=request.ts,
-            now=ctx.now,
-        )
+    application_id = _application_id(uow, ctx, view)
+    requests.remember(
+        uow.applications,
+        ctx.workspace_id,
+        application_id,
+        sent,
+        purpose=_purposes(view),
+        now=ctx.now,
+    )
     uow.commit()
 
 
 def settled_requests(
     uow: Any, ctx: Context, view: ExtensionSnapshot, kinds: tuple[ExtensionNotice, ...]
-) -> list[SentExtensionRequest]:
+) -> list[SentRequest[ExtensionNotice]]:
     if not kinds:
         return []
-    tour = uow.tours.get(ctx.workspace_id, view.tour_id)
-    by_purpose = {_purpose(kind, view.extension_id): kind for kind in kinds}
-    return [
-        SentExtensionRequest(by_purpose[m.purpose], m.user_id, m.channel_id, m.ts)
-        for m in uow.applications.messages(tour.application_id, list(by_purpose))
-    ]
+    application_id = _application_id(uow, ctx, view)
+    return requests.answered(uow.applications, application_id, kinds, _purposes(view))
 
 
 # --- "I might like to stay" -------------------------------------------------------------------

@@ -16,11 +16,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.applications.changes import RECONFIRMING, RescheduledVisit, why_not_reschedule
-from bot.applications.model import Status, Step, StepNotAllowedError, already, check_step
+from bot.applications.model import (
+    WORDING,
+    Status,
+    Step,
+    StepNotAllowedError,
+    check_step,
+)
 from bot.applications.visit import VisitSnapshot, roles_of
+from bot.core.approval import requests
+from bot.core.approval.deciders import deciders
+from bot.core.approval.reminders import Nudge, WaitingDecision, nudges_due
+from bot.core.approval.requests import SentRequest
+from bot.core.approval.steps import Stage, override_needed, say_why_anyway, why_not_decide
 from bot.core.calendar import Period, SprintCadence
-from bot.core.deciders import deciders
-from bot.core.reminders import Nudge, WaitingDecision, nudges_due
 from bot.core.visit_rules import (
     AbsenceCheck,
     HostCalendar,
@@ -347,7 +356,7 @@ def _move(
         return refused(refusal.reason)
     if not uow.applications.move(application, view.status, target, ctx.now, **changes):
         # Someone else moved it between our read and our write (a double click, two leads).
-        return refused("Nothing changed: someone has just decided on this application.")
+        return refused(WORDING.just_decided)
     ctx.audit(
         uow,
         action=f"application_{target}",
@@ -368,25 +377,26 @@ def _done(uow: Any, ctx: Context, application: Any, notices: list[tuple[Notice, 
     )
 
 
-def prepare_step(
-    uow: Any, ctx: Context, application_id: int, target: Status, expected: Status | None = None
+def prepare_decision(
+    uow: Any, ctx: Context, application_id: int, stage: Stage
 ) -> VisitSnapshot | Outcome:
-    """Before opening a modal for a step: the visit, or why this person may not take the step.
-    `expected` is the state the step starts from (any state the step allows when None)."""
+    """Before opening a modal for a decision: the visit, or why this person may not decide.
+    Only reads: the decision itself checks again, locked."""
+    loaded = _load(uow, ctx, application_id, lock=False)
+    if isinstance(loaded, Outcome):
+        return loaded
+    refusal = why_not_decide(loaded[1], ctx.actor, stage, WORDING)
+    return refused(refusal) if refusal is not None else loaded[1]
+
+
+def prepare_withdrawal(uow: Any, ctx: Context, application_id: int) -> VisitSnapshot | Outcome:
+    """Before opening the modal to withdraw (or cancel): the visit, or why this person may not."""
     loaded = _load(uow, ctx, application_id, lock=False)
     if isinstance(loaded, Outcome):
         return loaded
     _, view = loaded
-    if expected is not None and view.status is not expected:
-        return refused(already(view.status))
     try:
-        check_step(
-            Step(
-                view.status,
-                _withdrawal(view) if target is Status.WITHDRAWN else target,
-                roles_of(ctx.actor, view),
-            )
-        )
+        check_step(Step(view.status, _withdrawal(view), roles_of(ctx.actor, view)))
     except StepNotAllowedError as refusal:
         return refused(refusal.reason)
     return view
@@ -410,8 +420,9 @@ def host_decides(
     if isinstance(loaded, Outcome):
         return loaded
     application, view = loaded
-    if view.status is not Status.SUBMITTED:
-        return refused(already(view.status))
+    not_yours = why_not_decide(view, ctx.actor, Stage.HOST, WORDING)
+    if not_yours is not None:
+        return refused(not_yours)
     if accept and view.host_warnings and not override_reason:
         return Outcome(errors={"override_reason": say_why_anyway(view.host_warnings)})
     if accept:
@@ -447,8 +458,9 @@ def home_decides(
     if isinstance(loaded, Outcome):
         return loaded
     application, view = loaded
-    if view.status is not Status.HOST_ACCEPTED:
-        return refused(already(view.status))
+    not_yours = why_not_decide(view, ctx.actor, Stage.HOME, WORDING)
+    if not_yours is not None:
+        return refused(not_yours)
     if not agree:
         refusal = _move(
             uow, ctx, application, view, Status.DECLINED, decision_reason=reason[:REASON_LIMIT]
@@ -469,15 +481,6 @@ def home_decides(
         return refusal
     notices = [(Notice.VISIT_CARD, person) for person in view.card_people()]
     return _done(uow, ctx, application, notices)
-
-
-def override_needed(absence: AbsenceCheck) -> str:
-    return say_why_anyway(absence_warnings(absence))
-
-
-def say_why_anyway(warnings: tuple[str, ...]) -> str:
-    """What a decider agreeing past soft rules is asked (a modal hint or an inline error)."""
-    return "Say why it is fine anyway: " + " and ".join(warnings) + "."
 
 
 # --- the visit card and the tour -----------------------------------------------------------
@@ -714,36 +717,24 @@ def withdraw(
 REQUESTS = (Notice.HOST_REQUEST, Notice.HOME_REQUEST, *CARDS)
 
 
-@dataclass(frozen=True)
-class SentRequest:
-    purpose: Notice
-    user_id: str
-    channel_id: str
-    ts: str
+def _purpose(kind: Notice) -> str:
+    return kind.value
 
 
-def remember_requests(uow: Any, ctx: Context, application_id: int, sent: list[SentRequest]) -> None:
+def remember_requests(
+    uow: Any, ctx: Context, application_id: int, sent: list[SentRequest[Notice]]
+) -> None:
     """Keeps where each request went, so that answering one updates every copy."""
-    application = uow.applications.get(ctx.workspace_id, application_id)
-    for request in sent:
-        uow.applications.remember_message(
-            application,
-            purpose=request.purpose,
-            user_id=request.user_id,
-            channel_id=request.channel_id,
-            ts=request.ts,
-            now=ctx.now,
-        )
+    requests.remember(
+        uow.applications, ctx.workspace_id, application_id, sent, purpose=_purpose, now=ctx.now
+    )
     uow.commit()
 
 
 def settled_requests(
-    uow: Any, ctx: Context, application_id: int, purposes: tuple[Notice, ...]
-) -> list[SentRequest]:
-    return [
-        SentRequest(Notice(m.purpose), m.user_id, m.channel_id, m.ts)
-        for m in uow.applications.messages(application_id, purposes)
-    ]
+    uow: Any, application_id: int, kinds: tuple[Notice, ...]
+) -> list[SentRequest[Notice]]:
+    return requests.answered(uow.applications, application_id, kinds, _purpose)
 
 
 # --- nudging whoever has left a decision waiting -------------------------------------------

@@ -10,30 +10,20 @@ from slack_sdk import WebClient
 
 from bot.applications import service as workflow
 from bot.applications import views
-from bot.applications.model import Status
 from bot.applications.service import Context, Outcome
 from bot.applications.visit import VisitSnapshot
+from bot.core.approval.steps import Stage
 from bot.core.ids import parse_id
 from bot.openings.views import APPLY
 from handlers.notices import deliver
 from handlers.replies import tell, workspace_of
 from infra.deps import Deps
 
-# Buttons that open a modal first: (target status, expected status, modal builder).
-# action id: (the status the step leads to, the status it starts from, the modal asking for it)
-MODAL_STEPS: dict[str, tuple[Status, Status | None, Callable[[VisitSnapshot], dict[str, Any]]]] = {
-    views.HOST_DECLINE: (
-        Status.DECLINED,
-        Status.SUBMITTED,
-        lambda v: views.host_decline_modal(v.application_id),
-    ),
-    views.HOME_AGREE: (Status.HOME_AGREED, Status.HOST_ACCEPTED, views.home_agree_modal),
-    views.HOME_DECLINE: (
-        Status.DECLINED,
-        Status.HOST_ACCEPTED,
-        lambda v: views.home_decline_modal(v.application_id),
-    ),
-    views.WITHDRAW: (Status.WITHDRAWN, None, lambda v: views.withdraw_modal(v.application_id)),
+# Buttons that open a modal first. action id: (the decision, the modal asking for it)
+MODAL_STEPS: dict[str, tuple[Stage, Callable[[VisitSnapshot], dict[str, Any]]]] = {
+    views.HOST_DECLINE: (Stage.HOST, lambda v: views.host_decline_modal(v.application_id)),
+    views.HOME_AGREE: (Stage.HOME, views.home_agree_modal),
+    views.HOME_DECLINE: (Stage.HOME, lambda v: views.home_decline_modal(v.application_id)),
 }
 
 
@@ -89,9 +79,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         ctx = context_of(body, deps)
         with deps.reader() as uow:
-            prepared = workflow.prepare_step(
-                uow, ctx, _target_id(body) or 0, Status.HOST_ACCEPTED, Status.SUBMITTED
-            )
+            prepared = workflow.prepare_decision(uow, ctx, _target_id(body) or 0, Stage.HOST)
         if isinstance(prepared, VisitSnapshot) and prepared.host_warnings:
             # Dates that break a host rule are accepted only with a reason, asked in a modal.
             client.views_open(trigger_id=body["trigger_id"], view=views.host_accept_modal(prepared))
@@ -118,14 +106,28 @@ def register(app: App, deps: Deps) -> None:
     @app.action(views.HOST_DECLINE)
     @app.action(views.HOME_AGREE)
     @app.action(views.HOME_DECLINE)
-    @app.action(views.WITHDRAW)
-    def open_step_modal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def open_decision_modal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        target, expected, build = MODAL_STEPS[body["actions"][0]["action_id"]]
-        ctx = context_of(body, deps)
+        stage, build = MODAL_STEPS[body["actions"][0]["action_id"]]
         with deps.reader() as uow:
-            prepared = workflow.prepare_step(uow, ctx, _target_id(body) or 0, target, expected)
+            prepared = workflow.prepare_decision(
+                uow, context_of(body, deps), _target_id(body) or 0, stage
+            )
         if isinstance(prepared, Outcome):
             tell(client, body, prepared.refusal or "")
             return
         client.views_open(trigger_id=body["trigger_id"], view=build(prepared))
+
+    @app.action(views.WITHDRAW)
+    def open_withdrawal_modal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        with deps.reader() as uow:
+            prepared = workflow.prepare_withdrawal(
+                uow, context_of(body, deps), _target_id(body) or 0
+            )
+        if isinstance(prepared, Outcome):
+            tell(client, body, prepared.refusal or "")
+            return
+        client.views_open(
+            trigger_id=body["trigger_id"], view=views.withdraw_modal(prepared.application_id)
+        )

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.core.approval.requests import RequestMessage
 from storage.models import (
     Application,
     CardConfirmation,
@@ -182,34 +183,30 @@ class ApplicationRepository:
             self.session.delete(confirmation)
         self.session.flush()
 
-    def remember_message(
-        self,
-        application: Application,
-        *,
-        purpose: str,
-        user_id: str,
-        channel_id: str,
-        ts: str,
-        now: datetime,
+    def remember_request(
+        self, workspace_id: str, application_id: int, message: RequestMessage, now: datetime
     ) -> None:
         self.session.add(
             DecisionMessage(
-                workspace_id=application.workspace_id,
-                application_id=application.id,
-                purpose=purpose,
-                user_id=user_id,
-                channel_id=channel_id,
-                ts=ts,
+                workspace_id=workspace_id,
+                application_id=application_id,
+                purpose=message.purpose,
+                user_id=message.user_id,
+                channel_id=message.channel_id,
+                ts=message.ts,
                 sent_at=now,
             )
         )
 
-    def messages(self, application_id: int, purposes: Sequence[str]) -> list[DecisionMessage]:
+    def requests_sent(self, application_id: int, purposes: Sequence[str]) -> list[RequestMessage]:
         query = select(DecisionMessage).where(
             DecisionMessage.application_id == application_id,
             DecisionMessage.purpose.in_(purposes),
         )
-        return list(self.session.scalars(query))
+        return [
+            RequestMessage(m.purpose, m.user_id, m.channel_id, m.ts)
+            for m in self.session.scalars(query)
+        ]
 
 
 class TourRepository:

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from bot.applications import extension_views as views
-from bot.applications.extensions import JUST_DECIDED
+from bot.applications.changes import WORDING
 from infra.fake_slack.requests import plain, radio
 from storage.models import Application, TeamLead, Tour, TourExtension
 from tests.conftest import NOW, ORGANISER, RunningBot
@@ -133,7 +133,7 @@ def test_more_time_agreed_by_both_leads_moves_the_end(bot: RunningBot, tour_id):
     # The second click is answered before or after the first one commits: either words are true.
     assert answers(bot, 2)[-1] in (
         "Nothing changed: this request for more time is waiting for the home team lead.",
-        JUST_DECIDED,
+        WORDING.just_decided,
     )
     [home_request] = messages_titled(bot, HOME_ASKED, 1)
     assert home_request["channel"] == HOME_LEAD

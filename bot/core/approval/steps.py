@@ -1,0 +1,64 @@
+"""The two decisions of a request: the host team's leads decide first, then the visitor's home
+team's leads (or any organiser), who give up the visitor's output for those weeks.
+
+Who decides is worked out from the acting user's id (the payload's user), never from a button's
+value, and nobody decides on their own visit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.core.approval.deciders import OWN_VISIT, Stage
+from bot.core.visit_rules import AbsenceCheck, absence_warnings
+
+__all__ = ["Request", "Stage", "Wording", "override_needed", "say_why_anyway", "why_not_decide"]
+
+
+class Request(Protocol):
+    """A request as the engine checks it: who asks, whose decision it waits for, and who decides."""
+
+    @property
+    def visitor_id(self) -> str: ...
+
+    @property
+    def waiting(self) -> Stage | None:
+        """The decision the request waits for; None once both are taken (or it ended)."""
+
+    @property
+    def state(self) -> str:
+        """Where the request stands, in words ("waiting for the host team lead")."""
+
+    def deciding(self, stage: Stage) -> tuple[str, ...]:
+        """Who may take `stage`'s decision."""
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How one kind of request words the engine's refusals."""
+
+    already: str  # a template with {state}: the request has moved on
+    not_host: str  # someone else than the host team's deciders tried the host decision
+    not_home: str  # someone else than the home team's deciders or organisers tried the home one
+    just_decided: str  # someone decided between our read and our write
+
+
+def why_not_decide(request: Request, actor: str, stage: Stage, wording: Wording) -> str | None:
+    """Why `actor` may not take `stage`'s decision on `request` now (a sentence), or None."""
+    if request.waiting is not stage:
+        return wording.already.format(state=request.state)
+    if actor == request.visitor_id:
+        return OWN_VISIT
+    if actor not in request.deciding(stage):
+        return wording.not_host if stage is Stage.HOST else wording.not_home
+    return None
+
+
+def say_why_anyway(warnings: tuple[str, ...]) -> str:
+    """What a decider agreeing past soft rules is asked (a modal hint or an inline error)."""
+    return "Say why it is fine anyway: " + " and ".join(warnings) + "."
+
+
+def override_needed(absence: AbsenceCheck) -> str:
+    return say_why_anyway(absence_warnings(absence))
