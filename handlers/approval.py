@@ -1,6 +1,9 @@
-"""Delivering what a step of any request (a visit, more time on it) says: the requests it
-answered are updated in place, each notice goes to its person, the requests asking for a
-decision are remembered, and what Slack would not deliver is reported to the organisers."""
+"""The buttons and deliveries of any request two teams decide on (a visit, more time on it).
+
+Its decision buttons check, before a modal opens, that the person who clicked (the payload's
+user, never the button's value) may take that decision. Delivering what a step says updates the
+requests it answered in place, sends each notice to its person, remembers the requests asking
+for a decision, and reports what Slack would not deliver to the organisers."""
 
 from __future__ import annotations
 
@@ -8,13 +11,18 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.applications.service import Context
 from bot.core.approval.requests import SentRequest, Undelivered
+from bot.core.approval.steps import Stage
 from bot.core.approval.views import undelivered_report
+from bot.core.ids import row_id
+from handlers.replies import tell, workspace_of
 from infra.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -22,6 +30,79 @@ log = logging.getLogger(__name__)
 Kind = TypeVar("Kind", bound=StrEnum)
 View = TypeVar("View")
 Message = dict[str, Any]
+
+
+class StepOutcome(Protocol):
+    """What a step returns, of either kind of request."""
+
+    @property
+    def refusal(self) -> str | None: ...
+
+
+Prepare = Callable[[Any, Context, int, Stage], Any]  # (reader, ctx, id, stage) -> view or outcome
+Decide = Callable[[Any, Context, int], Any]  # (uow, ctx, id) -> an outcome
+Deliver = Callable[[Any, Context, Deps, WebClient], None]
+
+
+def context_of(body: dict[str, Any], deps: Deps) -> Context:
+    """Who acts (the payload's user), where and when."""
+    return Context(
+        workspace_id=workspace_of(body),
+        actor=body["user"]["id"],
+        now=deps.clock.now(),
+        today=deps.today(),
+        organisers=deps.settings.admin_user_ids,
+    )
+
+
+def _target_id(body: dict[str, Any]) -> int:
+    return row_id(body["actions"][0].get("value", ""))
+
+
+@dataclass(frozen=True)
+class Decisions(Generic[View]):
+    """The decision buttons of one kind of request."""
+
+    view_type: type[View]  # what `prepare` returns when the person may decide
+    prepare: Prepare
+    modals: dict[str, tuple[Stage, Callable[[View], Message]]]  # action id: (decision, modal)
+    host_agree: str  # the host's button that agrees at once, unless soft rules need a reason
+    host_agree_modal: Callable[[View], Message]
+    host_agrees: Decide
+    deliver: Deliver
+
+
+def register_decisions(app: App, deps: Deps, decisions: Decisions[Any]) -> None:
+    @app.action(decisions.host_agree)
+    def host_agree(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        ctx = context_of(body, deps)
+        with deps.reader() as uow:
+            prepared = decisions.prepare(uow, ctx, _target_id(body), Stage.HOST)
+        if isinstance(prepared, decisions.view_type) and prepared.host_warnings:
+            # Dates that break a host rule are agreed to only with a reason, asked in a modal.
+            modal = decisions.host_agree_modal(prepared)
+            client.views_open(trigger_id=body["trigger_id"], view=modal)
+            return
+        with deps.uow() as uow:
+            outcome: StepOutcome = decisions.host_agrees(uow, ctx, _target_id(body))
+        if outcome.refusal is not None:
+            tell(client, body, outcome.refusal)
+            return
+        decisions.deliver(outcome, ctx, deps, client)
+
+    def open_decision_modal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        stage, build = decisions.modals[body["actions"][0]["action_id"]]
+        with deps.reader() as uow:
+            prepared = decisions.prepare(uow, context_of(body, deps), _target_id(body), stage)
+        if not isinstance(prepared, decisions.view_type):
+            tell(client, body, prepared.refusal or "")
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=build(prepared))
+
+    for action_id in decisions.modals:
+        app.action(action_id)(open_decision_modal)
 
 
 @dataclass(frozen=True)
