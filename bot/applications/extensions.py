@@ -30,7 +30,7 @@ from bot.applications.changes import (
 from bot.applications.service import Context, TourHook, host_calendar, no_tour_hook
 from bot.core.approval import requests
 from bot.core.approval.requests import SentRequest
-from bot.core.approval.steps import Stage, override_needed, say_why_anyway, why_not_decide
+from bot.core.approval.steps import Stage, reason_needed, why_not_decide
 from bot.core.calendar import Period
 from bot.core.visit_rules import check_absence, host_warnings
 from bot.core.words import counted
@@ -354,8 +354,8 @@ def host_decides(
     refusal = why_not_decide(view, ctx.actor, Stage.HOST, WORDING)
     if refusal is not None:
         return refused(refusal)
-    if agree and view.host_warnings and not override_reason:
-        return ExtensionOutcome(errors={"override_reason": say_why_anyway(view.host_warnings)})
+    if agree and (errors := reason_needed(view, Stage.HOST, override_reason)):
+        return ExtensionOutcome(errors=errors)
     if agree:
         moved = _move(uow, ctx, loaded, ExtensionStatus.HOST_AGREED)
         if moved and override_reason:
@@ -406,8 +406,8 @@ def _home_agrees(
     uow: Any, ctx: Context, loaded: _Loaded, override_reason: str, on_tour: TourHook
 ) -> ExtensionOutcome:
     view = loaded.view
-    if view.absence is not None and view.absence.needs_override and not override_reason:
-        return ExtensionOutcome(errors={"override_reason": override_needed(view.absence)})
+    if errors := reason_needed(view, Stage.HOME, override_reason):
+        return ExtensionOutcome(errors=errors)
     if not _move(
         uow,
         ctx,

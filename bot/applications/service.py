@@ -28,7 +28,7 @@ from bot.core.approval import requests
 from bot.core.approval.deciders import deciders
 from bot.core.approval.reminders import Nudge, WaitingDecision, nudges_due
 from bot.core.approval.requests import SentRequest
-from bot.core.approval.steps import Stage, override_needed, say_why_anyway, why_not_decide
+from bot.core.approval.steps import Stage, reason_needed, say_why_anyway, why_not_decide
 from bot.core.calendar import Period, SprintCadence
 from bot.core.visit_rules import (
     AbsenceCheck,
@@ -423,8 +423,8 @@ def host_decides(
     not_yours = why_not_decide(view, ctx.actor, Stage.HOST, WORDING)
     if not_yours is not None:
         return refused(not_yours)
-    if accept and view.host_warnings and not override_reason:
-        return Outcome(errors={"override_reason": say_why_anyway(view.host_warnings)})
+    if accept and (errors := reason_needed(view, Stage.HOST, override_reason)):
+        return Outcome(errors=errors)
     if accept:
         refusal = _move(uow, ctx, application, view, Status.HOST_ACCEPTED)
         if override_reason:
@@ -466,8 +466,8 @@ def home_decides(
             uow, ctx, application, view, Status.DECLINED, decision_reason=reason[:REASON_LIMIT]
         )
         return refusal or _done(uow, ctx, application, [(Notice.DECLINED, view.visitor_id)])
-    if view.absence is not None and view.absence.needs_override and not override_reason:
-        return Outcome(errors={"override_reason": override_needed(view.absence)})
+    if errors := reason_needed(view, Stage.HOME, override_reason):
+        return Outcome(errors=errors)
     refusal = _move(
         uow,
         ctx,

@@ -13,7 +13,7 @@ from typing import Protocol
 from bot.core.approval.deciders import OWN_VISIT, Stage
 from bot.core.visit_rules import AbsenceCheck, absence_warnings
 
-__all__ = ["Request", "Stage", "Wording", "override_needed", "say_why_anyway", "why_not_decide"]
+__all__ = ["Request", "Stage", "Wording", "reason_needed", "say_why_anyway", "why_not_decide"]
 
 
 class Request(Protocol):
@@ -29,6 +29,14 @@ class Request(Protocol):
     @property
     def state(self) -> str:
         """Where the request stands, in words ("waiting for the host team lead")."""
+
+    @property
+    def host_warnings(self) -> tuple[str, ...]:
+        """The host team's soft rules the request breaks."""
+
+    @property
+    def absence(self) -> AbsenceCheck | None:
+        """The home team's cost of the visitor's absence (None without a home team)."""
 
     def deciding(self, stage: Stage) -> tuple[str, ...]:
         """Who may take `stage`'s decision."""
@@ -60,5 +68,14 @@ def say_why_anyway(warnings: tuple[str, ...]) -> str:
     return "Say why it is fine anyway: " + " and ".join(warnings) + "."
 
 
-def override_needed(absence: AbsenceCheck) -> str:
-    return say_why_anyway(absence_warnings(absence))
+def reason_needed(request: Request, stage: Stage, override_reason: str) -> dict[str, str]:
+    """Agreeing to a request that breaks the deciding team's soft rules (the host's limits and
+    blackouts, the home team's cap and blackouts) takes a reason: the inline error asking for
+    it, or nothing."""
+    if stage is Stage.HOST:
+        broken = request.host_warnings
+    else:
+        broken = absence_warnings(request.absence) if request.absence is not None else ()
+    if broken and not override_reason:
+        return {"override_reason": say_why_anyway(broken)}
+    return {}

@@ -1,6 +1,7 @@
 """The approval engine's rule of who takes which decision, the same for a visit and for more time
 on it: the host team decides first, then the home team (or any organiser); never the visitor."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -10,7 +11,9 @@ from bot.applications.changes import ExtensionSnapshot, ExtensionStatus
 from bot.applications.model import Status
 from bot.applications.visit import VisitSnapshot
 from bot.core.approval.deciders import OWN_VISIT
-from bot.core.approval.steps import Stage, why_not_decide
+from bot.core.approval.steps import Stage, reason_needed, why_not_decide
+from bot.core.calendar import Period
+from bot.core.visit_rules import check_absence
 
 VISITOR, HOST, HOME, ORG, STRANGER = "U0VISITOR", "U0HOST", "U0HOME", "U0ORG", "U0STRANGER"
 TEAMS = dict(
@@ -100,3 +103,32 @@ def test_organisers_stand_in_for_the_host_only_when_it_has_no_other_lead():
     request, wording = visit(Stage.HOST)
     alone = VisitSnapshot(**{**request.__dict__, "host_lead_ids": (VISITOR,)})
     assert why_not_decide(alone, ORG, Stage.HOST, wording) is None
+
+
+OVER_THE_CAP = check_absence(
+    Period(date(2027, 1, 4), date(2027, 1, 29)),
+    absences=[Period(date(2027, 1, 4), date(2027, 1, 8))],
+    cap=1,
+    blackouts=[],
+)
+
+
+@KINDS
+def test_agreeing_past_the_hosts_rules_takes_a_reason(kind):
+    request, _ = kind(Stage.HOST)
+    broken = replace(request, host_warnings=("it falls in a blackout",))
+    assert reason_needed(request, Stage.HOST, "") == {}
+    assert reason_needed(broken, Stage.HOST, "") == {
+        "override_reason": "Say why it is fine anyway: it falls in a blackout."
+    }
+    assert reason_needed(broken, Stage.HOST, "We moved the release") == {}
+
+
+@KINDS
+def test_agreeing_past_the_home_teams_cap_takes_a_reason(kind):
+    request, _ = kind(Stage.HOME)
+    over = replace(request, absence=OVER_THE_CAP)
+    assert reason_needed(request, Stage.HOME, "") == {}
+    assert "already away" in reason_needed(over, Stage.HOME, "")["override_reason"]
+    assert reason_needed(over, Stage.HOME, "Quiet month") == {}
+    assert reason_needed(over, Stage.HOST, "") == {}  # the host does not decide on the absence
