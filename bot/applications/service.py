@@ -23,6 +23,7 @@ from bot.applications.model import (
     StepNotAllowedError,
     check_step,
 )
+from bot.applications.ports import KeepsRequests, PendingDecision, PlansNudges, ReadsRequests
 from bot.applications.visit import VisitSnapshot, roles_of
 from bot.core.approval import requests
 from bot.core.approval.deciders import deciders
@@ -722,7 +723,7 @@ def _purpose(kind: Notice) -> str:
 
 
 def remember_requests(
-    uow: Any, ctx: Context, application_id: int, sent: list[SentRequest[Notice]]
+    uow: KeepsRequests, ctx: Context, application_id: int, sent: list[SentRequest[Notice]]
 ) -> None:
     """Keeps where each request went, so that answering one updates every copy."""
     requests.remember(
@@ -732,7 +733,7 @@ def remember_requests(
 
 
 def settled_requests(
-    uow: Any, application_id: int, kinds: tuple[Notice, ...]
+    uow: ReadsRequests, application_id: int, kinds: tuple[Notice, ...]
 ) -> list[SentRequest[Notice]]:
     return requests.answered(uow.applications, application_id, kinds, _purpose)
 
@@ -741,39 +742,36 @@ def settled_requests(
 
 
 def plan_decision_nudges(
-    uow: Any, workspace_id: str, now: datetime, zone: ZoneInfo, organisers: frozenset[str]
+    uow: PlansNudges, workspace_id: str, now: datetime, zone: ZoneInfo, organisers: frozenset[str]
 ) -> int:
     """Puts due reminders and escalations in the outbox (once each, by their unique keys);
     the caller commits."""
     today = now.astimezone(zone).date()
     planned = []
-    for application in uow.applications.waiting_for_decision(workspace_id):
-        waiting = _waiting(application, zone, organisers)
+    for pending in uow.applications.decisions_waiting(workspace_id):
+        waiting = _waiting(pending, zone, organisers)
         planned += [_nudge_message(nudge, now) for nudge in nudges_due(waiting, today)]
     uow.outbox.upsert(workspace_id, planned)
     return len(planned)
 
 
-def _waiting(application: Any, zone: ZoneInfo, organisers: frozenset[str]) -> WaitingDecision:
-    if application.status == Status.SUBMITTED:
-        team = application.opening.host_team
-    else:
-        team = application.person.home_team
-    visitor = application.person.user_id
+def _waiting(
+    pending: PendingDecision, zone: ZoneInfo, organisers: frozenset[str]
+) -> WaitingDecision:
     waiting_for = deciders(
-        visitor=visitor,
-        leads=[lead.user_id for lead in team.leads] if team is not None else [],
+        visitor=pending.visitor_id,
+        leads=pending.lead_ids,
         organisers=sorted(organisers),
-        has_team=team is not None,
+        has_team=pending.has_team,
     )
     return WaitingDecision(
-        application_id=application.id,
-        status=application.status,
-        since=application.updated_at.astimezone(zone).date(),
+        application_id=pending.application_id,
+        status=pending.status.value,
+        since=pending.updated_at.astimezone(zone).date(),
         deciders=waiting_for.people,
         organisers=tuple(sorted(organisers)),
-        visitor_id=visitor,
-        opening_title=application.opening.title,
+        visitor_id=pending.visitor_id,
+        opening_title=pending.opening_title,
     )
 
 

@@ -11,6 +11,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.applications.model import Status
+from bot.applications.ports import PendingDecision
 from bot.core.approval.requests import RequestMessage
 from storage.models import (
     Application,
@@ -116,6 +118,9 @@ class ApplicationRepository:
         )
         return list(self.session.scalars(query))
 
+    def decisions_waiting(self, workspace_id: str) -> list[PendingDecision]:
+        return [_pending(application) for application in self.waiting_for_decision(workspace_id)]
+
     def confirm_card(
         self, application: Application, role: str, user_id: str, now: datetime
     ) -> bool:
@@ -207,6 +212,21 @@ class ApplicationRepository:
             RequestMessage(m.purpose, m.user_id, m.channel_id, m.ts)
             for m in self.session.scalars(query)
         ]
+
+
+def _pending(application: Application) -> PendingDecision:
+    status = Status(application.status)
+    visitor = application.person
+    team = application.opening.host_team if status is Status.SUBMITTED else visitor.home_team
+    return PendingDecision(
+        application_id=application.id,
+        status=status,
+        updated_at=application.updated_at,
+        visitor_id=visitor.user_id,
+        opening_title=application.opening.title,
+        has_team=team is not None,
+        lead_ids=tuple(lead.user_id for lead in team.leads) if team is not None else (),
+    )
 
 
 class TourRepository:

@@ -1,5 +1,7 @@
 from datetime import date, timedelta
 
+from bot.applications.model import Status
+from bot.core.approval.requests import RequestMessage
 from bot.retros.service import advance_tours
 from infra.scheduler import MAINTENANCE_HOOKS
 from storage.models import Application, Tour
@@ -55,6 +57,39 @@ def test_applications_awaiting_a_host_lead(uow_factory):
             uow.applications.live_for("T0TEST", application.person_id, application.opening_id).id
             == application.id
         )
+
+
+def test_decisions_waiting_name_the_leads_of_the_team_deciding(uow_factory):
+    with uow_factory() as uow:
+        *_, application = seed_application(uow)
+        uow.commit()
+        application_id = application.id
+    with uow_factory() as uow:
+        [host_decides] = uow.applications.decisions_waiting(WORKSPACE)
+        application = uow.session.get(Application, application_id)
+        application.status = "host_accepted"
+        uow.commit()
+    with uow_factory() as uow:
+        [home_decides] = uow.applications.decisions_waiting(WORKSPACE)
+    assert (host_decides.status, host_decides.lead_ids) == (Status.SUBMITTED, ("U0HOSTLEAD",))
+    assert (home_decides.status, home_decides.lead_ids) == (Status.HOST_ACCEPTED, ("U0HOMELEAD",))
+    assert home_decides.visitor_id == "U0VISITOR" and home_decides.has_team
+    assert home_decides.opening_title == "Stream processing"
+
+
+def test_requests_sent_are_found_by_purpose(uow_factory):
+    with uow_factory() as uow:
+        *_, application = seed_application(uow)
+        for purpose, user in (("host_request", "U0HOSTLEAD"), ("home_request", "U0HOMELEAD")):
+            message = RequestMessage(purpose, user, f"D{user}", "1.000100")
+            uow.applications.remember_request(WORKSPACE, application.id, message, NOW)
+        uow.commit()
+        application_id = application.id
+    with uow_factory() as uow:
+        assert uow.applications.requests_sent(application_id, ["home_request"]) == [
+            RequestMessage("home_request", "U0HOMELEAD", "DU0HOMELEAD", "1.000100")
+        ]
+        assert uow.applications.requests_sent(application_id + 1, ["home_request"]) == []
 
 
 def test_each_role_confirms_the_card_once(uow_factory):

@@ -1,0 +1,61 @@
+"""What the approval workflow needs from storage, as narrow protocols returning domain values;
+storage/repositories/applications.py implements them, and the unit of work carries them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.applications.model import Status
+from bot.core.approval.requests import RequestMessages
+from bot.scheduling.planning import PlannedMessage
+
+
+@dataclass(frozen=True)
+class PendingDecision:
+    """An application waiting for a team's decision, as reminders see it."""
+
+    application_id: int
+    status: Status  # submitted (the host team decides) or host_accepted (the home team)
+    updated_at: datetime  # since when it waits
+    visitor_id: str
+    opening_title: str
+    has_team: bool  # False: the visitor has no home team (the organisers decide for it)
+    lead_ids: tuple[str, ...]  # the leads of the team whose decision it waits for
+
+
+class Applications(RequestMessages, Protocol):
+    """The applications repository, as far as the approval engine reads and keeps."""
+
+    def decisions_waiting(self, workspace_id: str) -> list[PendingDecision]:
+        """Applications waiting for a host or home team's decision, oldest first."""
+        ...
+
+
+class ReadsRequests(Protocol):
+    """A unit of work reading where the requests for a decision went."""
+
+    @property
+    def applications(self) -> RequestMessages: ...
+
+
+class KeepsRequests(ReadsRequests, Protocol):
+    """A unit of work keeping where the requests for a decision went."""
+
+    def commit(self) -> None: ...
+
+
+class PlannedMessages(Protocol):
+    def upsert(self, workspace_id: str, planned: Iterable[PlannedMessage]) -> None: ...
+
+
+class PlansNudges(Protocol):
+    """A unit of work planning reminders for decisions left waiting."""
+
+    @property
+    def applications(self) -> Applications: ...
+
+    @property
+    def outbox(self) -> PlannedMessages: ...
