@@ -129,6 +129,7 @@ class ExtensionSnapshot(TwoTeams):
 
     extension_id: int
     tour_id: int
+    application_id: int  # the visit's: its requests are kept with the application's
     status: ExtensionStatus
     weeks: int
     reason: str

@@ -27,6 +27,7 @@ from bot.applications.changes import (
     validate_extension,
     weeks_on_offer,
 )
+from bot.applications.ports import KeepsRequests, ReadsRequests
 from bot.applications.service import Context, TourHook, host_calendar, no_tour_hook
 from bot.core.approval import requests
 from bot.core.approval.requests import SentRequest
@@ -208,6 +209,7 @@ def snapshot(uow: Any, ctx: Context, extension: Any, tour: Any) -> ExtensionSnap
     return ExtensionSnapshot(
         extension_id=extension.id,
         tour_id=tour.id,
+        application_id=tour.application_id,
         status=status,
         weeks=extension.weeks,
         reason=extension.reason,
@@ -434,20 +436,17 @@ def _purposes(view: ExtensionSnapshot) -> requests.Purpose[ExtensionNotice]:
     return lambda kind: f"{kind.value}:{view.extension_id}"
 
 
-def _application_id(uow: Any, ctx: Context, view: ExtensionSnapshot) -> int:
-    application_id: int = uow.tours.get(ctx.workspace_id, view.tour_id).application_id
-    return application_id
-
-
 def remember_requests(
-    uow: Any, ctx: Context, view: ExtensionSnapshot, sent: list[SentRequest[ExtensionNotice]]
+    uow: KeepsRequests,
+    ctx: Context,
+    view: ExtensionSnapshot,
+    sent: list[SentRequest[ExtensionNotice]],
 ) -> None:
     """Keeps where each request went, so that answering one updates every copy."""
-    application_id = _application_id(uow, ctx, view)
     requests.remember(
         uow.applications,
         ctx.workspace_id,
-        application_id,
+        view.application_id,
         sent,
         purpose=_purposes(view),
         now=ctx.now,
@@ -456,12 +455,9 @@ def remember_requests(
 
 
 def settled_requests(
-    uow: Any, ctx: Context, view: ExtensionSnapshot, kinds: tuple[ExtensionNotice, ...]
+    uow: ReadsRequests, view: ExtensionSnapshot, kinds: tuple[ExtensionNotice, ...]
 ) -> list[SentRequest[ExtensionNotice]]:
-    if not kinds:
-        return []
-    application_id = _application_id(uow, ctx, view)
-    return requests.answered(uow.applications, application_id, kinds, _purposes(view))
+    return requests.answered(uow.applications, view.application_id, kinds, _purposes(view))
 
 
 # --- "I might like to stay" -------------------------------------------------------------------

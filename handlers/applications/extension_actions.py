@@ -45,7 +45,7 @@ def deliver(outcome: ExtensionOutcome, ctx: Context, deps: Deps, client: WebClie
     if view is None:
         return
     with deps.reader() as uow:
-        answered = service.settled_requests(uow, ctx, view, outcome.settled)
+        answered = service.settled_requests(uow, view, outcome.settled)
     subject = f"request for more time #{view.extension_id}"
     delivery = Delivery(subject, view, outcome.actor, outcome.notices, answered)
 

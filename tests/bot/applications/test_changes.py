@@ -84,6 +84,7 @@ def _request(status: ExtensionStatus, host_leads=("U0HOST",), home_leads=("U0HOM
     return ExtensionSnapshot(
         extension_id=1,
         tour_id=1,
+        application_id=1,
         status=status,
         weeks=1,
         reason="",

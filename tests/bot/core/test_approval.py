@@ -52,6 +52,7 @@ def more_time(waiting: Stage):
     request = ExtensionSnapshot(
         extension_id=1,
         tour_id=1,
+        application_id=1,
         status=status[waiting],
         weeks=1,
         reason="",

@@ -83,6 +83,7 @@ def test_the_visitor_never_decides_on_their_own_extension():
     extension = ExtensionSnapshot(
         extension_id=1,
         tour_id=1,
+        application_id=1,
         status=ExtensionStatus.HOST_AGREED,
         weeks=1,
         reason="",
