@@ -10,6 +10,7 @@ from typing import Protocol
 
 from bot.applications.model import Status
 from bot.core.approval.requests import RequestMessages
+from bot.core.ports import Audit
 from bot.scheduling.planning import PlannedMessage
 
 
@@ -32,6 +33,13 @@ class Applications(RequestMessages, Protocol):
     def decisions_waiting(self, workspace_id: str) -> list[PendingDecision]:
         """Applications waiting for a host or home team's decision, oldest first."""
         ...
+
+
+class Audited(Protocol):
+    """A unit of work recording who took which step."""
+
+    @property
+    def audit(self) -> Audit: ...
 
 
 class ReadsRequests(Protocol):

@@ -23,7 +23,13 @@ from bot.applications.model import (
     StepNotAllowedError,
     check_step,
 )
-from bot.applications.ports import KeepsRequests, PendingDecision, PlansNudges, ReadsRequests
+from bot.applications.ports import (
+    Audited,
+    KeepsRequests,
+    PendingDecision,
+    PlansNudges,
+    ReadsRequests,
+)
 from bot.applications.visit import VisitSnapshot, roles_of
 from bot.core.approval import requests
 from bot.core.approval.deciders import deciders
@@ -126,7 +132,7 @@ class Context:
     organisers: frozenset[str]
 
     def audit(
-        self, uow: Any, action: str, subject: str = "", detail: dict[str, Any] | None = None
+        self, uow: Audited, action: str, subject: str = "", detail: dict[str, Any] | None = None
     ) -> None:
         """Records in the audit log that the acting person took this step, now."""
         uow.audit.record(
