@@ -8,6 +8,7 @@ from typing import Any
 from bot.applications.changes import ExtensionSnapshot
 from bot.applications.extensions import ExtensionForm, ExtensionNotice, StayOutcome
 from bot.core.approval.views import (
+    Message,
     absence_line,
     add_stand_in_note,
     answered,
@@ -35,8 +36,6 @@ HOST_DECLINE_MODAL = "extension_host_decline_submit"
 HOME_AGREE_MODAL = "extension_home_agree_submit"
 HOST_AGREE_MODAL = "extension_host_agree_submit"
 HOME_DECLINE_MODAL = "extension_home_decline_submit"
-
-Message = dict[str, Any]
 
 
 def _weeks(weeks: int) -> str:

@@ -308,11 +308,19 @@ def prepare_decision(
 ) -> ExtensionSnapshot | ExtensionOutcome:
     """Before opening a modal for a decision: the request, or why this person may not decide.
     Only reads: the decision itself checks again, locked."""
-    loaded = _load(uow, ctx, extension_id, lock=False)
+    loaded = _deciding(uow, ctx, extension_id, stage, lock=False)
+    return loaded if isinstance(loaded, ExtensionOutcome) else loaded.view
+
+
+def _deciding(
+    uow: Any, ctx: Context, extension_id: int, stage: Stage, *, lock: bool = True
+) -> _Loaded | ExtensionOutcome:
+    """The request, if the acting person may take `stage`'s decision on it now."""
+    loaded = _load(uow, ctx, extension_id, lock=lock)
     if isinstance(loaded, ExtensionOutcome):
         return loaded
-    refusal = why_not_decide(loaded.view, ctx.actor, stage, WORDING)
-    return refused(refusal) if refusal is not None else loaded.view
+    not_yours = why_not_decide(loaded.view, ctx.actor, stage, WORDING)
+    return refused(not_yours) if not_yours is not None else loaded
 
 
 def _move(uow: Any, ctx: Context, loaded: _Loaded, target: ExtensionStatus, **changes: Any) -> bool:
@@ -349,13 +357,10 @@ def host_decides(
     reason: str = "",
     override_reason: str = "",
 ) -> ExtensionOutcome:
-    loaded = _load(uow, ctx, extension_id)
+    loaded = _deciding(uow, ctx, extension_id, Stage.HOST)
     if isinstance(loaded, ExtensionOutcome):
         return loaded
     view = loaded.view
-    refusal = why_not_decide(view, ctx.actor, Stage.HOST, WORDING)
-    if refusal is not None:
-        return refused(refusal)
     if agree and (errors := reason_needed(view, Stage.HOST, override_reason)):
         return ExtensionOutcome(errors=errors)
     if agree:
@@ -388,13 +393,10 @@ def home_decides(
 ) -> ExtensionOutcome:
     """The home side's answer; agreeing moves the tour's (and application's) last day and the
     scheduler re-plans the visit's messages in the same transaction."""
-    loaded = _load(uow, ctx, extension_id)
+    loaded = _deciding(uow, ctx, extension_id, Stage.HOME)
     if isinstance(loaded, ExtensionOutcome):
         return loaded
     view = loaded.view
-    refusal = why_not_decide(view, ctx.actor, Stage.HOME, WORDING)
-    if refusal is not None:
-        return refused(refusal)
     if not agree:
         moved = _move(
             uow, ctx, loaded, ExtensionStatus.DECLINED, decision_reason=reason[:REASON_LIMIT]

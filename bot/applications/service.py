@@ -389,11 +389,19 @@ def prepare_decision(
 ) -> VisitSnapshot | Outcome:
     """Before opening a modal for a decision: the visit, or why this person may not decide.
     Only reads: the decision itself checks again, locked."""
-    loaded = _load(uow, ctx, application_id, lock=False)
+    loaded = _deciding(uow, ctx, application_id, stage, lock=False)
+    return loaded if isinstance(loaded, Outcome) else loaded[1]
+
+
+def _deciding(
+    uow: Any, ctx: Context, application_id: int, stage: Stage, *, lock: bool = True
+) -> tuple[Any, VisitSnapshot] | Outcome:
+    """The application, if the acting person may take `stage`'s decision on it now."""
+    loaded = _load(uow, ctx, application_id, lock=lock)
     if isinstance(loaded, Outcome):
         return loaded
-    refusal = why_not_decide(loaded[1], ctx.actor, stage, WORDING)
-    return refused(refusal) if refusal is not None else loaded[1]
+    not_yours = why_not_decide(loaded[1], ctx.actor, stage, WORDING)
+    return refused(not_yours) if not_yours is not None else loaded
 
 
 def prepare_withdrawal(uow: Any, ctx: Context, application_id: int) -> VisitSnapshot | Outcome:
@@ -423,13 +431,10 @@ def host_decides(
     reason: str = "",
     override_reason: str = "",
 ) -> Outcome:
-    loaded = _load(uow, ctx, application_id)
+    loaded = _deciding(uow, ctx, application_id, Stage.HOST)
     if isinstance(loaded, Outcome):
         return loaded
     application, view = loaded
-    not_yours = why_not_decide(view, ctx.actor, Stage.HOST, WORDING)
-    if not_yours is not None:
-        return refused(not_yours)
     if accept and (errors := reason_needed(view, Stage.HOST, override_reason)):
         return Outcome(errors=errors)
     if accept:
@@ -461,13 +466,10 @@ def home_decides(
     override_reason: str = "",
     reason: str = "",
 ) -> Outcome:
-    loaded = _load(uow, ctx, application_id)
+    loaded = _deciding(uow, ctx, application_id, Stage.HOME)
     if isinstance(loaded, Outcome):
         return loaded
     application, view = loaded
-    not_yours = why_not_decide(view, ctx.actor, Stage.HOME, WORDING)
-    if not_yours is not None:
-        return refused(not_yours)
     if not agree:
         refusal = _move(
             uow, ctx, application, view, Status.DECLINED, decision_reason=reason[:REASON_LIMIT]

@@ -11,6 +11,7 @@ from bot.applications.service import CARDS, ApplyForm, DateChangeForm, Notice
 from bot.applications.visit import VisitSnapshot
 from bot.core.approval.reminders import REMIND_AFTER_WORKING_DAYS
 from bot.core.approval.views import (
+    Message,
     absence_line,
     add_stand_in_note,
     answered,
@@ -52,8 +53,6 @@ HOME_AGREE_MODAL = "home_agree_submit"
 HOME_DECLINE_MODAL = "home_decline_submit"
 WITHDRAW_MODAL = "withdraw_submit"
 DATE_CHANGE_MODAL = "date_change_submit"
-
-Message = dict[str, Any]
 
 
 def _period(period: Period) -> str:
