@@ -28,12 +28,11 @@ from bot.applications.changes import (
     weeks_on_offer,
 )
 from bot.applications.ports import KeepsRequests, ReadsRequests
-from bot.applications.service import Context, TourHook, host_calendar, no_tour_hook
+from bot.applications.service import Context, TourHook, home_absence, host_calendar, no_tour_hook
 from bot.core.approval import requests
 from bot.core.approval.requests import SentRequest
 from bot.core.approval.steps import Stage, reason_needed, why_not_decide
-from bot.core.calendar import Period
-from bot.core.visit_rules import check_absence, host_warnings
+from bot.core.visit_rules import host_warnings
 from bot.core.words import counted
 from bot.scheduling.service import LIVE_TOUR_STATUSES
 
@@ -190,14 +189,8 @@ def snapshot(uow: Any, ctx: Context, extension: Any, tour: Any) -> ExtensionSnap
     # Also once answered: the request is re-rendered then and keeps the cap it was decided
     # against (None would read as "no home team").
     if home is not None:
-        absences = uow.tours.absences_from_team(
-            ctx.workspace_id, home.id, excluding_person=tour.person_id
-        )
-        absence = check_absence(
-            extra_period(ends_before, extension.weeks),
-            absences=[Period(start, end) for start, end in absences],
-            cap=home.away_cap,
-            blackouts=[Period(b.starts_on, b.ends_on) for b in home.blackouts],
+        absence = home_absence(
+            uow, home, tour.person_id, extra_period(ends_before, extension.weeks)
         )
     warnings: tuple[str, ...] = ()
     if status is ExtensionStatus.SUBMITTED:

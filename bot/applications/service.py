@@ -160,10 +160,12 @@ def no_tour_hook(_uow: Any, _tour: Any) -> None:
 def snapshot(uow: Any, application: Any, organisers: frozenset[str]) -> VisitSnapshot:
     opening, person = application.opening, application.person
     home = person.home_team
+    visit = Period(application.starts_on, application.ends_on)
     # Also once answered: the request is re-rendered then and keeps the cap it was decided
     # against (None would read as "no home team").
-    absence = _absence(uow, application, home) if home is not None else None
-    visit = Period(application.starts_on, application.ends_on)
+    absence = None
+    if home is not None:
+        absence = home_absence(uow, home, application.person_id, visit)
     warnings: tuple[str, ...] = ()
     if application.status == Status.SUBMITTED:
         warnings = host_warnings(visit, host_calendar(uow, opening.host_team, application.id))
@@ -194,12 +196,12 @@ def snapshot(uow: Any, application: Any, organisers: frozenset[str]) -> VisitSna
     )
 
 
-def _absence(uow: Any, application: Any, home: Any, visit: Period | None = None) -> AbsenceCheck:
-    absences = uow.tours.absences_from_team(
-        application.workspace_id, home.id, excluding_person=application.person_id
-    )
+def home_absence(uow: Any, home: Any, visitor: int, period: Period) -> AbsenceCheck:
+    """The home team's cost of the visitor (a person id) being away for `period`: who else is
+    away then against its cap, and its blackouts."""
+    absences = uow.tours.absences_from_team(home.workspace_id, home.id, excluding_person=visitor)
     return check_absence(
-        visit or Period(application.starts_on, application.ends_on),
+        period,
         absences=[Period(start, end) for start, end in absences],
         cap=home.away_cap,
         blackouts=_blackouts(home),
@@ -690,7 +692,7 @@ def _warnings(uow: Any, application: Any, visit: Period) -> tuple[str, ...]:
     warnings = host_warnings(visit, host)
     home = application.person.home_team
     if home is not None:
-        warnings += absence_warnings(_absence(uow, application, home, visit))
+        warnings += absence_warnings(home_absence(uow, home, application.person_id, visit))
     return warnings
 
 
