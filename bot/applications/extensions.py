@@ -28,7 +28,14 @@ from bot.applications.changes import (
     weeks_on_offer,
 )
 from bot.applications.ports import KeepsRequests, ReadsRequests
-from bot.applications.service import Context, TourHook, home_absence, host_calendar, no_tour_hook
+from bot.applications.service import (
+    Context,
+    TourHook,
+    home_absence,
+    host_calendar,
+    no_tour_hook,
+    teams_of,
+)
 from bot.core.approval import requests
 from bot.core.approval.requests import SentRequest
 from bot.core.approval.steps import Stage, reason_needed, why_not_decide
@@ -180,8 +187,7 @@ def _weeks(weeks: int) -> str:
 def snapshot(uow: Any, ctx: Context, extension: Any, tour: Any) -> ExtensionSnapshot:
     status = ExtensionStatus(extension.status)
     opening = uow.applications.opening(ctx.workspace_id, tour.opening_id)
-    host = opening.host_team
-    home = uow.teams.get(ctx.workspace_id, tour.home_team_id) if tour.home_team_id else None
+    host, home = teams_of(uow, ctx.workspace_id, opening.host_team_id, tour.home_team_id)
     # Once agreed the tour already ends later; the request is about the end before it.
     agreed = status is ExtensionStatus.AGREED
     ends_before = tour.ends_on - timedelta(weeks=extension.weeks) if agreed else tour.ends_on
@@ -210,9 +216,9 @@ def snapshot(uow: Any, ctx: Context, extension: Any, tour: Any) -> ExtensionSnap
         visitor_id=uow.tours.visitor_of(tour).user_id,
         opening_title=opening.title,
         host_team_name=host.name,
-        host_lead_ids=tuple(lead.user_id for lead in host.leads),
+        host_lead_ids=host.lead_ids,
         home_team_name=home.name if home is not None else None,
-        home_lead_ids=tuple(lead.user_id for lead in home.leads) if home is not None else (),
+        home_lead_ids=home.lead_ids if home is not None else (),
         organiser_ids=tuple(sorted(ctx.organisers)),
         starts_on=tour.starts_on,
         ends_before=ends_before,

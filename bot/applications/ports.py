@@ -10,6 +10,7 @@ from typing import Protocol
 
 from bot.applications.model import Status
 from bot.core.approval.requests import RequestMessages
+from bot.core.calendar import Period, SprintCadence
 from bot.core.ports import Audit
 from bot.scheduling.planning import PlannedMessage
 
@@ -27,8 +28,25 @@ class PendingDecision:
     lead_ids: tuple[str, ...]  # the leads of the team whose decision it waits for
 
 
+@dataclass(frozen=True)
+class TeamRules:
+    """A team as both decisions on a visit see it: who decides for it, and its limits."""
+
+    team_id: int
+    workspace_id: str
+    name: str
+    lead_ids: tuple[str, ...]
+    blackouts: tuple[Period, ...]
+    away_cap: int  # members that may be away at once
+    visitors_per_quarter: int | None
+    rest_days: int  # between two visitors
+    sprints: SprintCadence | None
+
+
 class Applications(RequestMessages, Protocol):
     """The applications repository, as far as the approval engine reads and keeps."""
+
+    def team_rules(self, workspace_id: str, team_id: int) -> TeamRules | None: ...
 
     def decisions_waiting(self, workspace_id: str) -> list[PendingDecision]:
         """Applications waiting for a host or home team's decision, oldest first."""

@@ -29,6 +29,7 @@ from bot.applications.ports import (
     PendingDecision,
     PlansNudges,
     ReadsRequests,
+    TeamRules,
 )
 from bot.applications.visit import VisitSnapshot, roles_of
 from bot.core.approval import requests
@@ -36,7 +37,7 @@ from bot.core.approval.deciders import deciders
 from bot.core.approval.reminders import Nudge, WaitingDecision, nudges_due
 from bot.core.approval.requests import SentRequest
 from bot.core.approval.steps import Stage, reason_needed, say_why_anyway, why_not_decide
-from bot.core.calendar import Period, SprintCadence
+from bot.core.calendar import Period
 from bot.core.visit_rules import (
     AbsenceCheck,
     HostCalendar,
@@ -159,7 +160,7 @@ def no_tour_hook(_uow: Any, _tour: Any) -> None:
 
 def snapshot(uow: Any, application: Any, organisers: frozenset[str]) -> VisitSnapshot:
     opening, person = application.opening, application.person
-    home = person.home_team
+    host, home = teams_of(uow, application.workspace_id, opening.host_team_id, person.home_team_id)
     visit = Period(application.starts_on, application.ends_on)
     # Also once answered: the request is re-rendered then and keeps the cap it was decided
     # against (None would read as "no home team").
@@ -168,7 +169,7 @@ def snapshot(uow: Any, application: Any, organisers: frozenset[str]) -> VisitSna
         absence = home_absence(uow, home, application.person_id, visit)
     warnings: tuple[str, ...] = ()
     if application.status == Status.SUBMITTED:
-        warnings = host_warnings(visit, host_calendar(uow, opening.host_team, application.id))
+        warnings = host_warnings(visit, host_calendar(uow, host, application.id))
     return VisitSnapshot(
         application_id=application.id,
         status=Status(application.status),
@@ -177,10 +178,10 @@ def snapshot(uow: Any, application: Any, organisers: frozenset[str]) -> VisitSna
         learning_goal=application.learning_goal,
         opening_id=opening.id,
         opening_title=opening.title,
-        host_team_name=opening.host_team.name,
-        host_lead_ids=tuple(lead.user_id for lead in opening.host_team.leads),
+        host_team_name=host.name,
+        host_lead_ids=host.lead_ids,
         home_team_name=home.name if home is not None else None,
-        home_lead_ids=tuple(lead.user_id for lead in home.leads) if home is not None else (),
+        home_lead_ids=home.lead_ids if home is not None else (),
         organiser_ids=tuple(sorted(organisers)),
         buddy_id=opening.buddy_user_id,
         starts_on=application.starts_on,
@@ -196,40 +197,43 @@ def snapshot(uow: Any, application: Any, organisers: frozenset[str]) -> VisitSna
     )
 
 
-def home_absence(uow: Any, home: Any, visitor: int, period: Period) -> AbsenceCheck:
+def home_absence(uow: Any, home: TeamRules, visitor: int, period: Period) -> AbsenceCheck:
     """The home team's cost of the visitor (a person id) being away for `period`: who else is
     away then against its cap, and its blackouts."""
-    absences = uow.tours.absences_from_team(home.workspace_id, home.id, excluding_person=visitor)
+    absences = uow.tours.absences_from_team(
+        home.workspace_id, home.team_id, excluding_person=visitor
+    )
     return check_absence(
         period,
         absences=[Period(start, end) for start, end in absences],
         cap=home.away_cap,
-        blackouts=_blackouts(home),
+        blackouts=home.blackouts,
     )
 
 
-def host_calendar(uow: Any, team: Any, excluding_application: int | None = None) -> HostCalendar:
+def host_calendar(
+    uow: Any, team: TeamRules, excluding_application: int | None = None
+) -> HostCalendar:
     """The host team's blackouts, limits and the visits it hosts (but the one being checked)."""
     hosted = uow.tours.hosted_by_team(
-        team.workspace_id, team.id, excluding_application=excluding_application
+        team.workspace_id, team.team_id, excluding_application=excluding_application
     )
     return HostCalendar(
-        blackouts=tuple(_blackouts(team)),
+        blackouts=team.blackouts,
         visitors_per_quarter=team.visitors_per_quarter,
-        rest_days=team.rest_days_between_visitors,
+        rest_days=team.rest_days,
         hosted=tuple(Period(start, end) for start, end in hosted),
-        sprints=_sprints(team),
+        sprints=team.sprints,
     )
 
 
-def _blackouts(*teams: Any) -> list[Period]:
-    return [Period(b.starts_on, b.ends_on) for team in teams if team for b in team.blackouts]
-
-
-def _sprints(team: Any) -> SprintCadence | None:
-    if team.sprint_start and team.sprint_weeks:
-        return SprintCadence(team.sprint_start, team.sprint_weeks)
-    return None
+def teams_of(
+    uow: Any, workspace_id: str, host_team_id: int, home_team_id: int | None
+) -> tuple[TeamRules, TeamRules | None]:
+    """A visit's host team (an opening always has one) and the visitor's home team, if any."""
+    host: TeamRules = uow.applications.team_rules(workspace_id, host_team_id)
+    home = uow.applications.team_rules(workspace_id, home_team_id) if home_team_id else None
+    return host, home
 
 
 # --- applying ---------------------------------------------------------------------------------
@@ -265,10 +269,11 @@ def apply_form(uow: Any, ctx: Context, opening_id: int) -> ApplyForm | Outcome:
     if person.available_from and person.available_until:
         availability = Period(person.available_from, person.available_until)
     window = Period(opening.earliest_start, opening.latest_end)
+    host, home = teams_of(uow, ctx.workspace_id, opening.host_team_id, person.home_team_id)
     return ApplyForm(
         opening_id=opening.id,
         opening_title=opening.title,
-        host_team_name=opening.host_team.name,
+        host_team_name=host.name,
         window=window,
         weeks=opening.weeks,
         suggested_start=suggest_start(
@@ -276,8 +281,8 @@ def apply_form(uow: Any, ctx: Context, opening_id: int) -> ApplyForm | Outcome:
             weeks=opening.weeks,
             today=ctx.today,
             availability=availability,
-            host=host_calendar(uow, opening.host_team),
-            home_blackouts=_blackouts(person.home_team),
+            host=host_calendar(uow, host),
+            home_blackouts=home.blackouts if home is not None else (),
         ),
         learning_goal=person.learning_goal,
     )
@@ -688,9 +693,13 @@ def change_dates(
 
 def _warnings(uow: Any, application: Any, visit: Period) -> tuple[str, ...]:
     """The soft rules `visit` breaks, on both teams' side (this visit itself left out)."""
-    host = host_calendar(uow, application.opening.host_team, application.id)
-    warnings = host_warnings(visit, host)
-    home = application.person.home_team
+    host, home = teams_of(
+        uow,
+        application.workspace_id,
+        application.opening.host_team_id,
+        application.person.home_team_id,
+    )
+    warnings = host_warnings(visit, host_calendar(uow, host, application.id))
     if home is not None:
         warnings += absence_warnings(home_absence(uow, home, application.person_id, visit))
     return warnings

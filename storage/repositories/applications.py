@@ -12,14 +12,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.applications.model import Status
-from bot.applications.ports import PendingDecision
+from bot.applications.ports import PendingDecision, TeamRules
 from bot.core.approval.requests import RequestMessage
+from bot.core.calendar import Period, SprintCadence
 from storage.models import (
     Application,
     CardConfirmation,
     DecisionMessage,
     Opening,
     Person,
+    Team,
     TeamLead,
     Tour,
     TourExtension,
@@ -117,6 +119,25 @@ class ApplicationRepository:
             .order_by(Application.updated_at)
         )
         return list(self.session.scalars(query))
+
+    def team_rules(self, workspace_id: str, team_id: int) -> TeamRules | None:
+        team = self.session.get(Team, team_id)
+        if team is None or team.workspace_id != workspace_id:
+            return None
+        sprints = None
+        if team.sprint_start and team.sprint_weeks:
+            sprints = SprintCadence(team.sprint_start, team.sprint_weeks)
+        return TeamRules(
+            team_id=team.id,
+            workspace_id=team.workspace_id,
+            name=team.name,
+            lead_ids=tuple(lead.user_id for lead in team.leads),
+            blackouts=tuple(Period(b.starts_on, b.ends_on) for b in team.blackouts),
+            away_cap=team.away_cap,
+            visitors_per_quarter=team.visitors_per_quarter,
+            rest_days=team.rest_days_between_visitors,
+            sprints=sprints,
+        )
 
     def decisions_waiting(self, workspace_id: str) -> list[PendingDecision]:
         return [_pending(application) for application in self.waiting_for_decision(workspace_id)]

@@ -1,7 +1,9 @@
 from datetime import date, timedelta
 
 from bot.applications.model import Status
+from bot.applications.ports import TeamRules
 from bot.core.approval.requests import RequestMessage
+from bot.core.calendar import Period, SprintCadence
 from bot.retros.service import advance_tours
 from infra.scheduler import MAINTENANCE_HOOKS
 from storage.models import Application, Tour
@@ -75,6 +77,39 @@ def test_decisions_waiting_name_the_leads_of_the_team_deciding(uow_factory):
     assert (home_decides.status, home_decides.lead_ids) == (Status.HOST_ACCEPTED, ("U0HOMELEAD",))
     assert home_decides.visitor_id == "U0VISITOR" and home_decides.has_team
     assert home_decides.opening_title == "Stream processing"
+
+
+def test_a_teams_rules_come_back_as_values(uow_factory):
+    release = (date(2027, 2, 1), date(2027, 2, 5))
+    with uow_factory() as uow:
+        team = seed_team(
+            uow,
+            "Streaming",
+            leads=("U0LEAD",),
+            blackouts=(release,),
+            away_cap=2,
+            visitors_per_quarter=3,
+            rest_days_between_visitors=5,
+            sprint_start=START,
+            sprint_weeks=2,
+        )
+        uow.commit()
+        team_id = team.id
+    with uow_factory() as uow:
+        rules = uow.applications.team_rules(WORKSPACE, team_id)
+        assert uow.applications.team_rules("T0OTHER", team_id) is None
+        assert uow.applications.team_rules(WORKSPACE, team_id + 1) is None
+    assert rules == TeamRules(
+        team_id=team_id,
+        workspace_id=WORKSPACE,
+        name="Streaming",
+        lead_ids=("U0LEAD",),
+        blackouts=(Period(*release),),
+        away_cap=2,
+        visitors_per_quarter=3,
+        rest_days=5,
+        sprints=SprintCadence(START, 2),
+    )
 
 
 def test_requests_sent_are_found_by_purpose(uow_factory):

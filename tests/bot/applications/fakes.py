@@ -12,7 +12,9 @@ from itertools import count
 from types import SimpleNamespace
 from typing import Any
 
+from bot.applications.ports import TeamRules
 from bot.applications.service import Context
+from bot.core.calendar import Period, SprintCadence
 
 WORKSPACE = "T0TEST"
 NOW = datetime(2026, 11, 23, 10, 0)  # a Monday
@@ -114,8 +116,27 @@ LIVE = ("submitted", "host_accepted", "home_agreed", "confirmed")
 @dataclass
 class FakeApplications:
     people: FakePeople
+    teams: FakeTeams
     openings: list[SimpleNamespace] = field(default_factory=list)
     rows: list[SimpleNamespace] = field(default_factory=list)
+
+    def team_rules(self, workspace_id: str, team_id: int) -> TeamRules | None:
+        row = self.teams.get(workspace_id, team_id)
+        if row is None:
+            return None
+        return TeamRules(
+            team_id=row.id,
+            workspace_id=row.workspace_id,
+            name=row.name,
+            lead_ids=tuple(lead.user_id for lead in row.leads),
+            blackouts=tuple(Period(b.starts_on, b.ends_on) for b in row.blackouts),
+            away_cap=row.away_cap,
+            visitors_per_quarter=row.visitors_per_quarter,
+            rest_days=row.rest_days_between_visitors,
+            sprints=SprintCadence(row.sprint_start, row.sprint_weeks)
+            if row.sprint_start and row.sprint_weeks
+            else None,
+        )
 
     def opening(self, workspace_id: str, opening_id: int) -> SimpleNamespace | None:
         return next((o for o in ours(workspace_id, self.openings) if o.id == opening_id), None)
@@ -272,7 +293,7 @@ class FakeUnitOfWork:
     def __init__(self) -> None:
         self.people = FakePeople()
         self.teams = FakeTeams()
-        self.applications = FakeApplications(self.people)
+        self.applications = FakeApplications(self.people, self.teams)
         self.tours = FakeTours(self.people, self.applications.openings)
         self.extensions = FakeExtensions()
         self.proposals = FakeProposals()
