@@ -500,14 +500,13 @@ def set_might_stay(uow: Any, ctx: Context, tour_id: int | None, *, might_stay: b
     )
     uow.commit()
     opening = uow.applications.opening(ctx.workspace_id, tour.opening_id)
-    home = uow.teams.get(ctx.workspace_id, tour.home_team_id) if tour.home_team_id else None
-    teams = [opening.host_team, home]
-    leads = dict.fromkeys(lead.user_id for team in teams if team for lead in team.leads)
+    host, home = teams_of(uow, ctx.workspace_id, opening.host_team_id, tour.home_team_id)
+    leads = dict.fromkeys((*host.lead_ids, *(home.lead_ids if home is not None else ())))
     leads.pop(ctx.actor, None)
     return StayOutcome(
         might_stay=might_stay,
         visitor_id=ctx.actor,
         opening_title=opening.title,
-        host_team_name=opening.host_team.name,
+        host_team_name=host.name,
         leads=tuple(leads),
     )
