@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.applications.service import Context
 from bot.core.approval.requests import SentRequest, Undelivered
-from bot.core.approval.steps import Stage
+from bot.core.approval.steps import Stage, StepOutcome
 from bot.core.approval.views import undelivered_report
 from bot.core.ids import row_id
 from handlers.replies import tell, workspace_of
@@ -30,13 +30,6 @@ log = logging.getLogger(__name__)
 Kind = TypeVar("Kind", bound=StrEnum)
 View = TypeVar("View")
 Message = dict[str, Any]
-
-
-class StepOutcome(Protocol):
-    """What a step returns, of either kind of request."""
-
-    @property
-    def refusal(self) -> str | None: ...
 
 
 Prepare = Callable[[Any, Context, int, Stage], Any]  # (reader, ctx, id, stage) -> view or outcome
@@ -85,7 +78,7 @@ def register_decisions(app: App, deps: Deps, decisions: Decisions[Any]) -> None:
             client.views_open(trigger_id=body["trigger_id"], view=modal)
             return
         with deps.uow() as uow:
-            outcome: StepOutcome = decisions.host_agrees(uow, ctx, _target_id(body))
+            outcome: StepOutcome[Any] = decisions.host_agrees(uow, ctx, _target_id(body))
         if outcome.refusal is not None:
             tell(client, body, outcome.refusal)
             return

@@ -9,7 +9,7 @@ compare-and-set, so double clicks and stale buttons change nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
@@ -38,7 +38,7 @@ from bot.applications.service import (
 )
 from bot.core.approval import requests
 from bot.core.approval.requests import SentRequest
-from bot.core.approval.steps import Stage, reason_needed, why_not_decide
+from bot.core.approval.steps import Stage, StepOutcome, reason_needed, why_not_decide
 from bot.core.visit_rules import host_warnings
 from bot.core.words import counted
 from bot.scheduling.service import LIVE_TOUR_STATUSES
@@ -65,17 +65,8 @@ SETTLES: dict[ExtensionStatus, tuple[ExtensionNotice, ...]] = {
 
 
 @dataclass(frozen=True)
-class ExtensionOutcome:
+class ExtensionOutcome(StepOutcome[ExtensionNotice]):
     extension: ExtensionSnapshot | None = None
-    refusal: str | None = None
-    errors: dict[str, str] = field(default_factory=dict)
-    notices: tuple[tuple[ExtensionNotice, str], ...] = ()  # (kind, user id)
-    settled: tuple[ExtensionNotice, ...] = ()
-    actor: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.refusal is None and not self.errors
 
 
 def refused(reason: str) -> ExtensionOutcome:

@@ -9,7 +9,7 @@ who tried. Who may act is decided here from the acting user id, never from a but
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -36,7 +36,13 @@ from bot.core.approval import requests
 from bot.core.approval.deciders import deciders
 from bot.core.approval.reminders import Nudge, WaitingDecision, nudges_due
 from bot.core.approval.requests import SentRequest
-from bot.core.approval.steps import Stage, reason_needed, say_why_anyway, why_not_decide
+from bot.core.approval.steps import (
+    Stage,
+    StepOutcome,
+    reason_needed,
+    say_why_anyway,
+    why_not_decide,
+)
 from bot.core.calendar import Period
 from bot.core.visit_rules import (
     AbsenceCheck,
@@ -85,17 +91,8 @@ SETTLES: dict[Status, tuple[Notice, ...]] = {
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Outcome(StepOutcome[Notice]):
     visit: VisitSnapshot | None = None
-    refusal: str | None = None
-    errors: dict[str, str] = field(default_factory=dict)
-    notices: tuple[tuple[Notice, str], ...] = ()  # (kind, user id)
-    settled: tuple[Notice, ...] = ()
-    actor: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.refusal is None and not self.errors
 
 
 def refused(reason: str) -> Outcome:

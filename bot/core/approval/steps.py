@@ -7,13 +7,41 @@ value, and nobody decides on their own visit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Generic, Protocol, TypeVar
 
 from bot.core.approval.deciders import OWN_VISIT, Stage
 from bot.core.visit_rules import AbsenceCheck, absence_warnings
 
-__all__ = ["Request", "Stage", "Wording", "reason_needed", "say_why_anyway", "why_not_decide"]
+__all__ = [
+    "Request",
+    "Stage",
+    "StepOutcome",
+    "Wording",
+    "reason_needed",
+    "say_why_anyway",
+    "why_not_decide",
+]
+
+Kind = TypeVar("Kind", bound=StrEnum)
+
+
+@dataclass(frozen=True)
+class StepOutcome(Generic[Kind]):
+    """How a step of a request ends: whom to tell what and which requests it answered, or a
+    refusal in words fit to show the person who tried, or inline errors for its modal. Each kind
+    of request adds the request as everyone involved now sees it."""
+
+    refusal: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    notices: tuple[tuple[Kind, str], ...] = ()  # (kind, user id)
+    settled: tuple[Kind, ...] = ()
+    actor: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None and not self.errors
 
 
 class Request(Protocol):
