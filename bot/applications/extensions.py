@@ -27,7 +27,7 @@ from bot.applications.changes import (
     validate_extension,
     weeks_on_offer,
 )
-from bot.applications.ports import KeepsRequests, ReadsRequests
+from bot.applications.ports import Extension, KeepsRequests, ReadsRequests
 from bot.applications.service import (
     Context,
     TourHook,
@@ -175,7 +175,7 @@ def _weeks(weeks: int) -> str:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def snapshot(uow: Any, ctx: Context, extension: Any, tour: Any) -> ExtensionSnapshot:
+def snapshot(uow: Any, ctx: Context, extension: Extension, tour: Any) -> ExtensionSnapshot:
     status = ExtensionStatus(extension.status)
     opening = uow.applications.opening(ctx.workspace_id, tour.opening_id)
     host, home = teams_of(uow, ctx.workspace_id, opening.host_team_id, tour.home_team_id)
@@ -249,14 +249,7 @@ def request_extension(
         return ExtensionOutcome(errors=errors)
     assert form.weeks is not None
     tour = eligible.tour
-    extension = uow.extensions.create(
-        workspace_id=ctx.workspace_id,
-        tour_id=tour.id,
-        weeks=form.weeks,
-        reason=form.reason,
-        status=ExtensionStatus.SUBMITTED,
-        requested_at=ctx.now,
-    )
+    extension = uow.extensions.request(ctx.workspace_id, tour.id, form.weeks, form.reason, ctx.now)
     ctx.audit(
         uow,
         action="extension_requested",
@@ -275,7 +268,7 @@ def request_extension(
 
 @dataclass(frozen=True)
 class _Loaded:
-    extension: Any
+    extension: Extension
     tour: Any
     view: ExtensionSnapshot
 
@@ -313,16 +306,23 @@ def _deciding(
     return refused(not_yours) if not_yours is not None else loaded
 
 
-def _move(uow: Any, ctx: Context, loaded: _Loaded, target: ExtensionStatus, **changes: Any) -> bool:
-    if not uow.extensions.move(loaded.extension, loaded.view.status, target, **changes):
-        return False
-    ctx.audit(
-        uow,
-        action=f"extension_{target}",
-        subject=f"tour:{loaded.tour.id}",
-        detail={"extension": str(loaded.extension.id), **{k: str(v) for k, v in changes.items()}},
-    )
-    return True
+def _move(
+    uow: Any,
+    ctx: Context,
+    loaded: _Loaded,
+    target: ExtensionStatus,
+    decision_reason: str | None = None,
+) -> _Loaded | None:
+    """The request moved to `target` (with the reason of its decision, if given), or None when
+    someone has just decided on it."""
+    reason = None if decision_reason is None else decision_reason[:REASON_LIMIT]
+    moved = uow.extensions.move(loaded.extension.id, loaded.view.status, target, reason)
+    if moved is None:
+        return None
+    given = {} if reason is None else {"decision_reason": reason}
+    detail = {"extension": str(moved.id), **given}
+    ctx.audit(uow, action=f"extension_{target}", subject=f"tour:{loaded.tour.id}", detail=detail)
+    return replace(loaded, extension=moved)
 
 
 def _done(
@@ -355,7 +355,7 @@ def host_decides(
         return ExtensionOutcome(errors=errors)
     if agree:
         moved = _move(uow, ctx, loaded, ExtensionStatus.HOST_AGREED)
-        if moved and override_reason:
+        if moved is not None and override_reason:
             ctx.audit(
                 uow,
                 action="extension_host_override",
@@ -364,11 +364,9 @@ def host_decides(
             )
         notices = [(ExtensionNotice.HOME_REQUEST, person) for person in view.home_deciders]
     else:
-        moved = _move(
-            uow, ctx, loaded, ExtensionStatus.DECLINED, decision_reason=reason[:REASON_LIMIT]
-        )
+        moved = _move(uow, ctx, loaded, ExtensionStatus.DECLINED, reason)
         notices = [(ExtensionNotice.DECLINED, view.visitor_id)]
-    return _done(uow, ctx, loaded, notices) if moved else refused(WORDING.just_decided)
+    return _done(uow, ctx, moved, notices) if moved else refused(WORDING.just_decided)
 
 
 def home_decides(
@@ -388,11 +386,9 @@ def home_decides(
         return loaded
     view = loaded.view
     if not agree:
-        moved = _move(
-            uow, ctx, loaded, ExtensionStatus.DECLINED, decision_reason=reason[:REASON_LIMIT]
-        )
+        moved = _move(uow, ctx, loaded, ExtensionStatus.DECLINED, reason)
         notices = [(ExtensionNotice.DECLINED, view.visitor_id)]
-        return _done(uow, ctx, loaded, notices) if moved else refused(WORDING.just_decided)
+        return _done(uow, ctx, moved, notices) if moved else refused(WORDING.just_decided)
     return _home_agrees(uow, ctx, loaded, override_reason, on_tour)
 
 
@@ -402,13 +398,8 @@ def _home_agrees(
     view = loaded.view
     if errors := reason_needed(view, Stage.HOME, override_reason):
         return ExtensionOutcome(errors=errors)
-    if not _move(
-        uow,
-        ctx,
-        loaded,
-        ExtensionStatus.AGREED,
-        decision_reason=override_reason[:REASON_LIMIT],
-    ):
+    moved = _move(uow, ctx, loaded, ExtensionStatus.AGREED, override_reason)
+    if moved is None:
         return refused(WORDING.just_decided)
     if not uow.extensions.extend_tour(loaded.tour, view.ends_before, view.new_end):
         # Nothing is committed: the request stays where it was.
@@ -417,7 +408,7 @@ def _home_agrees(
     # The buddy plans the extra weeks with the visitor, so they hear of them too.
     buddy = (loaded.tour.buddy_user_id,) if loaded.tour.buddy_user_id else ()
     people = dict.fromkeys((view.visitor_id, *view.leads(), *buddy))
-    return _done(uow, ctx, loaded, [(ExtensionNotice.AGREED, person) for person in people])
+    return _done(uow, ctx, moved, [(ExtensionNotice.AGREED, person) for person in people])
 
 
 # --- messages that asked for a decision -------------------------------------------------------

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from bot.applications.changes import ExtensionStatus
 from bot.applications.model import Status
 from bot.core.approval.requests import RequestMessages
 from bot.core.calendar import Period, SprintCadence
@@ -41,6 +42,40 @@ class TeamRules:
     visitors_per_quarter: int | None
     rest_days: int  # between two visitors
     sprints: SprintCadence | None
+
+
+@dataclass(frozen=True)
+class Extension:
+    """A request for more weeks of a visit."""
+
+    id: int
+    tour_id: int
+    weeks: int
+    reason: str
+    status: ExtensionStatus
+    decision_reason: str
+
+
+class Extensions(Protocol):
+    """The requests for more time, as values; each change is compare-and-set on the status."""
+
+    def request(
+        self, workspace_id: str, tour_id: int, weeks: int, reason: str, now: datetime
+    ) -> Extension: ...
+
+    def get(self, workspace_id: str, extension_id: int) -> Extension | None: ...
+
+    def of_tour(self, tour_id: int) -> list[Extension]: ...
+
+    def move(
+        self,
+        extension_id: int,
+        expected: ExtensionStatus,
+        target: ExtensionStatus,
+        decision_reason: str | None = None,
+    ) -> Extension | None:
+        """The request moved to `target`, or None when it was no longer in `expected`."""
+        ...
 
 
 class Applications(RequestMessages, Protocol):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     # Annotations only: each feature owns the protocol of its repository.
-    from bot.applications.ports import Applications
+    from bot.applications.ports import Applications, Extensions
     from bot.directory.ports import Teams
     from bot.forgetting.ports import Forgetting
     from bot.history.ports import HistoryLog
@@ -87,6 +87,8 @@ class ReadOnlyUnitOfWork(Protocol):
     def audit(self) -> Audit: ...
     @property
     def applications(self) -> Applications: ...
+    @property
+    def extensions(self) -> Extensions: ...
     @property
     def history(self) -> HistoryLog: ...
     @property

@@ -11,8 +11,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.applications.changes import ExtensionStatus
 from bot.applications.model import Status
-from bot.applications.ports import PendingDecision, TeamRules
+from bot.applications.ports import Extension, PendingDecision, TeamRules
 from bot.core.approval.requests import RequestMessage
 from bot.core.calendar import Period, SprintCadence
 from storage.models import (
@@ -383,44 +384,72 @@ class TourRepository:
         )
 
 
+def _extension(extension: TourExtension) -> Extension:
+    return Extension(
+        id=extension.id,
+        tour_id=extension.tour_id,
+        weeks=extension.weeks,
+        reason=extension.reason,
+        status=ExtensionStatus(extension.status),
+        decision_reason=extension.decision_reason,
+    )
+
+
 class ExtensionRepository:
     """Requests for more weeks of a tour, and the visitor's private "might stay" flag."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def create(self, **values: Any) -> TourExtension:
-        extension = TourExtension(**values)
+    def request(
+        self, workspace_id: str, tour_id: int, weeks: int, reason: str, now: datetime
+    ) -> Extension:
+        extension = TourExtension(
+            workspace_id=workspace_id,
+            tour_id=tour_id,
+            weeks=weeks,
+            reason=reason,
+            status=ExtensionStatus.SUBMITTED,
+            requested_at=now,
+        )
         self.session.add(extension)
         self.session.flush()
-        return extension
+        return _extension(extension)
 
-    def get(self, workspace_id: str, extension_id: int) -> TourExtension | None:
+    def get(self, workspace_id: str, extension_id: int) -> Extension | None:
         extension = self.session.get(TourExtension, extension_id)
         if extension is None or extension.workspace_id != workspace_id:
             return None
-        return extension
+        return _extension(extension)
 
-    def of_tour(self, tour_id: int) -> list[TourExtension]:
+    def of_tour(self, tour_id: int) -> list[Extension]:
         query = (
             select(TourExtension)
             .where(TourExtension.tour_id == tour_id)
             .order_by(TourExtension.requested_at, TourExtension.id)
         )
-        return list(self.session.scalars(query))
+        return [_extension(extension) for extension in self.session.scalars(query)]
 
-    def move(self, extension: TourExtension, expected: str, target: str, **changes: Any) -> bool:
+    def move(
+        self,
+        extension_id: int,
+        expected: ExtensionStatus,
+        target: ExtensionStatus,
+        decision_reason: str | None = None,
+    ) -> Extension | None:
         """Compare-and-set: moves the request only if it is still in `expected`."""
+        changes = {} if decision_reason is None else {"decision_reason": decision_reason}
         result = self.session.execute(
             update(TourExtension)
-            .where(TourExtension.id == extension.id, TourExtension.status == expected)
+            .where(TourExtension.id == extension_id, TourExtension.status == expected)
             .values(status=target, **changes)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            return False
-        self.session.refresh(extension)
-        return True
+            return None
+        moved = self.session.get(TourExtension, extension_id, populate_existing=True)
+        assert moved is not None  # just updated, in this transaction
+        return _extension(moved)
 
     def extend_tour(self, tour: Tour, expected_end: date, ends_on: date) -> bool:
         """Compare-and-set: the tour (and its application) end later, if the end is as read."""

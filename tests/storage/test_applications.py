@@ -1,5 +1,7 @@
+from dataclasses import replace
 from datetime import date, timedelta
 
+from bot.applications.changes import ExtensionStatus
 from bot.applications.model import Status
 from bot.applications.ports import TeamRules
 from bot.core.approval.requests import RequestMessage
@@ -267,3 +269,24 @@ def test_the_maintenance_hook_advances_tours_and_counts_them(uow_factory):
     with uow_factory() as uow:
         assert sorted(tour.status for tour in uow.session.query(Tour)) == ["active", "completed"]
         assert advance_tours(uow, WORKSPACE, TODAY) == 0
+
+
+def test_a_request_for_more_time_moves_once_and_comes_back_as_a_value(uow_factory):
+    with uow_factory() as uow:
+        *_, person, opening, _application = seed_application(uow)
+        tour = seed_tour(uow, person, opening, starts_on=START, ends_on=START + timedelta(weeks=4))
+        asked = uow.extensions.request(WORKSPACE, tour.id, 2, "Finish the migration", NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.extensions.get(WORKSPACE, asked.id) == asked
+        assert uow.extensions.get("T0OTHER", asked.id) is None
+        moved = uow.extensions.move(
+            asked.id, ExtensionStatus.SUBMITTED, ExtensionStatus.DECLINED, "Release week"
+        )
+        again = uow.extensions.move(asked.id, ExtensionStatus.SUBMITTED, ExtensionStatus.DECLINED)
+        uow.commit()
+    assert asked.status is ExtensionStatus.SUBMITTED and asked.weeks == 2
+    assert moved == replace(asked, status=ExtensionStatus.DECLINED, decision_reason="Release week")
+    assert again is None
+    with uow_factory() as uow:
+        assert uow.extensions.of_tour(tour.id) == [moved]
