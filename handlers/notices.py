@@ -2,55 +2,41 @@
 
 from __future__ import annotations
 
-import logging
-
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.applications.service import (
     REQUESTS,
     Context,
     Notice,
     Outcome,
-    SentRequest,
     remember_requests,
     settled_requests,
 )
 from bot.applications.views import notice_message, settled_message
+from bot.core.approval.requests import SentRequest
+from handlers.approval import Delivery, Messages
+from handlers.approval import deliver as deliver_request
 from handlers.home.listeners import refresh_homes
 from handlers.openings.announcements import update_announcements
 from infra.deps import Deps
 
-log = logging.getLogger(__name__)
+MESSAGES = Messages(notice_message, settled_message, frozenset(REQUESTS))
 
 
 def deliver(outcome: Outcome, ctx: Context, deps: Deps, client: WebClient) -> None:
     view = outcome.visit
     if view is None:
         return
-    failed: list[str] = []
     with deps.reader() as uow:
-        answered = settled_requests(uow, ctx, view.application_id, outcome.settled)
-    for request in answered:
-        message = settled_message(request.purpose, view, outcome.actor)
-        try:
-            client.chat_update(channel=request.channel_id, ts=request.ts, **message)
-        except SlackApiError as error:
-            log.warning("could not update an answered request: %s", error.response["error"])
-    sent: list[SentRequest] = []
-    for kind, user_id in outcome.notices:
-        try:
-            response = client.chat_postMessage(channel=user_id, **notice_message(kind, view))
-        except SlackApiError as error:
-            failed.append(f"{kind.value} to <@{user_id}> ({error.response['error']})")
-            continue
-        if kind in REQUESTS:
-            sent.append(SentRequest(kind, user_id, response["channel"], response["ts"]))
-    if sent:
+        answered = settled_requests(uow, view.application_id, outcome.settled)
+    subject = f"application #{view.application_id}"
+    delivery = Delivery(subject, view, outcome.actor, outcome.notices, answered)
+
+    def remember(sent: list[SentRequest[Notice]]) -> None:
         with deps.uow() as uow:
             remember_requests(uow, ctx, view.application_id, sent)
-    if failed:
-        _tell_organisers(client, deps, view.application_id, failed)
+
+    deliver_request(client, deps, delivery, MESSAGES, remember)
     if any(kind in SEATS_CHANGED for kind, _ in outcome.notices):
         _update_announcement(client, deps, ctx.workspace_id, view.opening_id)
     concerned = [outcome.actor, *view.card_people()]
@@ -66,16 +52,3 @@ def _update_announcement(client: WebClient, deps: Deps, workspace_id: str, openi
         opening = uow.openings.get(workspace_id, opening_id)
     if opening is not None:
         update_announcements(client, deps, [opening])
-
-
-def _tell_organisers(client: WebClient, deps: Deps, application_id: int, failed: list[str]) -> None:
-    text = (
-        f"I could not deliver some messages about application #{application_id}: "
-        + "; ".join(failed)
-        + ". Please pass them on."
-    )
-    for organiser in sorted(deps.settings.admin_user_ids):
-        try:
-            client.chat_postMessage(channel=organiser, text=text)
-        except SlackApiError:
-            log.exception("could not tell organiser %s about undelivered messages", organiser)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import TracebackType
-from typing import ClassVar, Self
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import READ_ONLY
+
+if TYPE_CHECKING:
+    from bot.core.ports import ReadOnlyUnitOfWork, UnitOfWork
 from storage.matching_cache import MatchIndexes
 from storage.repositories import (
     ApplicationRepository,
@@ -93,3 +96,9 @@ class SqlUnitOfWork(SqlReader):
 
     def commit(self) -> None:
         self.session.commit()
+
+
+if TYPE_CHECKING:
+    # mypy proves here that the units of work satisfy the domain's ports.
+    _reads: type[ReadOnlyUnitOfWork] = SqlReader
+    _writes: type[UnitOfWork] = SqlUnitOfWork

@@ -14,8 +14,9 @@ from enum import StrEnum
 
 from bot.applications.model import Role, Status
 from bot.applications.visit import VisitSnapshot
+from bot.core.approval.deciders import Stage, TwoTeams
+from bot.core.approval.steps import Wording
 from bot.core.calendar import Period
-from bot.core.deciders import OWN_VISIT, TwoTeams
 from bot.core.visit_rules import AbsenceCheck, last_working_day
 
 # --- new dates --------------------------------------------------------------------------------
@@ -72,6 +73,21 @@ EXTENSION_WEEKS = (1, 2)
 MAX_EXTRA_WEEKS = 2  # all agreed extensions of one visit together
 REASON_LIMIT = 500
 
+# The decision each state waits for (bot.core.approval.steps decides who may take it).
+STAGE_OF: dict[ExtensionStatus, Stage] = {
+    ExtensionStatus.SUBMITTED: Stage.HOST,
+    ExtensionStatus.HOST_AGREED: Stage.HOME,
+}
+
+WORDING = Wording(
+    already="Nothing changed: this request for more time is {state}.",
+    not_host="Only a lead of the host team can agree to or decline more time.",
+    not_home=(
+        "Only a lead of the visitor's home team (or an organiser) can agree to the longer absence."
+    ),
+    just_decided="Nothing changed: someone has just decided on this request for more time.",
+)
+
 EXTENSION_STATE: dict[ExtensionStatus, str] = {
     ExtensionStatus.SUBMITTED: "waiting for the host team lead",
     ExtensionStatus.HOST_AGREED: "waiting for the home team lead",
@@ -113,6 +129,7 @@ class ExtensionSnapshot(TwoTeams):
 
     extension_id: int
     tour_id: int
+    application_id: int  # the visit's: its requests are kept with the application's
     status: ExtensionStatus
     weeks: int
     reason: str
@@ -130,6 +147,14 @@ class ExtensionSnapshot(TwoTeams):
     host_warnings: tuple[str, ...] = ()  # the host's rules the extra weeks break (while it decides)
 
     @property
+    def waiting(self) -> Stage | None:
+        return STAGE_OF.get(self.status)
+
+    @property
+    def state(self) -> str:
+        return EXTENSION_STATE[self.status]
+
+    @property
     def extra(self) -> Period:
         return extra_period(self.ends_before, self.weeks)
 
@@ -140,21 +165,3 @@ class ExtensionSnapshot(TwoTeams):
     def leads(self) -> tuple[str, ...]:
         """Both teams' deciders: who hears the outcome besides the visitor."""
         return tuple(dict.fromkeys((*self.host_deciders, *self.home_deciders)))
-
-
-def why_not_decide(extension: ExtensionSnapshot, actor: str, *, as_host: bool) -> str | None:
-    """Why `actor` may not take the host (or home) decision now, or None."""
-    expected = ExtensionStatus.SUBMITTED if as_host else ExtensionStatus.HOST_AGREED
-    if extension.status is not expected:
-        state = EXTENSION_STATE[extension.status]
-        return f"Nothing changed: this request for more time is {state}."
-    if actor == extension.visitor_id:
-        return OWN_VISIT
-    if as_host and actor not in extension.host_deciders:
-        return "Only a lead of the host team can agree to or decline more time."
-    if not as_host and actor not in (*extension.home_deciders, *extension.organiser_ids):
-        return (
-            "Only a lead of the visitor's home team (or an organiser) can agree to the longer "
-            "absence."
-        )
-    return None

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.applications.changes import EXTENSION_STATE, ExtensionSnapshot
-from bot.applications.decider_views import who_decides
+from bot.applications.changes import ExtensionSnapshot
 from bot.applications.extensions import ExtensionForm, ExtensionNotice, StayOutcome
-from bot.applications.views import (
+from bot.core.approval.views import (
+    Message,
     absence_line,
     add_stand_in_note,
+    answered,
     override_modal,
     reason_modal,
     warnings_line,
+    who_decides,
     why_anyway_input,
 )
 from bot.core.blocks import actions, button, context, day, escape, header, section, user_mention
@@ -34,8 +36,6 @@ HOST_DECLINE_MODAL = "extension_host_decline_submit"
 HOME_AGREE_MODAL = "extension_home_agree_submit"
 HOST_AGREE_MODAL = "extension_host_agree_submit"
 HOME_DECLINE_MODAL = "extension_home_decline_submit"
-
-Message = dict[str, Any]
 
 
 def _weeks(weeks: int) -> str:
@@ -226,11 +226,8 @@ _RENDERERS = {
 
 def settled_message(kind: ExtensionNotice, view: ExtensionSnapshot, actor: str) -> Message:
     """A request that has been answered: the buttons give way to who did what."""
-    original = _RENDERERS[kind](view)
-    blocks = [block for block in original["blocks"] if block["type"] != "actions"]
-    state = EXTENSION_STATE[view.status]
-    blocks.append(context(f"{user_mention(actor)} answered: this request is now {state}."))
-    return {"text": original["text"], "blocks": blocks}
+    footer = f"{user_mention(actor)} answered: this request is now {view.state}."
+    return answered(_RENDERERS[kind](view), footer)
 
 
 # --- "I might like to stay" -------------------------------------------------------------------

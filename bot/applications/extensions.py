@@ -9,7 +9,7 @@ compare-and-set, so double clicks and stale buttons change nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
@@ -19,24 +19,27 @@ from bot.applications.changes import (
     MAX_EXTRA_WEEKS,
     PENDING,
     REASON_LIMIT,
+    WORDING,
     ExtensionSnapshot,
     ExtensionStatus,
     extra_period,
     is_running,
     validate_extension,
     weeks_on_offer,
-    why_not_decide,
 )
+from bot.applications.ports import Extension, KeepsRequests, ReadsRequests
 from bot.applications.service import (
     Context,
     TourHook,
+    home_absence,
     host_calendar,
     no_tour_hook,
-    override_needed,
-    say_why_anyway,
+    teams_of,
 )
-from bot.core.calendar import Period
-from bot.core.visit_rules import check_absence, host_warnings
+from bot.core.approval import requests
+from bot.core.approval.requests import SentRequest
+from bot.core.approval.steps import Stage, StepOutcome, reason_needed, why_not_decide
+from bot.core.visit_rules import host_warnings
 from bot.core.words import counted
 from bot.scheduling.model import LIVE_TOUR_STATUSES
 
@@ -62,17 +65,8 @@ SETTLES: dict[ExtensionStatus, tuple[ExtensionNotice, ...]] = {
 
 
 @dataclass(frozen=True)
-class ExtensionOutcome:
+class ExtensionOutcome(StepOutcome[ExtensionNotice]):
     extension: ExtensionSnapshot | None = None
-    refusal: str | None = None
-    errors: dict[str, str] = field(default_factory=dict)
-    notices: tuple[tuple[ExtensionNotice, str], ...] = ()  # (kind, user id)
-    settled: tuple[ExtensionNotice, ...] = ()
-    actor: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.refusal is None and not self.errors
 
 
 def refused(reason: str) -> ExtensionOutcome:
@@ -181,11 +175,10 @@ def _weeks(weeks: int) -> str:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def snapshot(uow: Any, ctx: Context, extension: Any, tour: Any) -> ExtensionSnapshot:
+def snapshot(uow: Any, ctx: Context, extension: Extension, tour: Any) -> ExtensionSnapshot:
     status = ExtensionStatus(extension.status)
     opening = uow.applications.opening(ctx.workspace_id, tour.opening_id)
-    host = opening.host_team
-    home = uow.teams.get(ctx.workspace_id, tour.home_team_id) if tour.home_team_id else None
+    host, home = teams_of(uow, ctx.workspace_id, opening.host_team_id, tour.home_team_id)
     # Once agreed the tour already ends later; the request is about the end before it.
     agreed = status is ExtensionStatus.AGREED
     ends_before = tour.ends_on - timedelta(weeks=extension.weeks) if agreed else tour.ends_on
@@ -193,14 +186,8 @@ def snapshot(uow: Any, ctx: Context, extension: Any, tour: Any) -> ExtensionSnap
     # Also once answered: the request is re-rendered then and keeps the cap it was decided
     # against (None would read as "no home team").
     if home is not None:
-        absences = uow.tours.absences_from_team(
-            ctx.workspace_id, home.id, excluding_person=tour.person_id
-        )
-        absence = check_absence(
-            extra_period(ends_before, extension.weeks),
-            absences=[Period(start, end) for start, end in absences],
-            cap=home.away_cap,
-            blackouts=[Period(b.starts_on, b.ends_on) for b in home.blackouts],
+        absence = home_absence(
+            uow, home, tour.person_id, extra_period(ends_before, extension.weeks)
         )
     warnings: tuple[str, ...] = ()
     if status is ExtensionStatus.SUBMITTED:
@@ -212,6 +199,7 @@ def snapshot(uow: Any, ctx: Context, extension: Any, tour: Any) -> ExtensionSnap
     return ExtensionSnapshot(
         extension_id=extension.id,
         tour_id=tour.id,
+        application_id=tour.application_id,
         status=status,
         weeks=extension.weeks,
         reason=extension.reason,
@@ -219,9 +207,9 @@ def snapshot(uow: Any, ctx: Context, extension: Any, tour: Any) -> ExtensionSnap
         visitor_id=uow.tours.visitor_of(tour).user_id,
         opening_title=opening.title,
         host_team_name=host.name,
-        host_lead_ids=tuple(lead.user_id for lead in host.leads),
+        host_lead_ids=host.lead_ids,
         home_team_name=home.name if home is not None else None,
-        home_lead_ids=tuple(lead.user_id for lead in home.leads) if home is not None else (),
+        home_lead_ids=home.lead_ids if home is not None else (),
         organiser_ids=tuple(sorted(ctx.organisers)),
         starts_on=tour.starts_on,
         ends_before=ends_before,
@@ -261,14 +249,7 @@ def request_extension(
         return ExtensionOutcome(errors=errors)
     assert form.weeks is not None
     tour = eligible.tour
-    extension = uow.extensions.create(
-        workspace_id=ctx.workspace_id,
-        tour_id=tour.id,
-        weeks=form.weeks,
-        reason=form.reason,
-        status=ExtensionStatus.SUBMITTED,
-        requested_at=ctx.now,
-    )
+    extension = uow.extensions.request(ctx.workspace_id, tour.id, form.weeks, form.reason, ctx.now)
     ctx.audit(
         uow,
         action="extension_requested",
@@ -287,7 +268,7 @@ def request_extension(
 
 @dataclass(frozen=True)
 class _Loaded:
-    extension: Any
+    extension: Extension
     tour: Any
     view: ExtensionSnapshot
 
@@ -306,27 +287,42 @@ def _load(
 
 
 def prepare_decision(
-    uow: Any, ctx: Context, extension_id: int, *, as_host: bool
+    uow: Any, ctx: Context, extension_id: int, stage: Stage
 ) -> ExtensionSnapshot | ExtensionOutcome:
     """Before opening a modal for a decision: the request, or why this person may not decide.
     Only reads: the decision itself checks again, locked."""
-    loaded = _load(uow, ctx, extension_id, lock=False)
+    loaded = _deciding(uow, ctx, extension_id, stage, lock=False)
+    return loaded if isinstance(loaded, ExtensionOutcome) else loaded.view
+
+
+def _deciding(
+    uow: Any, ctx: Context, extension_id: int, stage: Stage, *, lock: bool = True
+) -> _Loaded | ExtensionOutcome:
+    """The request, if the acting person may take `stage`'s decision on it now."""
+    loaded = _load(uow, ctx, extension_id, lock=lock)
     if isinstance(loaded, ExtensionOutcome):
         return loaded
-    refusal = why_not_decide(loaded.view, ctx.actor, as_host=as_host)
-    return refused(refusal) if refusal is not None else loaded.view
+    not_yours = why_not_decide(loaded.view, ctx.actor, stage, WORDING)
+    return refused(not_yours) if not_yours is not None else loaded
 
 
-def _move(uow: Any, ctx: Context, loaded: _Loaded, target: ExtensionStatus, **changes: Any) -> bool:
-    if not uow.extensions.move(loaded.extension, loaded.view.status, target, **changes):
-        return False
-    ctx.audit(
-        uow,
-        action=f"extension_{target}",
-        subject=f"tour:{loaded.tour.id}",
-        detail={"extension": str(loaded.extension.id), **{k: str(v) for k, v in changes.items()}},
-    )
-    return True
+def _move(
+    uow: Any,
+    ctx: Context,
+    loaded: _Loaded,
+    target: ExtensionStatus,
+    decision_reason: str | None = None,
+) -> _Loaded | None:
+    """The request moved to `target` (with the reason of its decision, if given), or None when
+    someone has just decided on it."""
+    reason = None if decision_reason is None else decision_reason[:REASON_LIMIT]
+    moved = uow.extensions.move(loaded.extension.id, loaded.view.status, target, reason)
+    if moved is None:
+        return None
+    given = {} if reason is None else {"decision_reason": reason}
+    detail = {"extension": str(moved.id), **given}
+    ctx.audit(uow, action=f"extension_{target}", subject=f"tour:{loaded.tour.id}", detail=detail)
+    return replace(loaded, extension=moved)
 
 
 def _done(
@@ -342,9 +338,6 @@ def _done(
     )
 
 
-JUST_DECIDED = "Nothing changed: someone has just decided on this request for more time."
-
-
 def host_decides(
     uow: Any,
     ctx: Context,
@@ -354,18 +347,15 @@ def host_decides(
     reason: str = "",
     override_reason: str = "",
 ) -> ExtensionOutcome:
-    loaded = _load(uow, ctx, extension_id)
+    loaded = _deciding(uow, ctx, extension_id, Stage.HOST)
     if isinstance(loaded, ExtensionOutcome):
         return loaded
     view = loaded.view
-    refusal = why_not_decide(view, ctx.actor, as_host=True)
-    if refusal is not None:
-        return refused(refusal)
-    if agree and view.host_warnings and not override_reason:
-        return ExtensionOutcome(errors={"override_reason": say_why_anyway(view.host_warnings)})
+    if agree and (errors := reason_needed(view, Stage.HOST, override_reason)):
+        return ExtensionOutcome(errors=errors)
     if agree:
         moved = _move(uow, ctx, loaded, ExtensionStatus.HOST_AGREED)
-        if moved and override_reason:
+        if moved is not None and override_reason:
             ctx.audit(
                 uow,
                 action="extension_host_override",
@@ -374,11 +364,9 @@ def host_decides(
             )
         notices = [(ExtensionNotice.HOME_REQUEST, person) for person in view.home_deciders]
     else:
-        moved = _move(
-            uow, ctx, loaded, ExtensionStatus.DECLINED, decision_reason=reason[:REASON_LIMIT]
-        )
+        moved = _move(uow, ctx, loaded, ExtensionStatus.DECLINED, reason)
         notices = [(ExtensionNotice.DECLINED, view.visitor_id)]
-    return _done(uow, ctx, loaded, notices) if moved else refused(JUST_DECIDED)
+    return _done(uow, ctx, moved, notices) if moved else refused(WORDING.just_decided)
 
 
 def home_decides(
@@ -393,19 +381,14 @@ def home_decides(
 ) -> ExtensionOutcome:
     """The home side's answer; agreeing moves the tour's (and application's) last day and the
     scheduler re-plans the visit's messages in the same transaction."""
-    loaded = _load(uow, ctx, extension_id)
+    loaded = _deciding(uow, ctx, extension_id, Stage.HOME)
     if isinstance(loaded, ExtensionOutcome):
         return loaded
     view = loaded.view
-    refusal = why_not_decide(view, ctx.actor, as_host=False)
-    if refusal is not None:
-        return refused(refusal)
     if not agree:
-        moved = _move(
-            uow, ctx, loaded, ExtensionStatus.DECLINED, decision_reason=reason[:REASON_LIMIT]
-        )
+        moved = _move(uow, ctx, loaded, ExtensionStatus.DECLINED, reason)
         notices = [(ExtensionNotice.DECLINED, view.visitor_id)]
-        return _done(uow, ctx, loaded, notices) if moved else refused(JUST_DECIDED)
+        return _done(uow, ctx, moved, notices) if moved else refused(WORDING.just_decided)
     return _home_agrees(uow, ctx, loaded, override_reason, on_tour)
 
 
@@ -413,16 +396,11 @@ def _home_agrees(
     uow: Any, ctx: Context, loaded: _Loaded, override_reason: str, on_tour: TourHook
 ) -> ExtensionOutcome:
     view = loaded.view
-    if view.absence is not None and view.absence.needs_override and not override_reason:
-        return ExtensionOutcome(errors={"override_reason": override_needed(view.absence)})
-    if not _move(
-        uow,
-        ctx,
-        loaded,
-        ExtensionStatus.AGREED,
-        decision_reason=override_reason[:REASON_LIMIT],
-    ):
-        return refused(JUST_DECIDED)
+    if errors := reason_needed(view, Stage.HOME, override_reason):
+        return ExtensionOutcome(errors=errors)
+    moved = _move(uow, ctx, loaded, ExtensionStatus.AGREED, override_reason)
+    if moved is None:
+        return refused(WORDING.just_decided)
     if not uow.extensions.extend_tour(loaded.tour, view.ends_before, view.new_end):
         # Nothing is committed: the request stays where it was.
         return refused("Nothing changed: the visit's dates have just changed. Please try again.")
@@ -430,54 +408,39 @@ def _home_agrees(
     # The buddy plans the extra weeks with the visitor, so they hear of them too.
     buddy = (loaded.tour.buddy_user_id,) if loaded.tour.buddy_user_id else ()
     people = dict.fromkeys((view.visitor_id, *view.leads(), *buddy))
-    return _done(uow, ctx, loaded, [(ExtensionNotice.AGREED, person) for person in people])
+    return _done(uow, ctx, moved, [(ExtensionNotice.AGREED, person) for person in people])
 
 
 # --- messages that asked for a decision -------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SentExtensionRequest:
-    kind: ExtensionNotice
-    user_id: str
-    channel_id: str
-    ts: str
-
-
-def _purpose(kind: ExtensionNotice, extension_id: int) -> str:
+def _purposes(view: ExtensionSnapshot) -> requests.Purpose[ExtensionNotice]:
     # Kept with the visit's application's decision messages, told apart by the request's id.
-    return f"{kind.value}:{extension_id}"
+    return lambda kind: f"{kind.value}:{view.extension_id}"
 
 
 def remember_requests(
-    uow: Any, ctx: Context, view: ExtensionSnapshot, sent: list[SentExtensionRequest]
+    uow: KeepsRequests,
+    ctx: Context,
+    view: ExtensionSnapshot,
+    sent: list[SentRequest[ExtensionNotice]],
 ) -> None:
     """Keeps where each request went, so that answering one updates every copy."""
-    tour = uow.tours.get(ctx.workspace_id, view.tour_id)
-    application = uow.applications.get(ctx.workspace_id, tour.application_id)
-    for request in sent:
-        uow.applications.remember_message(
-            application,
-            purpose=_purpose(request.kind, view.extension_id),
-            user_id=request.user_id,
-            channel_id=request.channel_id,
-            ts=request.ts,
-            now=ctx.now,
-        )
+    requests.remember(
+        uow.applications,
+        ctx.workspace_id,
+        view.application_id,
+        sent,
+        purpose=_purposes(view),
+        now=ctx.now,
+    )
     uow.commit()
 
 
 def settled_requests(
-    uow: Any, ctx: Context, view: ExtensionSnapshot, kinds: tuple[ExtensionNotice, ...]
-) -> list[SentExtensionRequest]:
-    if not kinds:
-        return []
-    tour = uow.tours.get(ctx.workspace_id, view.tour_id)
-    by_purpose = {_purpose(kind, view.extension_id): kind for kind in kinds}
-    return [
-        SentExtensionRequest(by_purpose[m.purpose], m.user_id, m.channel_id, m.ts)
-        for m in uow.applications.messages(tour.application_id, list(by_purpose))
-    ]
+    uow: ReadsRequests, view: ExtensionSnapshot, kinds: tuple[ExtensionNotice, ...]
+) -> list[SentRequest[ExtensionNotice]]:
+    return requests.answered(uow.applications, view.application_id, kinds, _purposes(view))
 
 
 # --- "I might like to stay" -------------------------------------------------------------------
@@ -519,14 +482,13 @@ def set_might_stay(uow: Any, ctx: Context, tour_id: int | None, *, might_stay: b
     )
     uow.commit()
     opening = uow.applications.opening(ctx.workspace_id, tour.opening_id)
-    home = uow.teams.get(ctx.workspace_id, tour.home_team_id) if tour.home_team_id else None
-    teams = [opening.host_team, home]
-    leads = dict.fromkeys(lead.user_id for team in teams if team for lead in team.leads)
+    host, home = teams_of(uow, ctx.workspace_id, opening.host_team_id, tour.home_team_id)
+    leads = dict.fromkeys((*host.lead_ids, *(home.lead_ids if home is not None else ())))
     leads.pop(ctx.actor, None)
     return StayOutcome(
         might_stay=might_stay,
         visitor_id=ctx.actor,
         opening_title=opening.title,
-        host_team_name=opening.host_team.name,
+        host_team_name=host.name,
         leads=tuple(leads),
     )

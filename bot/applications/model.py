@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.core.deciders import OWN_VISIT
+from bot.core.approval.steps import Stage, Wording
 
 
 class Status(StrEnum):
@@ -44,10 +44,10 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.CANCELLED: frozenset(),
 }
 
-# Who may take a step out of a state. Organisers may stand in for a missing home lead.
-DECIDERS: dict[Status, frozenset[Role]] = {
-    Status.SUBMITTED: frozenset({Role.HOST_LEAD}),
-    Status.HOST_ACCEPTED: frozenset({Role.HOME_LEAD, Role.ORGANISER}),
+# The decision each state waits for (bot.core.approval.steps decides who may take it).
+STAGE_OF: dict[Status, Stage] = {
+    Status.SUBMITTED: Stage.HOST,
+    Status.HOST_ACCEPTED: Stage.HOME,
 }
 
 WAITING_FOR: dict[Status, str] = {
@@ -59,6 +59,10 @@ WAITING_FOR: dict[Status, str] = {
     Status.WITHDRAWN: "withdrawn",
     Status.CANCELLED: "cancelled",
 }
+
+
+# Who may withdraw or cancel a visit.
+ENDERS = frozenset({Role.VISITOR, Role.HOST_LEAD, Role.HOME_LEAD, Role.ORGANISER})
 
 
 class StepNotAllowedError(Exception):
@@ -79,27 +83,23 @@ class Step:
 
 
 def check_step(step: Step) -> None:
-    """Raises StepNotAllowedError with a helpful sentence when the step may not happen."""
+    """Raises StepNotAllowedError with a helpful sentence when the step may not happen. Who may
+    take a decision is the approval engine's rule (bot.core.approval.steps.why_not_decide)."""
     if step.target not in TRANSITIONS[step.current]:
         raise StepNotAllowedError(already(step.current))
-    if step.target in (Status.WITHDRAWN, Status.CANCELLED):
-        if not step.actor_roles & {Role.VISITOR, Role.HOST_LEAD, Role.HOME_LEAD, Role.ORGANISER}:
-            raise StepNotAllowedError(
-                "Only the visitor, the two team leads or an organiser can do that."
-            )
-        return
-    deciders = DECIDERS.get(step.current, frozenset())
-    if deciders and not step.actor_roles & deciders:
-        if Role.VISITOR in step.actor_roles:
-            raise StepNotAllowedError(OWN_VISIT)
-        raise StepNotAllowedError(_not_yours(step.current))
+    if step.target in (Status.WITHDRAWN, Status.CANCELLED) and not step.actor_roles & ENDERS:
+        raise StepNotAllowedError(
+            "Only the visitor, the two team leads or an organiser can do that."
+        )
+
+
+WORDING = Wording(
+    already="Nothing changed: this application is already {state}.",
+    not_host="Only a lead of the host team can accept or decline this application.",
+    not_home="Only a lead of the visitor's home team (or an organiser) can agree to this absence.",
+    just_decided="Nothing changed: someone has just decided on this application.",
+)
 
 
 def already(status: Status) -> str:
-    return f"Nothing changed: this application is already {WAITING_FOR[status]}."
-
-
-def _not_yours(status: Status) -> str:
-    if status is Status.SUBMITTED:
-        return "Only a lead of the host team can accept or decline this application."
-    return "Only a lead of the visitor's home team (or an organiser) can agree to this absence."
+    return WORDING.already.format(state=WAITING_FOR[status])

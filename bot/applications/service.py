@@ -9,18 +9,41 @@ who tried. Who may act is decided here from the acting user id, never from a but
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.applications.changes import RECONFIRMING, RescheduledVisit, why_not_reschedule
-from bot.applications.model import Status, Step, StepNotAllowedError, already, check_step
+from bot.applications.model import (
+    WORDING,
+    Status,
+    Step,
+    StepNotAllowedError,
+    check_step,
+)
+from bot.applications.ports import (
+    Audited,
+    KeepsRequests,
+    PendingDecision,
+    PlansNudges,
+    ReadsRequests,
+    TeamRules,
+)
 from bot.applications.visit import VisitSnapshot, roles_of
-from bot.core.calendar import Period, SprintCadence
-from bot.core.deciders import deciders
-from bot.core.reminders import Nudge, WaitingDecision, nudges_due
+from bot.core.approval import requests
+from bot.core.approval.deciders import deciders
+from bot.core.approval.reminders import Nudge, WaitingDecision, nudges_due
+from bot.core.approval.requests import SentRequest
+from bot.core.approval.steps import (
+    Stage,
+    StepOutcome,
+    reason_needed,
+    say_why_anyway,
+    why_not_decide,
+)
+from bot.core.calendar import Period
 from bot.core.visit_rules import (
     AbsenceCheck,
     HostCalendar,
@@ -68,17 +91,8 @@ SETTLES: dict[Status, tuple[Notice, ...]] = {
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Outcome(StepOutcome[Notice]):
     visit: VisitSnapshot | None = None
-    refusal: str | None = None
-    errors: dict[str, str] = field(default_factory=dict)
-    notices: tuple[tuple[Notice, str], ...] = ()  # (kind, user id)
-    settled: tuple[Notice, ...] = ()
-    actor: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.refusal is None and not self.errors
 
 
 def refused(reason: str) -> Outcome:
@@ -116,7 +130,7 @@ class Context:
     organisers: frozenset[str]
 
     def audit(
-        self, uow: Any, action: str, subject: str = "", detail: dict[str, Any] | None = None
+        self, uow: Audited, action: str, subject: str = "", detail: dict[str, Any] | None = None
     ) -> None:
         """Records in the audit log that the acting person took this step, now."""
         uow.audit.record(
@@ -143,14 +157,16 @@ def no_tour_hook(_uow: Any, _tour: Any) -> None:
 
 def snapshot(uow: Any, application: Any, organisers: frozenset[str]) -> VisitSnapshot:
     opening, person = application.opening, application.person
-    home = person.home_team
+    host, home = teams_of(uow, application.workspace_id, opening.host_team_id, person.home_team_id)
+    visit = Period(application.starts_on, application.ends_on)
     # Also once answered: the request is re-rendered then and keeps the cap it was decided
     # against (None would read as "no home team").
-    absence = _absence(uow, application, home) if home is not None else None
-    visit = Period(application.starts_on, application.ends_on)
+    absence = None
+    if home is not None:
+        absence = home_absence(uow, home, application.person_id, visit)
     warnings: tuple[str, ...] = ()
     if application.status == Status.SUBMITTED:
-        warnings = host_warnings(visit, host_calendar(uow, opening.host_team, application.id))
+        warnings = host_warnings(visit, host_calendar(uow, host, application.id))
     return VisitSnapshot(
         application_id=application.id,
         status=Status(application.status),
@@ -159,10 +175,10 @@ def snapshot(uow: Any, application: Any, organisers: frozenset[str]) -> VisitSna
         learning_goal=application.learning_goal,
         opening_id=opening.id,
         opening_title=opening.title,
-        host_team_name=opening.host_team.name,
-        host_lead_ids=tuple(lead.user_id for lead in opening.host_team.leads),
+        host_team_name=host.name,
+        host_lead_ids=host.lead_ids,
         home_team_name=home.name if home is not None else None,
-        home_lead_ids=tuple(lead.user_id for lead in home.leads) if home is not None else (),
+        home_lead_ids=home.lead_ids if home is not None else (),
         organiser_ids=tuple(sorted(organisers)),
         buddy_id=opening.buddy_user_id,
         starts_on=application.starts_on,
@@ -178,40 +194,43 @@ def snapshot(uow: Any, application: Any, organisers: frozenset[str]) -> VisitSna
     )
 
 
-def _absence(uow: Any, application: Any, home: Any, visit: Period | None = None) -> AbsenceCheck:
+def home_absence(uow: Any, home: TeamRules, visitor: int, period: Period) -> AbsenceCheck:
+    """The home team's cost of the visitor (a person id) being away for `period`: who else is
+    away then against its cap, and its blackouts."""
     absences = uow.tours.absences_from_team(
-        application.workspace_id, home.id, excluding_person=application.person_id
+        home.workspace_id, home.team_id, excluding_person=visitor
     )
     return check_absence(
-        visit or Period(application.starts_on, application.ends_on),
+        period,
         absences=[Period(start, end) for start, end in absences],
         cap=home.away_cap,
-        blackouts=_blackouts(home),
+        blackouts=home.blackouts,
     )
 
 
-def host_calendar(uow: Any, team: Any, excluding_application: int | None = None) -> HostCalendar:
+def host_calendar(
+    uow: Any, team: TeamRules, excluding_application: int | None = None
+) -> HostCalendar:
     """The host team's blackouts, limits and the visits it hosts (but the one being checked)."""
     hosted = uow.tours.hosted_by_team(
-        team.workspace_id, team.id, excluding_application=excluding_application
+        team.workspace_id, team.team_id, excluding_application=excluding_application
     )
     return HostCalendar(
-        blackouts=tuple(_blackouts(team)),
+        blackouts=team.blackouts,
         visitors_per_quarter=team.visitors_per_quarter,
-        rest_days=team.rest_days_between_visitors,
+        rest_days=team.rest_days,
         hosted=tuple(Period(start, end) for start, end in hosted),
-        sprints=_sprints(team),
+        sprints=team.sprints,
     )
 
 
-def _blackouts(*teams: Any) -> list[Period]:
-    return [Period(b.starts_on, b.ends_on) for team in teams if team for b in team.blackouts]
-
-
-def _sprints(team: Any) -> SprintCadence | None:
-    if team.sprint_start and team.sprint_weeks:
-        return SprintCadence(team.sprint_start, team.sprint_weeks)
-    return None
+def teams_of(
+    uow: Any, workspace_id: str, host_team_id: int, home_team_id: int | None
+) -> tuple[TeamRules, TeamRules | None]:
+    """A visit's host team (an opening always has one) and the visitor's home team, if any."""
+    host: TeamRules = uow.applications.team_rules(workspace_id, host_team_id)
+    home = uow.applications.team_rules(workspace_id, home_team_id) if home_team_id else None
+    return host, home
 
 
 # --- applying ---------------------------------------------------------------------------------
@@ -247,10 +266,11 @@ def apply_form(uow: Any, ctx: Context, opening_id: int) -> ApplyForm | Outcome:
     if person.available_from and person.available_until:
         availability = Period(person.available_from, person.available_until)
     window = Period(opening.earliest_start, opening.latest_end)
+    host, home = teams_of(uow, ctx.workspace_id, opening.host_team_id, person.home_team_id)
     return ApplyForm(
         opening_id=opening.id,
         opening_title=opening.title,
-        host_team_name=opening.host_team.name,
+        host_team_name=host.name,
         window=window,
         weeks=opening.weeks,
         suggested_start=suggest_start(
@@ -258,8 +278,8 @@ def apply_form(uow: Any, ctx: Context, opening_id: int) -> ApplyForm | Outcome:
             weeks=opening.weeks,
             today=ctx.today,
             availability=availability,
-            host=host_calendar(uow, opening.host_team),
-            home_blackouts=_blackouts(person.home_team),
+            host=host_calendar(uow, host),
+            home_blackouts=home.blackouts if home is not None else (),
         ),
         learning_goal=person.learning_goal,
     )
@@ -347,7 +367,7 @@ def _move(
         return refused(refusal.reason)
     if not uow.applications.move(application, view.status, target, ctx.now, **changes):
         # Someone else moved it between our read and our write (a double click, two leads).
-        return refused("Nothing changed: someone has just decided on this application.")
+        return refused(WORDING.just_decided)
     ctx.audit(
         uow,
         action=f"application_{target}",
@@ -368,25 +388,34 @@ def _done(uow: Any, ctx: Context, application: Any, notices: list[tuple[Notice, 
     )
 
 
-def prepare_step(
-    uow: Any, ctx: Context, application_id: int, target: Status, expected: Status | None = None
+def prepare_decision(
+    uow: Any, ctx: Context, application_id: int, stage: Stage
 ) -> VisitSnapshot | Outcome:
-    """Before opening a modal for a step: the visit, or why this person may not take the step.
-    `expected` is the state the step starts from (any state the step allows when None)."""
+    """Before opening a modal for a decision: the visit, or why this person may not decide.
+    Only reads: the decision itself checks again, locked."""
+    loaded = _deciding(uow, ctx, application_id, stage, lock=False)
+    return loaded if isinstance(loaded, Outcome) else loaded[1]
+
+
+def _deciding(
+    uow: Any, ctx: Context, application_id: int, stage: Stage, *, lock: bool = True
+) -> tuple[Any, VisitSnapshot] | Outcome:
+    """The application, if the acting person may take `stage`'s decision on it now."""
+    loaded = _load(uow, ctx, application_id, lock=lock)
+    if isinstance(loaded, Outcome):
+        return loaded
+    not_yours = why_not_decide(loaded[1], ctx.actor, stage, WORDING)
+    return refused(not_yours) if not_yours is not None else loaded
+
+
+def prepare_withdrawal(uow: Any, ctx: Context, application_id: int) -> VisitSnapshot | Outcome:
+    """Before opening the modal to withdraw (or cancel): the visit, or why this person may not."""
     loaded = _load(uow, ctx, application_id, lock=False)
     if isinstance(loaded, Outcome):
         return loaded
     _, view = loaded
-    if expected is not None and view.status is not expected:
-        return refused(already(view.status))
     try:
-        check_step(
-            Step(
-                view.status,
-                _withdrawal(view) if target is Status.WITHDRAWN else target,
-                roles_of(ctx.actor, view),
-            )
-        )
+        check_step(Step(view.status, _withdrawal(view), roles_of(ctx.actor, view)))
     except StepNotAllowedError as refusal:
         return refused(refusal.reason)
     return view
@@ -406,14 +435,12 @@ def host_decides(
     reason: str = "",
     override_reason: str = "",
 ) -> Outcome:
-    loaded = _load(uow, ctx, application_id)
+    loaded = _deciding(uow, ctx, application_id, Stage.HOST)
     if isinstance(loaded, Outcome):
         return loaded
     application, view = loaded
-    if view.status is not Status.SUBMITTED:
-        return refused(already(view.status))
-    if accept and view.host_warnings and not override_reason:
-        return Outcome(errors={"override_reason": say_why_anyway(view.host_warnings)})
+    if accept and (errors := reason_needed(view, Stage.HOST, override_reason)):
+        return Outcome(errors=errors)
     if accept:
         refusal = _move(uow, ctx, application, view, Status.HOST_ACCEPTED)
         if override_reason:
@@ -443,19 +470,17 @@ def home_decides(
     override_reason: str = "",
     reason: str = "",
 ) -> Outcome:
-    loaded = _load(uow, ctx, application_id)
+    loaded = _deciding(uow, ctx, application_id, Stage.HOME)
     if isinstance(loaded, Outcome):
         return loaded
     application, view = loaded
-    if view.status is not Status.HOST_ACCEPTED:
-        return refused(already(view.status))
     if not agree:
         refusal = _move(
             uow, ctx, application, view, Status.DECLINED, decision_reason=reason[:REASON_LIMIT]
         )
         return refusal or _done(uow, ctx, application, [(Notice.DECLINED, view.visitor_id)])
-    if view.absence is not None and view.absence.needs_override and not override_reason:
-        return Outcome(errors={"override_reason": override_needed(view.absence)})
+    if errors := reason_needed(view, Stage.HOME, override_reason):
+        return Outcome(errors=errors)
     refusal = _move(
         uow,
         ctx,
@@ -469,15 +494,6 @@ def home_decides(
         return refusal
     notices = [(Notice.VISIT_CARD, person) for person in view.card_people()]
     return _done(uow, ctx, application, notices)
-
-
-def override_needed(absence: AbsenceCheck) -> str:
-    return say_why_anyway(absence_warnings(absence))
-
-
-def say_why_anyway(warnings: tuple[str, ...]) -> str:
-    """What a decider agreeing past soft rules is asked (a modal hint or an inline error)."""
-    return "Say why it is fine anyway: " + " and ".join(warnings) + "."
 
 
 # --- the visit card and the tour -----------------------------------------------------------
@@ -674,11 +690,15 @@ def change_dates(
 
 def _warnings(uow: Any, application: Any, visit: Period) -> tuple[str, ...]:
     """The soft rules `visit` breaks, on both teams' side (this visit itself left out)."""
-    host = host_calendar(uow, application.opening.host_team, application.id)
-    warnings = host_warnings(visit, host)
-    home = application.person.home_team
+    host, home = teams_of(
+        uow,
+        application.workspace_id,
+        application.opening.host_team_id,
+        application.person.home_team_id,
+    )
+    warnings = host_warnings(visit, host_calendar(uow, host, application.id))
     if home is not None:
-        warnings += absence_warnings(_absence(uow, application, home, visit))
+        warnings += absence_warnings(home_absence(uow, home, application.person_id, visit))
     return warnings
 
 
@@ -714,75 +734,60 @@ def withdraw(
 REQUESTS = (Notice.HOST_REQUEST, Notice.HOME_REQUEST, *CARDS)
 
 
-@dataclass(frozen=True)
-class SentRequest:
-    purpose: Notice
-    user_id: str
-    channel_id: str
-    ts: str
+def _purpose(kind: Notice) -> str:
+    return kind.value
 
 
-def remember_requests(uow: Any, ctx: Context, application_id: int, sent: list[SentRequest]) -> None:
+def remember_requests(
+    uow: KeepsRequests, ctx: Context, application_id: int, sent: list[SentRequest[Notice]]
+) -> None:
     """Keeps where each request went, so that answering one updates every copy."""
-    application = uow.applications.get(ctx.workspace_id, application_id)
-    for request in sent:
-        uow.applications.remember_message(
-            application,
-            purpose=request.purpose,
-            user_id=request.user_id,
-            channel_id=request.channel_id,
-            ts=request.ts,
-            now=ctx.now,
-        )
+    requests.remember(
+        uow.applications, ctx.workspace_id, application_id, sent, purpose=_purpose, now=ctx.now
+    )
     uow.commit()
 
 
 def settled_requests(
-    uow: Any, ctx: Context, application_id: int, purposes: tuple[Notice, ...]
-) -> list[SentRequest]:
-    return [
-        SentRequest(Notice(m.purpose), m.user_id, m.channel_id, m.ts)
-        for m in uow.applications.messages(application_id, purposes)
-    ]
+    uow: ReadsRequests, application_id: int, kinds: tuple[Notice, ...]
+) -> list[SentRequest[Notice]]:
+    return requests.answered(uow.applications, application_id, kinds, _purpose)
 
 
 # --- nudging whoever has left a decision waiting -------------------------------------------
 
 
 def plan_decision_nudges(
-    uow: Any, workspace_id: str, now: datetime, zone: ZoneInfo, organisers: frozenset[str]
+    uow: PlansNudges, workspace_id: str, now: datetime, zone: ZoneInfo, organisers: frozenset[str]
 ) -> int:
     """Puts due reminders and escalations in the outbox (once each, by their unique keys);
     the caller commits."""
     today = now.astimezone(zone).date()
     planned = []
-    for application in uow.applications.waiting_for_decision(workspace_id):
-        waiting = _waiting(application, zone, organisers)
+    for pending in uow.applications.decisions_waiting(workspace_id):
+        waiting = _waiting(pending, zone, organisers)
         planned += [_nudge_message(nudge, now) for nudge in nudges_due(waiting, today)]
     uow.outbox.upsert(workspace_id, planned)
     return len(planned)
 
 
-def _waiting(application: Any, zone: ZoneInfo, organisers: frozenset[str]) -> WaitingDecision:
-    if application.status == Status.SUBMITTED:
-        team = application.opening.host_team
-    else:
-        team = application.person.home_team
-    visitor = application.person.user_id
+def _waiting(
+    pending: PendingDecision, zone: ZoneInfo, organisers: frozenset[str]
+) -> WaitingDecision:
     waiting_for = deciders(
-        visitor=visitor,
-        leads=[lead.user_id for lead in team.leads] if team is not None else [],
+        visitor=pending.visitor_id,
+        leads=pending.lead_ids,
         organisers=sorted(organisers),
-        has_team=team is not None,
+        has_team=pending.has_team,
     )
     return WaitingDecision(
-        application_id=application.id,
-        status=application.status,
-        since=application.updated_at.astimezone(zone).date(),
+        application_id=pending.application_id,
+        status=pending.status.value,
+        since=pending.updated_at.astimezone(zone).date(),
         deciders=waiting_for.people,
         organisers=tuple(sorted(organisers)),
-        visitor_id=visitor,
-        opening_title=application.opening.title,
+        visitor_id=pending.visitor_id,
+        opening_title=pending.opening_title,
     )
 
 

@@ -6,16 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from bot.applications.changes import RescheduledVisit
-from bot.applications.decider_views import stand_in_note, who_decides
 from bot.applications.model import WAITING_FOR, Status
-from bot.applications.service import (
-    CARDS,
-    ApplyForm,
-    DateChangeForm,
-    Notice,
-    say_why_anyway,
-)
+from bot.applications.service import CARDS, ApplyForm, DateChangeForm, Notice
 from bot.applications.visit import VisitSnapshot
+from bot.core.approval.reminders import REMIND_AFTER_WORKING_DAYS
+from bot.core.approval.views import (
+    Message,
+    absence_line,
+    add_stand_in_note,
+    answered,
+    override_modal,
+    reason_modal,
+    warnings_line,
+    who_decides,
+    why_anyway_input,
+)
 from bot.core.blocks import (
     actions,
     button,
@@ -28,10 +33,8 @@ from bot.core.blocks import (
     visit_dates,
 )
 from bot.core.calendar import Period
-from bot.core.deciders import Deciders
 from bot.core.inputs import date_input, modal, text_input
-from bot.core.reminders import REMIND_AFTER_WORKING_DAYS
-from bot.core.visit_rules import AbsenceCheck, latest_start
+from bot.core.visit_rules import latest_start
 from bot.core.words import counted
 from bot.history.views import HISTORY
 
@@ -50,8 +53,6 @@ HOME_AGREE_MODAL = "home_agree_submit"
 HOME_DECLINE_MODAL = "home_decline_submit"
 WITHDRAW_MODAL = "withdraw_submit"
 DATE_CHANGE_MODAL = "date_change_submit"
-
-Message = dict[str, Any]
 
 
 def _period(period: Period) -> str:
@@ -114,11 +115,6 @@ def apply_modal(form: ApplyForm) -> dict[str, Any]:
 
 
 # --- decision modals --------------------------------------------------------------------------
-
-
-def reason_modal(callback_id: str, title: str, application_id: int, prompt: str) -> dict[str, Any]:
-    blocks = [text_input("reason", prompt, multiline=True, max_length=500, optional=True)]
-    return modal(callback_id, title, blocks, submit="Send", private_metadata=str(application_id))
 
 
 def host_decline_modal(application_id: int) -> dict[str, Any]:
@@ -211,22 +207,6 @@ def _absence_line(view: VisitSnapshot) -> dict[str, Any]:
     return absence_line(view.home_team_name, view.absence)
 
 
-def absence_line(home_team_name: str | None, absence: AbsenceCheck | None) -> dict[str, Any]:
-    """How many of the home team are away in the period against its cap, and any blackout."""
-    if absence is None:
-        return context("No home team on record, so no absence limit applies.")
-    line = (
-        f"Already away from {escape(home_team_name or '')} in that period: "
-        f"*{absence.away_already}* (the team allows {absence.cap} at once)."
-    )
-    if absence.exceeds_cap:
-        line += " :warning: Agreeing goes over the limit."
-    if absence.blackout_conflicts:
-        periods = ", ".join(f"{b.start:%-d %b}–{b.end:%-d %b}" for b in absence.blackout_conflicts)
-        line += f" :warning: Blackout: {periods}."
-    return section(line)
-
-
 # --- messages ---------------------------------------------------------------------------------
 
 
@@ -291,30 +271,6 @@ def _history_button(view: VisitSnapshot) -> dict[str, Any]:
     return button("History", HISTORY, view.application_id)
 
 
-def warnings_line(warnings: tuple[str, ...]) -> str:
-    """The soft rules some dates break, as a decider reads them."""
-    return ":warning: These dates break a rule: " + "; ".join(warnings) + "."
-
-
-def why_anyway_input(warnings: tuple[str, ...], label: str) -> dict[str, Any]:
-    """The reason a decider gives for agreeing to dates that break soft rules."""
-    return text_input(
-        "override_reason", label, multiline=True, max_length=500, hint=say_why_anyway(warnings)
-    )
-
-
-def override_modal(
-    callback_id: str, title: str, about: str, warnings: tuple[str, ...], target_id: int
-) -> dict[str, Any]:
-    """Agreeing to dates that break one of the host's rules: the warnings and a reason."""
-    blocks = [
-        section(about),
-        section(warnings_line(warnings)),
-        why_anyway_input(warnings, "Why agree anyway?"),
-    ]
-    return modal(callback_id, title, blocks, submit="Agree", private_metadata=str(target_id))
-
-
 def host_accept_modal(view: VisitSnapshot) -> dict[str, Any]:
     return override_modal(
         HOST_ACCEPT_MODAL,
@@ -352,14 +308,6 @@ def _home_request(view: VisitSnapshot) -> Message:
         )
     )
     return {"text": "Can your teammate be away for a visit?", "blocks": blocks}
-
-
-def add_stand_in_note(
-    blocks: list[dict[str, Any]], deciders: Deciders, team_name: str | None, visitor_id: str
-) -> None:
-    note = stand_in_note(deciders, team_name, visitor_id)
-    if note is not None:
-        blocks.append(context(note))
 
 
 def _host_accepted(view: VisitSnapshot) -> Message:
@@ -521,21 +469,17 @@ _RENDERERS = {
 
 def settled_message(purpose: Notice, view: VisitSnapshot, actor: str) -> Message:
     """A request that has been answered: the buttons give way to who did what."""
-    state = WAITING_FOR[view.status]
     previous = _previous_dates(view)
     if purpose in CARDS and view.status is Status.CONFIRMED and previous is None:
         return _booked_card(view)
-    original = _RENDERERS[purpose](view)
-    blocks = [block for block in original["blocks"] if block["type"] != "actions"]
     if previous is not None:
         footer = (
             f"{user_mention(actor)} changed the dates from {_period(previous)}: the visitor "
             "and both leads get the card again to confirm."
         )
     else:
-        footer = f"{user_mention(actor)} answered: this visit is now {state}."
-    blocks.append(context(footer))
-    return {"text": original["text"], "blocks": blocks}
+        footer = f"{user_mention(actor)} answered: this visit is now {WAITING_FOR[view.status]}."
+    return answered(_RENDERERS[purpose](view), footer)
 
 
 def refusal_modal(reason: str) -> dict[str, Any]:

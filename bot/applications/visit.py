@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.applications.model import Role, Status
-from bot.core.deciders import TwoTeams
+from bot.applications.model import STAGE_OF, WAITING_FOR, Role, Status
+from bot.core.approval.deciders import Stage, TwoTeams
 from bot.core.visit_rules import AbsenceCheck, absence_warnings
 
 
@@ -36,6 +36,14 @@ class VisitSnapshot(TwoTeams):
     visitor_learns: tuple[str, ...] = ()
     visitor_teaches: tuple[str, ...] = ()
     fit: str = ""  # the matcher's explanation of why visitor and opening fit, when known
+
+    @property
+    def waiting(self) -> Stage | None:
+        return STAGE_OF.get(self.status)
+
+    @property
+    def state(self) -> str:
+        return WAITING_FOR[self.status]
 
     @property
     def warnings(self) -> tuple[str, ...]:

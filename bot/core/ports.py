@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     # Annotations only: each feature owns the protocol of its repository.
+    from bot.applications.ports import Applications, Extensions
     from bot.checkins.ports import Checkins
     from bot.directory.ports import Teams
     from bot.forgetting.ports import Forgetting
@@ -87,6 +88,10 @@ class ReadOnlyUnitOfWork(Protocol):
     def inbox(self) -> Inbox: ...
     @property
     def audit(self) -> Audit: ...
+    @property
+    def applications(self) -> Applications: ...
+    @property
+    def extensions(self) -> Extensions: ...
     @property
     def history(self) -> HistoryLog: ...
     @property

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -10,41 +9,34 @@ from slack_sdk import WebClient
 
 from bot.applications import service as workflow
 from bot.applications import views
-from bot.applications.model import Status
 from bot.applications.service import Context, Outcome
 from bot.applications.visit import VisitSnapshot
+from bot.core.approval.steps import Stage
 from bot.core.ids import parse_id
 from bot.openings.views import APPLY
+from handlers.approval import Decisions, context_of, register_decisions
 from handlers.notices import deliver
-from handlers.replies import tell, workspace_of
+from handlers.replies import tell
 from infra.deps import Deps
 
-# Buttons that open a modal first: (target status, expected status, modal builder).
-# action id: (the status the step leads to, the status it starts from, the modal asking for it)
-MODAL_STEPS: dict[str, tuple[Status, Status | None, Callable[[VisitSnapshot], dict[str, Any]]]] = {
-    views.HOST_DECLINE: (
-        Status.DECLINED,
-        Status.SUBMITTED,
-        lambda v: views.host_decline_modal(v.application_id),
-    ),
-    views.HOME_AGREE: (Status.HOME_AGREED, Status.HOST_ACCEPTED, views.home_agree_modal),
-    views.HOME_DECLINE: (
-        Status.DECLINED,
-        Status.HOST_ACCEPTED,
-        lambda v: views.home_decline_modal(v.application_id),
-    ),
-    views.WITHDRAW: (Status.WITHDRAWN, None, lambda v: views.withdraw_modal(v.application_id)),
-}
+# Other listeners take who acts from here.
+__all__ = ["DECISIONS", "answer", "context_of", "register"]
 
-
-def context_of(body: dict[str, Any], deps: Deps) -> Context:
-    return Context(
-        workspace_id=workspace_of(body),
-        actor=body["user"]["id"],
-        now=deps.clock.now(),
-        today=deps.today(),
-        organisers=deps.settings.admin_user_ids,
-    )
+DECISIONS = Decisions(
+    view_type=VisitSnapshot,
+    prepare=workflow.prepare_decision,
+    modals={
+        views.HOST_DECLINE: (Stage.HOST, lambda v: views.host_decline_modal(v.application_id)),
+        views.HOME_AGREE: (Stage.HOME, views.home_agree_modal),
+        views.HOME_DECLINE: (Stage.HOME, lambda v: views.home_decline_modal(v.application_id)),
+    },
+    host_agree=views.HOST_ACCEPT,
+    host_agree_modal=views.host_accept_modal,
+    host_agrees=lambda uow, ctx, application_id: workflow.host_decides(
+        uow, ctx, application_id, accept=True
+    ),
+    deliver=deliver,
+)
 
 
 def _target_id(body: dict[str, Any]) -> int | None:
@@ -62,6 +54,8 @@ def answer(
 
 
 def register(app: App, deps: Deps) -> None:
+    register_decisions(app, deps, DECISIONS)
+
     @app.action(APPLY)
     def apply(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
@@ -84,22 +78,6 @@ def register(app: App, deps: Deps) -> None:
             return
         client.views_open(trigger_id=body["trigger_id"], view=views.date_change_modal(form))
 
-    @app.action(views.HOST_ACCEPT)
-    def host_accept(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        ctx = context_of(body, deps)
-        with deps.reader() as uow:
-            prepared = workflow.prepare_step(
-                uow, ctx, _target_id(body) or 0, Status.HOST_ACCEPTED, Status.SUBMITTED
-            )
-        if isinstance(prepared, VisitSnapshot) and prepared.host_warnings:
-            # Dates that break a host rule are accepted only with a reason, asked in a modal.
-            client.views_open(trigger_id=body["trigger_id"], view=views.host_accept_modal(prepared))
-            return
-        with deps.uow() as uow:
-            outcome = workflow.host_decides(uow, ctx, _target_id(body) or 0, accept=True)
-        answer(outcome, ctx, body, deps, client)
-
     @app.action(views.CARD_CONFIRM)
     def card_confirm(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
@@ -115,17 +93,16 @@ def register(app: App, deps: Deps) -> None:
             return
         answer(outcome, ctx, body, deps, client)
 
-    @app.action(views.HOST_DECLINE)
-    @app.action(views.HOME_AGREE)
-    @app.action(views.HOME_DECLINE)
     @app.action(views.WITHDRAW)
-    def open_step_modal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def open_withdrawal_modal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        target, expected, build = MODAL_STEPS[body["actions"][0]["action_id"]]
-        ctx = context_of(body, deps)
         with deps.reader() as uow:
-            prepared = workflow.prepare_step(uow, ctx, _target_id(body) or 0, target, expected)
+            prepared = workflow.prepare_withdrawal(
+                uow, context_of(body, deps), _target_id(body) or 0
+            )
         if isinstance(prepared, Outcome):
             tell(client, body, prepared.refusal or "")
             return
-        client.views_open(trigger_id=body["trigger_id"], view=build(prepared))
+        client.views_open(
+            trigger_id=body["trigger_id"], view=views.withdraw_modal(prepared.application_id)
+        )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -21,26 +20,23 @@ from bot.applications.extension_views import (
 )
 from bot.applications.extensions import (
     EXTENSION_REQUESTS,
+    ExtensionNotice,
     ExtensionOutcome,
-    SentExtensionRequest,
     StayOutcome,
 )
 from bot.applications.service import Context
+from bot.core.approval.requests import SentRequest
+from bot.core.approval.steps import Stage
 from bot.core.ids import row_id
-from handlers.applications.actions import context_of
+from handlers.approval import Decisions, Delivery, Messages, context_of, register_decisions
+from handlers.approval import deliver as deliver_request
 from handlers.home.listeners import refresh_homes
 from handlers.replies import tell
 from infra.deps import Deps
 
 log = logging.getLogger(__name__)
 
-# Buttons that open a modal first: (decided as host?, modal builder).
-# action id: (whether the host decides, the modal asking for the decision)
-MODAL_STEPS: dict[str, tuple[bool, Callable[[ExtensionSnapshot], dict[str, Any]]]] = {
-    views.HOST_DECLINE: (True, lambda v: views.host_decline_modal(v.extension_id)),
-    views.HOME_AGREE: (False, views.home_agree_modal),
-    views.HOME_DECLINE: (False, lambda v: views.home_decline_modal(v.extension_id)),
-}
+MESSAGES = Messages(notice_message, settled_message, frozenset(EXTENSION_REQUESTS))
 
 
 def deliver(outcome: ExtensionOutcome, ctx: Context, deps: Deps, client: WebClient) -> None:
@@ -49,25 +45,15 @@ def deliver(outcome: ExtensionOutcome, ctx: Context, deps: Deps, client: WebClie
     if view is None:
         return
     with deps.reader() as uow:
-        answered = service.settled_requests(uow, ctx, view, outcome.settled)
-    for request in answered:
-        message = settled_message(request.kind, view, outcome.actor)
-        try:
-            client.chat_update(channel=request.channel_id, ts=request.ts, **message)
-        except SlackApiError as error:
-            log.warning("could not update an answered request: %s", error.response["error"])
-    sent: list[SentExtensionRequest] = []
-    for kind, user_id in outcome.notices:
-        try:
-            response = client.chat_postMessage(channel=user_id, **notice_message(kind, view))
-        except SlackApiError as error:
-            log.warning("could not send %s to %s: %s", kind, user_id, error.response["error"])
-            continue
-        if kind in EXTENSION_REQUESTS:
-            sent.append(SentExtensionRequest(kind, user_id, response["channel"], response["ts"]))
-    if sent:
+        answered = service.settled_requests(uow, view, outcome.settled)
+    subject = f"request for more time #{view.extension_id}"
+    delivery = Delivery(subject, view, outcome.actor, outcome.notices, answered)
+
+    def remember(sent: list[SentRequest[ExtensionNotice]]) -> None:
         with deps.uow() as uow:
             service.remember_requests(uow, ctx, view, sent)
+
+    deliver_request(client, deps, delivery, MESSAGES, remember)
     refresh_homes(client, deps, ctx.workspace_id, [outcome.actor, view.visitor_id])
 
 
@@ -86,7 +72,26 @@ def _target_id(body: dict[str, Any]) -> int:
     return row_id(value)
 
 
+DECISIONS = Decisions(
+    view_type=ExtensionSnapshot,
+    prepare=service.prepare_decision,
+    modals={
+        views.HOST_DECLINE: (Stage.HOST, lambda v: views.host_decline_modal(v.extension_id)),
+        views.HOME_AGREE: (Stage.HOME, views.home_agree_modal),
+        views.HOME_DECLINE: (Stage.HOME, lambda v: views.home_decline_modal(v.extension_id)),
+    },
+    host_agree=views.HOST_AGREE,
+    host_agree_modal=views.host_agree_modal,
+    host_agrees=lambda uow, ctx, extension_id: service.host_decides(
+        uow, ctx, extension_id, agree=True
+    ),
+    deliver=deliver,
+)
+
+
 def register(app: App, deps: Deps) -> None:
+    register_decisions(app, deps, DECISIONS)
+
     @app.action(views.EXTEND)
     def ask_for_more_time(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
@@ -110,35 +115,3 @@ def register(app: App, deps: Deps) -> None:
             return
         tell(client, body, stay_answer(outcome))
         tell_leads(client, deps, ctx.workspace_id, outcome)
-
-    @app.action(views.HOST_AGREE)
-    def host_agree(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        ctx = context_of(body, deps)
-        with deps.reader() as uow:
-            prepared = service.prepare_decision(uow, ctx, _target_id(body), as_host=True)
-        if isinstance(prepared, ExtensionSnapshot) and prepared.host_warnings:
-            # More weeks that break a host rule are agreed only with a reason, asked in a modal.
-            client.views_open(trigger_id=body["trigger_id"], view=views.host_agree_modal(prepared))
-            return
-        with deps.uow() as uow:
-            outcome = service.host_decides(uow, ctx, _target_id(body), agree=True)
-        if outcome.refusal is not None:
-            tell(client, body, outcome.refusal)
-            return
-        deliver(outcome, ctx, deps, client)
-
-    @app.action(views.HOST_DECLINE)
-    @app.action(views.HOME_AGREE)
-    @app.action(views.HOME_DECLINE)
-    def open_decision_modal(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        as_host, build = MODAL_STEPS[body["actions"][0]["action_id"]]
-        with deps.reader() as uow:
-            prepared = service.prepare_decision(
-                uow, context_of(body, deps), _target_id(body), as_host=as_host
-            )
-        if isinstance(prepared, ExtensionOutcome):
-            tell(client, body, prepared.refusal or "")
-            return
-        client.views_open(trigger_id=body["trigger_id"], view=build(prepared))

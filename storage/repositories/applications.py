@@ -11,12 +11,18 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.applications.changes import ExtensionStatus
+from bot.applications.model import Status
+from bot.applications.ports import Extension, PendingDecision, TeamRules
+from bot.core.approval.requests import RequestMessage
+from bot.core.calendar import Period, SprintCadence
 from storage.models import (
     Application,
     CardConfirmation,
     DecisionMessage,
     Opening,
     Person,
+    Team,
     TeamLead,
     Tour,
     TourExtension,
@@ -115,6 +121,28 @@ class ApplicationRepository:
         )
         return list(self.session.scalars(query))
 
+    def team_rules(self, workspace_id: str, team_id: int) -> TeamRules | None:
+        team = self.session.get(Team, team_id)
+        if team is None or team.workspace_id != workspace_id:
+            return None
+        sprints = None
+        if team.sprint_start and team.sprint_weeks:
+            sprints = SprintCadence(team.sprint_start, team.sprint_weeks)
+        return TeamRules(
+            team_id=team.id,
+            workspace_id=team.workspace_id,
+            name=team.name,
+            lead_ids=tuple(lead.user_id for lead in team.leads),
+            blackouts=tuple(Period(b.starts_on, b.ends_on) for b in team.blackouts),
+            away_cap=team.away_cap,
+            visitors_per_quarter=team.visitors_per_quarter,
+            rest_days=team.rest_days_between_visitors,
+            sprints=sprints,
+        )
+
+    def decisions_waiting(self, workspace_id: str) -> list[PendingDecision]:
+        return [_pending(application) for application in self.waiting_for_decision(workspace_id)]
+
     def confirm_card(
         self, application: Application, role: str, user_id: str, now: datetime
     ) -> bool:
@@ -182,34 +210,45 @@ class ApplicationRepository:
             self.session.delete(confirmation)
         self.session.flush()
 
-    def remember_message(
-        self,
-        application: Application,
-        *,
-        purpose: str,
-        user_id: str,
-        channel_id: str,
-        ts: str,
-        now: datetime,
+    def remember_request(
+        self, workspace_id: str, application_id: int, message: RequestMessage, now: datetime
     ) -> None:
         self.session.add(
             DecisionMessage(
-                workspace_id=application.workspace_id,
-                application_id=application.id,
-                purpose=purpose,
-                user_id=user_id,
-                channel_id=channel_id,
-                ts=ts,
+                workspace_id=workspace_id,
+                application_id=application_id,
+                purpose=message.purpose,
+                user_id=message.user_id,
+                channel_id=message.channel_id,
+                ts=message.ts,
                 sent_at=now,
             )
         )
 
-    def messages(self, application_id: int, purposes: Sequence[str]) -> list[DecisionMessage]:
+    def requests_sent(self, application_id: int, purposes: Sequence[str]) -> list[RequestMessage]:
         query = select(DecisionMessage).where(
             DecisionMessage.application_id == application_id,
             DecisionMessage.purpose.in_(purposes),
         )
-        return list(self.session.scalars(query))
+        return [
+            RequestMessage(m.purpose, m.user_id, m.channel_id, m.ts)
+            for m in self.session.scalars(query)
+        ]
+
+
+def _pending(application: Application) -> PendingDecision:
+    status = Status(application.status)
+    visitor = application.person
+    team = application.opening.host_team if status is Status.SUBMITTED else visitor.home_team
+    return PendingDecision(
+        application_id=application.id,
+        status=status,
+        updated_at=application.updated_at,
+        visitor_id=visitor.user_id,
+        opening_title=application.opening.title,
+        has_team=team is not None,
+        lead_ids=tuple(lead.user_id for lead in team.leads) if team is not None else (),
+    )
 
 
 class TourRepository:
@@ -345,44 +384,72 @@ class TourRepository:
         )
 
 
+def _extension(extension: TourExtension) -> Extension:
+    return Extension(
+        id=extension.id,
+        tour_id=extension.tour_id,
+        weeks=extension.weeks,
+        reason=extension.reason,
+        status=ExtensionStatus(extension.status),
+        decision_reason=extension.decision_reason,
+    )
+
+
 class ExtensionRepository:
     """Requests for more weeks of a tour, and the visitor's private "might stay" flag."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def create(self, **values: Any) -> TourExtension:
-        extension = TourExtension(**values)
+    def request(
+        self, workspace_id: str, tour_id: int, weeks: int, reason: str, now: datetime
+    ) -> Extension:
+        extension = TourExtension(
+            workspace_id=workspace_id,
+            tour_id=tour_id,
+            weeks=weeks,
+            reason=reason,
+            status=ExtensionStatus.SUBMITTED,
+            requested_at=now,
+        )
         self.session.add(extension)
         self.session.flush()
-        return extension
+        return _extension(extension)
 
-    def get(self, workspace_id: str, extension_id: int) -> TourExtension | None:
+    def get(self, workspace_id: str, extension_id: int) -> Extension | None:
         extension = self.session.get(TourExtension, extension_id)
         if extension is None or extension.workspace_id != workspace_id:
             return None
-        return extension
+        return _extension(extension)
 
-    def of_tour(self, tour_id: int) -> list[TourExtension]:
+    def of_tour(self, tour_id: int) -> list[Extension]:
         query = (
             select(TourExtension)
             .where(TourExtension.tour_id == tour_id)
             .order_by(TourExtension.requested_at, TourExtension.id)
         )
-        return list(self.session.scalars(query))
+        return [_extension(extension) for extension in self.session.scalars(query)]
 
-    def move(self, extension: TourExtension, expected: str, target: str, **changes: Any) -> bool:
+    def move(
+        self,
+        extension_id: int,
+        expected: ExtensionStatus,
+        target: ExtensionStatus,
+        decision_reason: str | None = None,
+    ) -> Extension | None:
         """Compare-and-set: moves the request only if it is still in `expected`."""
+        changes = {} if decision_reason is None else {"decision_reason": decision_reason}
         result = self.session.execute(
             update(TourExtension)
-            .where(TourExtension.id == extension.id, TourExtension.status == expected)
+            .where(TourExtension.id == extension_id, TourExtension.status == expected)
             .values(status=target, **changes)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
-            return False
-        self.session.refresh(extension)
-        return True
+            return None
+        moved = self.session.get(TourExtension, extension_id, populate_existing=True)
+        assert moved is not None  # just updated, in this transaction
+        return _extension(moved)
 
     def extend_tour(self, tour: Tour, expected_end: date, ends_on: date) -> bool:
         """Compare-and-set: the tour (and its application) end later, if the end is as read."""

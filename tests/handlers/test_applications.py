@@ -357,6 +357,18 @@ def test_organisers_decide_when_the_home_team_has_no_lead(bot: RunningBot, world
     assert "because Commissions has no lead listed in the team directory" in str(to_organiser)
 
 
+def test_requests_slack_would_not_deliver_reach_the_organisers(bot: RunningBot, world):
+    """The host lead never saw the request, so an organiser passes it on."""
+    bot.slack.inject("chat.postMessage", error="user_not_found", times=2)
+    apply(bot, world["opening"])
+    [report] = [m for m in dms_to(bot, ORGANISER) if "could not deliver" in m["text"]]
+    assert report["text"] == (
+        f"I could not deliver some messages about application #{application_of(bot).id}: "
+        f"applied to <@{VISITOR}> (user_not_found); "
+        f"host_request to <@{HOST_LEAD}> (user_not_found). Please pass them on."
+    )
+
+
 def test_applying_without_a_profile_says_what_to_do(bot: RunningBot, world):
     bot.requests.block_action(
         user_id="U0NOBODY",

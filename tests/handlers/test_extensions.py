@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from bot.applications import extension_views as views
-from bot.applications.extensions import JUST_DECIDED
+from bot.applications.changes import WORDING
 from infra.fake_slack.requests import plain, radio
 from storage.models import Application, TeamLead, Tour, TourExtension
 from tests.conftest import NOW, ORGANISER, RunningBot
@@ -135,7 +135,7 @@ def test_more_time_agreed_by_both_leads_moves_the_end(bot: RunningBot, tour_id):
     # The second click is answered before or after the first one commits: either words are true.
     assert answers(bot, 3)[-1] in (
         "Nothing changed: this request for more time is waiting for the home team lead.",
-        JUST_DECIDED,
+        WORDING.just_decided,
     )
     [home_request] = messages_titled(bot, HOME_ASKED, 1)
     assert home_request["channel"] == HOME_LEAD
@@ -336,3 +336,17 @@ def test_a_visitor_who_leads_their_home_team_does_not_agree_to_their_own_extensi
     assert "Nobody decides on their own visit" in answers(bot, 1)[-1]
     with bot.deps.uow() as uow:
         assert uow.session.get(TourExtension, int(extension_id)).status == "host_agreed"
+
+
+def test_requests_slack_would_not_deliver_reach_the_organisers(bot: RunningBot, tour_id):
+    """Like an application's: the host lead never saw the request, so an organiser passes it on."""
+    bot.slack.inject("chat.postMessage", error="user_not_found", times=2)
+    carried_out(bot, lambda: ask(bot, tour_id, "1", "Finish it"), homes=1)
+    [report] = [m for m in dms_to(bot, ORGANISER) if "could not deliver" in m["text"]]
+    with bot.deps.uow() as uow:
+        [extension_id] = [e.id for e in uow.session.query(TourExtension).filter_by(tour_id=tour_id)]
+    assert report["text"] == (
+        f"I could not deliver some messages about request for more time #{extension_id}: "
+        f"ext_requested to <@{VISITOR}> (user_not_found); "
+        f"ext_host to <@{HOST_LEAD}> (user_not_found). Please pass them on."
+    )

@@ -1,5 +1,11 @@
+from dataclasses import replace
 from datetime import date, timedelta
 
+from bot.applications.changes import ExtensionStatus
+from bot.applications.model import Status
+from bot.applications.ports import TeamRules
+from bot.core.approval.requests import RequestMessage
+from bot.core.calendar import Period, SprintCadence
 from bot.retros.service import advance_tours
 from infra.scheduler import MAINTENANCE_HOOKS
 from storage.models import Application, Tour
@@ -55,6 +61,72 @@ def test_applications_awaiting_a_host_lead(uow_factory):
             uow.applications.live_for("T0TEST", application.person_id, application.opening_id).id
             == application.id
         )
+
+
+def test_decisions_waiting_name_the_leads_of_the_team_deciding(uow_factory):
+    with uow_factory() as uow:
+        *_, application = seed_application(uow)
+        uow.commit()
+        application_id = application.id
+    with uow_factory() as uow:
+        [host_decides] = uow.applications.decisions_waiting(WORKSPACE)
+        application = uow.session.get(Application, application_id)
+        application.status = "host_accepted"
+        uow.commit()
+    with uow_factory() as uow:
+        [home_decides] = uow.applications.decisions_waiting(WORKSPACE)
+    assert (host_decides.status, host_decides.lead_ids) == (Status.SUBMITTED, ("U0HOSTLEAD",))
+    assert (home_decides.status, home_decides.lead_ids) == (Status.HOST_ACCEPTED, ("U0HOMELEAD",))
+    assert home_decides.visitor_id == "U0VISITOR" and home_decides.has_team
+    assert home_decides.opening_title == "Stream processing"
+
+
+def test_a_teams_rules_come_back_as_values(uow_factory):
+    release = (date(2027, 2, 1), date(2027, 2, 5))
+    with uow_factory() as uow:
+        team = seed_team(
+            uow,
+            "Streaming",
+            leads=("U0LEAD",),
+            blackouts=(release,),
+            away_cap=2,
+            visitors_per_quarter=3,
+            rest_days_between_visitors=5,
+            sprint_start=START,
+            sprint_weeks=2,
+        )
+        uow.commit()
+        team_id = team.id
+    with uow_factory() as uow:
+        rules = uow.applications.team_rules(WORKSPACE, team_id)
+        assert uow.applications.team_rules("T0OTHER", team_id) is None
+        assert uow.applications.team_rules(WORKSPACE, team_id + 1) is None
+    assert rules == TeamRules(
+        team_id=team_id,
+        workspace_id=WORKSPACE,
+        name="Streaming",
+        lead_ids=("U0LEAD",),
+        blackouts=(Period(*release),),
+        away_cap=2,
+        visitors_per_quarter=3,
+        rest_days=5,
+        sprints=SprintCadence(START, 2),
+    )
+
+
+def test_requests_sent_are_found_by_purpose(uow_factory):
+    with uow_factory() as uow:
+        *_, application = seed_application(uow)
+        for purpose, user in (("host_request", "U0HOSTLEAD"), ("home_request", "U0HOMELEAD")):
+            message = RequestMessage(purpose, user, f"D{user}", "1.000100")
+            uow.applications.remember_request(WORKSPACE, application.id, message, NOW)
+        uow.commit()
+        application_id = application.id
+    with uow_factory() as uow:
+        assert uow.applications.requests_sent(application_id, ["home_request"]) == [
+            RequestMessage("home_request", "U0HOMELEAD", "DU0HOMELEAD", "1.000100")
+        ]
+        assert uow.applications.requests_sent(application_id + 1, ["home_request"]) == []
 
 
 def test_each_role_confirms_the_card_once(uow_factory):
@@ -197,3 +269,24 @@ def test_the_maintenance_hook_advances_tours_and_counts_them(uow_factory):
     with uow_factory() as uow:
         assert sorted(tour.status for tour in uow.session.query(Tour)) == ["active", "completed"]
         assert advance_tours(uow, WORKSPACE, TODAY) == 0
+
+
+def test_a_request_for_more_time_moves_once_and_comes_back_as_a_value(uow_factory):
+    with uow_factory() as uow:
+        *_, person, opening, _application = seed_application(uow)
+        tour = seed_tour(uow, person, opening, starts_on=START, ends_on=START + timedelta(weeks=4))
+        asked = uow.extensions.request(WORKSPACE, tour.id, 2, "Finish the migration", NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.extensions.get(WORKSPACE, asked.id) == asked
+        assert uow.extensions.get("T0OTHER", asked.id) is None
+        moved = uow.extensions.move(
+            asked.id, ExtensionStatus.SUBMITTED, ExtensionStatus.DECLINED, "Release week"
+        )
+        again = uow.extensions.move(asked.id, ExtensionStatus.SUBMITTED, ExtensionStatus.DECLINED)
+        uow.commit()
+    assert asked.status is ExtensionStatus.SUBMITTED and asked.weeks == 2
+    assert moved == replace(asked, status=ExtensionStatus.DECLINED, decision_reason="Release week")
+    assert again is None
+    with uow_factory() as uow:
+        assert uow.extensions.of_tour(tour.id) == [moved]

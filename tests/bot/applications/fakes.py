@@ -12,7 +12,10 @@ from itertools import count
 from types import SimpleNamespace
 from typing import Any
 
+from bot.applications.changes import ExtensionStatus
+from bot.applications.ports import Extension, TeamRules
 from bot.applications.service import Context
+from bot.core.calendar import Period, SprintCadence
 
 WORKSPACE = "T0TEST"
 NOW = datetime(2026, 11, 23, 10, 0)  # a Monday
@@ -114,8 +117,27 @@ LIVE = ("submitted", "host_accepted", "home_agreed", "confirmed")
 @dataclass
 class FakeApplications:
     people: FakePeople
+    teams: FakeTeams
     openings: list[SimpleNamespace] = field(default_factory=list)
     rows: list[SimpleNamespace] = field(default_factory=list)
+
+    def team_rules(self, workspace_id: str, team_id: int) -> TeamRules | None:
+        row = self.teams.get(workspace_id, team_id)
+        if row is None:
+            return None
+        return TeamRules(
+            team_id=row.id,
+            workspace_id=row.workspace_id,
+            name=row.name,
+            lead_ids=tuple(lead.user_id for lead in row.leads),
+            blackouts=tuple(Period(b.starts_on, b.ends_on) for b in row.blackouts),
+            away_cap=row.away_cap,
+            visitors_per_quarter=row.visitors_per_quarter,
+            rest_days=row.rest_days_between_visitors,
+            sprints=SprintCadence(row.sprint_start, row.sprint_weeks)
+            if row.sprint_start and row.sprint_weeks
+            else None,
+        )
 
     def opening(self, workspace_id: str, opening_id: int) -> SimpleNamespace | None:
         return next((o for o in ours(workspace_id, self.openings) if o.id == opening_id), None)
@@ -220,30 +242,58 @@ class FakeTours:
         )
 
 
+def _extension(row: SimpleNamespace) -> Extension:
+    return Extension(
+        row.id, row.tour_id, row.weeks, row.reason, ExtensionStatus(row.status), row.decision_reason
+    )
+
+
 @dataclass
 class FakeExtensions:
     rows: list[SimpleNamespace] = field(default_factory=list)
     # Someone else decides between the step's read and its compare-and-set write.
     someone_else_decides: bool = False
 
-    def of_tour(self, tour_id: int) -> list[SimpleNamespace]:
-        return [e for e in self.rows if e.tour_id == tour_id]
-
-    def get(self, workspace_id: str, extension_id: int) -> SimpleNamespace | None:
-        return next((e for e in ours(workspace_id, self.rows) if e.id == extension_id), None)
-
-    def create(self, **fields: Any) -> SimpleNamespace:
+    def add(self, **fields: Any) -> SimpleNamespace:
+        """A request as a test sets it up (the row: a test may change it)."""
         extension = SimpleNamespace(id=next(_ids), decision_reason="", **fields)
         self.rows.append(extension)
         return extension
 
-    def move(self, extension: SimpleNamespace, current: str, target: str, **changes: Any) -> bool:
-        if self.someone_else_decides or extension.status != current:
-            return False
-        extension.status = target
-        for name, value in changes.items():
-            setattr(extension, name, value)
-        return True
+    def of_tour(self, tour_id: int) -> list[Extension]:
+        return [_extension(e) for e in self.rows if e.tour_id == tour_id]
+
+    def get(self, workspace_id: str, extension_id: int) -> Extension | None:
+        rows = ours(workspace_id, self.rows)
+        return next((_extension(e) for e in rows if e.id == extension_id), None)
+
+    def request(
+        self, workspace_id: str, tour_id: int, weeks: int, reason: str, now: datetime
+    ) -> Extension:
+        row = self.add(
+            workspace_id=workspace_id,
+            tour_id=tour_id,
+            weeks=weeks,
+            reason=reason,
+            status=ExtensionStatus.SUBMITTED,
+            requested_at=now,
+        )
+        return _extension(row)
+
+    def move(
+        self,
+        extension_id: int,
+        current: ExtensionStatus,
+        target: ExtensionStatus,
+        decision_reason: str | None = None,
+    ) -> Extension | None:
+        row = next(e for e in self.rows if e.id == extension_id)
+        if self.someone_else_decides or row.status != current:
+            return None
+        row.status = target
+        if decision_reason is not None:
+            row.decision_reason = decision_reason
+        return _extension(row)
 
     def extend_tour(self, tour: SimpleNamespace, ends_before: date, new_end: date) -> bool:
         if tour.ends_on != ends_before:
@@ -272,7 +322,7 @@ class FakeUnitOfWork:
     def __init__(self) -> None:
         self.people = FakePeople()
         self.teams = FakeTeams()
-        self.applications = FakeApplications(self.people)
+        self.applications = FakeApplications(self.people, self.teams)
         self.tours = FakeTours(self.people, self.applications.openings)
         self.extensions = FakeExtensions()
         self.proposals = FakeProposals()

@@ -89,13 +89,13 @@ def test_without_a_tour_id_the_visit_running_today_is_found(uow):
 
 @pytest.mark.parametrize("status", [ExtensionStatus.SUBMITTED, ExtensionStatus.HOST_AGREED])
 def test_one_request_at_a_time(uow, status):
-    uow.extensions.create(tour_id=tour_id(uow), weeks=1, reason="x", status=status)
+    uow.extensions.add(tour_id=tour_id(uow), weeks=1, reason="x", status=status)
     form = extension_form(uow, context(VISITOR, DURING), tour_id(uow))
     assert form.refusal.startswith("You have already asked for 1 week more")
 
 
 def test_two_extra_weeks_in_all(uow):
-    agreed = uow.extensions.create(
+    agreed = uow.extensions.add(
         tour_id=tour_id(uow), weeks=1, reason="x", status=ExtensionStatus.AGREED
     )
     form = extension_form(uow, context(VISITOR, DURING), tour_id(uow))
@@ -108,7 +108,7 @@ def test_two_extra_weeks_in_all(uow):
 
 
 def test_a_declined_request_does_not_stop_another(uow):
-    uow.extensions.create(tour_id=tour_id(uow), weeks=2, reason="x", status="declined")
+    uow.extensions.add(tour_id=tour_id(uow), weeks=2, reason="x", status="declined")
     form = extension_form(uow, context(VISITOR, DURING), tour_id(uow))
     assert form.on_offer == (1, 2)
 

@@ -3,16 +3,17 @@
 from datetime import date
 
 from bot.applications.changes import (
+    WORDING,
     ExtensionSnapshot,
     ExtensionStatus,
     extra_period,
     is_running,
     validate_extension,
     weeks_on_offer,
-    why_not_decide,
     why_not_reschedule,
 )
 from bot.applications.model import Role, Status
+from bot.core.approval.steps import Stage, why_not_decide
 from bot.core.calendar import Period
 from bot.core.visit_rules import window_error
 
@@ -83,6 +84,7 @@ def _request(status: ExtensionStatus, host_leads=("U0HOST",), home_leads=("U0HOM
     return ExtensionSnapshot(
         extension_id=1,
         tour_id=1,
+        application_id=1,
         status=status,
         weeks=1,
         reason="",
@@ -104,13 +106,13 @@ def test_the_host_lead_decides_first_then_the_home_lead_or_an_organiser():
         _request(ExtensionStatus.SUBMITTED),
         _request(ExtensionStatus.HOST_AGREED),
     )
-    assert why_not_decide(submitted, "U0HOST", as_host=True) is None
-    assert "host team" in why_not_decide(submitted, "U0HOME", as_host=True)
-    assert why_not_decide(host_agreed, "U0HOME", as_host=False) is None
-    assert why_not_decide(host_agreed, "U0ORG", as_host=False) is None
-    assert "home team" in why_not_decide(host_agreed, "U0HOST", as_host=False)
-    assert "their own visit" in why_not_decide(host_agreed, "U0VISITOR", as_host=False)
-    assert why_not_decide(host_agreed, "U0HOST", as_host=True) == (
+    assert why_not_decide(submitted, "U0HOST", Stage.HOST, WORDING) is None
+    assert "host team" in why_not_decide(submitted, "U0HOME", Stage.HOST, WORDING)
+    assert why_not_decide(host_agreed, "U0HOME", Stage.HOME, WORDING) is None
+    assert why_not_decide(host_agreed, "U0ORG", Stage.HOME, WORDING) is None
+    assert "home team" in why_not_decide(host_agreed, "U0HOST", Stage.HOME, WORDING)
+    assert "their own visit" in why_not_decide(host_agreed, "U0VISITOR", Stage.HOME, WORDING)
+    assert why_not_decide(host_agreed, "U0HOST", Stage.HOST, WORDING) == (
         "Nothing changed: this request for more time is waiting for the home team lead."
     )
 

@@ -14,9 +14,11 @@ from bot.applications.service import (
     date_change_form,
     home_decides,
     host_decides,
-    prepare_step,
+    prepare_decision,
+    prepare_withdrawal,
     withdraw,
 )
+from bot.core.approval.steps import Stage
 from tests.bot.applications.fakes import ORGANISER, WORKSPACE, FakeUnitOfWork, context
 
 VISITOR, HOST_LEAD, HOME_LEAD, BUDDY, STRANGER = (
@@ -296,43 +298,49 @@ def prepared_refusal(prepared) -> str:
     return refusal(prepared)
 
 
+WITHDRAW = "withdraw"
+
+
+def prepare(uow, who: str, application_id: int, step: Stage | str):
+    """Before a step's modal: a decision (by stage) or withdrawing."""
+    if step == WITHDRAW:
+        return prepare_withdrawal(uow, context(who), application_id)
+    return prepare_decision(uow, context(who), application_id, step)
+
+
 @pytest.mark.parametrize(
-    "status, target, expected, who",
+    "status, step, who",
     [
-        ("submitted", Status.DECLINED, Status.SUBMITTED, HOST_LEAD),
-        ("host_accepted", Status.HOME_AGREED, Status.HOST_ACCEPTED, HOME_LEAD),
-        ("host_accepted", Status.DECLINED, Status.HOST_ACCEPTED, ORGANISER),
-        ("submitted", Status.WITHDRAWN, None, VISITOR),
-        ("home_agreed", Status.WITHDRAWN, None, HOST_LEAD),
-        ("confirmed", Status.WITHDRAWN, None, VISITOR),  # a booked visit is cancelled instead
+        ("submitted", Stage.HOST, HOST_LEAD),
+        ("host_accepted", Stage.HOME, HOME_LEAD),
+        ("host_accepted", Stage.HOME, ORGANISER),
+        ("submitted", WITHDRAW, VISITOR),
+        ("home_agreed", WITHDRAW, HOST_LEAD),
+        ("confirmed", WITHDRAW, VISITOR),  # a booked visit is cancelled instead
     ],
 )
-def test_the_people_of_a_step_get_its_visit_and_nothing_is_written(
-    uow, status, target, expected, who
-):
+def test_the_people_of_a_step_get_its_visit_and_nothing_is_written(uow, status, step, who):
     app = application(uow, status=status)
-    prepared = prepare_step(uow, context(who), app.id, target, expected)
+    prepared = prepare(uow, who, app.id, step)
     assert not isinstance(prepared, Outcome), prepared
     assert prepared.application_id == app.id and prepared.status == status
     assert app.status == status and uow.commits == 0 and uow.audit.actions == []
 
 
 @pytest.mark.parametrize(
-    "status, target, expected, who, why",
+    "status, step, who, why",
     [
-        ("submitted", Status.DECLINED, Status.SUBMITTED, HOME_LEAD, "Only a lead of the host"),
-        ("submitted", Status.DECLINED, Status.SUBMITTED, VISITOR, "on their own visit"),
-        ("host_accepted", Status.HOME_AGREED, Status.HOST_ACCEPTED, STRANGER, "home team"),
-        ("submitted", Status.WITHDRAWN, None, BUDDY, "Only the visitor, the two team leads"),
-        ("declined", Status.WITHDRAWN, None, VISITOR, "already declined"),
-        ("cancelled", Status.WITHDRAWN, None, HOST_LEAD, "already cancelled"),
+        ("submitted", Stage.HOST, HOME_LEAD, "Only a lead of the host"),
+        ("submitted", Stage.HOST, VISITOR, "on their own visit"),
+        ("host_accepted", Stage.HOME, STRANGER, "home team"),
+        ("submitted", WITHDRAW, BUDDY, "Only the visitor, the two team leads"),
+        ("declined", WITHDRAW, VISITOR, "already declined"),
+        ("cancelled", WITHDRAW, HOST_LEAD, "already cancelled"),
     ],
 )
-def test_a_step_not_theirs_or_not_open_is_refused_before_its_modal(
-    uow, status, target, expected, who, why
-):
+def test_a_step_not_theirs_or_not_open_is_refused_before_its_modal(uow, status, step, who, why):
     app = application(uow, status=status)
-    assert why in prepared_refusal(prepare_step(uow, context(who), app.id, target, expected))
+    assert why in prepared_refusal(prepare(uow, who, app.id, step))
 
 
 def test_a_step_already_taken_is_refused_even_to_a_lead_of_both_teams(uow):
@@ -340,21 +348,20 @@ def test_a_step_already_taken_is_refused_even_to_a_lead_of_both_teams(uow):
     teams may take the home step, but not through the host's modal."""
     app = application(uow, status="host_accepted")
     app.opening.host_team.leads.append(app.person.home_team.leads[0])
-    step = (Status.DECLINED, Status.SUBMITTED)
-    why = prepared_refusal(prepare_step(uow, context(HOME_LEAD), app.id, *step))
+    why = prepared_refusal(prepare(uow, HOME_LEAD, app.id, Stage.HOST))
     assert "already waiting for your home team lead" in why
-    assert not isinstance(prepare_step(uow, context(HOME_LEAD), app.id, Status.DECLINED), Outcome)
+    assert not isinstance(prepare(uow, HOME_LEAD, app.id, Stage.HOME), Outcome)
 
 
 def test_a_step_of_a_missing_application_is_refused(uow):
-    why = prepared_refusal(prepare_step(uow, context(HOST_LEAD), 999, Status.DECLINED))
+    why = prepared_refusal(prepare(uow, HOST_LEAD, 999, Stage.HOME))
     assert "no longer exists" in why
 
 
 def test_steps_lock_the_application_and_looks_before_a_modal_only_read(uow):
     """Locked, steps on one application take turns; a look runs in a read-only unit of work."""
     app = application(uow, status="home_agreed")
-    prepare_step(uow, context(VISITOR), app.id, Status.WITHDRAWN)
+    prepare(uow, VISITOR, app.id, WITHDRAW)
     date_change_form(uow, context(VISITOR), app.id)
     assert uow.applications.locks == [False, False]
     confirm_card(uow, context(VISITOR), app.id)

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.applications.changes import WORDING
 from bot.applications.extensions import (
-    JUST_DECIDED,
     ExtensionInput,
     ExtensionNotice,
     ExtensionStatus,
@@ -16,6 +16,7 @@ from bot.applications.extensions import (
     request_extension,
     set_might_stay,
 )
+from bot.core.approval.steps import Stage
 from tests.bot.applications.fakes import ORGANISER, FakeUnitOfWork, context
 
 VISITOR, HOST_LEAD, HOME_LEAD = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD"
@@ -70,7 +71,7 @@ def test_a_host_decision_taken_by_someone_else_meanwhile_changes_nothing(uow, ag
     extension_id = asked(uow)
     uow.extensions.someone_else_decides = True
     outcome = host_decides(uow, at(HOST_LEAD), extension_id, agree=agree)
-    assert outcome.refusal == JUST_DECIDED
+    assert outcome.refusal == WORDING.just_decided
     assert status(uow) == ExtensionStatus.SUBMITTED
 
 
@@ -86,16 +87,16 @@ def test_a_request_on_a_visit_no_longer_on_is_not_decided(uow, tour_status):
     uow.tours.rows[0].status = tour_status
     outcome = host_decides(uow, at(HOST_LEAD), extension_id, agree=True)
     assert outcome.refusal == "That visit is no longer on, so there is nothing to extend."
-    assert prepare_decision(uow, at(HOST_LEAD), extension_id, as_host=True).refusal
+    assert prepare_decision(uow, at(HOST_LEAD), extension_id, Stage.HOST).refusal
 
 
 def test_before_a_modal_opens_only_the_right_decider_is_let_through(uow):
     extension_id = asked(uow)
-    assert prepare_decision(uow, at(HOST_LEAD), extension_id, as_host=True).extension_id
-    assert prepare_decision(uow, at(VISITOR), extension_id, as_host=True).refusal.startswith(
+    assert prepare_decision(uow, at(HOST_LEAD), extension_id, Stage.HOST).extension_id
+    assert prepare_decision(uow, at(VISITOR), extension_id, Stage.HOST).refusal.startswith(
         "Nobody decides on their own visit"
     )
-    waiting = prepare_decision(uow, at(HOME_LEAD), extension_id, as_host=False)
+    waiting = prepare_decision(uow, at(HOME_LEAD), extension_id, Stage.HOME)
     assert waiting.refusal == (
         "Nothing changed: this request for more time is waiting for the host team lead."
     )
@@ -144,7 +145,7 @@ def test_a_home_decision_taken_by_someone_else_meanwhile_changes_nothing(uow, ag
     extension_id = host_agreed(uow)
     uow.extensions.someone_else_decides = True
     outcome = home_decides(uow, at(HOME_LEAD), extension_id, agree=agree)
-    assert outcome.refusal == JUST_DECIDED
+    assert outcome.refusal == WORDING.just_decided
     assert uow.tours.rows[0].ends_on == ENDS
 
 

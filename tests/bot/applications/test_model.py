@@ -5,22 +5,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.applications.model import Role, Status, Step, StepNotAllowedError, check_step
-from bot.core.reminders import WaitingDecision, nudges_due, working_days_between
+from bot.core.approval.reminders import WaitingDecision, nudges_due, working_days_between
 
 TODAY = date(2026, 11, 23)  # a Monday
-
-
-def test_host_lead_accepts_a_submitted_application():
-    check_step(Step(Status.SUBMITTED, Status.HOST_ACCEPTED, frozenset({Role.HOST_LEAD})))
-
-
-def test_the_visitor_cannot_accept_their_own_application():
-    with pytest.raises(StepNotAllowedError, match="Nobody decides on their own visit"):
-        check_step(Step(Status.SUBMITTED, Status.HOST_ACCEPTED, frozenset({Role.VISITOR})))
-
-
-def test_organiser_stands_in_for_the_home_lead():
-    check_step(Step(Status.HOST_ACCEPTED, Status.HOME_AGREED, frozenset({Role.ORGANISER})))
 
 
 def test_a_stale_button_is_refused_with_the_current_state():

@@ -4,10 +4,11 @@ from datetime import date
 
 import pytest
 
-from bot.applications.changes import ExtensionSnapshot, ExtensionStatus, why_not_decide
+from bot.applications.changes import WORDING, ExtensionSnapshot, ExtensionStatus
 from bot.applications.model import Role, Status
 from bot.applications.visit import VisitSnapshot, roles_of
-from bot.core.deciders import OWN_VISIT, StandIn, deciders
+from bot.core.approval.deciders import OWN_VISIT, StandIn, deciders
+from bot.core.approval.steps import Stage, why_not_decide
 
 SAM, ALEX, ORG = "U0SAM", "U0ALEX", "U0ORG"
 
@@ -82,6 +83,7 @@ def test_the_visitor_never_decides_on_their_own_extension():
     extension = ExtensionSnapshot(
         extension_id=1,
         tour_id=1,
+        application_id=1,
         status=ExtensionStatus.HOST_AGREED,
         weeks=1,
         reason="",
@@ -96,6 +98,6 @@ def test_the_visitor_never_decides_on_their_own_extension():
         starts_on=date(2027, 1, 4),
         ends_before=date(2027, 1, 31),
     )
-    assert why_not_decide(extension, SAM, as_host=False) == OWN_VISIT
-    assert why_not_decide(extension, ORG, as_host=False) is None
+    assert why_not_decide(extension, SAM, Stage.HOME, WORDING) == OWN_VISIT
+    assert why_not_decide(extension, ORG, Stage.HOME, WORDING) is None
     assert extension.home_deciders == (ORG,)

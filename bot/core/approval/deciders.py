@@ -12,6 +12,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
+class Stage(StrEnum):
+    """The two decisions of a request, in order."""
+
+    HOST = "host"  # the host team's leads (or whoever stands in for them)
+    HOME = "home"  # the visitor's home team's leads, or any organiser
+
+
 class StandIn(StrEnum):
     """Why someone other than the team's own leads decides."""
 
@@ -86,3 +93,9 @@ class TwoTeams:
     @property
     def organisers_decide_for_home(self) -> bool:
         return self.home.organisers
+
+    def deciding(self, stage: Stage) -> tuple[str, ...]:
+        """Who may take `stage`'s decision: any organiser may stand in for the home team."""
+        if stage is Stage.HOST:
+            return self.host_deciders
+        return tuple(dict.fromkeys((*self.home_deciders, *self.organiser_ids)))
