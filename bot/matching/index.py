@@ -710,8 +710,9 @@ class MatchIndex:
 
     # ----------------------------------------------------------------------------- pair finding
 
-    def pairs_in_block(self, v: np.ndarray, o: np.ndarray) -> PairTable:
-        """Feasible pairs among visitors `v` x openings `o` (eligible visitors, open openings)."""
+    def pairs_in_block(self, v: np.ndarray, o: np.ndarray, *, learners: bool = False) -> PairTable:
+        """Feasible pairs among visitors `v` x openings `o` (eligible visitors, open openings);
+        `learners`: each of `v` learns a topic of each of `o`, so the pairs are relevant."""
         if not len(v) or not len(o):
             return PairTable.concatenate([])
         column, row = v[:, None], o[None, :]
@@ -720,7 +721,8 @@ class MatchIndex:
             keep &= self._open_mode_table[self.visitor_kind[v]]
         else:
             keep &= self.work_mode_ok(column, row)
-        keep &= self.relevant(v, o)
+        if not learners:
+            keep &= self.relevant(v, o)
         rows, cols = np.nonzero(keep)
         pv, po = v[rows], o[cols]
         starts = self.start_masks(pv, po)
@@ -758,7 +760,7 @@ class MatchIndex:
             return PairTable.concatenate([])
         learners = self._learners_of(opening)
         eligible = learners[self.eligible[learners]]
-        return self.pairs_in_block(eligible, np.array([opening], np.int32))
+        return self.pairs_in_block(eligible, np.array([opening], np.int32), learners=True)
 
     def _learners_of(self, opening: int) -> np.ndarray:
         """Visitors learning a topic the opening offers or relates to, in position order: the
