@@ -159,6 +159,11 @@ def seed(engine: Engine, org: Organisation) -> None:
                 connection.execute(
                     text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
                 )
+    if engine.dialect.name == "postgresql":
+        # Statistics, as autovacuum gathers them after such a load: without them the planner
+        # walks all 2,000 teams to find the one a lead leads (11 ms instead of 0.04 ms).
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("ANALYZE"))
 
 
 def _lead(team_id: str) -> str:
