@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from bot.directory.ports import Teams
     from bot.forgetting.ports import Forgetting
     from bot.history.ports import HistoryLog
+    from bot.matching.ports import Matching, Proposals
     from bot.openings.service import Openings
     from bot.profiles.service import People
     from bot.scheduling.ports import Outbox, Pace
@@ -102,6 +103,10 @@ class ReadOnlyUnitOfWork(Protocol):
     def forgetting(self) -> Forgetting: ...
     @property
     def topics(self) -> TopicHolders: ...
+    @property
+    def matching(self) -> Matching: ...
+    @property
+    def proposals(self) -> Proposals: ...
 
 
 class UnitOfWork(ReadOnlyUnitOfWork, Protocol):
