@@ -198,7 +198,10 @@ class Person(WorkspaceScoped, Base):
 
 class Opening(WorkspaceScoped, Base):
     __tablename__ = "openings"
-    __table_args__ = (Index("ix_openings_workspace_status", "workspace_id", "status"),)
+    __table_args__ = (
+        Index("ix_openings_workspace_status", "workspace_id", "status"),
+        Index("ix_openings_workspace_team_status", "workspace_id", "host_team_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     host_team_id: Mapped[int] = mapped_column(

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from bot.directory.ports import Teams
     from bot.forgetting.ports import Forgetting
     from bot.history.ports import HistoryLog
-    from bot.home.ports import HomeOverview, MatchIndexSource
+    from bot.home.ports import HomeOverview
+    from bot.matching.ports import Matching, Proposals
     from bot.openings.service import Openings
     from bot.profiles.service import People
     from bot.retros.ports import Retros
@@ -117,7 +118,9 @@ class ReadOnlyUnitOfWork(Protocol):
     @property
     def overview(self) -> HomeOverview: ...
     @property
-    def matching(self) -> MatchIndexSource: ...
+    def matching(self) -> Matching: ...
+    @property
+    def proposals(self) -> Proposals: ...
 
 
 class UnitOfWork(ReadOnlyUnitOfWork, Protocol):

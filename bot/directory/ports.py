@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from bot.directory.service import DirectoryTeams
+from bot.matching.ports import MatchedTeams
 from bot.openings.service import Teams as OpeningTeams
 from bot.profiles.service import Teams as ProfileTeams
 
 
-class Teams(DirectoryTeams, OpeningTeams, ProfileTeams, Protocol):
+class Teams(DirectoryTeams, OpeningTeams, ProfileTeams, MatchedTeams, Protocol):
     def search(self, workspace_id: str, text: str, limit: int) -> list[Any]: ...

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Protocol, TypeVar
 
-from bot.matching.index import MatchIndex
+from bot.matching.index import MatchIndex, tour_order
 from bot.matching.model import Application, Opening, Organisation, Team, Tour, Visitor
 
 
@@ -69,15 +69,10 @@ def apply_changes(org: Organisation, changes: OrganisationChanges) -> Organisati
 
 def updated_index(index: MatchIndex, org: Organisation, changes: OrganisationChanges) -> MatchIndex:
     """The index of `org`, which is `index.org` with `changes` applied: patched when only visitors
-    and their applications moved, else built again (a visit or an opening moves rarities, caps,
-    limits)."""
+    and their applications moved, else built again from the rows of the teams and visitors that
+    stayed (a visit or an opening moves rarities, caps, limits)."""
     before = [t for t in index.org.tours if t.visitor_id in changes.visitors]
-    same_tours = sorted(map(_tour_key, before)) == sorted(map(_tour_key, changes.tours))
+    same_tours = sorted(before, key=tour_order) == sorted(changes.tours, key=tour_order)
     if changes.only_visitors and same_tours:
         return index.with_visitors(org, changes.visitors)
-    return MatchIndex(org, index.weights)
-
-
-def _tour_key(tour: Tour) -> tuple[str, str, str, str, str]:
-    home = tour.home_team_id or ""
-    return tour.visitor_id, home, tour.host_team_id, tour.start.isoformat(), tour.end.isoformat()
+    return MatchIndex(org, index.weights, previous=index)

@@ -15,7 +15,7 @@ import numpy as np
 from bot.core.visit_rules import visit_period
 from bot.core.words import counted
 from bot.matching.calendar import friday, monday, stretches
-from bot.matching.index import MatchIndex, PairTable
+from bot.matching.index import Fit, MatchIndex, PairTable
 from bot.matching.model import Obstacle, Opening, Visitor
 from bot.matching.weights import MILLI
 
@@ -104,10 +104,24 @@ def explain(
 ) -> Explanation:
     """Explain one feasible pair (positions in the index, `starts` its start-week mask), next to
     the start the visitor `requested` when they applied for one."""
-    v, o = index.visitor_at(visitor), index.opening_at(opening)
     pair_v, pair_o = np.array([visitor]), np.array([opening])
     fit = index.fit(pair_v, pair_o, *index.topic_sums(pair_v, pair_o))
-    parts = {name: float(points[0]) for name, points in fit.parts(index.weights).items()}
+    return _explained(index, visitor, opening, starts, fit=fit, row=0, requested=requested)
+
+
+def _explained(
+    index: MatchIndex,
+    visitor: int,
+    opening: int,
+    starts: int,
+    *,
+    fit: Fit,
+    row: int,
+    requested: date | None = None,
+) -> Explanation:
+    """`explain`, given the pair's fit at `row` of `fit` (computed for many pairs at once)."""
+    v, o = index.visitor_at(visitor), index.opening_at(opening)
+    parts = {name: float(points[row]) for name, points in fit.parts(index.weights).items()}
     shared = sorted(v.learn & o.topics, key=lambda t: (-index.rarity_of[t], t))
     related = _related(index, v, o)
     taught = sorted(v.teach & o.hopes_to_learn, key=lambda t: (-index.rarity_of[t], t))
@@ -138,7 +152,7 @@ def explain(
     else:
         length = f"{counted(o.weeks, 'week')} (you prefer {v.preferred_weeks})"
     sentences.append(f"{length} {_signed(parts['duration'])}.")
-    never_visited = bool(fit.novelty[0])
+    never_visited = bool(fit.novelty[row])
     if never_visited and parts["novelty"]:
         sentences.append(f"Nobody from your team has visited them yet {_signed(parts['novelty'])}.")
     if parts["small_host"]:
@@ -205,16 +219,24 @@ def _top(pairs: PairTable, limit: int) -> np.ndarray:
 
 
 def _suggestions(index: MatchIndex, pairs: PairTable, limit: int) -> tuple[Suggestion, ...]:
+    top = pairs.take(_top(pairs, limit))
+    fit = index.fit(top.visitor, top.opening, *index.topic_sums(top.visitor, top.opening))
     return tuple(
         Suggestion(
-            visitor_id=index.visitors[pairs.visitor[row]].id,
-            opening_id=index.openings[pairs.opening[row]].id,
-            score=pairs.points[row] / MILLI,
-            explanation=explain(
-                index, int(pairs.visitor[row]), int(pairs.opening[row]), int(pairs.starts[row])
-            ),
+            visitor_id=index.visitors[visitor].id,
+            opening_id=index.openings[opening].id,
+            score=points / MILLI,
+            explanation=_explained(index, visitor, opening, starts, fit=fit, row=row),
         )
-        for row in _top(pairs, limit).tolist()
+        for row, (visitor, opening, points, starts) in enumerate(
+            zip(
+                top.visitor.tolist(),
+                top.opening.tolist(),
+                top.points.tolist(),
+                top.starts.tolist(),
+                strict=True,
+            )
+        )
     )
 
 

@@ -196,8 +196,18 @@ class MatchIndex:
     the extra team position `no_team` stands for "no home team".
     """
 
-    def __init__(self, org: Organisation, weights: ScoreWeights = DEFAULT_WEIGHTS) -> None:
-        self.org = org
+    def __init__(
+        self,
+        org: Organisation,
+        weights: ScoreWeights = DEFAULT_WEIGHTS,
+        previous: MatchIndex | None = None,
+    ) -> None:
+        """`previous`, an index of an earlier state of the same organisation on the same day,
+        lends the compiled rows of the teams and visitors that did not change (the very same
+        records), so that an opening, a team or a visit changing compiles little again."""
+        if previous is not None and previous.org.today != org.today:
+            previous = None
+        self.org: Organisation = org
         self.weights = weights
         self.visitors = org.visitors
         self.openings = org.openings
@@ -207,11 +217,14 @@ class MatchIndex:
         self.opening_pos = {o.id: j for j, o in enumerate(self.openings)}
         self.team_pos = {t.id: k for k, t in enumerate(self.teams)}
         self.no_team = len(self.teams)
-        self._compile_topics(org)
-        self._compile_teams(org)
-        self._compile_visitors(org)
-        self._compile_openings(org)
-        self._compile_work_modes()
+        self.visitor_kind: np.ndarray
+        self._learners: np.ndarray
+        self._learner_bounds: np.ndarray
+        self._compile_topics(org, previous)
+        self._compile_teams(org, previous)
+        self._compile_visitors(org, previous)
+        self._compile_openings(org, previous)
+        self._compile_work_modes(previous)
         self._compile_exclusions(org)
 
     # ----------------------------------------------------------------------------- compiling
@@ -223,22 +236,18 @@ class MatchIndex:
             raise ValueError(f"{whose} names unknown team {team_id!r}")
         return self.team_pos[team_id]
 
-    def _compile_topics(self, org: Organisation) -> None:
-        names: set[str] = set()
-        for v in org.visitors:
-            names |= v.learn | v.teach
-        for o in org.openings:
-            names |= o.topics | o.hopes_to_learn
-        self.topics = sorted(names)
+    def _compile_topics(self, org: Organisation, previous: MatchIndex | None) -> None:
+        # The counts are kept so that a visitor's change can tell whether it moves any of this.
+        self._people_topics = _people_topics_after(org.visitors, previous)
+        self._opening_topics = _opening_topics(org.openings)
+        counts = (self._people_topics, self._opening_topics)
+        self.topics = sorted({t for counted in counts for t, n in counted.items() if n > 0})
         self.topic_pos = {t: i for i, t in enumerate(self.topics)}
         offered = Counter(t for o in org.openings for t in o.topics)
         n = len(org.openings)
         raw = np.array([1 + np.log((1 + n) / (1 + offered[t])) for t in self.topics])
         # A stray topic (one profile and one opening at most: a typo or a private word) weighs a
         # share of a topic every opening offers (raw 1), so typos cannot outrank a real fit.
-        # The counts are kept so that a visitor's change can tell whether it moves any of this.
-        self._people_topics = _people_topics(org.visitors)
-        self._opening_topics = _opening_topics(org.openings)
         self._strays = stray = _strays(self._people_topics, self._opening_topics)
         for position, topic in enumerate(self.topics):
             if topic in stray:
@@ -263,11 +272,12 @@ class MatchIndex:
         matrix[:, -1] = 0.0
         return matrix
 
-    def _compile_teams(self, org: Organisation) -> None:
+    def _compile_teams(self, org: Organisation, previous: MatchIndex | None) -> None:
         n = len(self.teams) + 1
-        cities: dict[str, int] = {}
+        # Codes of the earlier index kept: its compiled visitor rows stay valid.
+        cities: dict[str, int] = {} if previous is None else dict(previous._cities)
         self.team_city = _codes([t.city for t in self.teams] + [None], cities, -2)
-        self._cities = cities
+        self._cities: dict[str, int] = cities
         hosted_tours: dict[int, list[Tour]] = defaultdict(list)
         self.visited = np.zeros((n, n), dtype=bool)
         self.cap_left = np.full((n, HORIZON_WEEKS), _NO_CAP, dtype=np.int64)
@@ -284,23 +294,42 @@ class MatchIndex:
                 away = self._relative(working_weeks(tour.start, tour.end))
                 self.cap_left[home, away.start : away.stop] -= 1
         self.cap_left = np.maximum(self.cap_left, 0)
+        self._hosted = hosted_tours
         self.blackout_ok = np.empty((n, MAX_TOUR_WEEKS + 1), dtype=np.uint64)
         self.host_ok = np.empty_like(self.blackout_ok)
         for k in range(n):
             maybe_team = self.teams[k] if k < len(self.teams) else None
-            blackout = self._blackout_weeks(maybe_team)
-            resting, full_quarters = self._host_limit_weeks(maybe_team, hosted_tours[k])
-            for weeks in range(MAX_TOUR_WEEKS + 1):
-                free = start_mask(blackout, max(weeks, 1))
-                self.blackout_ok[k, weeks] = free
-                self.host_ok[k, weeks] = (
-                    start_mask(blackout | resting, max(weeks, 1)) & ~full_quarters
-                )
+            kept = previous._team_weeks(maybe_team, hosted_tours[k]) if previous else None
+            if kept is not None:  # nothing it hosts or blacks out moved
+                self.blackout_ok[k], self.host_ok[k] = kept
+            else:
+                self._compile_team_weeks(k, maybe_team, hosted_tours[k])
         round_caps = [t.away_cap if t.round_cap is None else t.round_cap for t in self.teams]
         self.round_cap = np.array([*round_caps, _NO_CAP], dtype=np.int64)
         self.small_host = np.array(
             [1 / (1 + t.visitors_hosted) for t in self.teams] + [0.0], dtype=np.float32
         )
+
+    def _compile_team_weeks(self, k: int, team: Team | None, hosted: list[Tour]) -> None:
+        """Row `k` of `blackout_ok` and `host_ok`: the start weeks each tour length may take."""
+        blackout = self._blackout_weeks(team)
+        resting, full_quarters = self._host_limit_weeks(team, hosted)
+        for weeks in range(MAX_TOUR_WEEKS + 1):
+            self.blackout_ok[k, weeks] = start_mask(blackout, max(weeks, 1))
+            self.host_ok[k, weeks] = start_mask(blackout | resting, max(weeks, 1)) & ~full_quarters
+
+    def _team_weeks(
+        self, team: Team | None, hosted: list[Tour]
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The rows of `blackout_ok` and `host_ok` compiled here for `team` (None: no team) when
+        it and the tours it hosts are as they were here."""
+        k = self.no_team if team is None else self.team_pos.get(team.id)
+        if k is None or (team is not None and self.teams[k] != team):
+            return None
+        before = sorted(self._hosted.get(k, []), key=tour_order)
+        if before != sorted(hosted, key=tour_order):
+            return None
+        return self.blackout_ok[k], self.host_ok[k]
 
     def _relative(self, weeks: range) -> range:
         first = min(max(weeks.start - self.base_week, 0), HORIZON_WEEKS)
@@ -342,8 +371,24 @@ class MatchIndex:
         end = last_end_week(last) - self.base_week
         return max(start, 0), min(end, HORIZON_WEEKS - 1)
 
-    def _compile_visitors(self, org: Organisation) -> None:
-        self._use_visitor_columns(self._visitor_columns(self.visitors))
+    def _compile_visitors(self, org: Organisation, previous: MatchIndex | None) -> None:
+        moved = None if previous is None else _moved(previous.visitors, self.visitors)
+        same_teams = previous is not None and [t.id for t in previous.teams] == [
+            t.id for t in self.teams
+        ]
+        if previous is None or moved is None or not same_teams or previous.topics != self.topics:
+            self._use_visitor_columns(self._visitor_columns(self.visitors))
+            return
+        if not moved:  # the very same columns, and who learns what
+            self._use_visitor_columns(previous._visitor_cols, previous)
+            return
+        # The same topic and team positions: only the rows of the visitors that changed move.
+        rows = np.array(moved, dtype=np.int64)
+        changed = self._visitor_columns([self.visitors[i] for i in moved])
+        pad = len(self.topics)
+        self._use_visitor_columns(
+            previous._visitor_cols.patched(rows, changed, len(self.visitors), pad)
+        )
 
     def _visitor_columns(self, vs: Sequence[Visitor]) -> VisitorColumns:
         today = self.org.today
@@ -365,13 +410,17 @@ class MatchIndex:
             teach=self._topic_slots(v.teach for v in vs),
         )
 
-    def _use_visitor_columns(self, c: VisitorColumns) -> None:
+    def _use_visitor_columns(self, c: VisitorColumns, like: MatchIndex | None = None) -> None:
+        """Columns `c`; `like`, an index using the same, lends what it derived from them."""
         self._visitor_cols = c
         self.home, self.not_looking, self.snoozed = c.home, c.not_looking, c.snoozed
         self.eligible, self.accepted_modes, self.travels = c.eligible, c.accepted_modes, c.travels
         self.visitor_city, self.preferred_weeks = c.visitor_city, c.preferred_weeks
         self.visitor_first, self.visitor_last = c.visitor_first, c.visitor_last
         self.visitor_weeks, self.learn, self.teach = c.visitor_weeks, c.learn, c.teach
+        if like is not None:
+            self._learners, self._learner_bounds = like._learners, like._learner_bounds
+            return
         # Who learns each topic (positions grouped by topic, `_learner_bounds[t]` to `[t + 1]`):
         # a lead's candidates are looked for among those, not among everyone.
         topics = self.learn.ravel()
@@ -379,7 +428,7 @@ class MatchIndex:
         self._learners = (order // max(self.learn.shape[1], 1)).astype(np.int32)
         self._learner_bounds = np.searchsorted(topics[order], np.arange(len(self.topics) + 2))
 
-    def _compile_openings(self, org: Organisation) -> None:
+    def _compile_openings(self, org: Organisation, previous: MatchIndex | None) -> None:
         os_ = self.openings
         self.host = np.array(
             [self._team_of(o.host_team_id, f"opening {o.id}") for o in os_], np.int32
@@ -400,7 +449,7 @@ class MatchIndex:
         self.opening_last_start = np.where(
             last_start >= self.opening_first, last_start, -HORIZON_WEEKS
         ).astype(np.int16)
-        offered = self._topic_matrix(o.topics for o in os_)
+        self._offered, self._hoped = offered, hoped = self._opening_topics_matrices(previous)
         related = np.zeros((len(self.topics) + 1, len(self.topics) + 1), dtype=np.float32)
         for topic, others in org.related_topics.items():
             if topic in self.topic_pos:
@@ -412,10 +461,30 @@ class MatchIndex:
         # it for a related topic; the transposed 0/1 forms answer "any topic in common?" fast.
         rarity = np.append(self.rarity, np.float32(0))
         self.cover = (credit * rarity).ravel()
-        self.wanted = (self._topic_matrix(o.hopes_to_learn for o in os_) * rarity).ravel()
+        self.wanted = (hoped * rarity).ravel()
         self._row = len(self.topics) + 1
         self.open_openings = np.flatnonzero(self.is_open).astype(np.int32)
         self._open_covers_t = self._covers_t(self.open_openings)
+
+    def _opening_topics_matrices(self, previous: MatchIndex | None) -> tuple[np.ndarray, ...]:
+        """0/1 matrices (see `_topic_matrix`) of the topics each opening offers and hopes to
+        learn; the rows of the openings `previous` compiled over the same topics are copied."""
+        os_ = self.openings
+        source = np.full(len(os_), -1)
+        if previous is not None and previous.topics == self.topics:
+            for j, o in enumerate(os_):
+                before = previous.opening_pos.get(o.id)
+                if before is not None and previous.openings[before] is o:
+                    source[j] = before
+        fresh = np.flatnonzero(source < 0).tolist()
+        offered = self._topic_matrix(os_[j].topics for j in fresh)
+        hoped = self._topic_matrix(os_[j].hopes_to_learn for j in fresh)
+        if previous is None or len(fresh) == len(os_):
+            return offered, hoped
+        matrices = previous._offered[source], previous._hoped[source]
+        for matrix, compiled in zip(matrices, (offered, hoped), strict=True):
+            matrix[fresh] = compiled
+        return matrices
 
     def _compile_exclusions(self, org: Organisation) -> None:
         n = len(self.openings)
@@ -457,7 +526,7 @@ class MatchIndex:
             for i, p in positions.items()
         )
         if fresh:
-            return MatchIndex(org, self.weights)
+            return MatchIndex(org, self.weights, previous=self)
         after = [org.visitors[position] for position in positions.values()]
         people = self._people_topics.copy()
         for visitor in before:
@@ -466,7 +535,7 @@ class MatchIndex:
             people.update(visitor.learn | visitor.teach)
         touched = {t for v in (*before, *after) for t in v.learn | v.teach}
         if not self._same_topics(people, touched) or not self._cities_known(after):
-            return MatchIndex(org, self.weights)
+            return MatchIndex(org, self.weights, previous=self)
         return self._patched(org, positions, people)
 
     def _same_topics(self, people: Counter[str], touched: set[str]) -> bool:
@@ -525,12 +594,16 @@ class MatchIndex:
         accepted = int(self.accepted_modes[visitor])
         return bool(((self.mode_bit[openings] & accepted) != 0).all())
 
-    def _compile_work_modes(self) -> None:
+    def _compile_work_modes(self, previous: MatchIndex | None = None) -> None:
         """The work-mode rule as a table: visitor kind (accepted modes, travels, city) x opening."""
-        kinds, self.visitor_kind = np.unique(
+        if previous is not None and previous._visitor_cols is self._visitor_cols:
+            self.visitor_kind = previous.visitor_kind
+            self._use_kinds(previous._kinds)
+            return
+        kinds, kind_of = np.unique(
             self._kinds_of(np.arange(len(self.visitors))), axis=0, return_inverse=True
         )
-        self.visitor_kind = self.visitor_kind.reshape(-1)
+        self.visitor_kind = kind_of.reshape(-1)
         self._use_kinds(kinds)
 
     def _kinds_of(self, v: np.ndarray) -> np.ndarray:
@@ -637,8 +710,9 @@ class MatchIndex:
 
     # ----------------------------------------------------------------------------- pair finding
 
-    def pairs_in_block(self, v: np.ndarray, o: np.ndarray) -> PairTable:
-        """Feasible pairs among visitors `v` x openings `o` (eligible visitors, open openings)."""
+    def pairs_in_block(self, v: np.ndarray, o: np.ndarray, *, learners: bool = False) -> PairTable:
+        """Feasible pairs among visitors `v` x openings `o` (eligible visitors, open openings);
+        `learners`: each of `v` learns a topic of each of `o`, so the pairs are relevant."""
         if not len(v) or not len(o):
             return PairTable.concatenate([])
         column, row = v[:, None], o[None, :]
@@ -647,7 +721,8 @@ class MatchIndex:
             keep &= self._open_mode_table[self.visitor_kind[v]]
         else:
             keep &= self.work_mode_ok(column, row)
-        keep &= self.relevant(v, o)
+        if not learners:
+            keep &= self.relevant(v, o)
         rows, cols = np.nonzero(keep)
         pv, po = v[rows], o[cols]
         starts = self.start_masks(pv, po)
@@ -685,7 +760,7 @@ class MatchIndex:
             return PairTable.concatenate([])
         learners = self._learners_of(opening)
         eligible = learners[self.eligible[learners]]
-        return self.pairs_in_block(eligible, np.array([opening], np.int32))
+        return self.pairs_in_block(eligible, np.array([opening], np.int32), learners=True)
 
     def _learners_of(self, opening: int) -> np.ndarray:
         """Visitors learning a topic the opening offers or relates to, in position order: the
@@ -748,6 +823,32 @@ class MatchIndex:
 
     def rarity_sum(self, topics: Iterable[str]) -> float:
         return float(sum(self.rarity_of[t] for t in topics))
+
+
+def _moved(before: Sequence[object], after: Sequence[object]) -> list[int] | None:
+    """Positions in `after` whose record is not the very one at that position in `before` (new
+    ones at the end included); None when records left, so that positions moved."""
+    if len(after) < len(before):
+        return None
+    kept = [i for i, (old, new) in enumerate(zip(before, after, strict=False)) if old is not new]
+    return kept + list(range(len(before), len(after)))
+
+
+def _people_topics_after(visitors: Sequence[Visitor], previous: MatchIndex | None) -> Counter[str]:
+    """What `_people_topics` counts, counted again only for the visitors that changed."""
+    moved = None if previous is None else _moved(previous.visitors, visitors)
+    if previous is None or moved is None:
+        return _people_topics(visitors)
+    people = previous._people_topics.copy()
+    for i in moved:
+        if i < len(previous.visitors):
+            people.subtract(previous.visitors[i].learn | previous.visitors[i].teach)
+        people.update(visitors[i].learn | visitors[i].teach)
+    return people
+
+
+def tour_order(tour: Tour) -> tuple[str, str, str, date, date]:
+    return tour.visitor_id, tour.home_team_id or "", tour.host_team_id, tour.start, tour.end
 
 
 def _applications_of(org: Organisation, visitors: Mapping[str, int]) -> list[tuple[str, str]]:

@@ -26,6 +26,7 @@ from bot.matching import (
     suggest_visitors,
     toured_hosts,
 )
+from bot.matching.ports import MatchingReader
 from bot.openings.model import PostedOpening
 
 SUGGESTIONS = 5
@@ -69,14 +70,13 @@ class RoundPreview:
 
 
 def _index(
-    uow: Any, workspace_id: str, today: date, related: Mapping[str, frozenset[str]]
+    uow: MatchingReader, workspace_id: str, today: date, related: Mapping[str, frozenset[str]]
 ) -> MatchIndex:
-    index: MatchIndex = uow.matching.index(workspace_id, today=today, related_topics=related)
-    return index
+    return uow.matching.index(workspace_id, today=today, related_topics=related)
 
 
 def my_matches(
-    uow: Any,
+    uow: MatchingReader,
     workspace_id: str,
     user_id: str,
     *,
@@ -88,11 +88,9 @@ def my_matches(
     if user_id not in index.visitor_pos:  # every person with a profile is a visitor
         return MyMatches(has_profile=False)
     suggestions = suggest_openings(index, user_id, limit)
-    toured = tuple(
-        team.name
-        for team in (uow.teams.get(workspace_id, int(i)) for i in toured_hosts(index, user_id))
-        if team is not None
-    )
+    toured_ids = [int(team_id) for team_id in toured_hosts(index, user_id)]
+    names = uow.teams.names_of(workspace_id, toured_ids) if toured_ids else {}
+    toured = tuple(names[team_id] for team_id in toured_ids if team_id in names)
     if not suggestions:
         return MyMatches(diagnosis=diagnose(index, user_id), toured=toured)
     openings = uow.openings.by_ids(workspace_id, [int(s.opening_id) for s in suggestions])
@@ -107,7 +105,7 @@ def my_matches(
 
 
 def lead_candidates(
-    uow: Any,
+    uow: MatchingReader,
     workspace_id: str,
     user_id: str,
     *,
@@ -170,7 +168,7 @@ def forget_invitation(uow: Any, ctx: Context, opening_id: int, visitor_id: str) 
 
 
 def _round_index(
-    uow: Any,
+    uow: MatchingReader,
     workspace_id: str,
     today: date,
     related: Mapping[str, frozenset[str]],
@@ -193,7 +191,7 @@ def _round_index(
 
 
 def preview_round(
-    uow: Any,
+    uow: MatchingReader,
     workspace_id: str,
     mode: RoundMode,
     *,
@@ -273,7 +271,7 @@ def send_proposals(
 
 
 def fit_explanation(
-    uow: Any,
+    uow: MatchingReader,
     workspace_id: str,
     user_id: str,
     opening_id: int,

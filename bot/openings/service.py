@@ -65,6 +65,8 @@ class Teams(Protocol):
 
     def led_by(self, workspace_id: str, user_id: str) -> list[Any]: ...
 
+    def ids_led_by(self, workspace_id: str, user_id: str) -> list[int]: ...
+
 
 class OpeningReader(Protocol):
     @property

@@ -37,7 +37,7 @@ def show_matches(request: CommandRequest, deps: Deps) -> None:
 def show_candidates(request: CommandRequest, deps: Deps) -> None:
     is_organiser = deps.settings.is_admin(request.user_id)
     with deps.reader() as uow:
-        leads = is_organiser or bool(uow.teams.led_by(request.workspace_id, request.user_id))
+        leads = is_organiser or bool(uow.teams.ids_led_by(request.workspace_id, request.user_id))
     if not leads:
         request.ack(
             text="`/tourism candidates` is for team leads: it shows who would fit your "

@@ -11,9 +11,9 @@ from app import TourismApp, create_app
 from bot.core.clock import FixedClock
 from bot.matching.service import my_matches
 from infra.fake_slack import FakeSlack
-from storage.models import MatchingChange
+from storage.models import Blackout, MatchingChange, Opening, Team
 from tests.conftest import NOW, make_settings, settings_env
-from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team
+from tests.support.seed import WORKSPACE, seed_opening, seed_person, seed_team, seed_tour
 
 VISITOR = "U0VISITOR"
 TODAY = NOW.date()
@@ -144,3 +144,50 @@ def test_an_instance_whose_changes_are_no_longer_recorded_builds_its_index_again
         uow.commit()
     assert suggested(first) == ["React"]
     assert kept_index(first).cover is not kept.cover
+
+
+def _opening(uow, title: str) -> Opening:
+    return uow.session.query(Opening).filter_by(title=title).one()
+
+
+def test_an_opening_change_through_one_instance_updates_the_others_index_from_its_rows(
+    replicas,
+):
+    first, second = replicas
+    kept = kept_index(first)
+    with second.deps.uow() as uow:
+        _opening(uow, "React").topics = ["kafka", "react"]
+        uow.commit()
+    updated = kept_index(first)
+    assert updated is not kept
+    assert updated.learn is kept.learn  # nobody's profile was compiled again
+    assert suggested(first) == ["Kafka internals", "React"]
+
+
+def test_a_blackout_through_one_instance_updates_the_others_index(replicas):
+    first, second = replicas
+    kept = kept_index(first)
+    with second.deps.uow() as uow:
+        team = uow.session.query(Team).filter_by(name="Streaming").one()
+        uow.session.add(
+            Blackout(
+                workspace_id=WORKSPACE,
+                team_id=team.id,
+                starts_on=WINDOW["earliest_start"],
+                ends_on=WINDOW["latest_end"],
+            )
+        )
+        uow.commit()
+    assert kept_index(first).learn is kept.learn
+    assert suggested(first) == []
+
+
+def test_a_visit_through_one_instance_updates_the_others_index(replicas):
+    first, second = replicas
+    assert suggested(first) == ["Kafka internals"]
+    with second.deps.uow() as uow:  # a visit to the host team: never matched to it again
+        visitor = uow.people.get_by_user(WORKSPACE, VISITOR)
+        kafka = _opening(uow, "Kafka internals")
+        seed_tour(uow, visitor, kafka, starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 13))
+        uow.commit()
+    assert suggested(first) == []

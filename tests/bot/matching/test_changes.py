@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bot.matching import Application, MatchIndex, Organisation, Tour
 from bot.matching.changes import OrganisationChanges, apply_changes, updated_index
-from tests.bot.matching.builders import TODAY, opening, org, organisations, visitor
+from tests.bot.matching.builders import TODAY, monday, opening, org, organisations, team, visitor
 
 CHANGES = ("profile", "profile", "profile", "newcomer", "applied", "left", "opening", "team")
 CHANGES += ("visit",)
@@ -105,6 +105,57 @@ def test_a_profile_naming_a_new_topic_builds_the_index_again():
     assert updated.cover is not index.cover
     assert "zig" in updated.topic_pos
     assert answers(updated) == answers(MatchIndex(apply_changes(index.org, change)))
+
+
+def updated(index: MatchIndex, change: OrganisationChanges) -> MatchIndex:
+    """The index updated by `change`, checked against one built afresh."""
+    kept = updated_index(index, apply_changes(index.org, change), change)
+    assert answers(kept) == answers(MatchIndex(apply_changes(index.org, change)))
+    return kept
+
+
+def test_an_opening_change_compiles_the_openings_again_and_keeps_the_visitors_rows():
+    people = [visitor("v1", learn=("kafka",)), visitor("v2", learn=("rust",))]
+    index = MatchIndex(org(people, [opening("o1", topics=("kafka",)), opening("o2")]))
+    change = OrganisationChanges(openings={"o1": opening("o1", topics=("rust",), weeks=3)})
+    kept = updated(index, change)
+    assert kept.learn is index.learn  # nobody's row was compiled again
+    assert {kept.openings[o].id for o in kept.pairs_of_visitor(1).opening} == {"o1", "o2"}
+    assert len(kept.pairs_of_visitor(0)) == 0
+
+
+def test_an_opening_closing_or_opening_moves_the_rarities_of_every_topic():
+    people = [visitor("v1", learn=("kafka", "rust")), visitor("v2", learn=("kafka",))]
+    offers = [opening("o1", topics=("kafka",)), opening("o2"), opening("o3", topics=("kafka",))]
+    index = MatchIndex(org(people, offers))
+    closed = updated(index, OrganisationChanges(openings={"o3": None}))
+    assert closed.rarity_of["kafka"] > index.rarity_of["kafka"]
+    reopened = updated(closed, OrganisationChanges(openings={"o3": offers[2]}))
+    assert reopened.rarity_of == index.rarity_of
+
+
+def test_a_visit_compiles_its_host_again_and_fills_its_quarter():
+    people = [visitor("v1", home="home"), visitor("v2", home="home"), visitor("v3", home=None)]
+    teams = [team("home"), team("host", visitors_per_quarter=1), team("other")]
+    offers = [opening("o1", host="host", first_week=1), opening("o2", host="other")]
+    index = MatchIndex(org(people, offers, teams))
+    assert len(index.pairs_of_opening(0)) == 3
+    visit = Tour("v3", None, "host", monday(1), monday(1) + timedelta(days=11))
+    # The host's record as it was (a visit moved, say): the tours it hosts tell.
+    change = OrganisationChanges(visitors={"v3": index.visitors[2]}, tours=(visit,))
+    kept = updated(index, change)
+    assert len(kept.pairs_of_opening(0)) == 0  # the quarter is full: nobody else this quarter
+    assert len(kept.pairs_of_opening(1)) == 3
+
+
+def test_a_team_change_compiles_that_team_again():
+    people = [visitor("v1", home="home"), visitor("v2", home="host")]
+    teams = [team("home"), team("host")]
+    index = MatchIndex(org(people, [opening("o1", host="host")], teams))
+    black = replace(teams[1], blackouts=((monday(0), monday(8)),))
+    kept = updated(index, OrganisationChanges(teams={"host": black}))
+    assert len(index.pairs_of_opening(0)) == 1
+    assert len(kept.pairs_of_opening(0)) == 0
 
 
 @settings(max_examples=40, deadline=None)
