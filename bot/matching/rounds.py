@@ -369,10 +369,10 @@ def fair(index: MatchIndex, pairs: PairTable) -> Assignment:
     `round_cap` of them are placed. A host with limits holds a proposer only if the tour fits its
     calendar next to the tours it already holds (after letting go of the one the proposer
     displaces). The result has no blocking pair (see `blocking_pairs`) when no host limit binds."""
-    prefs_list, next_pref, end, keys = _proposals(index, pairs)
+    prefs_list, next_pref, end, keys, best = _proposals(index, pairs)
     visitor_of, opening_of = pairs.visitor.tolist(), pairs.opening.tolist()
     home, seats = index.home.tolist(), index.seats.tolist()
-    waiting = _members_by_best_score(index, pairs)
+    waiting = _members_by_best_score(index, best)
     placed_count = [0] * (index.no_team + 1)
     cap = index.round_cap.tolist()
     held: list[list[tuple[int, int]]] = [[] for _ in seats]
@@ -426,13 +426,29 @@ def fair(index: MatchIndex, pairs: PairTable) -> Assignment:
 
 def _proposals(
     index: MatchIndex, pairs: PairTable
-) -> tuple[list[int], list[int], list[int], list[int]]:
+) -> tuple[list[int], list[int], list[int], list[int], np.ndarray]:
     """(rows in each visitor's order of preference, where each visitor's run starts and ends in
-    it, the host's key of each row)."""
-    visitor_key, host_key = _preference_keys(pairs, index)
-    prefs = np.lexsort((-visitor_key, pairs.visitor))
+    it, the host's key of each row, each visitor's best score or -1)."""
+    prefs, bounds = _by_visitor_preference(index, pairs)
+    best = np.full(len(index.visitors), -1, dtype=np.int64)
+    has_pairs = bounds[1:] > bounds[:-1]
+    best[has_pairs] = pairs.points[prefs[bounds[:-1][has_pairs]]]  # each run starts at its best
+    keys = _preference_keys(pairs, index)[1].tolist()
+    return prefs.tolist(), bounds[:-1].tolist(), bounds[1:].tolist(), keys, best
+
+
+def _by_visitor_preference(index: MatchIndex, pairs: PairTable) -> tuple[np.ndarray, np.ndarray]:
+    """Rows grouped by visitor, each visitor's in its order of preference (best score first, ties
+    to the lower opening position, as `_preference_keys` ranks them), and where each visitor's run
+    starts (one more bound at the end). One stable sort of a single integer key: several times
+    faster than a lexsort on two."""
+    points = pairs.points.astype(np.int64)
+    low, high = (int(points.min()), int(points.max())) if len(points) else (0, 0)
+    key = pairs.visitor.astype(np.int64) * (high - low + 1) + (high - points)
+    key = key * (len(index.openings) + 1) + pairs.opening
+    prefs = np.argsort(key, kind="stable")
     bounds = np.searchsorted(pairs.visitor[prefs], np.arange(len(index.visitors) + 1))
-    return prefs.tolist(), bounds[:-1].tolist(), bounds[1:].tolist(), host_key.tolist()
+    return prefs, bounds
 
 
 def _held(pairs: PairTable, held_row: list[int], held_week: list[int]) -> Assignment:
@@ -444,10 +460,16 @@ def _held(pairs: PairTable, held_row: list[int], held_week: list[int]) -> Assign
     return _sorted_assignment(rows.tolist(), weeks.tolist(), None)
 
 
-def _members_by_best_score(index: MatchIndex, pairs: PairTable) -> dict[int, list[int]]:
-    """Members of each home team who have a feasible pair, the best score last (popped first)."""
+def _best_points(index: MatchIndex, pairs: PairTable) -> np.ndarray:
+    """Each visitor's best score (-1 without a feasible pair)."""
     best = np.full(len(index.visitors), -1, dtype=np.int64)
     np.maximum.at(best, pairs.visitor, pairs.points)
+    return best
+
+
+def _members_by_best_score(index: MatchIndex, best: np.ndarray) -> dict[int, list[int]]:
+    """Members of each home team who have a feasible pair (`best` score >= 0), the best score
+    last (popped first)."""
     members = np.flatnonzero(best >= 0)
     members = members[np.lexsort((-members, best[members]))]
     waiting: dict[int, list[int]] = {}
@@ -781,7 +803,7 @@ def improve_by_teams(
         bookings.place(row, week)
     order = np.lexsort((np.arange(len(pairs)), pairs.visitor))
     bounds = np.searchsorted(pairs.visitor[order], np.arange(len(index.visitors) + 1))
-    members_of = _members_by_best_score(index, pairs)
+    members_of = _members_by_best_score(index, _best_points(index, pairs))
     teams = np.array(sorted(members_of), dtype=np.int64)
     rng = np.random.default_rng(seed)
     for _ in range(passes):
@@ -906,8 +928,7 @@ def run_round(
     pairs = index.feasible_pairs() if pairs is None else pairs
     chosen = _SOLVERS[mode](index, pairs)
     greedy_total = baseline(index, pairs, mode).total(pairs)
-    best_points = np.full(len(index.visitors), -1, dtype=np.int64)
-    np.maximum.at(best_points, pairs.visitor, pairs.points)
+    best_points = _best_points(index, pairs)
     placements = tuple(
         Placement(
             visitor_id=index.visitors[pairs.visitor[row]].id,
