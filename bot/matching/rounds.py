@@ -811,13 +811,18 @@ def improve_locally(
     for _ in range(passes):
         for team in rng.permutation(teams).tolist():
             state.replan(members_of[team], work_per_group)
+        tried: set[tuple[int, ...]] = set()  # groups re-planned in vain since the last change
         for o in rng.permutation(len(index.openings)).tolist():
             fitting = pairs.visitor[by_opening[bounds[o] : bounds[o + 1]]]
             holders = np.flatnonzero(state.opening_of == o)
             near = np.concatenate([holders, fitting[~np.isin(fitting, holders)][:group_size]])
-            around = sorted(set(index.home[near].tolist()) & members_of.keys())
-            if around:  # an opening nobody fits has nothing to re-plan
-                state.replan(sorted(v for t in around for v in members_of[t]), work_per_group)
+            around = tuple(sorted(set(index.home[near].tolist()) & members_of.keys()))
+            if not around or around in tried:  # nothing to re-plan, or no change since in vain
+                continue
+            if state.replan(sorted(v for t in around for v in members_of[t]), work_per_group):
+                tried.clear()
+            else:
+                tried.add(around)
     return state.assignment(assignment.upper_bound)
 
 
@@ -847,9 +852,9 @@ class _Plans:
             pairs.visitor[order], np.arange(len(index.visitors) + 1)
         )
 
-    def replan(self, members: list[int], work: float) -> None:
+    def replan(self, members: list[int], work: float) -> bool:
         """Re-plan `members` (at least one) exactly, keeping their current plan unless the new one
-        scores more."""
+        scores more; whether it did."""
         current = [(int(self.row[v]), int(self.week[v])) for v in members if self.row[v] >= 0]
         for row, week in current:
             self.bookings.unbook(row, week)
@@ -859,6 +864,7 @@ class _Plans:
         rows = np.concatenate([self.rows_by_visitor[bounds[v] : bounds[v + 1]] for v in members])
         rows = rows[available[self.pairs.opening[rows]] > 0]
         plan = self._best_plan(rows, available, work)
+        improved = plan is not None
         if plan is None:
             plan = current
         else:
@@ -871,6 +877,7 @@ class _Plans:
             self.row[v], self.week[v] = row, week
             self.opening_of[v] = self.pairs.opening[row]
             self.bookings.place(row, week)
+        return improved
 
     def _best_plan(
         self, rows: np.ndarray, available: np.ndarray, work: float
