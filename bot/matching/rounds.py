@@ -23,12 +23,12 @@ from enum import StrEnum
 from typing import cast
 
 import numpy as np
-from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 from ortools.sat.python import cp_model
 
 from bot.core.words import counted
 from bot.matching.bookings import HostBook
 from bot.matching.calendar import HORIZON_WEEKS, friday, lowest_week, monday
+from bot.matching.flows import best_assignment
 from bot.matching.index import MatchIndex, PairTable
 from bot.matching.model import MAX_TOUR_WEEKS
 from bot.matching.weights import MILLI
@@ -112,71 +112,6 @@ def _earliest(pairs: PairTable, rows: np.ndarray) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------ flows
-
-
-def best_assignment(
-    index: MatchIndex,
-    pairs: PairTable,
-    gains: np.ndarray,
-    *,
-    caps: np.ndarray | None,
-    seats: np.ndarray | None = None,
-) -> np.ndarray:
-    """Rows maximising the sum of integer `gains` (rows with gains <= 0 are never chosen) with
-    one opening per visitor, `seats` per opening (default: the seats left) and, given `caps`, at
-    most that many visitors of each home team (by team position), by min-cost flow:
-    source -> home team -> visitor -> opening -> sink, plus a free source -> sink arc for the flow
-    nobody uses. The pair arcs come straight from the table's arrays: memory follows the pairs."""
-    positive = gains > 0
-    if not positive.any():
-        return np.empty(0, dtype=np.int64)
-    use = None if positive.all() else np.flatnonzero(positive)
-    n_v, n_o = len(index.visitors), len(index.openings)
-    if caps is not None:
-        team_of, limits = index.home, np.minimum(caps, n_v)
-    else:
-        team_of, limits = np.zeros(n_v, dtype=np.int32), np.array([n_v])
-    first_v = 1 + len(limits)
-    first_o = first_v + n_v
-    sink = first_o + n_o
-    flow = SimpleMinCostFlow()
-
-    def selected(values: np.ndarray) -> np.ndarray:
-        return values if use is None else values[use]
-
-    flow.add_arcs_with_capacity_and_unit_cost(
-        (selected(pairs.visitor) + first_v).astype(np.int32),
-        (selected(pairs.opening) + first_o).astype(np.int32),
-        np.ones(len(positive) if use is None else len(use), dtype=np.int64),
-        -selected(gains).astype(np.int64),
-    )
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.zeros(len(limits), dtype=np.int32),
-        np.arange(1, first_v, dtype=np.int32),
-        limits.astype(np.int64),
-        np.zeros(len(limits), dtype=np.int64),
-    )
-    flow.add_arcs_with_capacity_and_unit_cost(
-        (team_of + 1).astype(np.int32),
-        np.arange(first_v, first_o, dtype=np.int32),
-        np.ones(n_v, dtype=np.int64),
-        np.zeros(n_v, dtype=np.int64),
-    )
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.arange(first_o, sink, dtype=np.int32),
-        np.full(n_o, sink, dtype=np.int32),
-        (index.seats if seats is None else seats).astype(np.int64),
-        np.zeros(n_o, dtype=np.int64),
-    )
-    flow.add_arc_with_capacity_and_unit_cost(0, sink, n_v, 0)
-    flow.set_node_supply(0, n_v)
-    flow.set_node_supply(sink, -n_v)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"min-cost flow failed with status {status}")
-    count = len(positive) if use is None else len(use)
-    chosen = np.flatnonzero(flow.flows(np.arange(count, dtype=np.int32)) > 0)
-    return chosen if use is None else use[chosen]
 
 
 def best_total_fit(index: MatchIndex, pairs: PairTable) -> Assignment:
