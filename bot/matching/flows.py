@@ -1,7 +1,7 @@
 """The exact assignment behind the rounds: maximum total gain under seats, one opening per
 visitor and home-team caps, by min-cost flow over the feasible pairs.
 
-A flow over every pair holds all of them in the solver at once (about 85 bytes an arc: 8 million
+A flow over every pair holds all of them in the solver at once (about 90 bytes an arc: 8 million
 pairs at 20k x 5k take 670 MiB). Few pairs matter: a visitor's best few. So the flow starts with
 each visitor's `per_visitor` best pairs, and prices every pair left out with the potentials of
 its optimum (shortest distances in the residual graph, an optimal dual): a pair left out whose

@@ -513,7 +513,8 @@ def calendar_aware(
     step halved when the bound stalls). The priced solutions are made feasible by
     `_fix_and_resolve` (cheaply, by a greedy fill, during the steps). Stops when the best
     feasible total is within `gap` of the bound or after `iterations` steps (the final repair and
-    polish come on top): the work, and so the result, never depends on the machine's speed. The
+    the local search `improve_locally` come on top, both counted in work, not seconds): the work,
+    and so the result, never depends on the machine's speed. The
     hosts' limits between the round's own tours are not priced (the bound stays valid: it relaxes
     them); every feasible candidate respects them. The bound is reported either way."""
     best = calendar_greedy(index, pairs)
