@@ -23,12 +23,12 @@ from enum import StrEnum
 from typing import cast
 
 import numpy as np
-from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
 from ortools.sat.python import cp_model
 
 from bot.core.words import counted
 from bot.matching.bookings import HostBook
 from bot.matching.calendar import HORIZON_WEEKS, friday, lowest_week, monday
+from bot.matching.flows import best_assignment
 from bot.matching.index import MatchIndex, PairTable
 from bot.matching.model import MAX_TOUR_WEEKS
 from bot.matching.weights import MILLI
@@ -112,71 +112,6 @@ def _earliest(pairs: PairTable, rows: np.ndarray) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------ flows
-
-
-def best_assignment(
-    index: MatchIndex,
-    pairs: PairTable,
-    gains: np.ndarray,
-    *,
-    caps: np.ndarray | None,
-    seats: np.ndarray | None = None,
-) -> np.ndarray:
-    """Rows maximising the sum of integer `gains` (rows with gains <= 0 are never chosen) with
-    one opening per visitor, `seats` per opening (default: the seats left) and, given `caps`, at
-    most that many visitors of each home team (by team position), by min-cost flow:
-    source -> home team -> visitor -> opening -> sink, plus a free source -> sink arc for the flow
-    nobody uses. The pair arcs come straight from the table's arrays: memory follows the pairs."""
-    positive = gains > 0
-    if not positive.any():
-        return np.empty(0, dtype=np.int64)
-    use = None if positive.all() else np.flatnonzero(positive)
-    n_v, n_o = len(index.visitors), len(index.openings)
-    if caps is not None:
-        team_of, limits = index.home, np.minimum(caps, n_v)
-    else:
-        team_of, limits = np.zeros(n_v, dtype=np.int32), np.array([n_v])
-    first_v = 1 + len(limits)
-    first_o = first_v + n_v
-    sink = first_o + n_o
-    flow = SimpleMinCostFlow()
-
-    def selected(values: np.ndarray) -> np.ndarray:
-        return values if use is None else values[use]
-
-    flow.add_arcs_with_capacity_and_unit_cost(
-        (selected(pairs.visitor) + first_v).astype(np.int32),
-        (selected(pairs.opening) + first_o).astype(np.int32),
-        np.ones(len(positive) if use is None else len(use), dtype=np.int64),
-        -selected(gains).astype(np.int64),
-    )
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.zeros(len(limits), dtype=np.int32),
-        np.arange(1, first_v, dtype=np.int32),
-        limits.astype(np.int64),
-        np.zeros(len(limits), dtype=np.int64),
-    )
-    flow.add_arcs_with_capacity_and_unit_cost(
-        (team_of + 1).astype(np.int32),
-        np.arange(first_v, first_o, dtype=np.int32),
-        np.ones(n_v, dtype=np.int64),
-        np.zeros(n_v, dtype=np.int64),
-    )
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.arange(first_o, sink, dtype=np.int32),
-        np.full(n_o, sink, dtype=np.int32),
-        (index.seats if seats is None else seats).astype(np.int64),
-        np.zeros(n_o, dtype=np.int64),
-    )
-    flow.add_arc_with_capacity_and_unit_cost(0, sink, n_v, 0)
-    flow.set_node_supply(0, n_v)
-    flow.set_node_supply(sink, -n_v)
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"min-cost flow failed with status {status}")
-    count = len(positive) if use is None else len(use)
-    chosen = np.flatnonzero(flow.flows(np.arange(count, dtype=np.int32)) > 0)
-    return chosen if use is None else use[chosen]
 
 
 def best_total_fit(index: MatchIndex, pairs: PairTable) -> Assignment:
@@ -288,6 +223,13 @@ class _AwayCalendar:
             if row[w] == 0:
                 self.full[team] |= 1 << w
 
+    def unbook(self, team: int, week: int, weeks: int) -> None:
+        if team == self.no_team:
+            return
+        self.left[team][week : week + weeks] += 1
+        for w in range(week, week + weeks):
+            self.full[team] &= ~(1 << w)
+
     def fitting_starts_of(
         self, pairs: PairTable, index: MatchIndex, rows: np.ndarray
     ) -> np.ndarray:
@@ -338,9 +280,11 @@ class _Bookings:
         return preferred
 
     def unbook(self, row: int, week: int) -> None:
-        """Take back a tour booked by `place` (host limits only: the fair round's evictions)."""
-        _, host, weeks = self._where(row)
+        """Take back a tour booked by `place`."""
+        home, host, weeks = self._where(row)
         self.hosts.unbook(host, week, weeks)
+        if self.away is not None:
+            self.away.unbook(home, week, weeks)
 
     def fitting_starts_of(self, rows: np.ndarray) -> np.ndarray:
         """`fitting_starts` for many rows at once."""
@@ -369,10 +313,10 @@ def fair(index: MatchIndex, pairs: PairTable) -> Assignment:
     `round_cap` of them are placed. A host with limits holds a proposer only if the tour fits its
     calendar next to the tours it already holds (after letting go of the one the proposer
     displaces). The result has no blocking pair (see `blocking_pairs`) when no host limit binds."""
-    prefs_list, next_pref, end, keys = _proposals(index, pairs)
+    prefs_list, next_pref, end, keys, best = _proposals(index, pairs)
     visitor_of, opening_of = pairs.visitor.tolist(), pairs.opening.tolist()
     home, seats = index.home.tolist(), index.seats.tolist()
-    waiting = _members_by_best_score(index, pairs)
+    waiting = _members_by_best_score(index, best)
     placed_count = [0] * (index.no_team + 1)
     cap = index.round_cap.tolist()
     held: list[list[tuple[int, int]]] = [[] for _ in seats]
@@ -426,13 +370,29 @@ def fair(index: MatchIndex, pairs: PairTable) -> Assignment:
 
 def _proposals(
     index: MatchIndex, pairs: PairTable
-) -> tuple[list[int], list[int], list[int], list[int]]:
+) -> tuple[list[int], list[int], list[int], list[int], np.ndarray]:
     """(rows in each visitor's order of preference, where each visitor's run starts and ends in
-    it, the host's key of each row)."""
-    visitor_key, host_key = _preference_keys(pairs, index)
-    prefs = np.lexsort((-visitor_key, pairs.visitor))
+    it, the host's key of each row, each visitor's best score or -1)."""
+    prefs, bounds = _by_visitor_preference(index, pairs)
+    best = np.full(len(index.visitors), -1, dtype=np.int64)
+    has_pairs = bounds[1:] > bounds[:-1]
+    best[has_pairs] = pairs.points[prefs[bounds[:-1][has_pairs]]]  # each run starts at its best
+    keys = _preference_keys(pairs, index)[1].tolist()
+    return prefs.tolist(), bounds[:-1].tolist(), bounds[1:].tolist(), keys, best
+
+
+def _by_visitor_preference(index: MatchIndex, pairs: PairTable) -> tuple[np.ndarray, np.ndarray]:
+    """Rows grouped by visitor, each visitor's in its order of preference (best score first, ties
+    to the lower opening position, as `_preference_keys` ranks them), and where each visitor's run
+    starts (one more bound at the end). One stable sort of a single integer key: several times
+    faster than a lexsort on two."""
+    points = pairs.points.astype(np.int64)
+    low, high = (int(points.min()), int(points.max())) if len(points) else (0, 0)
+    key = pairs.visitor.astype(np.int64) * (high - low + 1) + (high - points)
+    key = key * (len(index.openings) + 1) + pairs.opening
+    prefs = np.argsort(key, kind="stable")
     bounds = np.searchsorted(pairs.visitor[prefs], np.arange(len(index.visitors) + 1))
-    return prefs.tolist(), bounds[:-1].tolist(), bounds[1:].tolist(), host_key.tolist()
+    return prefs, bounds
 
 
 def _held(pairs: PairTable, held_row: list[int], held_week: list[int]) -> Assignment:
@@ -444,10 +404,16 @@ def _held(pairs: PairTable, held_row: list[int], held_week: list[int]) -> Assign
     return _sorted_assignment(rows.tolist(), weeks.tolist(), None)
 
 
-def _members_by_best_score(index: MatchIndex, pairs: PairTable) -> dict[int, list[int]]:
-    """Members of each home team who have a feasible pair, the best score last (popped first)."""
+def _best_points(index: MatchIndex, pairs: PairTable) -> np.ndarray:
+    """Each visitor's best score (-1 without a feasible pair)."""
     best = np.full(len(index.visitors), -1, dtype=np.int64)
     np.maximum.at(best, pairs.visitor, pairs.points)
+    return best
+
+
+def _members_by_best_score(index: MatchIndex, best: np.ndarray) -> dict[int, list[int]]:
+    """Members of each home team who have a feasible pair (`best` score >= 0), the best score
+    last (popped first)."""
     members = np.flatnonzero(best >= 0)
     members = members[np.lexsort((-members, best[members]))]
     waiting: dict[int, list[int]] = {}
@@ -547,7 +513,8 @@ def calendar_aware(
     step halved when the bound stalls). The priced solutions are made feasible by
     `_fix_and_resolve` (cheaply, by a greedy fill, during the steps). Stops when the best
     feasible total is within `gap` of the bound or after `iterations` steps (the final repair and
-    polish come on top): the work, and so the result, never depends on the machine's speed. The
+    the local search `improve_locally` come on top, both counted in work, not seconds): the work,
+    and so the result, never depends on the machine's speed. The
     hosts' limits between the round's own tours are not priced (the bound stays valid: it relaxes
     them); every feasible candidate respects them. The bound is reported either way."""
     best = calendar_greedy(index, pairs)
@@ -580,7 +547,7 @@ def calendar_aware(
     candidate = _fix_and_resolve(index, pairs, *pricing.priced_gains(), away=True)
     if candidate.total(pairs) > lower:
         best, lower = candidate, candidate.total(pairs)
-    best = improve_by_teams(index, pairs, best)
+    best = improve_locally(index, pairs, best)
     lower = best.total(pairs)
     order = np.argsort(best.rows)
     return Assignment(best.rows[order], best.start_weeks[order], max(int(upper), lower))
@@ -752,137 +719,162 @@ def _fix_and_resolve(
     return _sorted_assignment(chosen, weeks_at, None)
 
 
-def improve_by_teams(
+def improve_locally(
     index: MatchIndex,
     pairs: PairTable,
     assignment: Assignment,
     *,
-    teams_per_group: int = 1,
     passes: int = 1,
+    group_size: int = 2,
     work_per_group: float = 2.0,
     seed: int = 0,
 ) -> Assignment:
-    """Large-neighbourhood search: re-plan all members of a few home teams at a time exactly
-    (CP-SAT) with everyone else fixed: each member takes at most one pair and start week, the
-    openings offer the seats nobody else uses, each team's weekly cap holds and the hosts' limits
-    hold next to everyone else's tours. A group's plan only changes when its total rises, so the
-    total never falls. Groups are drawn at random (seeded) so that teams competing for the same
-    seats meet; CP-SAT runs single-threaded with a deterministic work limit (`work_per_group`,
-    its deterministic seconds), so the result does not depend on the machine's speed."""
-    placed_row = np.full(len(index.visitors), -1, dtype=np.int64)
-    placed_week = np.full(len(index.visitors), -1, dtype=np.int64)
-    placed_row[pairs.visitor[assignment.rows]] = assignment.rows
-    placed_week[pairs.visitor[assignment.rows]] = assignment.start_weeks
-    seats_left = index.seats - np.bincount(
-        pairs.opening[assignment.rows], minlength=len(index.seats)
-    )
-    bookings = _Bookings(index, pairs, away=False)
-    for row, week in zip(assignment.rows.tolist(), assignment.start_weeks.tolist(), strict=True):
-        bookings.place(row, week)
-    order = np.lexsort((np.arange(len(pairs)), pairs.visitor))
-    bounds = np.searchsorted(pairs.visitor[order], np.arange(len(index.visitors) + 1))
-    members_of = _members_by_best_score(index, pairs)
+    """Large-neighbourhood search: re-plan a group of visitors at a time exactly (CP-SAT) with
+    everyone else fixed: each member takes at most one pair and start week, the openings offer the
+    seats nobody else uses, and the home teams' weekly caps and the hosts' limits hold next to
+    everyone else's tours. A group's plan only changes when its total rises, so the total never
+    falls. Each pass draws (seeded) the members of each home team, who share its weekly cap, then
+    the teams around each opening: those of its holders and of the `group_size` best-scoring
+    others who fit it, so that seats change hands between teams. CP-SAT runs single-threaded with
+    a deterministic work limit (`work_per_group`, its deterministic seconds): the result does not
+    depend on the machine's speed."""
+    state = _Plans(index, pairs, assignment)
+    members_of = _members_by_best_score(index, _best_points(index, pairs))
     teams = np.array(sorted(members_of), dtype=np.int64)
+    by_opening = np.lexsort((-pairs.points, pairs.opening))
+    bounds = np.searchsorted(pairs.opening[by_opening], np.arange(len(index.openings) + 1))
     rng = np.random.default_rng(seed)
     for _ in range(passes):
-        shuffled = rng.permutation(teams)
-        for first in range(0, len(shuffled), teams_per_group):
-            members = [v for t in shuffled[first : first + teams_per_group] for v in members_of[t]]
-            current = [(int(placed_row[v]), int(placed_week[v])) for v in members]
-            current = [(row, week) for row, week in current if row >= 0]
-            for row, week in current:
-                bookings.unbook(row, week)
-            available = seats_left.copy()
-            np.add.at(available, pairs.opening[[row for row, _ in current]], 1)
-            rows = np.concatenate([order[bounds[v] : bounds[v + 1]] for v in members])
-            rows = rows[available[pairs.opening[rows]] > 0]
-            plan = _plan(
-                index,
-                pairs,
-                rows,
-                available,
-                bookings.hosts,
-                placed_row=placed_row,
-                placed_week=placed_week,
-                work=work_per_group,
-            )
-            if plan is None:
-                plan = current
+        for team in rng.permutation(teams).tolist():
+            state.replan(members_of[team], work_per_group)
+        tried: set[tuple[int, ...]] = set()  # groups re-planned in vain since the last change
+        for o in rng.permutation(len(index.openings)).tolist():
+            fitting = pairs.visitor[by_opening[bounds[o] : bounds[o + 1]]]
+            holders = np.flatnonzero(state.opening_of == o)
+            near = np.concatenate([holders, fitting[~np.isin(fitting, holders)][:group_size]])
+            around = tuple(sorted(set(index.home[near].tolist()) & members_of.keys()))
+            if not around or around in tried:  # nothing to re-plan, or no change since in vain
+                continue
+            if state.replan(sorted(v for t in around for v in members_of[t]), work_per_group):
+                tried.clear()
             else:
-                seats_left = available
-                placed_row[members] = -1
-                for row, _ in plan:
-                    seats_left[pairs.opening[row]] -= 1
-            for row, week in plan:
-                v = int(pairs.visitor[row])
-                placed_row[v], placed_week[v] = row, week
-                bookings.place(row, week)
-    placed = np.flatnonzero(placed_row >= 0)
-    rows_out = placed_row[placed]
-    by_row = np.argsort(rows_out)
-    return Assignment(rows_out[by_row], placed_week[placed][by_row], assignment.upper_bound)
+                tried.add(around)
+    return state.assignment(assignment.upper_bound)
 
 
-def _plan(
-    index: MatchIndex,
-    pairs: PairTable,
-    rows: np.ndarray,
-    available: np.ndarray,
-    hosts: HostBook,
-    *,
-    placed_row: np.ndarray,
-    placed_week: np.ndarray,
-    work: float,
-) -> list[tuple[int, int]] | None:
-    """The best plan (a list of (row, start week)) for the visitors of `rows`, or None if it does
-    not beat their current one. `hosts` holds everyone else's tours."""
-    option_row, option_week = start_options(pairs.starts[rows])
-    option_row = rows[option_row]
-    model = cp_model.CpModel()
-    options, take = [], []
-    groups: dict[tuple[str, int, int], list[cp_model.IntVar]] = {}
-    for row, week in zip(option_row.tolist(), option_week.tolist(), strict=True):
-        visitor, opening = int(pairs.visitor[row]), int(pairs.opening[row])
-        host, weeks = int(index.host[opening]), int(index.weeks[opening])
-        if not hosts.fitting_starts(host, 1 << week, weeks):
-            continue
-        var = model.new_bool_var("")
-        options.append((row, week))
-        take.append(var)
-        groups.setdefault(("visitor", visitor, 0), []).append(var)
-        groups.setdefault(("opening", opening, 0), []).append(var)
-        team = int(index.home[visitor])
-        if team != index.no_team:
-            for w in range(week, week + weeks):
-                groups.setdefault(("away", team, w), []).append(var)
-        if hosts.limited[host]:
-            groups.setdefault(("quarter", host, hosts.quarter_of_week[week]), []).append(var)
-            if hosts.rest[host] >= 0:
-                for w in range(week, min(week + weeks + int(hosts.rest[host]), HORIZON_WEEKS)):
-                    groups.setdefault(("rest", host, w), []).append(var)
-        if placed_row[visitor] == row and placed_week[visitor] == week:
-            model.add_hint(var, 1)
-    limits: dict[str, Callable[[int, int], int]] = {
-        "visitor": lambda _k, _w: 1,
-        "opening": lambda o, _w: int(available[o]),
-        "away": lambda t, w: int(index.cap_left[t, w]),
-        "quarter": lambda h, q: int(hosts.left[h, q]),
-        "rest": lambda _h, _w: 1,
-    }
-    for (kind, key, at), chosen in groups.items():
-        model.add(sum(chosen) <= limits[kind](key, at))
-    points = pairs.points[[row for row, _ in options]]
-    model.maximize(sum(int(p) * var for p, var in zip(points, take, strict=True)))
-    visitors = {key for kind, key, _ in groups if kind == "visitor"}
-    current = sum(int(pairs.points[placed_row[v]]) for v in visitors if placed_row[v] >= 0)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_deterministic_time = work
-    solver.parameters.num_workers = 1
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    if solver.objective_value <= current:
-        return None
-    return [option for option, var in zip(options, take, strict=True) if solver.value(var)]
+class _Plans:
+    """Where each visitor is placed (pair row and start week, -1 when not), the seats left and the
+    bookings, as the large-neighbourhood search changes them one group at a time."""
+
+    def __init__(self, index: MatchIndex, pairs: PairTable, assignment: Assignment) -> None:
+        self.index, self.pairs = index, pairs
+        self.row = np.full(len(index.visitors), -1, dtype=np.int64)
+        self.week = np.full(len(index.visitors), -1, dtype=np.int64)
+        self.row[pairs.visitor[assignment.rows]] = assignment.rows
+        self.week[pairs.visitor[assignment.rows]] = assignment.start_weeks
+        self.opening_of = np.full(len(index.visitors), -1, dtype=np.int64)
+        self.opening_of[pairs.visitor[assignment.rows]] = pairs.opening[assignment.rows]
+        self.seats_left = index.seats - np.bincount(
+            pairs.opening[assignment.rows], minlength=len(index.seats)
+        )
+        self.bookings = _Bookings(index, pairs, away=True)
+        for row, week in zip(
+            assignment.rows.tolist(), assignment.start_weeks.tolist(), strict=True
+        ):
+            self.bookings.place(row, week)
+        order = np.lexsort((np.arange(len(pairs)), pairs.visitor))
+        self.rows_by_visitor = order
+        self.visitor_bounds = np.searchsorted(
+            pairs.visitor[order], np.arange(len(index.visitors) + 1)
+        )
+
+    def replan(self, members: list[int], work: float) -> bool:
+        """Re-plan `members` (at least one) exactly, keeping their current plan unless the new one
+        scores more; whether it did."""
+        current = [(int(self.row[v]), int(self.week[v])) for v in members if self.row[v] >= 0]
+        for row, week in current:
+            self.bookings.unbook(row, week)
+        available = self.seats_left.copy()
+        np.add.at(available, self.pairs.opening[[row for row, _ in current]], 1)
+        bounds = self.visitor_bounds
+        rows = np.concatenate([self.rows_by_visitor[bounds[v] : bounds[v + 1]] for v in members])
+        rows = rows[available[self.pairs.opening[rows]] > 0]
+        plan = self._best_plan(rows, available, work)
+        improved = plan is not None
+        if plan is None:
+            plan = current
+        else:
+            self.seats_left = available
+            self.row[members] = self.week[members] = self.opening_of[members] = -1
+            for row, _ in plan:
+                self.seats_left[self.pairs.opening[row]] -= 1
+        for row, week in plan:
+            v = int(self.pairs.visitor[row])
+            self.row[v], self.week[v] = row, week
+            self.opening_of[v] = self.pairs.opening[row]
+            self.bookings.place(row, week)
+        return improved
+
+    def _best_plan(
+        self, rows: np.ndarray, available: np.ndarray, work: float
+    ) -> list[tuple[int, int]] | None:
+        """The best plan (a list of (row, start week)) for the visitors of `rows`, or None if it
+        does not beat their current one. The bookings hold everyone else's tours."""
+        index, pairs, bookings = self.index, self.pairs, self.bookings
+        hosts, away, placed_row = bookings.hosts, bookings.away, self.row
+        assert away is not None
+        model = cp_model.CpModel()
+        options, take = [], []
+        groups: dict[tuple[str, int, int], list[cp_model.IntVar]] = {}
+        fitting = bookings.fitting_starts_of(rows) if len(rows) else np.empty(0, np.uint64)
+        option_row, option_week = start_options(fitting)
+        for row, week in zip(rows[option_row].tolist(), option_week.tolist(), strict=True):
+            visitor, opening = int(pairs.visitor[row]), int(pairs.opening[row])
+            host, weeks = int(index.host[opening]), int(index.weeks[opening])
+            var = model.new_bool_var("")
+            options.append((row, week))
+            take.append(var)
+            groups.setdefault(("visitor", visitor, 0), []).append(var)
+            groups.setdefault(("opening", opening, 0), []).append(var)
+            team = int(index.home[visitor])
+            if team != index.no_team:
+                for w in range(week, week + weeks):
+                    groups.setdefault(("away", team, w), []).append(var)
+            if hosts.limited[host]:
+                groups.setdefault(("quarter", host, hosts.quarter_of_week[week]), []).append(var)
+                if hosts.rest[host] >= 0:
+                    for w in range(week, min(week + weeks + int(hosts.rest[host]), HORIZON_WEEKS)):
+                        groups.setdefault(("rest", host, w), []).append(var)
+            if placed_row[visitor] == row and self.week[visitor] == week:
+                model.add_hint(var, 1)
+        limits: dict[str, Callable[[int, int], int]] = {
+            "visitor": lambda _k, _w: 1,
+            "opening": lambda o, _w: int(available[o]),
+            "away": lambda t, w: int(away.left[t, w]),
+            "quarter": lambda h, q: int(hosts.left[h, q]),
+            "rest": lambda _h, _w: 1,
+        }
+        for (kind, key, at), chosen in groups.items():
+            if len(chosen) > limits[kind](key, at):
+                model.add(sum(chosen) <= limits[kind](key, at))
+        points = pairs.points[[row for row, _ in options]]
+        model.maximize(sum(int(p) * var for p, var in zip(points, take, strict=True)))
+        visitors = {key for kind, key, _ in groups if kind == "visitor"}
+        current = sum(int(pairs.points[placed_row[v]]) for v in visitors if placed_row[v] >= 0)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_deterministic_time = work
+        solver.parameters.num_workers = 1
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        if solver.objective_value <= current:
+            return None
+        return [option for option, var in zip(options, take, strict=True) if solver.value(var)]
+
+    def assignment(self, upper_bound: int | None) -> Assignment:
+        placed = np.flatnonzero(self.row >= 0)
+        rows = self.row[placed]
+        by_row = np.argsort(rows)
+        return Assignment(rows[by_row], self.week[placed][by_row], upper_bound)
 
 
 # ------------------------------------------------------------------------------------ results
@@ -906,8 +898,7 @@ def run_round(
     pairs = index.feasible_pairs() if pairs is None else pairs
     chosen = _SOLVERS[mode](index, pairs)
     greedy_total = baseline(index, pairs, mode).total(pairs)
-    best_points = np.full(len(index.visitors), -1, dtype=np.int64)
-    np.maximum.at(best_points, pairs.visitor, pairs.points)
+    best_points = _best_points(index, pairs)
     placements = tuple(
         Placement(
             visitor_id=index.visitors[pairs.visitor[row]].id,
