@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
+from bot.directory.model import Team
 from bot.directory.service import DirectoryTeams
 from bot.matching.ports import MatchedTeams
 from bot.openings.service import Teams as OpeningTeams
@@ -11,4 +12,4 @@ from bot.profiles.service import Teams as ProfileTeams
 
 
 class Teams(DirectoryTeams, OpeningTeams, ProfileTeams, MatchedTeams, Protocol):
-    def search(self, workspace_id: str, text: str, limit: int) -> list[Any]: ...
+    def search(self, workspace_id: str, text: str, limit: int) -> list[Team]: ...

@@ -6,11 +6,12 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.core.ports import Audit
 from bot.directory.model import (
     DuplicateTeamNameError,
+    Team,
     TeamDraft,
     TeamEntry,
     changed_fields,
@@ -40,7 +41,7 @@ class Commitments(Protocol):
 
 
 class DirectoryTeams(Protocol):
-    def by_name(self, workspace_id: str, name: str) -> Any: ...
+    def by_name(self, workspace_id: str, name: str) -> Team | None: ...
 
     def entry(self, workspace_id: str, team_id: int) -> TeamEntry | None: ...
 
@@ -52,7 +53,9 @@ class DirectoryTeams(Protocol):
 
     def names(self, workspace_id: str) -> list[str]: ...
 
-    def create(self, workspace_id: str, entry: TeamEntry) -> Any: ...
+    def create(self, workspace_id: str, entry: TeamEntry) -> None: ...
+
+    def insert(self, workspace_id: str, entry: TeamEntry) -> int: ...
 
     def update(self, workspace_id: str, team_id: int, entry: TeamEntry) -> bool: ...
 
@@ -154,9 +157,7 @@ def _write(
     uow: DirectoryUnitOfWork, workspace_id: str, team_id: int | None, entry: TeamEntry
 ) -> int:
     if team_id is None:
-        team = uow.teams.create(workspace_id, entry)
-        uow.teams.flush()
-        return int(team.id)
+        return uow.teams.insert(workspace_id, entry)
     uow.teams.update(workspace_id, team_id, entry)
     uow.teams.flush()
     return team_id
