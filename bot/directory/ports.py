@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.directory.model import Team
 from bot.directory.service import DirectoryTeams
 from bot.matching.ports import MatchedTeams
 from bot.openings.service import Teams as OpeningTeams
@@ -12,4 +11,4 @@ from bot.profiles.service import Teams as ProfileTeams
 
 
 class Teams(DirectoryTeams, OpeningTeams, ProfileTeams, MatchedTeams, Protocol):
-    def search(self, workspace_id: str, text: str, limit: int) -> list[Team]: ...
+    pass

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from bot.core.inputs import OPTIONS_PER_SELECT
 from bot.core.ports import Audit
 from bot.directory.model import (
     DuplicateTeamNameError,
@@ -52,6 +53,8 @@ class DirectoryTeams(Protocol):
     def count(self, workspace_id: str) -> int: ...
 
     def names(self, workspace_id: str) -> list[str]: ...
+
+    def search(self, workspace_id: str, text: str, limit: int) -> list[Team]: ...
 
     def create(self, workspace_id: str, entry: TeamEntry) -> None: ...
 
@@ -188,6 +191,14 @@ def directory_page(
         start = min(max(offset, 0) // TEAMS_PER_PAGE * TEAMS_PER_PAGE, last_page_start)
         teams = uow.teams.entries_page(workspace_id, start, TEAMS_PER_PAGE)
     return DirectoryPage(teams, start, total)
+
+
+def teams_matching(
+    uow_factory: DirectoryReaderFactory, workspace_id: str, typed: str
+) -> list[Team]:
+    """What a team picker offers for the text typed into it: as many as a select holds."""
+    with uow_factory() as uow:
+        return uow.teams.search(workspace_id, typed, OPTIONS_PER_SELECT)
 
 
 @dataclass(frozen=True)
