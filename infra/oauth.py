@@ -202,7 +202,8 @@ class MultiWorkspace:
                 now=self._deps.clock.now(),
             )
         with self._deps.reader() as reader:
-            registered: InstalledWorkspace = reader.workspaces.installed(workspace_id)
+            registered = reader.workspaces.installed(workspace_id)
+        assert registered is not None  # registered just now, by this request or the other
         return registered
 
     # --- the ticker --------------------------------------------------------------------------

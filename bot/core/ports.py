@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -22,16 +22,18 @@ if TYPE_CHECKING:
     from bot.scheduling.ports import Outbox, Pace
     from bot.stats.ports import Stats
     from bot.topics.service import TopicHolders
+    from bot.workspaces.model import Workspace
+    from bot.workspaces.service import InstalledWorkspace
 
 
 class Workspaces(Protocol):
-    def upsert(self, workspace_id: str, *, name: str, bot_user_id: str, now: datetime) -> Any: ...
+    def upsert(self, workspace_id: str, *, name: str, bot_user_id: str, now: datetime) -> None: ...
 
-    def get(self, workspace_id: str) -> Any: ...
+    def get(self, workspace_id: str) -> Workspace | None: ...
 
     def register(
         self,
-        workspace: Any,
+        workspace: InstalledWorkspace,
         *,
         name: str,
         bot_user_id: str | None,
@@ -39,11 +41,15 @@ class Workspaces(Protocol):
         now: datetime,
     ) -> None: ...
 
-    def installed(self, workspace_id: str) -> Any: ...
+    def installed(self, workspace_id: str) -> InstalledWorkspace | None: ...
 
-    def active(self) -> list[Any]: ...
+    def active(self) -> list[InstalledWorkspace]: ...
 
-    def served_org_wide(self, enterprise_id: str) -> dict[str, Any]: ...
+    def served_org_wide(self, enterprise_id: str) -> dict[str, Workspace]: ...
+
+    def mark_uninstalled(self, workspace_ids: Sequence[str], now: datetime) -> None: ...
+
+    def mark_tokens_revoked(self, workspace_ids: Sequence[str], now: datetime) -> None: ...
 
 
 class Inbox(Protocol):

@@ -52,6 +52,16 @@ class BlackoutPeriod:
 
 
 @dataclass(frozen=True)
+class Team:
+    """A stored team as pickers and permission checks read it: who it is and who leads it."""
+
+    id: int
+    name: str
+    leads: tuple[str, ...] = ()
+    channel_id: str | None = None
+
+
+@dataclass(frozen=True)
 class TeamEntry:
     """One team as the directory lists it."""
 

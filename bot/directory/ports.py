@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.directory.service import DirectoryTeams
 from bot.matching.ports import MatchedTeams
@@ -11,4 +11,4 @@ from bot.profiles.service import Teams as ProfileTeams
 
 
 class Teams(DirectoryTeams, OpeningTeams, ProfileTeams, MatchedTeams, Protocol):
-    def search(self, workspace_id: str, text: str, limit: int) -> list[Any]: ...
+    pass

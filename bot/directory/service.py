@@ -6,11 +6,13 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
+from bot.core.inputs import OPTIONS_PER_SELECT
 from bot.core.ports import Audit
 from bot.directory.model import (
     DuplicateTeamNameError,
+    Team,
     TeamDraft,
     TeamEntry,
     changed_fields,
@@ -40,7 +42,7 @@ class Commitments(Protocol):
 
 
 class DirectoryTeams(Protocol):
-    def by_name(self, workspace_id: str, name: str) -> Any: ...
+    def by_name(self, workspace_id: str, name: str) -> Team | None: ...
 
     def entry(self, workspace_id: str, team_id: int) -> TeamEntry | None: ...
 
@@ -52,7 +54,11 @@ class DirectoryTeams(Protocol):
 
     def names(self, workspace_id: str) -> list[str]: ...
 
-    def create(self, workspace_id: str, entry: TeamEntry) -> Any: ...
+    def search(self, workspace_id: str, text: str, limit: int) -> list[Team]: ...
+
+    def create(self, workspace_id: str, entry: TeamEntry) -> None: ...
+
+    def insert(self, workspace_id: str, entry: TeamEntry) -> int: ...
 
     def update(self, workspace_id: str, team_id: int, entry: TeamEntry) -> bool: ...
 
@@ -154,9 +160,7 @@ def _write(
     uow: DirectoryUnitOfWork, workspace_id: str, team_id: int | None, entry: TeamEntry
 ) -> int:
     if team_id is None:
-        team = uow.teams.create(workspace_id, entry)
-        uow.teams.flush()
-        return int(team.id)
+        return uow.teams.insert(workspace_id, entry)
     uow.teams.update(workspace_id, team_id, entry)
     uow.teams.flush()
     return team_id
@@ -187,6 +191,14 @@ def directory_page(
         start = min(max(offset, 0) // TEAMS_PER_PAGE * TEAMS_PER_PAGE, last_page_start)
         teams = uow.teams.entries_page(workspace_id, start, TEAMS_PER_PAGE)
     return DirectoryPage(teams, start, total)
+
+
+def teams_matching(
+    uow_factory: DirectoryReaderFactory, workspace_id: str, typed: str
+) -> list[Team]:
+    """What a team picker offers for the text typed into it: as many as a select holds."""
+    with uow_factory() as uow:
+        return uow.teams.search(workspace_id, typed, OPTIONS_PER_SELECT)
 
 
 @dataclass(frozen=True)

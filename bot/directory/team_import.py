@@ -22,11 +22,12 @@ from bot.core.user_text import match_key
 from bot.directory.model import TeamDraft, TeamEntry, draft_of, read_team
 from bot.directory.service import DirectoryTeams
 from bot.directory.team_file import BLACKOUT_SEPARATOR, CLEAR, TeamRow
+from bot.workspaces.model import Workspace
 from bot.workspaces.service import InstalledWorkspace
 
 
 class Workspaces(Protocol):
-    def get(self, workspace_id: str) -> Any: ...
+    def get(self, workspace_id: str) -> Workspace | None: ...
 
     def active(self) -> list[InstalledWorkspace]: ...
 

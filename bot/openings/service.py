@@ -11,11 +11,12 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.core.forms import TopicCheck, check_new_topics
 from bot.core.ports import Audit
 from bot.core.topics import TopicVocabulary
+from bot.directory.model import Team
 from bot.openings.model import (
     ListedOpening,
     OpeningDraft,
@@ -59,11 +60,11 @@ class Openings(Protocol):
 
 
 class Teams(Protocol):
-    def get(self, workspace_id: str, team_id: int) -> Any: ...
+    def get(self, workspace_id: str, team_id: int) -> Team | None: ...
 
-    def all(self, workspace_id: str) -> list[Any]: ...
+    def all(self, workspace_id: str) -> list[Team]: ...
 
-    def led_by(self, workspace_id: str, user_id: str) -> list[Any]: ...
+    def led_by(self, workspace_id: str, user_id: str) -> list[Team]: ...
 
     def ids_led_by(self, workspace_id: str, user_id: str) -> list[int]: ...
 
@@ -97,7 +98,7 @@ class Actor:
 # --- who may host ------------------------------------------------------------------------------
 
 
-def _hostable_teams(uow: OpeningReader, actor: Actor) -> list[Any]:
+def _hostable_teams(uow: OpeningReader, actor: Actor) -> list[Team]:
     if actor.is_organiser:
         return uow.teams.all(actor.workspace_id)
     return uow.teams.led_by(actor.workspace_id, actor.user_id)

@@ -6,19 +6,20 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.forms import TopicCheck, check_new_topics
 from bot.core.pause import RESUMED, PauseState, paused_on
 from bot.core.ports import Audit
+from bot.directory.model import Team
 from bot.profiles.model import Profile, changed_fields, for_editing, validate_profile
 
 
 class People(Protocol):
     def profile(self, workspace_id: str, user_id: str) -> Profile | None: ...
 
-    def save(self, workspace_id: str, user_id: str, profile: Profile, *, now: datetime) -> Any: ...
+    def save(self, workspace_id: str, user_id: str, profile: Profile, *, now: datetime) -> None: ...
 
     def set_timezone(
         self, workspace_id: str, user_id: str, timezone: str, *, now: datetime
@@ -26,9 +27,9 @@ class People(Protocol):
 
 
 class Teams(Protocol):
-    def get(self, workspace_id: str, team_id: int) -> Any: ...
+    def get(self, workspace_id: str, team_id: int) -> Team | None: ...
 
-    def all(self, workspace_id: str) -> list[Any]: ...
+    def all(self, workspace_id: str) -> list[Team]: ...
 
 
 class ProfileReader(Protocol):

@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from bot.core.ports import UnitOfWork, UnitOfWorkFactory
+from bot.workspaces.model import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +56,9 @@ def mark_uninstalled(
     uow: UnitOfWork, workspace_id: str, now: datetime, organisation: str | None = None
 ) -> None:
     """`organisation`: an org-wide install was removed, so every workspace it served stops."""
-    for workspace in _served(uow, workspace_id, organisation):
-        # The first time counts: the retention period runs from it, whatever Slack repeats.
-        workspace.uninstalled_at = workspace.uninstalled_at or now
+    # The first time counts: the retention period runs from it, whatever Slack repeats.
+    newly = [w.id for w in _served(uow, workspace_id, organisation) if w.uninstalled_at is None]
+    uow.workspaces.mark_uninstalled(newly, now)
     uow.audit.record(workspace_id, action="app_uninstalled", actor_user_id=None, now=now)
 
 
@@ -69,9 +69,12 @@ def mark_tokens_revoked(
     now: datetime,
     organisation: str | None = None,
 ) -> None:
-    for workspace in _served(uow, workspace_id, organisation):
-        if workspace.bot_user_id in revoked_user_ids:
-            workspace.tokens_revoked_at = workspace.tokens_revoked_at or now
+    newly = [
+        workspace.id
+        for workspace in _served(uow, workspace_id, organisation)
+        if workspace.bot_user_id in revoked_user_ids and workspace.tokens_revoked_at is None
+    ]
+    uow.workspaces.mark_tokens_revoked(newly, now)
     uow.audit.record(
         workspace_id,
         action="tokens_revoked",
@@ -81,7 +84,7 @@ def mark_tokens_revoked(
     )
 
 
-def _served(uow: UnitOfWork, workspace_id: str, organisation: str | None) -> list[Any]:
+def _served(uow: UnitOfWork, workspace_id: str, organisation: str | None) -> list[Workspace]:
     """The workspace, and with an org-wide install every workspace of its organisation."""
     served = {} if organisation is None else uow.workspaces.served_org_wide(organisation)
     workspace = uow.workspaces.get(workspace_id)

@@ -7,7 +7,8 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.core.inputs import OPTIONS_PER_SELECT, option
+from bot.core.inputs import option
+from bot.directory.service import teams_matching
 from infra.deps import Deps
 
 TEAM_FIELD = re.compile(r"^(?:\w+_)?team$")
@@ -16,6 +17,5 @@ TEAM_FIELD = re.compile(r"^(?:\w+_)?team$")
 def register(app: App, deps: Deps) -> None:
     @app.options(TEAM_FIELD)
     def team_options(ack: Ack, body: dict[str, Any]) -> None:
-        with deps.reader() as uow:
-            teams = uow.teams.search(body["team"]["id"], body.get("value", ""), OPTIONS_PER_SELECT)
-            ack(options=[option(str(team.id), team.name) for team in teams])
+        teams = teams_matching(deps.reader, body["team"]["id"], body.get("value", ""))
+        ack(options=[option(str(team.id), team.name) for team in teams])

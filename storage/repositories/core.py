@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.history.model import HistoryEntry, HistoryVisit
+from bot.workspaces.model import Workspace as StoredWorkspace
 from bot.workspaces.service import InstalledWorkspace
 from storage.history import HISTORY_ACTIONS, history_entry
 from storage.models import Application, AuditEntry, InboxEvent, Team, Tour, Workspace
@@ -20,11 +21,12 @@ class WorkspaceRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def get(self, workspace_id: str) -> Workspace | None:
-        return self.session.get(Workspace, workspace_id)
+    def get(self, workspace_id: str) -> StoredWorkspace | None:
+        workspace = self.session.get(Workspace, workspace_id)
+        return None if workspace is None else _stored(workspace)
 
-    def upsert(self, workspace_id: str, *, name: str, bot_user_id: str, now: datetime) -> Workspace:
-        workspace = self.get(workspace_id)
+    def upsert(self, workspace_id: str, *, name: str, bot_user_id: str, now: datetime) -> None:
+        workspace = self.session.get(Workspace, workspace_id)
         if workspace is None:
             workspace = Workspace(id=workspace_id, installed_at=now)
             self.session.add(workspace)
@@ -33,7 +35,6 @@ class WorkspaceRepository:
         workspace.uninstalled_at = None
         workspace.tokens_revoked_at = None
         self.session.flush()
-        return workspace
 
     def register(
         self,
@@ -45,7 +46,7 @@ class WorkspaceRepository:
         now: datetime,
     ) -> None:
         """Creates or reactivates an installed workspace; its own settings are kept."""
-        workspace = self.get(installed.id)
+        workspace = self.session.get(Workspace, installed.id)
         if workspace is None:
             workspace = Workspace(id=installed.id, installed_at=now)
             self.session.add(workspace)
@@ -60,7 +61,7 @@ class WorkspaceRepository:
         self.session.flush()
 
     def installed(self, workspace_id: str) -> InstalledWorkspace | None:
-        workspace = self.get(workspace_id)
+        workspace = self.session.get(Workspace, workspace_id)
         return None if workspace is None else _installed(workspace)
 
     def active(self) -> list[InstalledWorkspace]:
@@ -72,14 +73,37 @@ class WorkspaceRepository:
         )
         return [_installed(workspace) for workspace in rows]
 
-    def served_org_wide(self, enterprise_id: str) -> dict[str, Workspace]:
+    def served_org_wide(self, enterprise_id: str) -> dict[str, StoredWorkspace]:
         """The workspaces an org-wide install of `enterprise_id` serves, by id."""
         rows = self.session.scalars(
             select(Workspace).where(
                 Workspace.enterprise_id == enterprise_id, Workspace.is_enterprise_install
             )
         )
-        return {workspace.id: workspace for workspace in rows}
+        return {workspace.id: _stored(workspace) for workspace in rows}
+
+    def mark_uninstalled(self, workspace_ids: Sequence[str], now: datetime) -> None:
+        self._stamp(workspace_ids, uninstalled_at=now)
+
+    def mark_tokens_revoked(self, workspace_ids: Sequence[str], now: datetime) -> None:
+        self._stamp(workspace_ids, tokens_revoked_at=now)
+
+    def _stamp(self, workspace_ids: Sequence[str], **stamps: datetime) -> None:
+        if workspace_ids:
+            self.session.execute(
+                update(Workspace).where(Workspace.id.in_(workspace_ids)).values(**stamps)
+            )
+
+
+def _stored(workspace: Workspace) -> StoredWorkspace:
+    return StoredWorkspace(
+        id=workspace.id,
+        name=workspace.name,
+        bot_user_id=workspace.bot_user_id,
+        installed_at=workspace.installed_at,
+        uninstalled_at=workspace.uninstalled_at,
+        tokens_revoked_at=workspace.tokens_revoked_at,
+    )
 
 
 def _installed(workspace: Workspace) -> InstalledWorkspace:

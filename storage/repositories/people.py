@@ -27,7 +27,7 @@ class PeopleRepository:
         """The profile of a person already loaded (no second query)."""
         return profile_of(person)
 
-    def save(self, workspace_id: str, user_id: str, profile: Profile, *, now: datetime) -> Person:
+    def save(self, workspace_id: str, user_id: str, profile: Profile, *, now: datetime) -> None:
         """Creates the person's row or overwrites its profile fields."""
         person = self.get_by_user(workspace_id, user_id)
         if person is None:
@@ -48,7 +48,6 @@ class PeopleRepository:
         person.note = profile.note
         _touch(person, now)
         self.session.flush()
-        return person
 
     def set_timezone(
         self, workspace_id: str, user_id: str, timezone: str, *, now: datetime

@@ -11,7 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.core.user_text import match_key
-from bot.directory.model import BlackoutPeriod, DuplicateTeamNameError, TeamEntry, sort_periods
+from bot.directory.model import (
+    BlackoutPeriod,
+    DuplicateTeamNameError,
+    TeamEntry,
+    sort_periods,
+)
+from bot.directory.model import Team as TeamRecord
 from storage.models import Blackout, Opening, Person, Team, TeamLead, Tour
 from storage.repositories.applications import LIVE_TOUR_STATUSES
 
@@ -40,24 +46,32 @@ class TeamRepository:
         self.session = session
         self._loaded: list[Team] = []
 
-    def get(self, workspace_id: str, team_id: int) -> Team | None:
-        team = self.session.get(Team, team_id)
-        return team if team is not None and team.workspace_id == workspace_id else None
+    def get(self, workspace_id: str, team_id: int) -> TeamRecord | None:
+        team = self._row(workspace_id, team_id)
+        return None if team is None else record_of(team)
 
-    def by_name(self, workspace_id: str, name: str) -> Team | None:
+    def by_name(self, workspace_id: str, name: str) -> TeamRecord | None:
         query = select(Team).where(
             Team.workspace_id == workspace_id, Team.name_key == match_key(name)
         )
-        return self.session.scalars(query).first()
+        team = self.session.scalars(query).first()
+        return None if team is None else record_of(team)
 
-    def all(self, workspace_id: str) -> list[Team]:
+    def all(self, workspace_id: str) -> list[TeamRecord]:
+        return [record_of(team) for team in self._rows(workspace_id)]
+
+    def _row(self, workspace_id: str, team_id: int) -> Team | None:
+        team = self.session.get(Team, team_id)
+        return team if team is not None and team.workspace_id == workspace_id else None
+
+    def _rows(self, workspace_id: str) -> list[Team]:
         query = (
             select(Team).where(Team.workspace_id == workspace_id).order_by(func.lower(Team.name))
         )
         return list(self.session.scalars(query))
 
     def entry(self, workspace_id: str, team_id: int) -> TeamEntry | None:
-        team = self.get(workspace_id, team_id)
+        team = self._row(workspace_id, team_id)
         return None if team is None else entry_of(team)
 
     def entries(self, workspace_id: str) -> list[tuple[int, TeamEntry]]:
@@ -66,7 +80,7 @@ class TeamRepository:
         The teams stay referenced for the unit of work: the session's identity map holds them
         only weakly, and an import that updates many must find them there, not query each again.
         """
-        self._loaded = self.all(workspace_id)
+        self._loaded = self._rows(workspace_id)
         return [(team.id, entry_of(team)) for team in self._loaded]
 
     def entries_page(self, workspace_id: str, offset: int, limit: int) -> list[TeamEntry]:
@@ -92,7 +106,7 @@ class TeamRepository:
         )
         return list(self.session.scalars(query))
 
-    def search(self, workspace_id: str, text: str, limit: int) -> list[Team]:
+    def search(self, workspace_id: str, text: str, limit: int) -> list[TeamRecord]:
         """Teams whose name contains `text`, those starting with it first."""
         needle = match_key(text)
         query = (
@@ -103,16 +117,16 @@ class TeamRepository:
             .order_by(Team.name_key.startswith(needle, autoescape=True).desc(), Team.name_key)
             .limit(limit)
         )
-        return list(self.session.scalars(query))
+        return [record_of(team) for team in self.session.scalars(query)]
 
-    def led_by(self, workspace_id: str, user_id: str) -> list[Team]:
+    def led_by(self, workspace_id: str, user_id: str) -> list[TeamRecord]:
         query = (
             select(Team)
             .join(TeamLead, TeamLead.team_id == Team.id)
             .where(Team.workspace_id == workspace_id, TeamLead.user_id == user_id)
             .order_by(func.lower(Team.name))
         )
-        return list(self.session.scalars(query))
+        return [record_of(team) for team in self.session.scalars(query)]
 
     def names_of(self, workspace_id: str, team_ids: Sequence[int]) -> dict[int, str]:
         """The names of the workspace's teams among `team_ids`, by id, in one query."""
@@ -130,13 +144,18 @@ class TeamRepository:
         )
         return list(self.session.scalars(query))
 
-    def add(self, team: Team) -> Team:
-        self.session.add(team)
-        self.session.flush()
-        return team
+    def create(self, workspace_id: str, entry: TeamEntry) -> None:
+        """A new team from a directory entry, written at the next flush (an import's many)."""
+        self._new(workspace_id, entry)
 
-    def create(self, workspace_id: str, entry: TeamEntry) -> Team:
-        """A new team from a directory entry; its id is known after the next flush."""
+    def insert(self, workspace_id: str, entry: TeamEntry) -> int:
+        """A new team from a directory entry, written now: its id. DuplicateTeamNameError when
+        another writer took the name first."""
+        team = self._new(workspace_id, entry)
+        self.flush()
+        return team.id
+
+    def _new(self, workspace_id: str, entry: TeamEntry) -> Team:
         team = Team(workspace_id=workspace_id, leads=[], blackouts=[])
         self.session.add(team)
         write_entry(team, entry)
@@ -145,14 +164,14 @@ class TeamRepository:
     def update(self, workspace_id: str, team_id: int, entry: TeamEntry) -> bool:
         """Overwrites the team with the entry (its leads and blackouts become the entry's);
         False when there is no such team."""
-        team = self.get(workspace_id, team_id)
+        team = self._row(workspace_id, team_id)
         if team is None:
             return False
         write_entry(team, entry)
         return True
 
     def remove(self, workspace_id: str, team_id: int) -> bool:
-        team = self.get(workspace_id, team_id)
+        team = self._row(workspace_id, team_id)
         if team is None:
             return False
         self.session.delete(team)
@@ -198,6 +217,15 @@ class TeamRepository:
             past_openings=sum(opening_counts.values()) - opening_counts.get("open", 0),
             past_tours=sum(tour_counts.values()) - live_hosted,
         )
+
+
+def record_of(team: Team) -> TeamRecord:
+    return TeamRecord(
+        id=team.id,
+        name=team.name,
+        leads=tuple(sorted(lead.user_id for lead in team.leads)),
+        channel_id=team.channel_id,
+    )
 
 
 def entry_of(team: Team) -> TeamEntry:

@@ -284,7 +284,7 @@ def test_over_the_cap_needs_an_explicit_override(bot: RunningBot, world):
         colleague = seed_person(uow, "U0COLLEAGUE", home_team_id=world["home"])
         other = seed_opening(
             uow,
-            uow.teams.get("T0TEST", world["host"]),
+            uow.session.get(Team, world["host"]),
             "Another",
             earliest_start=WINDOW_START,
             latest_end=WINDOW_START + timedelta(weeks=8),

@@ -13,7 +13,7 @@ from storage.models import Application, TeamLead, Tour, TourExtension
 from tests.conftest import NOW, ORGANISER, RunningBot
 from tests.handlers.test_applications import button_value, dms_to, messages_titled
 from tests.support.replies import command_reply
-from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour
+from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour, team_row
 
 VISITOR, HOST_LEAD, HOME_LEAD, BUDDY = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD", "U0BUDDY"
 STARTS, ENDS = date(2026, 11, 16), date(2026, 12, 11)  # NOW (23 Nov) is in the second week
@@ -182,11 +182,11 @@ def test_the_answered_home_request_keeps_the_absence_cap(bot: RunningBot, tour_i
 
 def test_over_the_home_teams_cap_needs_an_explicit_override(bot: RunningBot, tour_id):
     with bot.deps.uow() as uow:
-        home = uow.teams.by_name("T0TEST", "Commissions")
+        home = team_row(uow, "Commissions")
         colleague = seed_person(uow, "U0COLLEAGUE", home_team_id=home.id)
         other = seed_opening(
             uow,
-            uow.teams.by_name("T0TEST", "Streaming"),
+            team_row(uow, "Streaming"),
             "Another",
             earliest_start=ENDS,
             latest_end=ENDS + timedelta(weeks=8),
@@ -248,7 +248,7 @@ def test_a_declined_request_tells_the_visitor_why(bot: RunningBot, tour_id):
 
 def test_organisers_decide_for_a_home_team_without_a_lead(bot: RunningBot, tour_id):
     with bot.deps.uow() as uow:
-        home = uow.teams.by_name("T0TEST", "Commissions")
+        home = team_row(uow, "Commissions")
         uow.session.query(TeamLead).filter_by(team_id=home.id).delete()
         uow.commit()
     extension_id = asked(bot, tour_id)
@@ -322,7 +322,7 @@ def test_a_visitor_who_leads_their_home_team_does_not_agree_to_their_own_extensi
     bot: RunningBot, tour_id
 ):
     with bot.deps.uow() as uow:
-        home = uow.teams.by_name("T0TEST", "Commissions")
+        home = team_row(uow, "Commissions")
         uow.session.add(TeamLead(workspace_id="T0TEST", team_id=home.id, user_id=VISITOR))
         uow.commit()
     extension_id = asked(bot, tour_id)

@@ -10,7 +10,7 @@ import pytest
 from storage.models import CheckinAnswer
 from tests.conftest import NOW, RunningBot
 from tests.handlers.test_home import open_home, text_of
-from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour
+from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour, team_row
 
 HOME_LEAD, HOST_LEAD, AWAY, COMING, BACK, GONE = (
     "U0HOMELEAD",
@@ -91,14 +91,14 @@ def test_the_host_lead_sees_visitors_hosted_against_the_limits(bot, programme):
 
 def test_a_host_nearing_its_limits_is_warned_and_one_without_limits_is_not(bot, programme):
     with bot.deps.uow() as uow:
-        uow.teams.by_name("T0TEST", "Payments").visitors_per_quarter = 4
+        team_row(uow, "Payments").visitors_per_quarter = 4
         uow.commit()
     assert (
         "*Hosting at Payments*: 3 visitors of 4 :warning: close to the limit this quarter · "
         "4 visitors of 16 this year"
     ) in text_of(open_home(bot, HOST_LEAD))
     with bot.deps.uow() as uow:
-        uow.teams.by_name("T0TEST", "Payments").visitors_per_quarter = None
+        team_row(uow, "Payments").visitors_per_quarter = None
         uow.commit()
     bot.requests.event({"type": "app_home_opened", "user": HOST_LEAD, "tab": "home"})
     again = bot.slack.wait_for("views.publish", count=2)[-1].params["view"]

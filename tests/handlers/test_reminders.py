@@ -7,7 +7,7 @@ from bot.applications.service import plan_decision_nudges
 from bot.scheduling.views import render
 from storage.models import OutboxMessage, TeamLead
 from tests.conftest import NOW
-from tests.support.seed import seed_opening, seed_person, seed_team
+from tests.support.seed import seed_opening, seed_person, seed_team, team_row
 
 ORGANISERS = frozenset({"U0ORG"})
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -78,7 +78,7 @@ def test_the_nudges_render_with_escaped_titles(uow_factory):
 def test_a_visitor_who_leads_the_host_team_is_not_reminded_to_decide(uow_factory):
     with uow_factory() as uow:
         seed_waiting_application(uow, NOW)
-        host = uow.teams.by_name("T0TEST", "Streaming")
+        host = team_row(uow, "Streaming")
         host.leads.append(TeamLead(workspace_id="T0TEST", user_id="U0VISITOR"))
         uow.commit()
     after_three = nudge(uow_factory, NOW + timedelta(days=3))

@@ -23,7 +23,7 @@ from tests.handlers.test_date_change import (
 )
 from tests.handlers.test_extensions import ENDS, HOST_ASKED, ask, tour_id  # noqa: F401
 from tests.handlers.test_extensions import carried_out as extension_carried_out
-from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour
+from tests.support.seed import seed_opening, seed_person, seed_team, seed_tour, team_row
 
 VISITOR, HOST_LEAD, HOME_LEAD = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD"
 MONDAY_14_DEC = date(2026, 12, 14)
@@ -69,7 +69,7 @@ def seed_pair(
 def host_visited_in_october(bot: RunningBot) -> None:
     """Someone already visits the host this quarter (October)."""
     with bot.deps.uow() as uow:
-        host = uow.teams.by_name("T0TEST", "Listings")
+        host = team_row(uow, "Listings")
         someone = seed_person(uow, "U0EARLIER", home_team_id=seed_team(uow, "Elsewhere").id)
         opening = seed_opening(
             uow, host, "Earlier", earliest_start=date(2026, 10, 5), latest_end=date(2026, 10, 30)
@@ -181,7 +181,7 @@ def test_moving_a_visit_into_the_home_freeze_needs_a_reason_the_leads_see(
     application_id,  # noqa: F811 (the fixture imported above)
 ):
     with bot.deps.uow() as uow:
-        home = uow.teams.by_name("T0TEST", "Commissions")
+        home = team_row(uow, "Commissions")
         freeze = (START + timedelta(weeks=3), START + timedelta(weeks=3, days=4))
         uow.session.add(
             Blackout(workspace_id="T0TEST", team_id=home.id, starts_on=freeze[0], ends_on=freeze[1])
@@ -210,7 +210,7 @@ def test_a_round_gives_a_host_taking_one_visitor_a_quarter_one(bot: RunningBot, 
     # Two seats in January and February, two visitors, a host taking one visitor a quarter.
     seed_pair(bot, weeks=2, earliest_start=date(2027, 1, 4), visitors_per_quarter=1)
     with bot.deps.uow() as uow:
-        home = uow.teams.by_name("T0TEST", "Payments")
+        home = team_row(uow, "Payments")
         home.away_cap = 2
         seed_person(
             uow,
@@ -234,7 +234,7 @@ def test_more_time_into_the_next_visitors_rest_days_needs_the_host_leads_reason(
     tour_id,  # noqa: F811 (the fixture imported above)
 ):
     with bot.deps.uow() as uow:
-        host = uow.teams.by_name("T0TEST", "Streaming")
+        host = team_row(uow, "Streaming")
         host.rest_days_between_visitors = 3
         someone = seed_person(uow, "U0NEXT", home_team_id=seed_team(uow, "Elsewhere").id)
         opening = seed_opening(

@@ -19,7 +19,7 @@ from infra.fake_slack.requests import (
 from infra.fake_slack.requests import date as picked_date
 from storage.models import Opening
 from tests.conftest import RunningBot
-from tests.support.seed import seed_opening, seed_team, seed_workspace
+from tests.support.seed import seed_opening, seed_team, seed_workspace, team_row
 
 LEAD = "U0LEAD"
 OTHER_LEAD = "U0OTHERLEAD"
@@ -94,7 +94,7 @@ def seed_openings(bot: RunningBot, team_name: str, titles: list[str], **fields: 
         "topics": ["python"],
     } | fields
     with bot.deps.uow() as uow:
-        team = uow.teams.by_name("T0TEST", team_name)
+        team = team_row(uow, team_name)
         ids = [seed_opening(uow, team, title, **values).id for title in titles]
         uow.commit()
     return ids

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
 from storage.models import (
     Application,
     Blackout,
@@ -45,6 +47,13 @@ def seed_team(
     uow.session.add(team)
     uow.session.flush()
     return team
+
+
+def team_row(uow: SqlUnitOfWork, name: str, workspace_id: str = WORKSPACE) -> Team:
+    """The stored team of that name, to seed rows for it or change it under the bot."""
+    return uow.session.scalars(
+        select(Team).where(Team.workspace_id == workspace_id, Team.name == name)
+    ).one()
 
 
 def seed_person(

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.directory.model import DuplicateTeamNameError, TeamDraft, TeamEntry
+from bot.directory.model import DuplicateTeamNameError, Team, TeamDraft, TeamEntry
 from bot.directory.service import (
     EditableTeam,
     RemovalCheck,
@@ -55,9 +55,13 @@ class FakeTeams:
         # Teams found by name whose entry is gone by the time it is read (removed meanwhile).
         self.vanishing: set[int] = set()
 
-    def by_name(self, workspace_id: str, name: str) -> Any:
-        found = [i for i, e in self.entries(workspace_id) if e.name.casefold() == name.casefold()]
-        return SimpleNamespace(id=found[0]) if found else None
+    def by_name(self, workspace_id: str, name: str) -> Team | None:
+        found = [
+            Team(team_id, entry.name, entry.leads, entry.channel_id)
+            for team_id, entry in self.entries(workspace_id)
+            if entry.name.casefold() == name.casefold()
+        ]
+        return found[0] if found else None
 
     def entry(self, workspace_id: str, team_id: int) -> TeamEntry | None:
         return None if team_id in self.vanishing else dict(self.entries(workspace_id)).get(team_id)
@@ -68,11 +72,14 @@ class FakeTeams:
     def names(self, workspace_id: str) -> list[str]:
         return [entry.name for _, entry in self.entries(workspace_id)]
 
-    def create(self, workspace_id: str, entry: TeamEntry) -> Any:
+    def create(self, workspace_id: str, entry: TeamEntry) -> None:
+        self.insert(workspace_id, entry)
+
+    def insert(self, workspace_id: str, entry: TeamEntry) -> int:
         self._write_check(workspace_id)
         team_id = len(self.rows) + 1
         self.rows[team_id] = entry
-        return SimpleNamespace(id=team_id)
+        return team_id
 
     def update(self, workspace_id: str, team_id: int, entry: TeamEntry) -> bool:
         self._write_check(workspace_id)

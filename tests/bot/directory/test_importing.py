@@ -19,6 +19,7 @@ from bot.directory.team_import import (
     UnknownWorkspaceError,
     import_teams,
 )
+from bot.workspaces.model import Workspace
 from bot.workspaces.service import InstalledWorkspace
 from tests.bot.directory.test_editing import NOW, WORKSPACE, FakeTeams
 
@@ -42,8 +43,9 @@ class FakeWorkspaces:
     def __init__(self, *known: str) -> None:
         self.known = list(known)
 
-    def get(self, workspace_id: str) -> Any:
-        return SimpleNamespace(id=workspace_id) if workspace_id in self.known else None
+    def get(self, workspace_id: str) -> Workspace | None:
+        known = workspace_id in self.known
+        return Workspace(workspace_id, "", None, NOW) if known else None
 
     def active(self) -> list[InstalledWorkspace]:
         return [InstalledWorkspace(workspace_id) for workspace_id in self.known]

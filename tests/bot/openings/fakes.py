@@ -6,9 +6,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from types import SimpleNamespace
 from typing import Any
 
+from bot.directory.model import Team
 from bot.openings.model import ListedOpening, OpeningDraft, PostedOpening, same_title
 
 WORKSPACE = "T0TEST"
@@ -16,15 +16,15 @@ WORKSPACE = "T0TEST"
 
 @dataclass
 class FakeTeams:
-    rows: list[SimpleNamespace] = field(default_factory=list)
+    rows: list[Team] = field(default_factory=list)
 
-    def get(self, workspace_id: str, team_id: int) -> Any:
+    def get(self, workspace_id: str, team_id: int) -> Team | None:
         return next((t for t in self.all(workspace_id) if t.id == team_id), None)
 
-    def all(self, workspace_id: str) -> list[Any]:
+    def all(self, workspace_id: str) -> list[Team]:
         return self.rows if workspace_id == WORKSPACE else []
 
-    def led_by(self, workspace_id: str, user_id: str) -> list[Any]:
+    def led_by(self, workspace_id: str, user_id: str) -> list[Team]:
         return [t for t in self.all(workspace_id) if user_id in t.leads]
 
 
@@ -63,6 +63,7 @@ class FakeOpenings:
         self, workspace_id: str, draft: OpeningDraft, *, created_by: str, now: datetime
     ) -> PostedOpening:
         team = self.teams.get(workspace_id, draft.team_id or 0)
+        assert team is not None
         opening = PostedOpening(
             id=len(self.rows) + 1,
             workspace_id=workspace_id,
@@ -119,10 +120,10 @@ class FakeOpeningStore:
     def unit_of_work(self) -> Iterator[FakeOpeningStore]:
         yield self
 
-    def add_team(self, team_id: int, name: str, *leads: str) -> SimpleNamespace:
-        row = SimpleNamespace(id=team_id, name=name, leads=list(leads))
-        self.teams.rows.append(row)
-        return row
+    def add_team(self, team_id: int, name: str, *leads: str) -> Team:
+        team = Team(team_id, name, leads)
+        self.teams.rows.append(team)
+        return team
 
 
 def _window(draft: OpeningDraft) -> tuple[date | None, int | None, date | None]:

@@ -14,6 +14,7 @@ import pytest
 from bot.core.forms import TopicCheck
 from bot.core.pause import RESUMED, PauseState, pause_state
 from bot.core.topics import default_vocabulary
+from bot.directory.model import Team
 from bot.profiles.model import Profile
 from bot.profiles.service import (
     PauseOutcome,
@@ -35,9 +36,7 @@ VALID = Profile(
 
 @dataclass
 class FakeStore:
-    teams: list[SimpleNamespace] = field(
-        default_factory=lambda: [SimpleNamespace(id=1, name="Ads")]
-    )
+    teams: list[Team] = field(default_factory=lambda: [Team(1, "Ads")])
     profiles: dict[tuple[str, str], Profile] = field(default_factory=dict)
     timezones: dict[tuple[str, str], tuple[str, datetime]] = field(default_factory=dict)
     audited: list[tuple[Any, ...]] = field(default_factory=list)
