@@ -1,16 +1,24 @@
-"""The matcher's write side in memory: a proposal book over the application fakes' rows, so that
-accepting a proposal applies through the same fakes the application steps use."""
+"""The matcher's write side in memory: a proposal book over the application fakes' rows (so that
+accepting a proposal applies through the same fakes the application steps use), and what inviting
+a candidate reads and writes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from itertools import count
 from types import SimpleNamespace
 
 from bot.matching.model import Proposal, ProposalStatus
+from bot.openings.model import OpeningDraft, PostedOpening
 from bot.openings.model import Status as OpeningStatus
-from tests.bot.applications.fakes import WORKSPACE, FakeApplications, FakeUnitOfWork
+from bot.profiles.model import Profile
+from tests.bot.applications.fakes import (
+    WORKSPACE,
+    FakeApplications,
+    FakeAudit,
+    FakeUnitOfWork,
+)
 
 _ids = count(1)
 
@@ -82,3 +90,64 @@ class ProposalsUnitOfWork(FakeUnitOfWork):
         row = StoredProposal(next(_ids), visitor, to)
         self.proposals.rows.append(row)
         return row
+
+
+@dataclass
+class FakeInvitations:
+    sent: set[tuple[int, str]] = field(default_factory=set)
+
+    def invite_once(
+        self, workspace_id: str, opening_id: int, visitor: str, lead: str, now: datetime
+    ) -> bool:
+        if (opening_id, visitor) in self.sent:
+            return False
+        self.sent.add((opening_id, visitor))
+        return True
+
+    def forget_invitation(self, workspace_id: str, opening_id: int, visitor: str) -> None:
+        self.sent.discard((opening_id, visitor))
+
+
+@dataclass
+class FakeInvitedOpenings:
+    rows: dict[int, PostedOpening] = field(default_factory=dict)
+
+    def get(self, workspace_id: str, opening_id: int) -> PostedOpening | None:
+        return self.rows.get(opening_id) if workspace_id == WORKSPACE else None
+
+
+@dataclass
+class FakeInvitedPeople:
+    profiles: dict[str, Profile] = field(default_factory=dict)
+
+    def profile(self, workspace_id: str, user_id: str) -> Profile | None:
+        return self.profiles.get(user_id) if workspace_id == WORKSPACE else None
+
+
+@dataclass
+class InvitingUnitOfWork:
+    """What inviting a candidate reads and writes, in memory."""
+
+    openings: FakeInvitedOpenings = field(default_factory=FakeInvitedOpenings)
+    people: FakeInvitedPeople = field(default_factory=FakeInvitedPeople)
+    proposals: FakeInvitations = field(default_factory=FakeInvitations)
+    audit: FakeAudit = field(default_factory=FakeAudit)
+    commits: int = 0
+
+    def commit(self) -> None:
+        self.commits += 1
+
+    def add_opening(self, *leads: str) -> PostedOpening:
+        opening = PostedOpening(
+            id=next(_ids),
+            workspace_id=WORKSPACE,
+            team_name="Search",
+            team_lead_ids=leads,
+            draft=OpeningDraft(title="Tune the ranking"),
+            status=OpeningStatus.OPEN,
+            seats_taken=0,
+            created_by=leads[0],
+            announcement=None,
+        )
+        self.openings.rows[opening.id] = opening
+        return opening
