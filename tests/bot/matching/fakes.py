@@ -14,11 +14,13 @@ from bot.openings.model import OpeningDraft, PostedOpening
 from bot.openings.model import Status as OpeningStatus
 from bot.profiles.model import Profile
 from tests.bot.applications.fakes import (
+    NOW,
     WORKSPACE,
     FakeApplications,
     FakeAudit,
     FakeUnitOfWork,
 )
+from tests.bot.openings.fakes import FakeOpenings, FakeTeams
 
 _ids = count(1)
 
@@ -109,14 +111,6 @@ class FakeInvitations:
 
 
 @dataclass
-class FakeInvitedOpenings:
-    rows: dict[int, PostedOpening] = field(default_factory=dict)
-
-    def get(self, workspace_id: str, opening_id: int) -> PostedOpening | None:
-        return self.rows.get(opening_id) if workspace_id == WORKSPACE else None
-
-
-@dataclass
 class FakeInvitedPeople:
     profiles: dict[str, Profile] = field(default_factory=dict)
 
@@ -128,7 +122,7 @@ class FakeInvitedPeople:
 class InvitingUnitOfWork:
     """What inviting a candidate reads and writes, in memory."""
 
-    openings: FakeInvitedOpenings = field(default_factory=FakeInvitedOpenings)
+    openings: FakeOpenings = field(default_factory=lambda: FakeOpenings(FakeTeams()))
     people: FakeInvitedPeople = field(default_factory=FakeInvitedPeople)
     proposals: FakeInvitations = field(default_factory=FakeInvitations)
     audit: FakeAudit = field(default_factory=FakeAudit)
@@ -138,16 +132,7 @@ class InvitingUnitOfWork:
         self.commits += 1
 
     def add_opening(self, *leads: str) -> PostedOpening:
-        opening = PostedOpening(
-            id=next(_ids),
-            workspace_id=WORKSPACE,
-            team_name="Search",
-            team_lead_ids=leads,
-            draft=OpeningDraft(title="Tune the ranking"),
-            status=OpeningStatus.OPEN,
-            seats_taken=0,
-            created_by=leads[0],
-            announcement=None,
-        )
-        self.openings.rows[opening.id] = opening
-        return opening
+        team = SimpleNamespace(id=next(_ids), name="Search", leads=list(leads))
+        self.openings.teams.rows.append(team)
+        draft = OpeningDraft(team_id=team.id, title="Tune the ranking")
+        return self.openings.create(WORKSPACE, draft, created_by=leads[0], now=NOW)
