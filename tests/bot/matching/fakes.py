@@ -4,12 +4,13 @@ a candidate reads and writes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import count
 from types import SimpleNamespace
 
-from bot.matching.model import Proposal, ProposalStatus
+from bot.matching.model import NewProposal, Organisation, Proposal, ProposalStatus
 from bot.openings.model import OpeningDraft, PostedOpening
 from bot.openings.model import Status as OpeningStatus
 from bot.profiles.model import Profile
@@ -132,7 +133,62 @@ class InvitingUnitOfWork:
         self.commits += 1
 
     def add_opening(self, *leads: str) -> PostedOpening:
-        team = SimpleNamespace(id=next(_ids), name="Search", leads=list(leads))
-        self.openings.teams.rows.append(team)
-        draft = OpeningDraft(team_id=team.id, title="Tune the ranking")
-        return self.openings.create(WORKSPACE, draft, created_by=leads[0], now=NOW)
+        return posted_opening(self.openings, *leads)
+
+
+@dataclass
+class FakeRoundProposals:
+    """The proposals a round records: one unanswered per visitor and opening."""
+
+    rows: list[NewProposal] = field(default_factory=list)
+    # Another organiser's round recorded its proposals after this one read the waiting ones.
+    raced: bool = False
+
+    def waiting(self, workspace_id: str) -> list[tuple[str, int]]:
+        if self.raced or workspace_id != WORKSPACE:
+            return []
+        return [(p.visitor_id, p.opening_id) for p in self.rows]
+
+    def create_once(self, workspace_id: str, proposal: NewProposal) -> int | None:
+        if (proposal.visitor_id, proposal.opening_id) in {
+            (p.visitor_id, p.opening_id) for p in self.rows
+        }:
+            return None
+        self.rows.append(proposal)
+        return len(self.rows)
+
+
+@dataclass
+class FakeMatching:
+    organisation_now: Organisation | None = None
+
+    def organisation(
+        self, workspace_id: str, *, today: date, related_topics: Mapping[str, frozenset[str]]
+    ) -> Organisation:
+        assert self.organisation_now is not None and workspace_id == WORKSPACE
+        return self.organisation_now
+
+
+@dataclass
+class RoundUnitOfWork:
+    """What sending a round's proposals reads and writes, in memory."""
+
+    matching: FakeMatching = field(default_factory=FakeMatching)
+    openings: FakeOpenings = field(default_factory=lambda: FakeOpenings(FakeTeams()))
+    proposals: FakeRoundProposals = field(default_factory=FakeRoundProposals)
+    audit: FakeAudit = field(default_factory=FakeAudit)
+    commits: int = 0
+
+    def commit(self) -> None:
+        self.commits += 1
+
+    def add_opening(self) -> PostedOpening:
+        return posted_opening(self.openings, "U0LEAD")
+
+
+def posted_opening(openings: FakeOpenings, *leads: str) -> PostedOpening:
+    """An open opening of a new team led by `leads`."""
+    team = SimpleNamespace(id=next(_ids), name="Search", leads=list(leads))
+    openings.teams.rows.append(team)
+    draft = OpeningDraft(team_id=team.id, title="Tune the ranking")
+    return openings.create(WORKSPACE, draft, created_by=leads[0], now=NOW)
