@@ -70,12 +70,14 @@ class Invitations(Protocol):
     def forget_invitation(self, workspace_id: str, opening_id: int, visitor: str) -> None: ...
 
 
-class ProposalBook(Proposals, Invitations, Protocol):
+class RoundProposals(Proposals, Protocol):
     def create_once(self, workspace_id: str, proposal: NewProposal) -> int | None:
         """The new proposal's id, or None when the visitor already holds an unanswered one for
         the opening (a round sent twice at once)."""
         ...
 
+
+class AnsweredProposals(Protocol):
     def get(self, workspace_id: str, proposal_id: int) -> Proposal | None:
         """The proposal, held until the transaction ends: a second answer waits for the first."""
         ...
@@ -83,6 +85,10 @@ class ProposalBook(Proposals, Invitations, Protocol):
     def answer(self, workspace_id: str, proposal_id: int, status: ProposalStatus) -> bool:
         """Compare-and-set: records the answer only if the proposal still waits for one."""
         ...
+
+
+class ProposalBook(RoundProposals, AnsweredProposals, Invitations, Protocol):
+    """Everything the matcher writes: what a writing unit of work holds."""
 
 
 class InvitedOpenings(Protocol):
@@ -111,13 +117,13 @@ class ForgettingInvitations(Protocol):
 
 class SendingProposals(MatchingReader, Audited, Protocol):
     @property
-    def proposals(self) -> ProposalBook: ...
+    def proposals(self) -> RoundProposals: ...
     def commit(self) -> None: ...
 
 
 class AnsweringProposals(Audited, Protocol):
     @property
-    def proposals(self) -> ProposalBook: ...
+    def proposals(self) -> AnsweredProposals: ...
     @property
     def applications(self) -> Any:
         """Accepting applies through the applications' repository and its visit snapshot, which
