@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from bot.forgetting.ports import Forgetting
     from bot.history.ports import HistoryLog
     from bot.home.ports import HomeOverview
-    from bot.matching.ports import Matching, Proposals
+    from bot.matching.ports import Matching, ProposalBook, Proposals
     from bot.openings.service import Openings
     from bot.profiles.service import People
     from bot.retros.ports import Retros
@@ -130,6 +130,8 @@ class ReadOnlyUnitOfWork(Protocol):
 
 
 class UnitOfWork(ReadOnlyUnitOfWork, Protocol):
+    @property
+    def proposals(self) -> ProposalBook: ...
     def commit(self) -> None: ...
 
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from bot.core.pause import pause_running, paused_on
+from bot.openings.model import Status as OpeningStatus
+
+if TYPE_CHECKING:
+    from bot.matching.rounds import RoundMode
 
 WorkMode = Literal["onsite", "remote", "either"]
 OpeningMode = Literal["onsite", "remote", "hybrid"]
@@ -157,3 +161,48 @@ class Organisation:
     related_topics: Mapping[str, frozenset[str]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+
+
+class ProposalStatus(StrEnum):
+    """A round's proposal waits for its visitor's answer (SENT) until they give it, once."""
+
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+@dataclass(frozen=True)
+class NewProposal:
+    """A round's placement of a visitor (by Slack user id) at an opening, to be proposed."""
+
+    visitor_id: str
+    opening_id: int
+    starts_on: date
+    ends_on: date
+    mode: RoundMode
+    explanation: str
+    sent_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposal as its visitor answers it: with what accepting it checks and applies with."""
+
+    id: int
+    visitor_id: str
+    person_id: int
+    opening_id: int
+    status: ProposalStatus
+    starts_on: date
+    ends_on: date
+    explanation: str
+    learning_goal: str  # the visitor's, which the application accepting it carries
+    opening_status: OpeningStatus
+    seats_left: int
+    applied: bool  # the visitor already holds a live application to the opening
+
+    @property
+    def opening_gone(self) -> bool:
+        """The opening filled up or closed since the round proposed it."""
+        return self.opening_status != OpeningStatus.OPEN or self.seats_left == 0

@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from bot.applications.model import Status
 from bot.applications.service import Context, Notice, Outcome, refused, snapshot
@@ -26,7 +25,14 @@ from bot.matching import (
     suggest_visitors,
     toured_hosts,
 )
-from bot.matching.ports import MatchingReader
+from bot.matching.model import NewProposal, Proposal, ProposalStatus
+from bot.matching.ports import (
+    AnsweringProposals,
+    ForgettingInvitations,
+    Inviting,
+    MatchingReader,
+    SendingProposals,
+)
 from bot.openings.model import PostedOpening
 
 SUGGESTIONS = 5
@@ -133,7 +139,7 @@ class InviteOutcome:
 
 
 def invite(
-    uow: Any, ctx: Context, opening_id: int, visitor_id: str, *, is_organiser: bool
+    uow: Inviting, ctx: Context, opening_id: int, visitor_id: str, *, is_organiser: bool
 ) -> InviteOutcome:
     """Records a host lead's invitation once; the caller sends it after the commit."""
     opening = uow.openings.get(ctx.workspace_id, opening_id)
@@ -161,7 +167,9 @@ def invite(
     return InviteOutcome(opening=opening)
 
 
-def forget_invitation(uow: Any, ctx: Context, opening_id: int, visitor_id: str) -> None:
+def forget_invitation(
+    uow: ForgettingInvitations, ctx: Context, opening_id: int, visitor_id: str
+) -> None:
     """The invitation could not be delivered: the lead may try again."""
     uow.proposals.forget_invitation(ctx.workspace_id, opening_id, visitor_id)
     uow.commit()
@@ -226,7 +234,7 @@ class SentRound:
 
 
 def send_proposals(
-    uow: Any, ctx: Context, mode: RoundMode, *, related: Mapping[str, frozenset[str]]
+    uow: SendingProposals, ctx: Context, mode: RoundMode, *, related: Mapping[str, frozenset[str]]
 ) -> SentRound:
     """Runs the round again (the data may have moved since the preview) and records a proposal
     for every placement, once per visitor and opening; the caller DMs them."""
@@ -236,24 +244,23 @@ def send_proposals(
     openings = {str(o.id): o for o in uow.openings.open(ctx.workspace_id)}
     sent, already_sent = [], 0
     for placement in result.placements:
-        person = uow.people.get_by_user(ctx.workspace_id, placement.visitor_id)
-        proposal = uow.proposals.create_once(
-            workspace_id=ctx.workspace_id,
-            person_id=person.id,
+        proposal = NewProposal(
+            visitor_id=placement.visitor_id,
             opening_id=int(placement.opening_id),
             starts_on=placement.start,
             ends_on=placement.end,
-            mode=mode.value,
+            mode=mode,
             explanation=explanation_of(index, placement.visitor_id, placement.opening_id),
             sent_by=ctx.actor,
             created_at=ctx.now,
         )
-        if proposal is None:  # the same round, sent at the same moment, got there first
+        proposal_id = uow.proposals.create_once(ctx.workspace_id, proposal)
+        if proposal_id is None:  # the same round, sent at the same moment, got there first
             already_sent += 1
             continue
         sent.append(
             SentProposal(
-                proposal.id,
+                proposal_id,
                 placement.visitor_id,
                 openings[placement.opening_id],
                 placement.start,
@@ -289,16 +296,18 @@ def fit_explanation(
         return ""
 
 
-def _why_not_answer(uow: Any, ctx: Context, proposal: Any, *, accept: bool) -> str | None:
-    if proposal is None:
-        return "That proposal no longer exists."
-    opening_gone = proposal.opening.status != "open" or proposal.opening.open_seats == 0
-    applied = uow.applications.live_for(ctx.workspace_id, proposal.person_id, proposal.opening_id)
+def _why_not_answer(proposal: Proposal, actor: str, *, accept: bool) -> str | None:
     refusals = (
-        (proposal.person.user_id != ctx.actor, "Only the person it was made to can answer it."),
-        (proposal.status != "sent", f"Nothing changed: you have already {proposal.status} it."),
-        (accept and opening_gone, "This opening has filled up or closed since it was proposed."),
-        (accept and applied is not None, "You have already applied to this opening."),
+        (proposal.visitor_id != actor, "Only the person it was made to can answer it."),
+        (
+            proposal.status != ProposalStatus.SENT,
+            f"Nothing changed: you have already {proposal.status} it.",
+        ),
+        (
+            accept and proposal.opening_gone,
+            "This opening has filled up or closed since it was proposed.",
+        ),
+        (accept and proposal.applied, "You have already applied to this opening."),
     )
     return next((reason for refused_, reason in refusals if refused_), None)
 
@@ -321,15 +330,22 @@ PROPOSED = (
 )
 
 
-def answer_proposal(uow: Any, ctx: Context, proposal_id: int, *, accept: bool) -> Outcome:
+def answer_proposal(
+    uow: AnsweringProposals, ctx: Context, proposal_id: int, *, accept: bool
+) -> Outcome:
     """Only the visitor answers. Accepting applies like anyone else: the host lead is asked to
     accept or decline (and reminded), then the home lead."""
     proposal = uow.proposals.get(ctx.workspace_id, proposal_id)
-    reason = _why_not_answer(uow, ctx, proposal, accept=accept)
+    if proposal is None:
+        return refused("That proposal no longer exists.")
+    reason = _why_not_answer(proposal, ctx.actor, accept=accept)
     if reason is not None:
         return refused(reason)
+    answer = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
+    if not uow.proposals.answer(ctx.workspace_id, proposal.id, answer):
+        # Another click answered it between our read and this write.
+        return refused("Nothing changed: you have already answered it.")
     if not accept:
-        proposal.status = "declined"
         ctx.audit(
             uow,
             action="proposal_declined",
@@ -337,14 +353,13 @@ def answer_proposal(uow: Any, ctx: Context, proposal_id: int, *, accept: bool) -
         )
         uow.commit()
         return Outcome(actor=ctx.actor)
-    proposal.status = "accepted"
     application = uow.applications.create(
         workspace_id=ctx.workspace_id,
         opening_id=proposal.opening_id,
         person_id=proposal.person_id,
         status=Status.SUBMITTED,
         motivation=PROPOSED,
-        learning_goal=proposal.person.learning_goal,
+        learning_goal=proposal.learning_goal,
         starts_on=proposal.starts_on,
         ends_on=proposal.ends_on,
         created_at=ctx.now,

@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,9 @@ from bot.matching import Opening as MatchOpening
 from bot.matching import Team as MatchTeam
 from bot.matching import Tour as MatchTour
 from bot.matching.changes import OrganisationChanges
-from bot.matching.model import OpeningMode, WorkMode
+from bot.matching.model import NewProposal, OpeningMode, ProposalStatus, WorkMode
+from bot.matching.model import Proposal as ProposalValue
+from bot.openings.model import Status as OpeningStatus
 from storage.matching_cache import KeptMatching, Loaded, MatchIndexes
 from storage.models import Application, Blackout, Invitation, Opening, Person, Proposal, Team, Tour
 from storage.repositories.applications import LIVE_STATUSES
@@ -285,16 +287,33 @@ class ProposalRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def create_once(self, **values: Any) -> Proposal | None:
-        """The new proposal, or None when the visitor already holds a live one for the opening
-        (a round sent twice at once: the unique index decides, the loser's savepoint rolls back)."""
-        proposal = Proposal(**values)
+    def create_once(self, workspace_id: str, proposal: NewProposal) -> int | None:
+        """The new proposal's id, or None when the visitor already holds a live one for the
+        opening (a round sent twice at once: the unique index decides, the loser's savepoint
+        rolls back)."""
+        person_id = self.session.scalars(
+            select(Person.id).where(
+                Person.workspace_id == workspace_id, Person.user_id == proposal.visitor_id
+            )
+        ).one()
+        row = Proposal(
+            workspace_id=workspace_id,
+            person_id=person_id,
+            opening_id=proposal.opening_id,
+            starts_on=proposal.starts_on,
+            ends_on=proposal.ends_on,
+            mode=proposal.mode.value,
+            explanation=proposal.explanation,
+            status=ProposalStatus.SENT.value,
+            sent_by=proposal.sent_by,
+            created_at=proposal.created_at,
+        )
         try:
             with self.session.begin_nested():
-                self.session.add(proposal)
+                self.session.add(row)
         except IntegrityError:
             return None
-        return proposal
+        return row.id
 
     def waiting(self, workspace_id: str) -> list[tuple[str, int]]:
         """(visitor's user id, opening id) of every proposal not answered yet whose opening is
@@ -305,8 +324,8 @@ class ProposalRepository:
             .join(Opening, Opening.id == Proposal.opening_id)
             .where(
                 Proposal.workspace_id == workspace_id,
-                Proposal.status == "sent",
-                Opening.status == "open",
+                Proposal.status == ProposalStatus.SENT.value,
+                Opening.status == OpeningStatus.OPEN.value,
             )
             .order_by(Proposal.id)
         )
@@ -340,10 +359,48 @@ class ProposalRepository:
             )
         )
 
-    def get(self, workspace_id: str, proposal_id: int) -> Proposal | None:
+    def get(self, workspace_id: str, proposal_id: int) -> ProposalValue | None:
         # Locked like applications: a double click on Accept takes its turn and finds it answered.
         self.session.execute(
             select(Proposal.id).where(Proposal.id == proposal_id).with_for_update()
         )
-        proposal = self.session.get(Proposal, proposal_id)
-        return proposal if proposal is not None and proposal.workspace_id == workspace_id else None
+        applied = exists().where(
+            Application.person_id == Proposal.person_id,
+            Application.opening_id == Proposal.opening_id,
+            Application.status.in_(LIVE_STATUSES),
+        )
+        row = self.session.execute(
+            select(Proposal, applied).where(
+                Proposal.id == proposal_id, Proposal.workspace_id == workspace_id
+            )
+        ).first()
+        if row is None:
+            return None
+        proposal, has_applied = row
+        return ProposalValue(
+            id=proposal.id,
+            visitor_id=proposal.person.user_id,
+            person_id=proposal.person_id,
+            opening_id=proposal.opening_id,
+            status=ProposalStatus(proposal.status),
+            starts_on=proposal.starts_on,
+            ends_on=proposal.ends_on,
+            explanation=proposal.explanation,
+            learning_goal=proposal.person.learning_goal,
+            opening_status=OpeningStatus(proposal.opening.status),
+            seats_left=proposal.opening.open_seats,
+            applied=bool(has_applied),
+        )
+
+    def answer(self, workspace_id: str, proposal_id: int, status: ProposalStatus) -> bool:
+        """Compare-and-set: records the answer only if the proposal still waits for one."""
+        answered = self.session.execute(
+            update(Proposal)
+            .where(
+                Proposal.id == proposal_id,
+                Proposal.workspace_id == workspace_id,
+                Proposal.status == ProposalStatus.SENT.value,
+            )
+            .values(status=status.value)
+        )
+        return int(answered.rowcount) == 1  # type: ignore[attr-defined]

@@ -7,7 +7,8 @@ import pytest
 
 from bot.applications import views as application_views
 from bot.home.views import ROUND_FROM_HOME
-from bot.matching import views
+from bot.matching import RoundMode, views
+from bot.matching.model import NewProposal, ProposalStatus
 from bot.openings.views import APPLY
 from storage.models import Application, Opening, Team
 from tests.conftest import ORGANISER, RunningBot
@@ -299,22 +300,21 @@ def test_proposals_are_sent_once_per_visitor_and_opening(bot: RunningBot, world)
 
 
 def test_the_database_holds_one_live_proposal_per_visitor_and_opening(bot: RunningBot, world):
+    proposal = NewProposal(
+        visitor_id=VISITOR,
+        opening_id=world["kafka"],
+        starts_on=date(2027, 1, 4),
+        ends_on=date(2027, 1, 31),
+        mode=RoundMode.BEST_TOTAL_FIT,
+        explanation="",
+        sent_by=ORGANISER,
+        created_at=bot.clock.now(),
+    )
     with bot.deps.uow() as uow:
-        person = uow.people.get_by_user("T0TEST", VISITOR)
-        values = dict(
-            workspace_id="T0TEST",
-            person_id=person.id,
-            opening_id=world["kafka"],
-            starts_on=date(2027, 1, 4),
-            ends_on=date(2027, 1, 31),
-            mode="best",
-            sent_by=ORGANISER,
-            created_at=bot.clock.now(),
-        )
-        first = uow.proposals.create_once(**values)
-        assert first is not None and uow.proposals.create_once(**values) is None
-        first.status = "declined"
-        assert uow.proposals.create_once(**values) is not None
+        first = uow.proposals.create_once("T0TEST", proposal)
+        assert first is not None and uow.proposals.create_once("T0TEST", proposal) is None
+        assert uow.proposals.answer("T0TEST", first, ProposalStatus.DECLINED)
+        assert uow.proposals.create_once("T0TEST", proposal) is not None
 
 
 def test_an_accepted_proposal_goes_to_the_host_lead_who_may_decline(bot: RunningBot, world):

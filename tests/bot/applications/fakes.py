@@ -308,14 +308,6 @@ class FakeExtensions:
         return True
 
 
-@dataclass
-class FakeProposals:
-    rows: list[SimpleNamespace] = field(default_factory=list)
-
-    def get(self, workspace_id: str, proposal_id: int) -> SimpleNamespace | None:
-        return next((p for p in ours(workspace_id, self.rows) if p.id == proposal_id), None)
-
-
 class FakeUnitOfWork:
     """The repositories the application, proposal and extension steps use, in memory."""
 
@@ -325,7 +317,6 @@ class FakeUnitOfWork:
         self.applications = FakeApplications(self.people, self.teams)
         self.tours = FakeTours(self.people, self.applications.openings)
         self.extensions = FakeExtensions()
-        self.proposals = FakeProposals()
         self.audit = FakeAudit()
         self.commits = 0
 
@@ -373,20 +364,4 @@ class FakeUnitOfWork:
         }
         row = SimpleNamespace(**(values | fields))
         self.tours.rows.append(row)
-        return row
-
-    def add_proposal(self, visitor: SimpleNamespace, to: SimpleNamespace, **fields: Any) -> Any:
-        values = {
-            "id": next(_ids),
-            "person": visitor,
-            "person_id": visitor.id,
-            "opening": to,
-            "opening_id": to.id,
-            "status": "sent",
-            "starts_on": date(2026, 12, 7),
-            "ends_on": date(2027, 1, 3),
-            "explanation": "You both care about search.",
-        }
-        row = SimpleNamespace(**(values | fields))
-        self.proposals.rows.append(row)
         return row
