@@ -229,10 +229,11 @@ def extension_form(uow: Any, ctx: Context, tour_id: int | None) -> ExtensionForm
         return eligible
     tour = eligible.tour
     opening = uow.applications.opening(ctx.workspace_id, tour.opening_id)
+    host, _ = teams_of(uow, ctx.workspace_id, opening.host_team_id, None)
     return ExtensionForm(
         tour_id=tour.id,
         opening_title=opening.title,
-        host_team_name=opening.host_team.name,
+        host_team_name=host.name,
         ends_on=tour.ends_on,
         on_offer=eligible.on_offer,
     )
