@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from bot.core.approval.steps import Stage, Wording
 from bot.core.calendar import Period
+from bot.core.visits import TourStatus
 
 
 class Status(StrEnum):
@@ -163,3 +164,22 @@ class NewApplication:
     motivation: str
     learning_goal: str
     visit: Period
+
+
+@dataclass(frozen=True)
+class BookedTour:
+    """A tour as asking for more time and the "might stay" flag see it."""
+
+    id: int
+    workspace_id: str
+    application_id: int
+    opening_id: int
+    opening_title: str
+    host_team_id: int
+    home_team_id: int | None
+    visitor_person_id: int
+    visitor_id: str  # the visitor's Slack user id
+    buddy_id: str | None
+    status: TourStatus
+    starts_on: date
+    ends_on: date

@@ -12,6 +12,7 @@ from bot.applications.changes import ExtensionStatus
 from bot.applications.model import (
     Applicant,
     ApplicationRecord,
+    BookedTour,
     NewApplication,
     OpeningTerms,
     Status,
@@ -85,6 +86,14 @@ class Extensions(Protocol):
         """The request moved to `target`, or None when it was no longer in `expected`."""
         ...
 
+    def extend_tour(self, tour: BookedTour, expected_end: date, ends_on: date) -> bool:
+        """The tour (and its application) end on `ends_on`, if the end is still as read."""
+        ...
+
+    def flag_might_stay(self, tour_id: int, might_stay: bool) -> bool:
+        """Sets the visitor's flag; False when it already had that value."""
+        ...
+
 
 class Applications(RequestMessages, Protocol):
     """The applications repository, as values; each step is compare-and-set by id."""
@@ -152,6 +161,14 @@ class VisitTours(Protocol):
         self, workspace_id: str, host_team_id: int, *, excluding_application: int | None = None
     ) -> list[tuple[date, date]]: ...
 
+    def booked(self, workspace_id: str, tour_id: int, *, lock: bool = False) -> BookedTour | None:
+        """With `lock`, other transactions wanting the same tour wait until this one ends."""
+        ...
+
+    def booked_by(self, workspace_id: str, user_id: str) -> list[BookedTour]:
+        """The tours of the visitor with that Slack id, by first day."""
+        ...
+
     def take_seat(self, opening_id: int) -> bool: ...
 
     def free_seat(self, opening_id: int) -> None: ...
@@ -186,6 +203,17 @@ class ApplicationSteps(ReadsApplications, Planning, Protocol):
     def audit(self) -> Audit: ...
 
     def commit(self) -> None: ...
+
+
+class ReadsExtensions(ReadsApplications, Protocol):
+    """A unit of work reading the requests for more time, and the visits they are about."""
+
+    @property
+    def extensions(self) -> Extensions: ...
+
+
+class ExtensionSteps(ReadsExtensions, ApplicationSteps, Protocol):
+    """A unit of work taking a step of a request for more time."""
 
 
 class Audited(Protocol):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from bot.applications.changes import ExtensionStatus
 from bot.applications.model import (
     Applicant,
     ApplicationRecord,
+    BookedTour,
     NewApplication,
     OpeningTerms,
     Status,
@@ -377,13 +378,22 @@ class TourRepository:
         self.session.flush()
         return TourRef(tour.workspace_id, tour.id)
 
-    def of_person(self, workspace_id: str, person_id: int) -> list[Tour]:
+    def booked(self, workspace_id: str, tour_id: int, *, lock: bool = False) -> BookedTour | None:
+        tour = self.get(workspace_id, tour_id, lock=lock)
+        if tour is None:
+            return None
+        found = self.session.execute(
+            _booked_tours().where(Tour.id == tour.id).execution_options(populate_existing=True)
+        ).first()
+        return None if found is None else _booked(*found)
+
+    def booked_by(self, workspace_id: str, user_id: str) -> list[BookedTour]:
         query = (
-            select(Tour)
-            .where(Tour.workspace_id == workspace_id, Tour.person_id == person_id)
+            _booked_tours()
+            .where(Tour.workspace_id == workspace_id, Person.user_id == user_id)
             .order_by(Tour.starts_on)
         )
-        return list(self.session.scalars(query))
+        return [_booked(*found) for found in self.session.execute(query)]
 
     def absences_from_team(
         self, workspace_id: str, home_team_id: int, *, excluding_person: int | None = None
@@ -411,11 +421,6 @@ class TourRepository:
         if excluding_application is not None:
             query = query.where(Tour.application_id != excluding_application)
         return [(row.starts_on, row.ends_on) for row in self.session.execute(query)]
-
-    def visitor_of(self, tour: Tour) -> Person:
-        person = self.session.get(Person, tour.person_id)
-        assert person is not None  # a tour's visitor is deleted with the tour
-        return person
 
     def take_seat(self, opening_id: int) -> bool:
         """One seat of an opening, if any is left; the opening is filled by its last seat."""
@@ -488,6 +493,33 @@ class TourRepository:
         )
 
 
+def _booked_tours() -> Select[Tour, str, str]:
+    """Tours with their visitor's Slack id and their opening's title."""
+    return (
+        select(Tour, Person.user_id, Opening.title)
+        .join(Person, Person.id == Tour.person_id)
+        .join(Opening, Opening.id == Tour.opening_id)
+    )
+
+
+def _booked(tour: Tour, visitor_id: str, opening_title: str) -> BookedTour:
+    return BookedTour(
+        id=tour.id,
+        workspace_id=tour.workspace_id,
+        application_id=tour.application_id,
+        opening_id=tour.opening_id,
+        opening_title=opening_title,
+        host_team_id=tour.host_team_id,
+        home_team_id=tour.home_team_id,
+        visitor_person_id=tour.person_id,
+        visitor_id=visitor_id,
+        buddy_id=tour.buddy_user_id,
+        status=TourStatus(tour.status),
+        starts_on=tour.starts_on,
+        ends_on=tour.ends_on,
+    )
+
+
 def _extension(extension: TourExtension) -> Extension:
     return Extension(
         id=extension.id,
@@ -555,7 +587,7 @@ class ExtensionRepository:
         assert moved is not None  # just updated, in this transaction
         return _extension(moved)
 
-    def extend_tour(self, tour: Tour, expected_end: date, ends_on: date) -> bool:
+    def extend_tour(self, tour: BookedTour, expected_end: date, ends_on: date) -> bool:
         """Compare-and-set: the tour (and its application) end later, if the end is as read."""
         result = self.session.execute(
             update(Tour)
@@ -571,18 +603,14 @@ class ExtensionRepository:
             .values(ends_on=ends_on)
             .execution_options(synchronize_session=False)
         )
-        self.session.refresh(tour)
         return True
 
-    def flag_might_stay(self, tour: Tour, might_stay: bool) -> bool:
+    def flag_might_stay(self, tour_id: int, might_stay: bool) -> bool:
         """Compare-and-set: False when the flag already had that value."""
         result = self.session.execute(
             update(Tour)
-            .where(Tour.id == tour.id, Tour.might_stay.is_not(might_stay))
+            .where(Tour.id == tour_id, Tour.might_stay.is_not(might_stay))
             .values(might_stay=might_stay)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            return False
-        self.session.refresh(tour)
-        return True
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]

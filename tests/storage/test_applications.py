@@ -6,6 +6,7 @@ from bot.applications.model import Status
 from bot.applications.ports import TeamRules
 from bot.core.approval.requests import RequestMessage
 from bot.core.calendar import Period, SprintCadence
+from bot.core.visits import TourStatus
 from bot.retros.service import advance_tours
 from infra.scheduler import MAINTENANCE_HOOKS
 from storage.models import Application, Tour
@@ -320,3 +321,29 @@ def test_a_request_for_more_time_moves_once_and_comes_back_as_a_value(uow_factor
     assert again is None
     with uow_factory() as uow:
         assert uow.extensions.of_tour(tour.id) == [moved]
+
+
+def test_a_booked_tour_is_read_as_a_value_and_extended_once(uow_factory):
+    with uow_factory() as uow:
+        *_, person, opening, _application = seed_application(uow)
+        ends = START + timedelta(weeks=4)
+        tour = seed_tour(uow, person, opening, starts_on=START, ends_on=ends)
+        uow.commit()
+    with uow_factory() as uow:
+        booked = uow.tours.booked(WORKSPACE, tour.id, lock=True)
+        assert booked is not None and booked.status is TourStatus.SCHEDULED
+        assert (booked.visitor_id, booked.opening_title) == (person.user_id, opening.title)
+        assert uow.tours.booked("T0OTHER", tour.id) is None
+        assert uow.tours.booked_by(WORKSPACE, person.user_id) == [booked]
+        assert uow.tours.booked_by(WORKSPACE, "U0NOBODY") == []
+        later = ends + timedelta(weeks=2)
+        assert uow.extensions.extend_tour(booked, ends, later)
+        assert not uow.extensions.extend_tour(booked, ends, later)
+        assert uow.extensions.flag_might_stay(tour.id, True)
+        assert not uow.extensions.flag_might_stay(tour.id, True)
+        uow.commit()
+    with uow_factory() as uow:
+        extended = uow.tours.booked(WORKSPACE, tour.id)
+        assert extended == replace(booked, ends_on=later)
+        application = uow.applications.get(WORKSPACE, booked.application_id)
+        assert application is not None and application.ends_on == later

@@ -16,6 +16,7 @@ from bot.applications.changes import ExtensionStatus
 from bot.applications.model import (
     Applicant,
     ApplicationRecord,
+    BookedTour,
     NewApplication,
     OpeningTerms,
     Status,
@@ -23,6 +24,7 @@ from bot.applications.model import (
 from bot.applications.ports import Extension, TeamRules
 from bot.applications.service import Context
 from bot.core.calendar import Period, SprintCadence
+from bot.core.visits import TourStatus
 from bot.scheduling.model import TourRef
 
 WORKSPACE = "T0TEST"
@@ -289,14 +291,34 @@ class FakeTours:
     openings: list[SimpleNamespace]
     rows: list[SimpleNamespace] = field(default_factory=list)
 
-    def get(self, workspace_id: str, tour_id: int, *, lock: bool = False) -> Any:
-        return next((t for t in ours(workspace_id, self.rows) if t.id == tour_id), None)
+    def row(self, tour_id: int) -> SimpleNamespace:
+        return next(t for t in self.rows if t.id == tour_id)
 
-    def of_person(self, workspace_id: str, person_id: int) -> list[SimpleNamespace]:
-        return [t for t in ours(workspace_id, self.rows) if t.person_id == person_id]
+    def _booked(self, row: SimpleNamespace) -> BookedTour:
+        opening = next(o for o in self.openings if o.id == row.opening_id)
+        return BookedTour(
+            id=row.id,
+            workspace_id=WORKSPACE,
+            application_id=row.application_id,
+            opening_id=row.opening_id,
+            opening_title=opening.title,
+            host_team_id=opening.host_team_id,
+            home_team_id=row.home_team_id,
+            visitor_person_id=row.person_id,
+            visitor_id=next(p.user_id for p in self.people.rows if p.id == row.person_id),
+            buddy_id=row.buddy_user_id,
+            status=TourStatus(row.status),
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+        )
 
-    def visitor_of(self, tour: SimpleNamespace) -> SimpleNamespace:
-        return next(p for p in self.people.rows if p.id == tour.person_id)
+    def booked(self, workspace_id: str, tour_id: int, *, lock: bool = False) -> BookedTour | None:
+        rows = ours(workspace_id, self.rows)
+        return next((self._booked(t) for t in rows if t.id == tour_id), None)
+
+    def booked_by(self, workspace_id: str, user_id: str) -> list[BookedTour]:
+        tours = [self._booked(t) for t in ours(workspace_id, self.rows)]
+        return sorted((t for t in tours if t.visitor_id == user_id), key=lambda t: t.starts_on)
 
     def absences_from_team(self, workspace_id: str, team_id: int, **_: Any) -> list[Any]:
         return []
@@ -359,6 +381,7 @@ def _extension(row: SimpleNamespace) -> Extension:
 
 @dataclass
 class FakeExtensions:
+    tours: FakeTours
     rows: list[SimpleNamespace] = field(default_factory=list)
     # Someone else decides between the step's read and its compare-and-set write.
     someone_else_decides: bool = False
@@ -404,13 +427,15 @@ class FakeExtensions:
             row.decision_reason = decision_reason
         return _extension(row)
 
-    def extend_tour(self, tour: SimpleNamespace, ends_before: date, new_end: date) -> bool:
-        if tour.ends_on != ends_before:
+    def extend_tour(self, tour: BookedTour, ends_before: date, new_end: date) -> bool:
+        row = self.tours.row(tour.id)
+        if row.ends_on != ends_before:
             return False
-        tour.ends_on = new_end
+        row.ends_on = new_end
         return True
 
-    def flag_might_stay(self, tour: SimpleNamespace, might_stay: bool) -> bool:
+    def flag_might_stay(self, tour_id: int, might_stay: bool) -> bool:
+        tour = self.tours.row(tour_id)
         if getattr(tour, "might_stay", False) == might_stay:
             return False
         tour.might_stay = might_stay
@@ -433,7 +458,7 @@ class FakeUnitOfWork:
         self.teams = FakeTeams()
         self.applications = FakeApplications(self.people, self.teams)
         self.tours = FakeTours(self.people, self.applications.openings)
-        self.extensions = FakeExtensions()
+        self.extensions = FakeExtensions(self.tours)
         self.proposals = FakeProposals()
         self.audit = FakeAudit()
         self.commits = 0
