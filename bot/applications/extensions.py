@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
 
 from bot.applications.changes import (
     EXTENSION_STATE,
@@ -27,7 +26,14 @@ from bot.applications.changes import (
     validate_extension,
     weeks_on_offer,
 )
-from bot.applications.ports import Extension, KeepsRequests, ReadsRequests
+from bot.applications.model import BookedTour
+from bot.applications.ports import (
+    Extension,
+    ExtensionSteps,
+    KeepsRequests,
+    ReadsExtensions,
+    ReadsRequests,
+)
 from bot.applications.service import (
     Context,
     TourHook,
@@ -41,7 +47,7 @@ from bot.core.approval.requests import SentRequest
 from bot.core.approval.steps import Stage, StepOutcome, reason_needed, why_not_decide
 from bot.core.visit_rules import host_warnings
 from bot.core.words import counted
-from bot.scheduling.model import LIVE_TOUR_STATUSES
+from bot.scheduling.model import LIVE_TOUR_STATUSES, TourRef
 
 
 class ExtensionNotice(StrEnum):
@@ -93,22 +99,19 @@ class ExtensionInput:
 # --- finding the visit --------------------------------------------------------------------------
 
 
-def _tours_of_actor(uow: Any, ctx: Context) -> list[Any]:
-    person = uow.people.get_by_user(ctx.workspace_id, ctx.actor)
-    if person is None:
-        return []
-    tours = uow.tours.of_person(ctx.workspace_id, person.id)
+def _tours_of_actor(uow: ReadsExtensions, ctx: Context) -> list[BookedTour]:
+    tours = uow.tours.booked_by(ctx.workspace_id, ctx.actor)
     return [tour for tour in tours if tour.status in LIVE_TOUR_STATUSES]
 
 
 def _visitors_tour(
-    uow: Any, ctx: Context, tour_id: int, *, lock: bool = True
-) -> Any | ExtensionOutcome:
+    uow: ReadsExtensions, ctx: Context, tour_id: int, *, lock: bool = True
+) -> BookedTour | ExtensionOutcome:
     """The tour (locked unless only looked at) if it is on and the acting user is its visitor."""
-    tour = uow.tours.get(ctx.workspace_id, tour_id, lock=lock)
+    tour = uow.tours.booked(ctx.workspace_id, tour_id, lock=lock)
     if tour is None or tour.status not in LIVE_TOUR_STATUSES:
         return refused("That visit is no longer on.")
-    if uow.tours.visitor_of(tour).user_id != ctx.actor:
+    if tour.visitor_id != ctx.actor:
         return refused(
             "Only the visitor can do that for their visit; if you think they should, tell them."
         )
@@ -117,12 +120,12 @@ def _visitors_tour(
 
 @dataclass(frozen=True)
 class _Eligible:
-    tour: Any
+    tour: BookedTour
     on_offer: tuple[int, ...]
 
 
 def _eligible(
-    uow: Any, ctx: Context, tour_id: int | None, *, lock: bool = True
+    uow: ReadsExtensions, ctx: Context, tour_id: int | None, *, lock: bool = True
 ) -> _Eligible | ExtensionOutcome:
     """The visitor's running tour and the extensions still on offer, or why none."""
     if tour_id is None:
@@ -147,11 +150,11 @@ def _eligible(
     return _Eligible(tour, weeks_on_offer(_agreed_weeks(extensions)))
 
 
-def _agreed_weeks(extensions: list[Any]) -> int:
-    return sum(e.weeks for e in extensions if e.status == ExtensionStatus.AGREED)
+def _agreed_weeks(extensions: list[Extension]) -> int:
+    return sum(e.weeks for e in extensions if e.status is ExtensionStatus.AGREED)
 
 
-def _why_not_extend(ctx: Context, tour: Any, extensions: list[Any]) -> str | None:
+def _why_not_extend(ctx: Context, tour: BookedTour, extensions: list[Extension]) -> str | None:
     if ctx.today < tour.starts_on:
         return (
             "Your visit has not started yet: ask for more time once it is under way, or change "
@@ -161,7 +164,7 @@ def _why_not_extend(ctx: Context, tour: Any, extensions: list[Any]) -> str | Non
         return "Your visit has ended, so it can no longer be extended."
     pending = next((e for e in extensions if e.status in PENDING), None)
     if pending is not None:
-        state = EXTENSION_STATE[ExtensionStatus(pending.status)]
+        state = EXTENSION_STATE[pending.status]
         return f"You have already asked for {_weeks(pending.weeks)} more: that request is {state}."
     if not weeks_on_offer(_agreed_weeks(extensions)):
         return f"Your visit has already grown by {MAX_EXTRA_WEEKS} weeks, the most it can."
@@ -175,10 +178,11 @@ def _weeks(weeks: int) -> str:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def snapshot(uow: Any, ctx: Context, extension: Extension, tour: Any) -> ExtensionSnapshot:
-    status = ExtensionStatus(extension.status)
-    opening = uow.applications.opening(ctx.workspace_id, tour.opening_id)
-    host, home = teams_of(uow, ctx.workspace_id, opening.host_team_id, tour.home_team_id)
+def snapshot(
+    uow: ReadsExtensions, ctx: Context, extension: Extension, tour: BookedTour
+) -> ExtensionSnapshot:
+    status = extension.status
+    host, home = teams_of(uow, ctx.workspace_id, tour.host_team_id, tour.home_team_id)
     # Once agreed the tour already ends later; the request is about the end before it.
     agreed = status is ExtensionStatus.AGREED
     ends_before = tour.ends_on - timedelta(weeks=extension.weeks) if agreed else tour.ends_on
@@ -187,7 +191,7 @@ def snapshot(uow: Any, ctx: Context, extension: Extension, tour: Any) -> Extensi
     # against (None would read as "no home team").
     if home is not None:
         absence = home_absence(
-            uow, home, tour.person_id, extra_period(ends_before, extension.weeks)
+            uow, home, tour.visitor_person_id, extra_period(ends_before, extension.weeks)
         )
     warnings: tuple[str, ...] = ()
     if status is ExtensionStatus.SUBMITTED:
@@ -204,8 +208,8 @@ def snapshot(uow: Any, ctx: Context, extension: Extension, tour: Any) -> Extensi
         weeks=extension.weeks,
         reason=extension.reason,
         decision_reason=extension.decision_reason,
-        visitor_id=uow.tours.visitor_of(tour).user_id,
-        opening_title=opening.title,
+        visitor_id=tour.visitor_id,
+        opening_title=tour.opening_title,
         host_team_name=host.name,
         host_lead_ids=host.lead_ids,
         home_team_name=home.name if home is not None else None,
@@ -221,25 +225,27 @@ def snapshot(uow: Any, ctx: Context, extension: Extension, tour: Any) -> Extensi
 # --- asking -------------------------------------------------------------------------------------
 
 
-def extension_form(uow: Any, ctx: Context, tour_id: int | None) -> ExtensionForm | ExtensionOutcome:
+def extension_form(
+    uow: ReadsExtensions, ctx: Context, tour_id: int | None
+) -> ExtensionForm | ExtensionOutcome:
     """What to ask the visitor; `tour_id` None means their visit running today. Only reads:
     the request itself checks again, locked."""
     eligible = _eligible(uow, ctx, tour_id, lock=False)
     if isinstance(eligible, ExtensionOutcome):
         return eligible
     tour = eligible.tour
-    opening = uow.applications.opening(ctx.workspace_id, tour.opening_id)
+    host, _ = teams_of(uow, ctx.workspace_id, tour.host_team_id, None)
     return ExtensionForm(
         tour_id=tour.id,
-        opening_title=opening.title,
-        host_team_name=opening.host_team.name,
+        opening_title=tour.opening_title,
+        host_team_name=host.name,
         ends_on=tour.ends_on,
         on_offer=eligible.on_offer,
     )
 
 
 def request_extension(
-    uow: Any, ctx: Context, tour_id: int, form: ExtensionInput
+    uow: ExtensionSteps, ctx: Context, tour_id: int, form: ExtensionInput
 ) -> ExtensionOutcome:
     eligible = _eligible(uow, ctx, tour_id)
     if isinstance(eligible, ExtensionOutcome):
@@ -269,25 +275,25 @@ def request_extension(
 @dataclass(frozen=True)
 class _Loaded:
     extension: Extension
-    tour: Any
+    tour: BookedTour
     view: ExtensionSnapshot
 
 
 def _load(
-    uow: Any, ctx: Context, extension_id: int, *, lock: bool = True
+    uow: ReadsExtensions, ctx: Context, extension_id: int, *, lock: bool = True
 ) -> _Loaded | ExtensionOutcome:
     extension = uow.extensions.get(ctx.workspace_id, extension_id)
     if extension is None:
         return refused("That request for more time no longer exists.")
     # Locked: the two steps of one request (and two leads clicking at once) take turns.
-    tour = uow.tours.get(ctx.workspace_id, extension.tour_id, lock=lock)
+    tour = uow.tours.booked(ctx.workspace_id, extension.tour_id, lock=lock)
     if tour is None or tour.status not in LIVE_TOUR_STATUSES:
         return refused("That visit is no longer on, so there is nothing to extend.")
     return _Loaded(extension, tour, snapshot(uow, ctx, extension, tour))
 
 
 def prepare_decision(
-    uow: Any, ctx: Context, extension_id: int, stage: Stage
+    uow: ReadsExtensions, ctx: Context, extension_id: int, stage: Stage
 ) -> ExtensionSnapshot | ExtensionOutcome:
     """Before opening a modal for a decision: the request, or why this person may not decide.
     Only reads: the decision itself checks again, locked."""
@@ -296,7 +302,7 @@ def prepare_decision(
 
 
 def _deciding(
-    uow: Any, ctx: Context, extension_id: int, stage: Stage, *, lock: bool = True
+    uow: ReadsExtensions, ctx: Context, extension_id: int, stage: Stage, *, lock: bool = True
 ) -> _Loaded | ExtensionOutcome:
     """The request, if the acting person may take `stage`'s decision on it now."""
     loaded = _load(uow, ctx, extension_id, lock=lock)
@@ -307,7 +313,7 @@ def _deciding(
 
 
 def _move(
-    uow: Any,
+    uow: ExtensionSteps,
     ctx: Context,
     loaded: _Loaded,
     target: ExtensionStatus,
@@ -326,7 +332,7 @@ def _move(
 
 
 def _done(
-    uow: Any, ctx: Context, loaded: _Loaded, notices: list[tuple[ExtensionNotice, str]]
+    uow: ExtensionSteps, ctx: Context, loaded: _Loaded, notices: list[tuple[ExtensionNotice, str]]
 ) -> ExtensionOutcome:
     uow.commit()
     view = snapshot(uow, ctx, loaded.extension, loaded.tour)
@@ -339,7 +345,7 @@ def _done(
 
 
 def host_decides(
-    uow: Any,
+    uow: ExtensionSteps,
     ctx: Context,
     extension_id: int,
     *,
@@ -370,7 +376,7 @@ def host_decides(
 
 
 def home_decides(
-    uow: Any,
+    uow: ExtensionSteps,
     ctx: Context,
     extension_id: int,
     *,
@@ -393,7 +399,7 @@ def home_decides(
 
 
 def _home_agrees(
-    uow: Any, ctx: Context, loaded: _Loaded, override_reason: str, on_tour: TourHook
+    uow: ExtensionSteps, ctx: Context, loaded: _Loaded, override_reason: str, on_tour: TourHook
 ) -> ExtensionOutcome:
     view = loaded.view
     if errors := reason_needed(view, Stage.HOME, override_reason):
@@ -404,11 +410,12 @@ def _home_agrees(
     if not uow.extensions.extend_tour(loaded.tour, view.ends_before, view.new_end):
         # Nothing is committed: the request stays where it was.
         return refused("Nothing changed: the visit's dates have just changed. Please try again.")
-    on_tour(uow, loaded.tour)
+    extended = replace(moved, tour=replace(moved.tour, ends_on=view.new_end))
+    on_tour(uow, TourRef(extended.tour.workspace_id, extended.tour.id))
     # The buddy plans the extra weeks with the visitor, so they hear of them too.
-    buddy = (loaded.tour.buddy_user_id,) if loaded.tour.buddy_user_id else ()
+    buddy = (extended.tour.buddy_id,) if extended.tour.buddy_id else ()
     people = dict.fromkeys((view.visitor_id, *view.leads(), *buddy))
-    return _done(uow, ctx, moved, [(ExtensionNotice.AGREED, person) for person in people])
+    return _done(uow, ctx, extended, [(ExtensionNotice.AGREED, person) for person in people])
 
 
 # --- messages that asked for a decision -------------------------------------------------------
@@ -456,7 +463,9 @@ class StayOutcome:
     leads: tuple[str, ...] = ()  # the two teams' leads: the only people told
 
 
-def set_might_stay(uow: Any, ctx: Context, tour_id: int | None, *, might_stay: bool) -> StayOutcome:
+def set_might_stay(
+    uow: ExtensionSteps, ctx: Context, tour_id: int | None, *, might_stay: bool
+) -> StayOutcome:
     """Sets or clears the visitor's private flag on a booked or running visit (`tour_id` None:
     their current or next one). Only the two teams' leads hear of it."""
     if tour_id is None:
@@ -469,7 +478,7 @@ def set_might_stay(uow: Any, ctx: Context, tour_id: int | None, *, might_stay: b
         return StayOutcome(refusal=tour.refusal)
     if tour.ends_on < ctx.today:
         return StayOutcome(refusal="That visit has ended.")
-    if not uow.extensions.flag_might_stay(tour, might_stay):
+    if not uow.extensions.flag_might_stay(tour.id, might_stay):
         return StayOutcome(
             refusal="Nothing changed: the leads already know you might like to stay."
             if might_stay
@@ -481,14 +490,13 @@ def set_might_stay(uow: Any, ctx: Context, tour_id: int | None, *, might_stay: b
         subject=f"tour:{tour.id}",
     )
     uow.commit()
-    opening = uow.applications.opening(ctx.workspace_id, tour.opening_id)
-    host, home = teams_of(uow, ctx.workspace_id, opening.host_team_id, tour.home_team_id)
+    host, home = teams_of(uow, ctx.workspace_id, tour.host_team_id, tour.home_team_id)
     leads = dict.fromkeys((*host.lead_ids, *(home.lead_ids if home is not None else ())))
     leads.pop(ctx.actor, None)
     return StayOutcome(
         might_stay=might_stay,
         visitor_id=ctx.actor,
-        opening_title=opening.title,
+        opening_title=tour.opening_title,
         host_team_name=host.name,
         leads=tuple(leads),
     )

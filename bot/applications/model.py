@@ -8,9 +8,12 @@ button finds the application already moved on and changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from bot.core.approval.steps import Stage, Wording
+from bot.core.calendar import Period
+from bot.core.visits import TourStatus
 
 
 class Status(StrEnum):
@@ -103,3 +106,80 @@ WORDING = Wording(
 
 def already(status: Status) -> str:
     return WORDING.already.format(state=WAITING_FOR[status])
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """A person with a profile, as applying and the visit card see them."""
+
+    person_id: int
+    user_id: str
+    home_team_id: int | None
+    learning_goal: str
+    availability: Period | None  # None: they gave no dates
+    learns: tuple[str, ...] = ()
+    teaches: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpeningTerms:
+    """An opening as applying to it and visiting it read it."""
+
+    opening_id: int
+    title: str
+    host_team_id: int
+    is_open: bool
+    open_seats: int
+    apply_by: date | None
+    window: Period  # earliest start, latest end
+    weeks: int
+    buddy_id: str | None
+    deliverable_expected: bool
+
+
+@dataclass(frozen=True)
+class ApplicationRecord:
+    """An application as stored, with its opening and its visitor."""
+
+    id: int
+    workspace_id: str
+    status: Status
+    opening: OpeningTerms
+    visitor: Applicant
+    motivation: str
+    learning_goal: str
+    starts_on: date
+    ends_on: date
+    covering_home_duties: str
+    decision_reason: str
+
+
+@dataclass(frozen=True)
+class NewApplication:
+    """What applying (or accepting a proposal) stores; it starts submitted."""
+
+    workspace_id: str
+    opening_id: int
+    person_id: int
+    motivation: str
+    learning_goal: str
+    visit: Period
+
+
+@dataclass(frozen=True)
+class BookedTour:
+    """A tour as asking for more time and the "might stay" flag see it."""
+
+    id: int
+    workspace_id: str
+    application_id: int
+    opening_id: int
+    opening_title: str
+    host_team_id: int
+    home_team_id: int | None
+    visitor_person_id: int
+    visitor_id: str  # the visitor's Slack user id
+    buddy_id: str | None
+    status: TourStatus
+    starts_on: date
+    ends_on: date

@@ -18,16 +18,22 @@ from zoneinfo import ZoneInfo
 from bot.applications.changes import RECONFIRMING, RescheduledVisit, why_not_reschedule
 from bot.applications.model import (
     WORDING,
+    Applicant,
+    ApplicationRecord,
+    NewApplication,
+    OpeningTerms,
     Status,
     Step,
     StepNotAllowedError,
     check_step,
 )
 from bot.applications.ports import (
+    ApplicationSteps,
     Audited,
     KeepsRequests,
     PendingDecision,
     PlansNudges,
+    ReadsApplications,
     ReadsRequests,
     TeamRules,
 )
@@ -55,7 +61,9 @@ from bot.core.visit_rules import (
     visit_period,
     window_error,
 )
+from bot.scheduling.model import TourRef
 from bot.scheduling.planning import Kind, PlannedMessage
+from bot.scheduling.ports import Planning
 
 MOTIVATION_LIMIT = 3000
 GOAL_LIMIT = 300
@@ -145,56 +153,60 @@ class Context:
 
 # Called with (uow, tour) when a tour is created, changed or cancelled: the scheduler plans or
 # cancels its messages in the same transaction.
-TourHook = Callable[[Any, Any], None]
+TourHook = Callable[[Planning, TourRef], None]
 
 
-def no_tour_hook(_uow: Any, _tour: Any) -> None:
+def no_tour_hook(_uow: Planning, _tour: TourRef) -> None:
     return None
 
 
 # --- reading ----------------------------------------------------------------------------------
 
 
-def snapshot(uow: Any, application: Any, organisers: frozenset[str]) -> VisitSnapshot:
-    opening, person = application.opening, application.person
+def snapshot(
+    uow: ReadsApplications, application: ApplicationRecord, organisers: frozenset[str]
+) -> VisitSnapshot:
+    opening, person = application.opening, application.visitor
     host, home = teams_of(uow, application.workspace_id, opening.host_team_id, person.home_team_id)
     visit = Period(application.starts_on, application.ends_on)
     # Also once answered: the request is re-rendered then and keeps the cap it was decided
     # against (None would read as "no home team").
     absence = None
     if home is not None:
-        absence = home_absence(uow, home, application.person_id, visit)
+        absence = home_absence(uow, home, person.person_id, visit)
     warnings: tuple[str, ...] = ()
-    if application.status == Status.SUBMITTED:
+    if application.status is Status.SUBMITTED:
         warnings = host_warnings(visit, host_calendar(uow, host, application.id))
     return VisitSnapshot(
         application_id=application.id,
-        status=Status(application.status),
+        status=application.status,
         visitor_id=person.user_id,
         motivation=application.motivation,
         learning_goal=application.learning_goal,
-        opening_id=opening.id,
+        opening_id=opening.opening_id,
         opening_title=opening.title,
         host_team_name=host.name,
         host_lead_ids=host.lead_ids,
         home_team_name=home.name if home is not None else None,
         home_lead_ids=home.lead_ids if home is not None else (),
         organiser_ids=tuple(sorted(organisers)),
-        buddy_id=opening.buddy_user_id,
+        buddy_id=opening.buddy_id,
         starts_on=application.starts_on,
         ends_on=application.ends_on,
         weeks=opening.weeks,
-        deliverable_expected=opening.expected_output == "deliverable",
+        deliverable_expected=opening.deliverable_expected,
         covering_home_duties=application.covering_home_duties,
         decision_reason=application.decision_reason,
         absence=absence,
         host_warnings=warnings,
-        visitor_learns=tuple(person.learn_topics),
-        visitor_teaches=tuple(person.teach_topics),
+        visitor_learns=person.learns,
+        visitor_teaches=person.teaches,
     )
 
 
-def home_absence(uow: Any, home: TeamRules, visitor: int, period: Period) -> AbsenceCheck:
+def home_absence(
+    uow: ReadsApplications, home: TeamRules, visitor: int, period: Period
+) -> AbsenceCheck:
     """The home team's cost of the visitor (a person id) being away for `period`: who else is
     away then against its cap, and its blackouts."""
     absences = uow.tours.absences_from_team(
@@ -209,7 +221,7 @@ def home_absence(uow: Any, home: TeamRules, visitor: int, period: Period) -> Abs
 
 
 def host_calendar(
-    uow: Any, team: TeamRules, excluding_application: int | None = None
+    uow: ReadsApplications, team: TeamRules, excluding_application: int | None = None
 ) -> HostCalendar:
     """The host team's blackouts, limits and the visits it hosts (but the one being checked)."""
     hosted = uow.tours.hosted_by_team(
@@ -225,10 +237,11 @@ def host_calendar(
 
 
 def teams_of(
-    uow: Any, workspace_id: str, host_team_id: int, home_team_id: int | None
+    uow: ReadsApplications, workspace_id: str, host_team_id: int, home_team_id: int | None
 ) -> tuple[TeamRules, TeamRules | None]:
     """A visit's host team (an opening always has one) and the visitor's home team, if any."""
-    host: TeamRules = uow.applications.team_rules(workspace_id, host_team_id)
+    host = uow.applications.team_rules(workspace_id, host_team_id)
+    assert host is not None  # an opening's host team is deleted with it
     home = uow.applications.team_rules(workspace_id, home_team_id) if home_team_id else None
     return host, home
 
@@ -236,13 +249,15 @@ def teams_of(
 # --- applying ---------------------------------------------------------------------------------
 
 
-def _why_not_apply(uow: Any, ctx: Context, opening: Any, person: Any) -> str | None:
+def _why_not_apply(
+    uow: ReadsApplications, ctx: Context, opening: OpeningTerms | None, person: Applicant | None
+) -> str | None:
     if person is None:
         return "First tell us about yourself with `/tourism profile`, then apply again."
     if opening is None:
         return closed_for_applications(is_open=False, seats_left=0, apply_by=None, today=ctx.today)
     closed = closed_for_applications(
-        is_open=opening.status == "open",
+        is_open=opening.is_open,
         seats_left=opening.open_seats,
         apply_by=opening.apply_by,
         today=ctx.today,
@@ -251,24 +266,33 @@ def _why_not_apply(uow: Any, ctx: Context, opening: Any, person: Any) -> str | N
         return closed
     if person.home_team_id == opening.host_team_id:
         return "This opening is in your own team: team tourism is about visiting another team."
-    if uow.applications.live_for(ctx.workspace_id, person.id, opening.id) is not None:
+    if uow.applications.live_for(ctx.workspace_id, person.person_id, opening.opening_id):
         return "You have already applied to this opening: `/tourism status` shows where it stands."
     return None
 
 
-def apply_form(uow: Any, ctx: Context, opening_id: int) -> ApplyForm | Outcome:
+def _applying(
+    uow: ReadsApplications, ctx: Context, opening_id: int
+) -> tuple[OpeningTerms, Applicant] | Outcome:
+    """The opening and the acting person, or why they may not apply to it."""
     opening = uow.applications.opening(ctx.workspace_id, opening_id)
-    person = uow.people.get_by_user(ctx.workspace_id, ctx.actor)
+    person = uow.applications.applicant(ctx.workspace_id, ctx.actor)
     reason = _why_not_apply(uow, ctx, opening, person)
     if reason is not None:
         return refused(reason)
-    availability = None
-    if person.available_from and person.available_until:
-        availability = Period(person.available_from, person.available_until)
-    window = Period(opening.earliest_start, opening.latest_end)
+    assert opening is not None and person is not None
+    return opening, person
+
+
+def apply_form(uow: ReadsApplications, ctx: Context, opening_id: int) -> ApplyForm | Outcome:
+    applying = _applying(uow, ctx, opening_id)
+    if isinstance(applying, Outcome):
+        return applying
+    opening, person = applying
+    window = opening.window
     host, home = teams_of(uow, ctx.workspace_id, opening.host_team_id, person.home_team_id)
     return ApplyForm(
-        opening_id=opening.id,
+        opening_id=opening.opening_id,
         opening_title=opening.title,
         host_team_name=host.name,
         window=window,
@@ -277,7 +301,7 @@ def apply_form(uow: Any, ctx: Context, opening_id: int) -> ApplyForm | Outcome:
             window=window,
             weeks=opening.weeks,
             today=ctx.today,
-            availability=availability,
+            availability=person.availability,
             host=host_calendar(uow, host),
             home_blackouts=home.blackouts if home is not None else (),
         ),
@@ -301,30 +325,26 @@ def validate_application(
     return errors
 
 
-def submit_application(uow: Any, ctx: Context, opening_id: int, form: ApplicationInput) -> Outcome:
-    opening = uow.applications.opening(ctx.workspace_id, opening_id)
-    person = uow.people.get_by_user(ctx.workspace_id, ctx.actor)
-    reason = _why_not_apply(uow, ctx, opening, person)
-    if reason is not None:
-        return refused(reason)
-    errors = validate_application(
-        form, Period(opening.earliest_start, opening.latest_end), opening.weeks, ctx.today
-    )
+def submit_application(
+    uow: ApplicationSteps, ctx: Context, opening_id: int, form: ApplicationInput
+) -> Outcome:
+    applying = _applying(uow, ctx, opening_id)
+    if isinstance(applying, Outcome):
+        return applying
+    opening, person = applying
+    errors = validate_application(form, opening.window, opening.weeks, ctx.today)
     if errors:
         return Outcome(errors=errors)
     assert form.starts_on is not None
-    visit = visit_period(form.starts_on, opening.weeks)
-    application = uow.applications.create(
+    new = NewApplication(
         workspace_id=ctx.workspace_id,
-        opening_id=opening.id,
-        person_id=person.id,
+        opening_id=opening.opening_id,
+        person_id=person.person_id,
         motivation=form.motivation,
         learning_goal=form.learning_goal or person.learning_goal,
-        starts_on=visit.start,
-        ends_on=visit.end,
-        created_at=ctx.now,
-        updated_at=ctx.now,
+        visit=visit_period(form.starts_on, opening.weeks),
     )
+    application = uow.applications.submit(new, ctx.now)
     ctx.audit(
         uow,
         action="application_submitted",
@@ -341,8 +361,8 @@ def submit_application(uow: Any, ctx: Context, opening_id: int, form: Applicatio
 
 
 def _load(
-    uow: Any, ctx: Context, application_id: int, *, lock: bool = True
-) -> tuple[Any, VisitSnapshot] | Outcome:
+    uow: ReadsApplications, ctx: Context, application_id: int, *, lock: bool = True
+) -> tuple[ApplicationRecord, VisitSnapshot] | Outcome:
     # Locked: steps on one application (four people confirming the card at once) take turns,
     # so the last of them sees everyone else's confirmation. A look before a modal opens reads
     # (lock=False, in a read-only unit of work): the step itself checks again, locked.
@@ -353,33 +373,38 @@ def _load(
 
 
 def _move(
-    uow: Any,
+    uow: ApplicationSteps,
     ctx: Context,
-    application: Any,
+    application: ApplicationRecord,
     view: VisitSnapshot,
     target: Status,
-    **changes: Any,
+    **changes: str,
 ) -> Outcome | None:
     """Checks who may take the step and moves the application; a refusal when it may not."""
     try:
         check_step(Step(view.status, target, roles_of(ctx.actor, view)))
     except StepNotAllowedError as refusal:
         return refused(refusal.reason)
-    if not uow.applications.move(application, view.status, target, ctx.now, **changes):
+    if not uow.applications.move(application.id, view.status, target, ctx.now, **changes):
         # Someone else moved it between our read and our write (a double click, two leads).
         return refused(WORDING.just_decided)
     ctx.audit(
         uow,
         action=f"application_{target}",
         subject=f"application:{application.id}",
-        detail={key: str(value) for key, value in changes.items()},
+        detail=dict(changes),
     )
     return None
 
 
-def _done(uow: Any, ctx: Context, application: Any, notices: list[tuple[Notice, str]]) -> Outcome:
+def _done(
+    uow: ApplicationSteps,
+    ctx: Context,
+    application: ApplicationRecord,
+    notices: list[tuple[Notice, str]],
+) -> Outcome:
     uow.commit()
-    view = snapshot(uow, application, ctx.organisers)
+    view = snapshot(uow, _stored(uow, ctx, application), ctx.organisers)
     return Outcome(
         visit=view,
         notices=tuple(notices),
@@ -388,8 +413,17 @@ def _done(uow: Any, ctx: Context, application: Any, notices: list[tuple[Notice, 
     )
 
 
+def _stored(
+    uow: ReadsApplications, ctx: Context, application: ApplicationRecord
+) -> ApplicationRecord:
+    """The application as the step just left it."""
+    stored = uow.applications.get(ctx.workspace_id, application.id)
+    assert stored is not None  # this transaction just wrote it
+    return stored
+
+
 def prepare_decision(
-    uow: Any, ctx: Context, application_id: int, stage: Stage
+    uow: ReadsApplications, ctx: Context, application_id: int, stage: Stage
 ) -> VisitSnapshot | Outcome:
     """Before opening a modal for a decision: the visit, or why this person may not decide.
     Only reads: the decision itself checks again, locked."""
@@ -398,8 +432,8 @@ def prepare_decision(
 
 
 def _deciding(
-    uow: Any, ctx: Context, application_id: int, stage: Stage, *, lock: bool = True
-) -> tuple[Any, VisitSnapshot] | Outcome:
+    uow: ReadsApplications, ctx: Context, application_id: int, stage: Stage, *, lock: bool = True
+) -> tuple[ApplicationRecord, VisitSnapshot] | Outcome:
     """The application, if the acting person may take `stage`'s decision on it now."""
     loaded = _load(uow, ctx, application_id, lock=lock)
     if isinstance(loaded, Outcome):
@@ -408,7 +442,9 @@ def _deciding(
     return refused(not_yours) if not_yours is not None else loaded
 
 
-def prepare_withdrawal(uow: Any, ctx: Context, application_id: int) -> VisitSnapshot | Outcome:
+def prepare_withdrawal(
+    uow: ReadsApplications, ctx: Context, application_id: int
+) -> VisitSnapshot | Outcome:
     """Before opening the modal to withdraw (or cancel): the visit, or why this person may not."""
     loaded = _load(uow, ctx, application_id, lock=False)
     if isinstance(loaded, Outcome):
@@ -427,7 +463,7 @@ def _withdrawal(view: VisitSnapshot) -> Status:
 
 
 def host_decides(
-    uow: Any,
+    uow: ApplicationSteps,
     ctx: Context,
     application_id: int,
     *,
@@ -461,7 +497,7 @@ def host_decides(
 
 
 def home_decides(
-    uow: Any,
+    uow: ApplicationSteps,
     ctx: Context,
     application_id: int,
     *,
@@ -500,7 +536,7 @@ def home_decides(
 
 
 def confirm_card(
-    uow: Any, ctx: Context, application_id: int, *, on_tour: TourHook = no_tour_hook
+    uow: ApplicationSteps, ctx: Context, application_id: int, *, on_tour: TourHook = no_tour_hook
 ) -> Outcome:
     loaded = _load(uow, ctx, application_id)
     if isinstance(loaded, Outcome):
@@ -526,7 +562,11 @@ def confirm_card(
 
 
 def _card_complete(
-    uow: Any, ctx: Context, application: Any, view: VisitSnapshot, on_tour: TourHook
+    uow: ApplicationSteps,
+    ctx: Context,
+    application: ApplicationRecord,
+    view: VisitSnapshot,
+    on_tour: TourHook,
 ) -> Outcome:
     """Every role has confirmed: the tour is created, or for a booked visit whose dates changed
     (its tour already moved with them) everyone gets the summary again."""
@@ -541,31 +581,24 @@ def _card_complete(
 
 
 def _create_tour(
-    uow: Any, ctx: Context, application: Any, view: VisitSnapshot, on_tour: TourHook
+    uow: ApplicationSteps,
+    ctx: Context,
+    application: ApplicationRecord,
+    view: VisitSnapshot,
+    on_tour: TourHook,
 ) -> Outcome:
-    if not uow.tours.take_seat(application.opening_id):
+    if not uow.tours.take_seat(application.opening.opening_id):
         uow.applications.move(
-            application,
+            application.id,
             Status.HOME_AGREED,
             Status.CANCELLED,
             ctx.now,
             decision_reason="the opening filled up before everyone confirmed",
         )
         return _done(uow, ctx, application, [(Notice.SEAT_GONE, p) for p in view.card_people()])
-    if not uow.applications.move(application, Status.HOME_AGREED, Status.CONFIRMED, ctx.now):
+    if not uow.applications.move(application.id, Status.HOME_AGREED, Status.CONFIRMED, ctx.now):
         return refused("Nothing changed: this visit has just been confirmed.")
-    tour = uow.tours.create(
-        workspace_id=ctx.workspace_id,
-        application_id=application.id,
-        person_id=application.person_id,
-        opening_id=application.opening_id,
-        host_team_id=application.opening.host_team_id,
-        home_team_id=application.person.home_team_id,
-        buddy_user_id=view.buddy_id,
-        starts_on=application.starts_on,
-        ends_on=application.ends_on,
-        created_at=ctx.now,
-    )
+    tour = uow.tours.book(application, ctx.now)
     on_tour(uow, tour)
     ctx.audit(
         uow,
@@ -594,7 +627,9 @@ def _why_not_reschedule(ctx: Context, view: VisitSnapshot) -> str | None:
     return why_not_reschedule(view.status, roles_of(ctx.actor, view), view.starts_on, ctx.today)
 
 
-def date_change_form(uow: Any, ctx: Context, application_id: int) -> DateChangeForm | Outcome:
+def date_change_form(
+    uow: ReadsApplications, ctx: Context, application_id: int
+) -> DateChangeForm | Outcome:
     """What the date-change modal shows; only reads (the change itself checks again, locked)."""
     loaded = _load(uow, ctx, application_id, lock=False)
     if isinstance(loaded, Outcome):
@@ -603,19 +638,18 @@ def date_change_form(uow: Any, ctx: Context, application_id: int) -> DateChangeF
     refusal = _why_not_reschedule(ctx, view)
     if refusal is not None:
         return refused(refusal)
-    opening = application.opening
     return DateChangeForm(
         application_id=view.application_id,
         opening_title=view.opening_title,
         host_team_name=view.host_team_name,
-        window=Period(opening.earliest_start, opening.latest_end),
+        window=application.opening.window,
         weeks=view.weeks,
         current=Period(view.starts_on, view.ends_on),
     )
 
 
 def change_dates(
-    uow: Any,
+    uow: ApplicationSteps,
     ctx: Context,
     application_id: int,
     starts_on: date | None,
@@ -634,9 +668,7 @@ def change_dates(
     refusal = _why_not_reschedule(ctx, view)
     if refusal is not None:
         return refused(refusal)
-    opening = application.opening
-    window = Period(opening.earliest_start, opening.latest_end)
-    error = window_error(starts_on, view.weeks, window, ctx.today)
+    error = window_error(starts_on, view.weeks, application.opening.window, ctx.today)
     if error is None and starts_on == view.starts_on:
         error = "That is the first day already: pick another."
     if error is not None:
@@ -647,7 +679,7 @@ def change_dates(
     if warnings and not override_reason:
         return Outcome(errors={"override_reason": say_why_anyway(warnings)})
     moved = uow.applications.reschedule(
-        application,
+        application.id,
         view.status,
         expected_start=previous.start,
         starts_on=new.start,
@@ -656,9 +688,8 @@ def change_dates(
     )
     if not moved:
         return refused("Nothing changed: someone has just changed this visit.")
-    tour = uow.tours.of_application(application.id)
+    tour = uow.tours.move_of_application(application.id, new)
     if tour is not None:
-        tour.starts_on, tour.ends_on = new.start, new.end
         on_tour(uow, tour)
     uow.applications.clear_confirmations(application.id, RECONFIRMING)
     ctx.audit(
@@ -672,7 +703,7 @@ def change_dates(
         },
     )
     uow.commit()
-    current = snapshot(uow, application, ctx.organisers)
+    current = snapshot(uow, _stored(uow, ctx, application), ctx.organisers)
     rescheduled = RescheduledVisit(
         **{f.name: getattr(current, f.name) for f in fields(current)},
         previous=previous,
@@ -688,17 +719,17 @@ def change_dates(
     )
 
 
-def _warnings(uow: Any, application: Any, visit: Period) -> tuple[str, ...]:
+def _warnings(
+    uow: ReadsApplications, application: ApplicationRecord, visit: Period
+) -> tuple[str, ...]:
     """The soft rules `visit` breaks, on both teams' side (this visit itself left out)."""
+    visitor = application.visitor
     host, home = teams_of(
-        uow,
-        application.workspace_id,
-        application.opening.host_team_id,
-        application.person.home_team_id,
+        uow, application.workspace_id, application.opening.host_team_id, visitor.home_team_id
     )
     warnings = host_warnings(visit, host_calendar(uow, host, application.id))
     if home is not None:
-        warnings += absence_warnings(home_absence(uow, home, application.person_id, visit))
+        warnings += absence_warnings(home_absence(uow, home, visitor.person_id, visit))
     return warnings
 
 
@@ -706,7 +737,12 @@ def _warnings(uow: Any, application: Any, visit: Period) -> tuple[str, ...]:
 
 
 def withdraw(
-    uow: Any, ctx: Context, application_id: int, *, reason: str, on_tour: TourHook = no_tour_hook
+    uow: ApplicationSteps,
+    ctx: Context,
+    application_id: int,
+    *,
+    reason: str,
+    on_tour: TourHook = no_tour_hook,
 ) -> Outcome:
     """The visitor withdraws, or any party cancels: a confirmed visit frees its seat."""
     loaded = _load(uow, ctx, application_id)
@@ -720,10 +756,9 @@ def withdraw(
     )
     if refusal is not None:
         return refusal
-    tour = uow.tours.of_application(application.id)
+    tour = uow.tours.cancel_of_application(application.id)
     if tour is not None:
-        tour.status = "cancelled"
-        uow.tours.free_seat(application.opening_id)
+        uow.tours.free_seat(application.opening.opening_id)
         on_tour(uow, tour)
     others = [p for p in view.card_people() if p != ctx.actor]
     return _done(uow, ctx, application, [(Notice.ENDED, p) for p in others])

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     # Annotations only: each feature owns the protocol of its repository.
-    from bot.applications.ports import Applications, Extensions
+    from bot.applications.ports import Applications, Extensions, VisitTours
     from bot.checkins.ports import Checkins
     from bot.directory.ports import Teams
     from bot.forgetting.ports import Forgetting
@@ -99,6 +99,8 @@ class ReadOnlyUnitOfWork(Protocol):
     def applications(self) -> Applications: ...
     @property
     def extensions(self) -> Extensions: ...
+    @property
+    def tours(self) -> VisitTours: ...
     @property
     def history(self) -> HistoryLog: ...
     @property

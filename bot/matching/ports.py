@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from bot.applications.ports import Audited
+from bot.applications.ports import Audited, ReadsApplications
 from bot.matching.index import MatchIndex
 from bot.matching.model import NewProposal, Organisation, Proposal, ProposalStatus
 from bot.openings.model import PostedOpening
@@ -121,13 +121,10 @@ class SendingProposals(MatchingReader, Audited, Protocol):
     def commit(self) -> None: ...
 
 
-class AnsweringProposals(Audited, Protocol):
+class AnsweringProposals(Audited, ReadsApplications, Protocol):
+    """Accepting applies through the applications' port, as the apply form does."""
+
     @property
     def proposals(self) -> AnsweredProposals: ...
-    @property
-    def applications(self) -> Any:
-        """Accepting applies through the applications' repository and its visit snapshot, which
-        keep their own (untyped here) interface."""
-        ...
 
     def commit(self) -> None: ...

@@ -8,9 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.applications.model import Status
+from bot.applications.model import NewApplication
 from bot.applications.service import Context, Notice, Outcome, refused, snapshot
 from bot.core.blocks import user_mention
+from bot.core.calendar import Period
 from bot.core.pause import paused_on
 from bot.matching import (
     Diagnosis,
@@ -353,18 +354,15 @@ def answer_proposal(
         )
         uow.commit()
         return Outcome(actor=ctx.actor)
-    application = uow.applications.create(
+    new = NewApplication(
         workspace_id=ctx.workspace_id,
         opening_id=proposal.opening_id,
         person_id=proposal.person_id,
-        status=Status.SUBMITTED,
         motivation=PROPOSED,
         learning_goal=proposal.learning_goal,
-        starts_on=proposal.starts_on,
-        ends_on=proposal.ends_on,
-        created_at=ctx.now,
-        updated_at=ctx.now,
+        visit=Period(proposal.starts_on, proposal.ends_on),
     )
+    application = uow.applications.submit(new, ctx.now)
     ctx.audit(
         uow,
         action="proposal_accepted",

@@ -7,15 +7,26 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.applications.changes import ExtensionStatus
-from bot.applications.model import Status
+from bot.applications.model import (
+    Applicant,
+    ApplicationRecord,
+    BookedTour,
+    NewApplication,
+    OpeningTerms,
+    Status,
+)
 from bot.applications.ports import Extension, PendingDecision, TeamRules
 from bot.core.approval.requests import RequestMessage
 from bot.core.calendar import Period, SprintCadence
+from bot.core.visits import TourStatus
+from bot.openings.model import ExpectedOutput
+from bot.openings.model import Status as OpeningStatus
+from bot.scheduling.model import TourRef
 from storage.models import (
     Application,
     CardConfirmation,
@@ -46,25 +57,48 @@ class ApplicationRepository:
 
     def get(
         self, workspace_id: str, application_id: int, *, lock: bool = False
-    ) -> Application | None:
+    ) -> ApplicationRecord | None:
         """With `lock`, other transactions wanting the same application wait until this one
         ends (PostgreSQL; SQLite runs one writing transaction at a time anyway)."""
         if lock:
             self.session.execute(
                 select(Application.id).where(Application.id == application_id).with_for_update()
             )
-        application = self.session.get(Application, application_id)
+        # Read again: a compare-and-set update in this transaction leaves the session's copy.
+        application = self.session.get(Application, application_id, populate_existing=True)
         if application is None or application.workspace_id != workspace_id:
             return None
-        return application
+        return _record(application)
 
-    def opening(self, workspace_id: str, opening_id: int) -> Opening | None:
-        """The opening with its host team (leads, blackouts, sprints), as applying needs it."""
+    def submit(self, new: NewApplication, now: datetime) -> ApplicationRecord:
+        application = self.create(
+            workspace_id=new.workspace_id,
+            opening_id=new.opening_id,
+            person_id=new.person_id,
+            status=Status.SUBMITTED,
+            motivation=new.motivation,
+            learning_goal=new.learning_goal,
+            starts_on=new.visit.start,
+            ends_on=new.visit.end,
+            created_at=now,
+            updated_at=now,
+        )
+        return _record(application)
+
+    def applicant(self, workspace_id: str, user_id: str) -> Applicant | None:
+        person = self.session.scalars(
+            select(Person).where(Person.workspace_id == workspace_id, Person.user_id == user_id)
+        ).first()
+        return None if person is None else _applicant(person)
+
+    def opening(self, workspace_id: str, opening_id: int) -> OpeningTerms | None:
         opening = self.session.get(Opening, opening_id)
-        return opening if opening is not None and opening.workspace_id == workspace_id else None
+        if opening is None or opening.workspace_id != workspace_id:
+            return None
+        return _terms(opening)
 
-    def live_for(self, workspace_id: str, person_id: int, opening_id: int) -> Application | None:
-        query = select(Application).where(
+    def live_for(self, workspace_id: str, person_id: int, opening_id: int) -> int | None:
+        query = select(Application.id).where(
             Application.workspace_id == workspace_id,
             Application.person_id == person_id,
             Application.opening_id == opening_id,
@@ -73,19 +107,16 @@ class ApplicationRepository:
         return self.session.scalars(query).first()
 
     def move(
-        self, application: Application, expected: str, target: str, now: datetime, **changes: Any
+        self, application_id: int, expected: Status, target: Status, now: datetime, **changes: str
     ) -> bool:
         """Compare-and-set: moves the application only if it is still in `expected`."""
         result = self.session.execute(
             update(Application)
-            .where(Application.id == application.id, Application.status == expected)
+            .where(Application.id == application_id, Application.status == expected)
             .values(status=target, updated_at=now, **changes)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            return False
-        self.session.refresh(application)
-        return True
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     def of_person(self, workspace_id: str, person_id: int) -> list[Application]:
         query = (
@@ -144,7 +175,7 @@ class ApplicationRepository:
         return [_pending(application) for application in self.waiting_for_decision(workspace_id)]
 
     def confirm_card(
-        self, application: Application, role: str, user_id: str, now: datetime
+        self, application: ApplicationRecord, role: str, user_id: str, now: datetime
     ) -> bool:
         """Records one role's confirmation; False if that role had already confirmed."""
         try:
@@ -170,8 +201,8 @@ class ApplicationRepository:
 
     def reschedule(
         self,
-        application: Application,
-        expected_status: str,
+        application_id: int,
+        expected_status: Status,
         *,
         expected_start: date,
         starts_on: date,
@@ -182,17 +213,14 @@ class ApplicationRepository:
         result = self.session.execute(
             update(Application)
             .where(
-                Application.id == application.id,
+                Application.id == application_id,
                 Application.status == expected_status,
                 Application.starts_on == expected_start,
             )
             .values(starts_on=starts_on, ends_on=ends_on, updated_at=now)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            return False
-        self.session.refresh(application)
-        return True
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     def clear_confirmations(self, application_id: int, roles: Sequence[str]) -> None:
         """Those roles confirm the visit card again; the others' confirmations stand."""
@@ -236,6 +264,52 @@ class ApplicationRepository:
         ]
 
 
+def _applicant(person: Person) -> Applicant:
+    availability = None
+    if person.available_from and person.available_until:
+        availability = Period(person.available_from, person.available_until)
+    return Applicant(
+        person_id=person.id,
+        user_id=person.user_id,
+        home_team_id=person.home_team_id,
+        learning_goal=person.learning_goal,
+        availability=availability,
+        learns=tuple(person.learn_topics),
+        teaches=tuple(person.teach_topics),
+    )
+
+
+def _terms(opening: Opening) -> OpeningTerms:
+    return OpeningTerms(
+        opening_id=opening.id,
+        title=opening.title,
+        host_team_id=opening.host_team_id,
+        is_open=opening.status == OpeningStatus.OPEN,
+        open_seats=opening.open_seats,
+        apply_by=opening.apply_by,
+        window=Period(opening.earliest_start, opening.latest_end),
+        weeks=opening.weeks,
+        buddy_id=opening.buddy_user_id,
+        deliverable_expected=opening.expected_output == ExpectedOutput.DELIVERABLE,
+    )
+
+
+def _record(application: Application) -> ApplicationRecord:
+    return ApplicationRecord(
+        id=application.id,
+        workspace_id=application.workspace_id,
+        status=Status(application.status),
+        opening=_terms(application.opening),
+        visitor=_applicant(application.person),
+        motivation=application.motivation,
+        learning_goal=application.learning_goal,
+        starts_on=application.starts_on,
+        ends_on=application.ends_on,
+        covering_home_duties=application.covering_home_duties,
+        decision_reason=application.decision_reason,
+    )
+
+
 def _pending(application: Application) -> PendingDecision:
     status = Status(application.status)
     visitor = application.person
@@ -273,13 +347,53 @@ class TourRepository:
             select(Tour).where(Tour.application_id == application_id)
         ).first()
 
-    def of_person(self, workspace_id: str, person_id: int) -> list[Tour]:
+    def book(self, application: ApplicationRecord, now: datetime) -> TourRef:
+        tour = self.create(
+            workspace_id=application.workspace_id,
+            application_id=application.id,
+            person_id=application.visitor.person_id,
+            opening_id=application.opening.opening_id,
+            host_team_id=application.opening.host_team_id,
+            home_team_id=application.visitor.home_team_id,
+            buddy_user_id=application.opening.buddy_id,
+            starts_on=application.starts_on,
+            ends_on=application.ends_on,
+            created_at=now,
+        )
+        return TourRef(tour.workspace_id, tour.id)
+
+    def move_of_application(self, application_id: int, visit: Period) -> TourRef | None:
+        tour = self.of_application(application_id)
+        if tour is None:
+            return None
+        tour.starts_on, tour.ends_on = visit.start, visit.end
+        self.session.flush()
+        return TourRef(tour.workspace_id, tour.id)
+
+    def cancel_of_application(self, application_id: int) -> TourRef | None:
+        tour = self.of_application(application_id)
+        if tour is None:
+            return None
+        tour.status = TourStatus.CANCELLED
+        self.session.flush()
+        return TourRef(tour.workspace_id, tour.id)
+
+    def booked(self, workspace_id: str, tour_id: int, *, lock: bool = False) -> BookedTour | None:
+        tour = self.get(workspace_id, tour_id, lock=lock)
+        if tour is None:
+            return None
+        found = self.session.execute(
+            _booked_tours().where(Tour.id == tour.id).execution_options(populate_existing=True)
+        ).first()
+        return None if found is None else _booked(*found)
+
+    def booked_by(self, workspace_id: str, user_id: str) -> list[BookedTour]:
         query = (
-            select(Tour)
-            .where(Tour.workspace_id == workspace_id, Tour.person_id == person_id)
+            _booked_tours()
+            .where(Tour.workspace_id == workspace_id, Person.user_id == user_id)
             .order_by(Tour.starts_on)
         )
-        return list(self.session.scalars(query))
+        return [_booked(*found) for found in self.session.execute(query)]
 
     def absences_from_team(
         self, workspace_id: str, home_team_id: int, *, excluding_person: int | None = None
@@ -307,11 +421,6 @@ class TourRepository:
         if excluding_application is not None:
             query = query.where(Tour.application_id != excluding_application)
         return [(row.starts_on, row.ends_on) for row in self.session.execute(query)]
-
-    def visitor_of(self, tour: Tour) -> Person:
-        person = self.session.get(Person, tour.person_id)
-        assert person is not None  # a tour's visitor is deleted with the tour
-        return person
 
     def take_seat(self, opening_id: int) -> bool:
         """One seat of an opening, if any is left; the opening is filled by its last seat."""
@@ -384,6 +493,33 @@ class TourRepository:
         )
 
 
+def _booked_tours() -> Select[Tour, str, str]:
+    """Tours with their visitor's Slack id and their opening's title."""
+    return (
+        select(Tour, Person.user_id, Opening.title)
+        .join(Person, Person.id == Tour.person_id)
+        .join(Opening, Opening.id == Tour.opening_id)
+    )
+
+
+def _booked(tour: Tour, visitor_id: str, opening_title: str) -> BookedTour:
+    return BookedTour(
+        id=tour.id,
+        workspace_id=tour.workspace_id,
+        application_id=tour.application_id,
+        opening_id=tour.opening_id,
+        opening_title=opening_title,
+        host_team_id=tour.host_team_id,
+        home_team_id=tour.home_team_id,
+        visitor_person_id=tour.person_id,
+        visitor_id=visitor_id,
+        buddy_id=tour.buddy_user_id,
+        status=TourStatus(tour.status),
+        starts_on=tour.starts_on,
+        ends_on=tour.ends_on,
+    )
+
+
 def _extension(extension: TourExtension) -> Extension:
     return Extension(
         id=extension.id,
@@ -451,7 +587,7 @@ class ExtensionRepository:
         assert moved is not None  # just updated, in this transaction
         return _extension(moved)
 
-    def extend_tour(self, tour: Tour, expected_end: date, ends_on: date) -> bool:
+    def extend_tour(self, tour: BookedTour, expected_end: date, ends_on: date) -> bool:
         """Compare-and-set: the tour (and its application) end later, if the end is as read."""
         result = self.session.execute(
             update(Tour)
@@ -467,18 +603,14 @@ class ExtensionRepository:
             .values(ends_on=ends_on)
             .execution_options(synchronize_session=False)
         )
-        self.session.refresh(tour)
         return True
 
-    def flag_might_stay(self, tour: Tour, might_stay: bool) -> bool:
+    def flag_might_stay(self, tour_id: int, might_stay: bool) -> bool:
         """Compare-and-set: False when the flag already had that value."""
         result = self.session.execute(
             update(Tour)
-            .where(Tour.id == tour.id, Tour.might_stay.is_not(might_stay))
+            .where(Tour.id == tour_id, Tour.might_stay.is_not(might_stay))
             .values(might_stay=might_stay)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            return False
-        self.session.refresh(tour)
-        return True
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]

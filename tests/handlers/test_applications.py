@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from bot.applications import views
+from bot.applications.model import Status
 from bot.openings.views import APPLY
 from infra.fake_slack.requests import date as date_value
 from infra.fake_slack.requests import plain
@@ -387,8 +388,9 @@ def test_withdrawing_a_booked_visit_frees_the_seat(bot: RunningBot, world):
     [request] = bot.slack.wait_for("chat.postMessage", count=2) and dms_to(bot, HOST_LEAD)
     application_id = button_value(request, views.HOST_ACCEPT)
     with bot.deps.uow() as uow:
-        application = uow.applications.get("T0TEST", int(application_id))
-        uow.applications.move(application, "submitted", "home_agreed", bot.clock.now())
+        uow.applications.move(
+            int(application_id), Status.SUBMITTED, Status.HOME_AGREED, bot.clock.now()
+        )
         uow.commit()
     for confirmer in (VISITOR, BUDDY, HOST_LEAD, HOME_LEAD):
         bot.requests.block_action(

@@ -6,6 +6,7 @@ from bot.applications.model import Status
 from bot.applications.ports import TeamRules
 from bot.core.approval.requests import RequestMessage
 from bot.core.calendar import Period, SprintCadence
+from bot.core.visits import TourStatus
 from bot.retros.service import advance_tours
 from infra.scheduler import MAINTENANCE_HOOKS
 from storage.models import Application, Tour
@@ -42,9 +43,12 @@ def seed_application(uow, seats: int = 1):
 def test_a_move_happens_once(uow_factory):
     with uow_factory() as uow:
         *_, application = seed_application(uow)
-        assert uow.applications.move(application, "submitted", "host_accepted", NOW)
-        assert application.status == "host_accepted"
-        assert not uow.applications.move(application, "submitted", "host_accepted", NOW)
+        moves = (application.id, Status.SUBMITTED, Status.HOST_ACCEPTED, NOW)
+        assert uow.applications.move(*moves, decision_reason="Welcome")
+        moved = uow.applications.get("T0TEST", application.id)
+        assert moved is not None and moved.status is Status.HOST_ACCEPTED
+        assert moved.decision_reason == "Welcome"
+        assert not uow.applications.move(*moves)
         uow.commit()
 
 
@@ -58,7 +62,7 @@ def test_applications_awaiting_a_host_lead(uow_factory):
         ]
         assert uow.applications.awaiting_host_lead("T0TEST", "U0HOMELEAD") == []
         assert (
-            uow.applications.live_for("T0TEST", application.person_id, application.opening_id).id
+            uow.applications.live_for("T0TEST", application.person_id, application.opening_id)
             == application.id
         )
 
@@ -153,6 +157,33 @@ def test_the_last_seat_fills_the_opening_and_freeing_it_reopens(uow_factory):
         uow.tours.free_seat(opening.id)
         uow.session.refresh(opening)
         assert (opening.seats_taken, opening.status) == (1, "open")
+
+
+def test_a_booked_tour_follows_its_application_until_cancelled(uow_factory):
+    with uow_factory() as uow:
+        host, home, person, _, seeded = seed_application(uow)
+        application = uow.applications.get("T0TEST", seeded.id)
+        assert application is not None
+        assert (application.visitor.person_id, application.opening.host_team_id) == (
+            person.id,
+            host.id,
+        )
+        booked = uow.tours.book(application, NOW)
+        uow.commit()
+    moved = Period(START + timedelta(weeks=1), START + timedelta(weeks=5, days=-1))
+    with uow_factory() as uow:
+        assert uow.tours.move_of_application(application.id, moved) == booked
+        assert uow.tours.cancel_of_application(application.id) == booked
+        uow.commit()
+    with uow_factory() as uow:
+        tour = uow.session.get(Tour, booked.id)
+        assert (tour.person_id, tour.host_team_id, tour.home_team_id) == (
+            person.id,
+            host.id,
+            home.id,
+        )
+        assert (tour.starts_on, tour.ends_on, tour.status) == (moved.start, moved.end, "cancelled")
+        assert uow.tours.move_of_application(application.id + 1, moved) is None
 
 
 def test_absences_of_a_home_team(uow_factory):
@@ -290,3 +321,29 @@ def test_a_request_for_more_time_moves_once_and_comes_back_as_a_value(uow_factor
     assert again is None
     with uow_factory() as uow:
         assert uow.extensions.of_tour(tour.id) == [moved]
+
+
+def test_a_booked_tour_is_read_as_a_value_and_extended_once(uow_factory):
+    with uow_factory() as uow:
+        *_, person, opening, _application = seed_application(uow)
+        ends = START + timedelta(weeks=4)
+        tour = seed_tour(uow, person, opening, starts_on=START, ends_on=ends)
+        uow.commit()
+    with uow_factory() as uow:
+        booked = uow.tours.booked(WORKSPACE, tour.id, lock=True)
+        assert booked is not None and booked.status is TourStatus.SCHEDULED
+        assert (booked.visitor_id, booked.opening_title) == (person.user_id, opening.title)
+        assert uow.tours.booked("T0OTHER", tour.id) is None
+        assert uow.tours.booked_by(WORKSPACE, person.user_id) == [booked]
+        assert uow.tours.booked_by(WORKSPACE, "U0NOBODY") == []
+        later = ends + timedelta(weeks=2)
+        assert uow.extensions.extend_tour(booked, ends, later)
+        assert not uow.extensions.extend_tour(booked, ends, later)
+        assert uow.extensions.flag_might_stay(tour.id, True)
+        assert not uow.extensions.flag_might_stay(tour.id, True)
+        uow.commit()
+    with uow_factory() as uow:
+        extended = uow.tours.booked(WORKSPACE, tour.id)
+        assert extended == replace(booked, ends_on=later)
+        application = uow.applications.get(WORKSPACE, booked.application_id)
+        assert application is not None and application.ends_on == later

@@ -13,9 +13,19 @@ from types import SimpleNamespace
 from typing import Any
 
 from bot.applications.changes import ExtensionStatus
+from bot.applications.model import (
+    Applicant,
+    ApplicationRecord,
+    BookedTour,
+    NewApplication,
+    OpeningTerms,
+    Status,
+)
 from bot.applications.ports import Extension, TeamRules
 from bot.applications.service import Context
 from bot.core.calendar import Period, SprintCadence
+from bot.core.visits import TourStatus
+from bot.scheduling.model import TourRef
 
 WORKSPACE = "T0TEST"
 NOW = datetime(2026, 11, 23, 10, 0)  # a Monday
@@ -114,6 +124,52 @@ class FakeTeams:
 LIVE = ("submitted", "host_accepted", "home_agreed", "confirmed")
 
 
+def applicant(row: SimpleNamespace) -> Applicant:
+    availability = None
+    if row.available_from and row.available_until:
+        availability = Period(row.available_from, row.available_until)
+    return Applicant(
+        person_id=row.id,
+        user_id=row.user_id,
+        home_team_id=row.home_team_id,
+        learning_goal=row.learning_goal,
+        availability=availability,
+        learns=tuple(row.learn_topics),
+        teaches=tuple(row.teach_topics),
+    )
+
+
+def terms(row: SimpleNamespace) -> OpeningTerms:
+    return OpeningTerms(
+        opening_id=row.id,
+        title=row.title,
+        host_team_id=row.host_team_id,
+        is_open=row.status == "open",
+        open_seats=row.open_seats,
+        apply_by=row.apply_by,
+        window=Period(row.earliest_start, row.latest_end),
+        weeks=row.weeks,
+        buddy_id=row.buddy_user_id,
+        deliverable_expected=row.expected_output == "deliverable",
+    )
+
+
+def record(row: SimpleNamespace) -> ApplicationRecord:
+    return ApplicationRecord(
+        id=row.id,
+        workspace_id=row.workspace_id,
+        status=Status(row.status),
+        opening=terms(row.opening),
+        visitor=applicant(row.person),
+        motivation=row.motivation,
+        learning_goal=row.learning_goal,
+        starts_on=row.starts_on,
+        ends_on=row.ends_on,
+        covering_home_duties=row.covering_home_duties,
+        decision_reason=row.decision_reason,
+    )
+
+
 @dataclass
 class FakeApplications:
     people: FakePeople
@@ -139,13 +195,18 @@ class FakeApplications:
             else None,
         )
 
-    def opening(self, workspace_id: str, opening_id: int) -> SimpleNamespace | None:
-        return next((o for o in ours(workspace_id, self.openings) if o.id == opening_id), None)
+    def applicant(self, workspace_id: str, user_id: str) -> Applicant | None:
+        rows = ours(workspace_id, self.people.rows)
+        return next((applicant(p) for p in rows if p.user_id == user_id), None)
 
-    def live_for(self, workspace_id: str, person_id: int, opening_id: int) -> Any:
+    def opening(self, workspace_id: str, opening_id: int) -> OpeningTerms | None:
+        rows = ours(workspace_id, self.openings)
+        return next((terms(o) for o in rows if o.id == opening_id), None)
+
+    def live_for(self, workspace_id: str, person_id: int, opening_id: int) -> int | None:
         return next(
             (
-                a
+                a.id
                 for a in ours(workspace_id, self.rows)
                 if a.person_id == person_id and a.opening_id == opening_id and a.status in LIVE
             ),
@@ -158,11 +219,20 @@ class FakeApplications:
     # Whether each read locked the row: steps do (they take turns), looks before a modal don't.
     locks: list[bool] = field(default_factory=list)
 
-    def get(self, workspace_id: str, application_id: int, *, lock: bool = False) -> Any:
+    def get(
+        self, workspace_id: str, application_id: int, *, lock: bool = False
+    ) -> ApplicationRecord | None:
         self.locks.append(lock)
-        return next((a for a in ours(workspace_id, self.rows) if a.id == application_id), None)
+        rows = ours(workspace_id, self.rows)
+        return next((record(a) for a in rows if a.id == application_id), None)
 
-    def move(self, application: Any, current: str, target: str, _now: Any, **changes: Any) -> bool:
+    def row(self, application_id: int) -> SimpleNamespace:
+        return next(a for a in self.rows if a.id == application_id)
+
+    def move(
+        self, application_id: int, current: str, target: str, _now: Any, **changes: str
+    ) -> bool:
+        application = self.row(application_id)
         if self.someone_else_moves or application.status != current:
             return False
         application.status = target
@@ -183,7 +253,8 @@ class FakeApplications:
     def clear_confirmations(self, application_id: int, roles: Any) -> None:
         self.confirmations[application_id] = self.confirmed_roles(application_id) - set(roles)
 
-    def reschedule(self, application: Any, current: str, **dates: Any) -> bool:
+    def reschedule(self, application_id: int, current: str, **dates: Any) -> bool:
+        application = self.row(application_id)
         if self.someone_else_moves or application.starts_on != dates["expected_start"]:
             return False
         if application.status != current:
@@ -191,10 +262,24 @@ class FakeApplications:
         application.starts_on, application.ends_on = dates["starts_on"], dates["ends_on"]
         return True
 
+    def submit(self, new: NewApplication, now: datetime) -> ApplicationRecord:
+        row = self.create(
+            workspace_id=new.workspace_id,
+            opening_id=new.opening_id,
+            person_id=new.person_id,
+            motivation=new.motivation,
+            learning_goal=new.learning_goal,
+            starts_on=new.visit.start,
+            ends_on=new.visit.end,
+            created_at=now,
+        )
+        return record(row)
+
     def create(self, **fields: Any) -> SimpleNamespace:
-        defaults = {"status": "submitted", "covering_home_duties": False, "decision_reason": ""}
+        """An application as a test sets it up (the row: a test may change it)."""
+        defaults = {"status": "submitted", "covering_home_duties": "", "decision_reason": ""}
         application = SimpleNamespace(id=next(_ids), **(defaults | fields))
-        application.opening = self.opening(application.workspace_id, application.opening_id)
+        application.opening = next(o for o in self.openings if o.id == application.opening_id)
         application.person = next(p for p in self.people.rows if p.id == application.person_id)
         self.rows.append(application)
         return application
@@ -206,14 +291,34 @@ class FakeTours:
     openings: list[SimpleNamespace]
     rows: list[SimpleNamespace] = field(default_factory=list)
 
-    def get(self, workspace_id: str, tour_id: int, *, lock: bool = False) -> Any:
-        return next((t for t in ours(workspace_id, self.rows) if t.id == tour_id), None)
+    def row(self, tour_id: int) -> SimpleNamespace:
+        return next(t for t in self.rows if t.id == tour_id)
 
-    def of_person(self, workspace_id: str, person_id: int) -> list[SimpleNamespace]:
-        return [t for t in ours(workspace_id, self.rows) if t.person_id == person_id]
+    def _booked(self, row: SimpleNamespace) -> BookedTour:
+        opening = next(o for o in self.openings if o.id == row.opening_id)
+        return BookedTour(
+            id=row.id,
+            workspace_id=WORKSPACE,
+            application_id=row.application_id,
+            opening_id=row.opening_id,
+            opening_title=opening.title,
+            host_team_id=opening.host_team_id,
+            home_team_id=row.home_team_id,
+            visitor_person_id=row.person_id,
+            visitor_id=next(p.user_id for p in self.people.rows if p.id == row.person_id),
+            buddy_id=row.buddy_user_id,
+            status=TourStatus(row.status),
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+        )
 
-    def visitor_of(self, tour: SimpleNamespace) -> SimpleNamespace:
-        return next(p for p in self.people.rows if p.id == tour.person_id)
+    def booked(self, workspace_id: str, tour_id: int, *, lock: bool = False) -> BookedTour | None:
+        rows = ours(workspace_id, self.rows)
+        return next((self._booked(t) for t in rows if t.id == tour_id), None)
+
+    def booked_by(self, workspace_id: str, user_id: str) -> list[BookedTour]:
+        tours = [self._booked(t) for t in ours(workspace_id, self.rows)]
+        return sorted((t for t in tours if t.visitor_id == user_id), key=lambda t: t.starts_on)
 
     def absences_from_team(self, workspace_id: str, team_id: int, **_: Any) -> list[Any]:
         return []
@@ -231,15 +336,41 @@ class FakeTours:
     def free_seat(self, opening_id: int) -> None:
         next(o for o in self.openings if o.id == opening_id).open_seats += 1
 
-    def create(self, **fields: Any) -> SimpleNamespace:
-        tour = SimpleNamespace(id=next(_ids), status="planned", **fields)
+    def book(self, application: ApplicationRecord, now: datetime) -> TourRef:
+        tour = SimpleNamespace(
+            id=next(_ids),
+            status="scheduled",
+            workspace_id=application.workspace_id,
+            application_id=application.id,
+            person_id=application.visitor.person_id,
+            opening_id=application.opening.opening_id,
+            host_team_id=application.opening.host_team_id,
+            home_team_id=application.visitor.home_team_id,
+            buddy_user_id=application.opening.buddy_id,
+            starts_on=application.starts_on,
+            ends_on=application.ends_on,
+        )
         self.rows.append(tour)
-        return tour
+        return TourRef(tour.workspace_id, tour.id)
 
-    def of_application(self, application_id: int) -> Any:
+    def _of_application(self, application_id: int) -> Any:
         return next(
             (t for t in self.rows if getattr(t, "application_id", None) == application_id), None
         )
+
+    def move_of_application(self, application_id: int, visit: Period) -> TourRef | None:
+        tour = self._of_application(application_id)
+        if tour is None:
+            return None
+        tour.starts_on, tour.ends_on = visit.start, visit.end
+        return TourRef(tour.workspace_id, tour.id)
+
+    def cancel_of_application(self, application_id: int) -> TourRef | None:
+        tour = self._of_application(application_id)
+        if tour is None:
+            return None
+        tour.status = "cancelled"
+        return TourRef(tour.workspace_id, tour.id)
 
 
 def _extension(row: SimpleNamespace) -> Extension:
@@ -250,6 +381,7 @@ def _extension(row: SimpleNamespace) -> Extension:
 
 @dataclass
 class FakeExtensions:
+    tours: FakeTours
     rows: list[SimpleNamespace] = field(default_factory=list)
     # Someone else decides between the step's read and its compare-and-set write.
     someone_else_decides: bool = False
@@ -295,13 +427,15 @@ class FakeExtensions:
             row.decision_reason = decision_reason
         return _extension(row)
 
-    def extend_tour(self, tour: SimpleNamespace, ends_before: date, new_end: date) -> bool:
-        if tour.ends_on != ends_before:
+    def extend_tour(self, tour: BookedTour, ends_before: date, new_end: date) -> bool:
+        row = self.tours.row(tour.id)
+        if row.ends_on != ends_before:
             return False
-        tour.ends_on = new_end
+        row.ends_on = new_end
         return True
 
-    def flag_might_stay(self, tour: SimpleNamespace, might_stay: bool) -> bool:
+    def flag_might_stay(self, tour_id: int, might_stay: bool) -> bool:
+        tour = self.tours.row(tour_id)
         if getattr(tour, "might_stay", False) == might_stay:
             return False
         tour.might_stay = might_stay
@@ -316,7 +450,7 @@ class FakeUnitOfWork:
         self.teams = FakeTeams()
         self.applications = FakeApplications(self.people, self.teams)
         self.tours = FakeTours(self.people, self.applications.openings)
-        self.extensions = FakeExtensions()
+        self.extensions = FakeExtensions(self.tours)
         self.audit = FakeAudit()
         self.commits = 0
 

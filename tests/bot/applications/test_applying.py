@@ -47,7 +47,7 @@ def refusal(uow: FakeUnitOfWork, opening_id: int, today: date = TODAY) -> str | 
 
 def replace_start(uow: FakeUnitOfWork, opening_id: int) -> ApplicationInput:
     opening = uow.applications.opening("T0TEST", opening_id)
-    starts_on = opening.earliest_start if opening is not None else date(2026, 12, 7)
+    starts_on = opening.window.start if opening is not None else date(2026, 12, 7)
     return ApplicationInput(FORM.motivation, FORM.learning_goal, starts_on)
 
 

@@ -17,7 +17,8 @@ from bot.applications.extensions import (
     set_might_stay,
 )
 from bot.core.approval.steps import Stage
-from tests.bot.applications.fakes import ORGANISER, FakeUnitOfWork, context
+from bot.scheduling.model import TourRef
+from tests.bot.applications.fakes import ORGANISER, WORKSPACE, FakeUnitOfWork, context
 
 VISITOR, HOST_LEAD, HOME_LEAD = "U0VISITOR", "U0HOSTLEAD", "U0HOMELEAD"
 STARTS, ENDS = date(2026, 11, 16), date(2026, 12, 11)
@@ -108,6 +109,16 @@ def test_the_home_lead_agrees_after_the_host_and_the_visit_ends_later(uow):
     assert outcome.ok and status(uow) == ExtensionStatus.AGREED
     assert uow.tours.rows[0].ends_on == ENDS + timedelta(weeks=2)
     assert {who for _, who in outcome.notices} == {VISITOR, HOST_LEAD, HOME_LEAD}
+    # The request, re-rendered, is about the end before the extra weeks.
+    assert outcome.extension is not None and outcome.extension.ends_before == ENDS
+
+
+def test_the_extended_visit_has_its_messages_planned_again(uow):
+    hooked = []
+    extension_id = host_agreed(uow)
+    home_decides(uow, at(HOME_LEAD), extension_id, agree=True, on_tour=lambda *a: hooked.append(a))
+    tour = uow.tours.rows[0]
+    assert hooked == [(uow, TourRef(WORKSPACE, tour.id))]
 
 
 def test_the_buddy_is_told_of_the_extra_weeks(uow):

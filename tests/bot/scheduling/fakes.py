@@ -12,7 +12,7 @@ from typing import Any
 from bot.openings.model import PostedOpening
 from bot.scheduling.model import ClaimedMessage, TourToPlan
 from bot.scheduling.planning import Kind, PlannedMessage, TourFacts
-from bot.stats.model import TourStatus
+from bot.core.visits import TourStatus
 from tests.bot.scheduling.test_planning import facts
 
 WORKSPACE = "T0TEST"
