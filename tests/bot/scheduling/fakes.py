@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.core.visits import TourStatus
 from bot.openings.model import PostedOpening
 from bot.scheduling.model import ClaimedMessage, TourToPlan
 from bot.scheduling.planning import Kind, PlannedMessage, TourFacts
-from bot.core.visits import TourStatus
 from tests.bot.scheduling.test_planning import facts
 
 WORKSPACE = "T0TEST"
