@@ -46,8 +46,9 @@ from bot.core.approval import requests
 from bot.core.approval.requests import SentRequest
 from bot.core.approval.steps import Stage, StepOutcome, reason_needed, why_not_decide
 from bot.core.visit_rules import host_warnings
+from bot.core.visits import LIVE_TOUR_STATUSES
 from bot.core.words import counted
-from bot.scheduling.model import LIVE_TOUR_STATUSES, TourRef
+from bot.scheduling.model import TourRef
 
 
 class ExtensionNotice(StrEnum):

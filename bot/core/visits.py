@@ -16,6 +16,10 @@ class TourStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+# Scheduled or under way: a cancelled or completed tour has nothing left to send.
+LIVE_TOUR_STATUSES = frozenset({TourStatus.SCHEDULED, TourStatus.ACTIVE})
+
+
 @dataclass(frozen=True)
 class TourVisit:
     """A tour with its visitor, opening, host team and home team (none for a visitor without

@@ -11,6 +11,7 @@ from typing import Generic, TypeVar
 from bot.checkins.model import WeekAnswer
 from bot.core.calendar import Period
 from bot.core.visit_rules import most_away_on_one_day
+from bot.core.visits import LIVE_TOUR_STATUSES
 from bot.profiles.model import Profile
 
 T = TypeVar("T")
@@ -220,9 +221,7 @@ class HomeData:
     hosting: Sequence[Hosting] = ()
 
     def current_or_next_tour(self) -> HomeTour | None:
-        live = [
-            t for t in self.tours if t.status in ("scheduled", "active") and t.ends_on >= self.today
-        ]
+        live = [t for t in self.tours if t.status in LIVE_TOUR_STATUSES and t.ends_on >= self.today]
         return min(live, key=lambda tour: tour.starts_on, default=None)
 
 

@@ -32,6 +32,7 @@ from bot.home.model import (
     TeamAway,
     days_left,
 )
+from bot.openings.model import Status as OpeningStatus
 from bot.openings.views import APPLY
 from bot.profiles.views import profile_detail_blocks
 
@@ -153,7 +154,7 @@ def _lead_blocks(data: HomeData) -> list[Block]:
         lambda o: (
             f"{escape(o.title)} ({escape(o.team_name)}): "
             f"{o.open_seats} of {counted(o.seats, 'seat')} left"
-            + ("" if o.status == "open" else f", {o.status}")
+            + ("" if o.status == OpeningStatus.OPEN else f", {o.status}")
         ),
     ) or [context("No openings yet: post one with `/tourism host`.")]
     blocks += [block for team in data.teams_away for block in _away_blocks(team, data.today)]

@@ -6,12 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.core.visits import TourStatus
+from bot.core.visits import LIVE_TOUR_STATUSES, TourStatus
 from bot.scheduling.delivery import UndeliveredMessage
 from bot.scheduling.planning import TourFacts
-
-# Scheduled or under way: a cancelled or completed tour has nothing left to send.
-LIVE_TOUR_STATUSES = frozenset({TourStatus.SCHEDULED, TourStatus.ACTIVE})
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from bot.applications.model import Status as ApplicationStatus
 from bot.checkins.model import Alert, AlertKind, CheckinRef, CheckinState, Midpoint
 from bot.checkins.views import (
     alert_message,
@@ -273,7 +274,7 @@ def _notice_visitor_gone(payload: Payload) -> ScheduledMessage:
 
 
 def _waiting_step(payload: Payload) -> str:
-    if payload["status"] == "submitted":
+    if payload["status"] == ApplicationStatus.SUBMITTED:
         return "accept or decline the visit"
     return "agree to the absence (or decline)"
 
