@@ -104,9 +104,8 @@ class Messages(Generic[Kind, View]):
 
     notice: Callable[[Kind, View], Message]
     answered: Callable[[Kind, View, str], Message]  # (kind, view, who answered)
-    asking: frozenset[
-        Kind
-    ]  # the notices that ask for a decision: remembered, updated once answered
+    # The notices that ask for a decision: remembered, and updated once answered.
+    asking: frozenset[Kind]
 
 
 @dataclass(frozen=True)
